@@ -1,0 +1,118 @@
+// Shared helpers for every native op: registration, typed-array checks, jets view, threads, async workers.
+// Each op lives in its own .cc file and registers itself with JETLENS_EXPORT (no edit of addon.cc needed).
+#pragma once
+#include <napi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace jetlens {
+
+// ---------- registration ----------
+struct Export {
+  const char* name;
+  Napi::Value (*fn)(const Napi::CallbackInfo&);
+};
+std::vector<Export>& registry();
+struct Registrar {
+  Registrar(const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&)) { registry().push_back({name, fn}); }
+};
+#define JETLENS_EXPORT(name, fn) static ::jetlens::Registrar jetlens_reg_##fn(name, fn)
+
+// ---------- errors ----------
+// Argument problems are reported as JS TypeError/RangeError with the argument's name; native code never throws
+// across threads (workers store a message and reject the Promise instead).
+struct ArgError {
+  std::string msg;
+};
+[[noreturn]] inline void fail(const std::string& msg) { throw ArgError{msg}; }
+
+// Wraps a native entry point so ArgError becomes a JS error (C++ exceptions stay inside the addon).
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const ArgError& e) {
+    Napi::TypeError::New(info.Env(), e.msg).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  } catch (const std::exception& e) {
+    Napi::Error::New(info.Env(), std::string("jetlens native: ") + e.what()).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+}
+#define JETLENS_EXPORT_GUARDED(name, fn) \
+  static ::jetlens::Registrar jetlens_reg_##fn(name, ::jetlens::guarded<fn>)
+
+// ---------- typed arrays (element type checked: As<Float64Array>() does not check it) ----------
+template <typename T> struct TAType;
+template <> struct TAType<double> { static constexpr napi_typedarray_type v = napi_float64_array; static constexpr const char* n = "Float64Array"; };
+template <> struct TAType<float> { static constexpr napi_typedarray_type v = napi_float32_array; static constexpr const char* n = "Float32Array"; };
+template <> struct TAType<uint32_t> { static constexpr napi_typedarray_type v = napi_uint32_array; static constexpr const char* n = "Uint32Array"; };
+template <> struct TAType<int32_t> { static constexpr napi_typedarray_type v = napi_int32_array; static constexpr const char* n = "Int32Array"; };
+template <> struct TAType<uint8_t> { static constexpr napi_typedarray_type v = napi_uint8_array; static constexpr const char* n = "Uint8Array"; };
+
+template <typename T>
+struct Span {
+  T* data = nullptr;
+  size_t size = 0;
+  T& operator[](size_t i) const { return data[i]; }
+};
+
+template <typename T>
+Span<T> typed(const Napi::Value& v, const char* what) {
+  if (!v.IsTypedArray()) fail(std::string(what) + ": expected a " + TAType<T>::n);
+  auto ta = v.As<Napi::TypedArray>();
+  if (ta.TypedArrayType() != TAType<T>::v) fail(std::string(what) + ": expected a " + TAType<T>::n);
+  auto arr = v.As<Napi::TypedArrayOf<T>>();
+  return Span<T>{arr.Data(), arr.ElementLength()};
+}
+
+inline double number(const Napi::Value& v, const char* what) {
+  if (!v.IsNumber()) fail(std::string(what) + ": expected a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+inline int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
+  double d = number(v, what);
+  if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d)
+    fail(std::string(what) + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return (int64_t)d;
+}
+
+// ---------- jets (CSR, structure of arrays; zero copy) ----------
+struct JetView {
+  Span<uint32_t> offsets;  // N + 1
+  Span<double> pt, y, phi;
+  size_t n() const { return offsets.size - 1; }
+  size_t begin(size_t j) const { return offsets[j]; }
+  size_t end(size_t j) const { return offsets[j + 1]; }
+};
+// Reads {offsets, pt, y, phi} and re-checks sizes before any kernel touches memory.
+JetView jets_from(const Napi::Value& v);
+
+// ---------- threads ----------
+// Runs body(i) for i in [0, n) on `threads` threads with dynamic chunking. Own pool-free implementation:
+// no OpenMP busy-waiting on shared cores. threads <= 1 runs inline.
+void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk = 1);
+int resolve_threads(int requested);  // 0 = hardware concurrency
+
+// ---------- control block shared with JS: cancellation and progress ----------
+// A Int32Array(2) from JS: [0] = cancel flag (set by JS on AbortSignal), [1] = items done (written here).
+struct Control {
+  int32_t* cells = nullptr;
+  bool cancelled() const { return cells && __atomic_load_n(&cells[0], __ATOMIC_RELAXED) != 0; }
+  void add_done(int32_t k) const { if (cells) __atomic_fetch_add(&cells[1], k, __ATOMIC_RELAXED); }
+};
+Control control_from(const Napi::Value& v);  // undefined/null -> no control
+
+// ---------- async ----------
+// Runs `work` on the libuv pool and resolves a Promise with `result(env)`. `keep` holds the JS objects whose
+// memory the work reads or writes, so they stay alive until the Promise settles. `work` returns an error
+// message (empty on success) instead of throwing.
+Napi::Value run_async(Napi::Env env, std::vector<Napi::Value> keep, std::function<std::string()> work,
+                      std::function<Napi::Value(Napi::Env)> result);
+
+}  // namespace jetlens

@@ -1,0 +1,30 @@
+// `npm test`: runs the default tap suite and ends with the plain line "N passed, N failed" that CI reads.
+// Extra arguments go to tap (e.g. `npm test -- test/efp*.test.ts`). JETLENS_SLOW=1 opts into the slow suite.
+const { spawn } = require('child_process');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const tap = path.join(root, 'node_modules', '.bin', 'tap');
+const args = process.argv.slice(2);
+const files = args.length ? args : ['test/'];
+const child = spawn(tap, ['--reporter=tap', '--jobs=2', ...files], {
+  cwd: root,
+  env: { ...process.env, OMP_WAIT_POLICY: 'passive' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let tail = '';
+child.stdout.on('data', (d) => {
+  process.stdout.write(d);
+  tail = (tail + d.toString()).slice(-4000);
+});
+child.on('close', (code) => {
+  // tap's last summary looks like: # { total: 37, pass: 35, fail: 2, skip: 1 }
+  const m = [...tail.matchAll(/#\s*\{([^}]*)\}/g)].pop();
+  const field = (k) => (m ? Number((m[1].match(new RegExp(`${k}:\\s*(\\d+)`)) || [0, 0])[1]) : 0);
+  const pass = field('pass');
+  let fail = field('fail');
+  if (code !== 0 && fail === 0) fail = 1; // a crash or timeout counts as a failure
+  const skip = field('skip') + field('todo');
+  console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`);
+  process.exit(code === null ? 1 : code);
+});

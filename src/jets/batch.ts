@@ -1,0 +1,321 @@
+import { JetlensInputError } from '../errors.js';
+
+const TWO_PI = 2 * Math.PI;
+// Azimuths may sit in [-pi, pi] or [0, 2pi] (EnergyFlow) and a jet's particles spill past the edge by up to R;
+// anything beyond 3 pi cannot be such an angle (degrees, or a wrong column).
+const PHI_LIMIT = 3 * Math.PI;
+
+/** Constructor fields of a JetBatch: CSR, structure of arrays. */
+export interface JetBatchData {
+  offsets: Uint32Array; // N + 1, offsets[0] = 0
+  pt: Float64Array;
+  y: Float64Array;
+  phi: Float64Array;
+  pid?: Float64Array;
+  labels?: Float64Array; // per jet, 0 or 1
+  weights?: Float64Array; // per jet
+}
+
+export interface ValidateOptions {
+  file?: string; // named in errors
+}
+
+/**
+ * An in-memory jet collection in CSR layout: the particles of jet j are rows offsets[j]..offsets[j+1]-1 of
+ * pt, y, phi (and pid). Padding (zero-pT rows) never appears inside a JetBatch: it is dropped on conversion.
+ * The native addon reads these same arrays without copying.
+ */
+export class JetBatch {
+  readonly offsets: Uint32Array;
+  readonly pt: Float64Array;
+  readonly y: Float64Array;
+  readonly phi: Float64Array;
+  readonly pid?: Float64Array;
+  labels?: Float64Array;
+  weights?: Float64Array;
+
+  constructor(d: JetBatchData, opts: ValidateOptions = {}) {
+    this.offsets = d.offsets;
+    this.pt = d.pt;
+    this.y = d.y;
+    this.phi = d.phi;
+    this.pid = d.pid;
+    this.labels = d.labels;
+    this.weights = d.weights;
+    this.validate(opts);
+  }
+
+  /** Number of jets. */
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** Total number of particles. */
+  get size(): number {
+    return this.pt.length;
+  }
+
+  /** Multiplicity of jet j. */
+  mult(j: number): number {
+    return this.offsets[j + 1] - this.offsets[j];
+  }
+
+  /** Largest multiplicity (the M of a padded array). */
+  maxMult(): number {
+    let m = 0;
+    for (let j = 0; j < this.length; j++) m = Math.max(m, this.mult(j));
+    return m;
+  }
+
+  /** Particles of jet j as rows [pt, y, phi(, pid)]. */
+  jet(j: number): number[][] {
+    const out: number[][] = [];
+    for (let i = this.offsets[j]; i < this.offsets[j + 1]; i++) {
+      const row = [this.pt[i], this.y[i], this.phi[i]];
+      if (this.pid) row.push(this.pid[i]);
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** Jets [start, end) as a new batch that shares no memory with this one. */
+  slice(start: number, end: number): JetBatch {
+    const a = this.offsets[start];
+    const b = this.offsets[end];
+    const offsets = new Uint32Array(end - start + 1);
+    for (let j = 0; j <= end - start; j++) offsets[j] = this.offsets[start + j] - a;
+    return new JetBatch({
+      offsets,
+      pt: this.pt.slice(a, b),
+      y: this.y.slice(a, b),
+      phi: this.phi.slice(a, b),
+      pid: this.pid?.slice(a, b),
+      labels: this.labels?.slice(start, end),
+      weights: this.weights?.slice(start, end),
+    });
+  }
+
+  /** Jets at the given indices (in that order), as a new batch. */
+  select(indices: ArrayLike<number>): JetBatch {
+    const n = indices.length;
+    const offsets = new Uint32Array(n + 1);
+    for (let k = 0; k < n; k++) offsets[k + 1] = offsets[k] + this.mult(indices[k]);
+    const total = offsets[n];
+    const pt = new Float64Array(total);
+    const y = new Float64Array(total);
+    const phi = new Float64Array(total);
+    const pid = this.pid ? new Float64Array(total) : undefined;
+    for (let k = 0; k < n; k++) {
+      const a = this.offsets[indices[k]];
+      const b = this.offsets[indices[k] + 1];
+      pt.set(this.pt.subarray(a, b), offsets[k]);
+      y.set(this.y.subarray(a, b), offsets[k]);
+      phi.set(this.phi.subarray(a, b), offsets[k]);
+      pid?.set(this.pid!.subarray(a, b), offsets[k]);
+    }
+    const pick = (v?: Float64Array) => (v ? Float64Array.from(indices, (i) => v[i]) : undefined);
+    return new JetBatch({ offsets, pt, y, phi, pid, labels: pick(this.labels), weights: pick(this.weights) });
+  }
+
+  /**
+   * Zero-padded (N, M, 3|4) float64 array, C order, columns pt, y, phi(, pid). M defaults to the largest
+   * multiplicity; jets longer than M are an error (no silent truncation).
+   */
+  toPadded(m = this.maxMult(), withPid = this.pid !== undefined): { data: Float64Array; shape: [number, number, number] } {
+    const f = withPid ? 4 : 3;
+    const n = this.length;
+    const data = new Float64Array(n * m * f);
+    for (let j = 0; j < n; j++) {
+      const mult = this.mult(j);
+      if (mult > m) throw new JetlensInputError(`multiplicity ${mult} exceeds the padded width M = ${m}`, { jet: j });
+      for (let k = 0; k < mult; k++) {
+        const i = this.offsets[j] + k;
+        const r = (j * m + k) * f;
+        data[r] = this.pt[i];
+        data[r + 1] = this.y[i];
+        data[r + 2] = this.phi[i];
+        if (withPid) data[r + 3] = this.pid ? this.pid[i] : 0;
+      }
+    }
+    return { data, shape: [n, m, f] };
+  }
+
+  /**
+   * Builds a batch from a zero-padded (N, M, F) array, F >= 3 with columns pt, y, phi(, pid, ...).
+   * Rows with pT = 0 are padding and are dropped, wherever they sit.
+   */
+  static fromPadded(
+    data: ArrayLike<number>,
+    shape: readonly number[],
+    opts: ValidateOptions & { labels?: ArrayLike<number>; weights?: ArrayLike<number> } = {},
+  ): JetBatch {
+    if (shape.length !== 3) {
+      throw new JetlensInputError(`expected a 3-d array (N, M, 3|4), got shape (${shape.join(', ')})`, { file: opts.file });
+    }
+    const [n, m, f] = shape;
+    if (f < 3) throw new JetlensInputError(`expected at least 3 columns (pt, y, phi), got ${f}`, { file: opts.file });
+    if (data.length !== n * m * f) {
+      throw new JetlensInputError(`data length ${data.length} does not match shape (${n}, ${m}, ${f})`, { file: opts.file });
+    }
+    const offsets = new Uint32Array(n + 1);
+    for (let j = 0; j < n; j++) {
+      let c = 0;
+      for (let k = 0; k < m; k++) if (data[(j * m + k) * f] !== 0) c++;
+      offsets[j + 1] = offsets[j] + c;
+    }
+    const total = offsets[n];
+    const pt = new Float64Array(total);
+    const y = new Float64Array(total);
+    const phi = new Float64Array(total);
+    const pid = f >= 4 ? new Float64Array(total) : undefined;
+    let i = 0;
+    for (let r = 0; r < n * m; r++) {
+      const b = r * f;
+      if (data[b] === 0) continue;
+      pt[i] = data[b];
+      y[i] = data[b + 1];
+      phi[i] = data[b + 2];
+      if (pid) pid[i] = data[b + 3];
+      i++;
+    }
+    return new JetBatch(
+      { offsets, pt, y, phi, pid, labels: toF64(opts.labels), weights: toF64(opts.weights) },
+      opts,
+    );
+  }
+
+  /** Builds a batch from nested arrays: jets -> particles -> [pt, y, phi(, pid)]. */
+  static fromNested(
+    jets: ArrayLike<ArrayLike<ArrayLike<number>>>,
+    opts: ValidateOptions & { labels?: ArrayLike<number>; weights?: ArrayLike<number> } = {},
+  ): JetBatch {
+    const n = jets.length;
+    const offsets = new Uint32Array(n + 1);
+    let withPid = false;
+    for (let j = 0; j < n; j++) {
+      const jet = jets[j];
+      if (!jet || typeof jet.length !== 'number') throw new JetlensInputError('expected an array of particles', { ...opts, jet: j });
+      let c = 0;
+      for (let k = 0; k < jet.length; k++) {
+        const p = jet[k];
+        if (!p || (p.length !== 3 && p.length !== 4)) {
+          throw new JetlensInputError('expected a particle [pt, y, phi] or [pt, y, phi, pid]', { ...opts, jet: j, particle: k });
+        }
+        if (p.length === 4) withPid = true;
+        if (p[0] !== 0) c++;
+      }
+      offsets[j + 1] = offsets[j] + c;
+    }
+    const total = offsets[n];
+    const pt = new Float64Array(total);
+    const y = new Float64Array(total);
+    const phi = new Float64Array(total);
+    const pid = withPid ? new Float64Array(total) : undefined;
+    let i = 0;
+    for (let j = 0; j < n; j++) {
+      const jet = jets[j];
+      for (let k = 0; k < jet.length; k++) {
+        const p = jet[k];
+        if (p[0] === 0) continue;
+        pt[i] = p[0];
+        y[i] = p[1];
+        phi[i] = p[2];
+        if (pid) pid[i] = p.length === 4 ? p[3] : 0;
+        i++;
+      }
+    }
+    return new JetBatch({ offsets, pt, y, phi, pid, labels: toF64(opts.labels), weights: toF64(opts.weights) }, opts);
+  }
+
+  /** Concatenates batches (labels/weights kept only when every batch has them). */
+  static concat(batches: JetBatch[]): JetBatch {
+    const n = batches.reduce((s, b) => s + b.length, 0);
+    const total = batches.reduce((s, b) => s + b.size, 0);
+    const offsets = new Uint32Array(n + 1);
+    const pt = new Float64Array(total);
+    const y = new Float64Array(total);
+    const phi = new Float64Array(total);
+    const allPid = batches.every((b) => b.pid);
+    const pid = allPid ? new Float64Array(total) : undefined;
+    const labels = batches.every((b) => b.labels) ? new Float64Array(n) : undefined;
+    const weights = batches.every((b) => b.weights) ? new Float64Array(n) : undefined;
+    let j0 = 0;
+    let i0 = 0;
+    for (const b of batches) {
+      for (let j = 1; j <= b.length; j++) offsets[j0 + j] = i0 + b.offsets[j];
+      pt.set(b.pt, i0);
+      y.set(b.y, i0);
+      phi.set(b.phi, i0);
+      if (pid) pid.set(b.pid!, i0);
+      labels?.set(b.labels!, j0);
+      weights?.set(b.weights!, j0);
+      j0 += b.length;
+      i0 += b.size;
+    }
+    return new JetBatch({ offsets, pt, y, phi, pid, labels, weights });
+  }
+
+  /** Indices of jets with no particles (allowed; reported by `info`). */
+  emptyJets(): number[] {
+    const out: number[] = [];
+    for (let j = 0; j < this.length; j++) if (this.mult(j) === 0) out.push(j);
+    return out;
+  }
+
+  /**
+   * Checks the whole batch once, at the boundary: shapes, finiteness, pT >= 0, |phi| <= 3 pi, labels in {0,1},
+   * finite non-negative weights. Throws JetlensInputError naming the jet, particle and field.
+   */
+  validate(opts: ValidateOptions = {}): void {
+    const file = opts.file;
+    const o = this.offsets;
+    if (!(o instanceof Uint32Array)) throw new JetlensInputError('offsets must be a Uint32Array', { file, field: 'offsets' });
+    if (o.length < 1 || o[0] !== 0) throw new JetlensInputError('offsets must start at 0 and have length N + 1', { file, field: 'offsets' });
+    for (let j = 0; j < o.length - 1; j++) {
+      if (o[j + 1] < o[j]) throw new JetlensInputError('offsets must be non-decreasing', { file, jet: j, field: 'offsets' });
+    }
+    const total = o[o.length - 1];
+    const cols: [string, Float64Array | undefined][] = [['pt', this.pt], ['y', this.y], ['phi', this.phi], ['pid', this.pid]];
+    for (const [name, a] of cols) {
+      if (a === undefined && name === 'pid') continue;
+      if (!(a instanceof Float64Array)) throw new JetlensInputError(`${name} must be a Float64Array`, { file, field: name });
+      if (a.length !== total) {
+        throw new JetlensInputError(`${name} has ${a.length} entries, offsets say ${total}`, { file, field: name });
+      }
+    }
+    for (let j = 0; j < this.length; j++) {
+      for (let i = o[j]; i < o[j + 1]; i++) {
+        const where = (field: string) => ({ file, jet: j, particle: i - o[j], field });
+        const pt = this.pt[i];
+        if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
+        if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
+        if (!Number.isFinite(this.y[i])) throw new JetlensInputError(`non-finite rapidity (${this.y[i]})`, where('y'));
+        const phi = this.phi[i];
+        if (!Number.isFinite(phi)) throw new JetlensInputError(`non-finite phi (${phi})`, where('phi'));
+        if (Math.abs(phi) > PHI_LIMIT) throw new JetlensInputError(`|phi| = ${Math.abs(phi)} > 3 pi: not an azimuth in radians`, where('phi'));
+        if (this.pid && !Number.isFinite(this.pid[i])) throw new JetlensInputError(`non-finite pid (${this.pid[i]})`, where('pid'));
+      }
+    }
+    this.checkPerJet('labels', this.labels, file, (v) => v === 0 || v === 1, 'label must be 0 or 1');
+    this.checkPerJet('weights', this.weights, file, (v) => Number.isFinite(v) && v >= 0, 'weight must be finite and >= 0');
+  }
+
+  private checkPerJet(name: string, a: Float64Array | undefined, file: string | undefined, ok: (v: number) => boolean, msg: string): void {
+    if (!a) return;
+    if (a.length !== this.length) throw new JetlensInputError(`${name} has ${a.length} entries for ${this.length} jets`, { file, field: name });
+    for (let j = 0; j < a.length; j++) if (!ok(a[j])) throw new JetlensInputError(`${msg} (got ${a[j]})`, { file, jet: j, field: name });
+  }
+}
+
+function toF64(a?: ArrayLike<number>): Float64Array | undefined {
+  if (a === undefined) return undefined;
+  return a instanceof Float64Array ? a : Float64Array.from(a);
+}
+
+/** Wraps phi - ref into [-pi, pi]. */
+export function wrapPhi(dphi: number): number {
+  let d = dphi % TWO_PI;
+  if (d > Math.PI) d -= TWO_PI;
+  else if (d < -Math.PI) d += TWO_PI;
+  return d;
+}

@@ -1,0 +1,43 @@
+import typedFunction from 'typed-function';
+import { JetlensInputError } from '../errors.js';
+import { JetBatch } from './batch.js';
+
+/** A zero-padded (N, M, 3|4) array as users hold it (numpy-style, C order). */
+export interface PaddedJets {
+  data: Float64Array | Float32Array;
+  shape: readonly [number, number, number] | number[];
+  labels?: ArrayLike<number>;
+  weights?: ArrayLike<number>;
+}
+
+/** Every way the public API accepts jets. */
+export type JetsLike = JetBatch | PaddedJets | ArrayLike<ArrayLike<ArrayLike<number>>>;
+
+const typed = typedFunction.create();
+typed.addType({ name: 'JetBatch', test: (x) => x instanceof JetBatch });
+typed.addType({
+  name: 'PaddedJets',
+  test: (x) => typeof x === 'object' && x !== null && 'data' in x && 'shape' in x &&
+    ((x as PaddedJets).data instanceof Float64Array || (x as PaddedJets).data instanceof Float32Array),
+});
+
+/**
+ * The one conversion every entry point uses, so every op gets the same validation and the same errors.
+ * A JetBatch passes through (it was validated when built).
+ */
+const convert = typed<(x: unknown) => JetBatch>('toJetBatch', {
+  JetBatch: (b: JetBatch) => b,
+  PaddedJets: (p: PaddedJets) => JetBatch.fromPadded(p.data, p.shape, { labels: p.labels, weights: p.weights }),
+  Array: (a: number[][][]) => JetBatch.fromNested(a),
+});
+
+export function toJetBatch(x: JetsLike): JetBatch {
+  try {
+    return convert(x);
+  } catch (e) {
+    if (e instanceof JetlensInputError) throw e;
+    throw new JetlensInputError(
+      'jets must be a JetBatch, a padded {data: Float64Array|Float32Array, shape: [N, M, 3|4]}, or nested arrays [[[pt, y, phi], ...], ...]',
+    );
+  }
+}
