@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { commands } from './commands.js';
+import { cliState } from './util.js';
+
+process.env.OMP_WAIT_POLICY ??= 'passive';
+
+const program = new Command();
+program
+  .name('jetlens')
+  .description('Interpretable machine learning for jet physics: EFPs, ADO, SEMD, substructure, models.')
+  .version('0.1.0')
+  .option('-q, --quiet', 'no progress bars or messages')
+  .showHelpAfterError('(run with --help for usage)')
+  .hook('preAction', (cmd) => {
+    cliState.quiet = Boolean(cmd.opts().quiet);
+  });
+for (const register of commands) register(program);
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`jetlens: error: ${e.message}\n`);
+  process.exitCode = 1;
+});
