@@ -191,8 +191,9 @@ void kinematics(const double* pt, const double* y, const double* phi, size_t M, 
       m2 += 4 * pt[i] * pt[j] * (sy * sy + sp * sp);
     }
   }
-  double jet_y = 0.5 * std::log((E + pz) / (E - pz));
-  double jet_phi = std::atan2(py, px);
+  // One constituent: its own direction exactly, so width = 0 (see reference.ts).
+  double jet_y = M == 1 ? y[0] : 0.5 * std::log((E + pz) / (E - pz));
+  double jet_phi = M == 1 ? wrap_phi(phi[0]) : std::atan2(py, px);
   double width = 0;
   for (size_t i = 0; i < M; ++i) width += pt[i] * std::sqrt(delta_r2(y[i], phi[i], jet_y, jet_phi));
   out[0] = std::sqrt(px * px + py * py);

@@ -62,8 +62,9 @@ function kinematics(pt: Float64Array, y: Float64Array, phi: Float64Array, out: F
       m2 += 4 * pt[i] * pt[j] * (sy * sy + sp * sp);
     }
   }
-  const jetY = 0.5 * Math.log((E + pz) / (E - pz));
-  const jetPhi = Math.atan2(py, px);
+  // One constituent: its own direction exactly (the E-scheme formula gives it up to rounding), so width = 0.
+  const jetY = M === 1 ? y[0] : 0.5 * Math.log((E + pz) / (E - pz));
+  const jetPhi = M === 1 ? wrapPhi(phi[0]) : Math.atan2(py, px);
   let width = 0;
   for (let i = 0; i < M; i++) width += pt[i] * Math.sqrt(deltaR2(y[i], phi[i], jetY, jetPhi));
   out[o] = Math.sqrt(px * px + py * py);
