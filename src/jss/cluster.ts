@@ -15,10 +15,11 @@ import { wrapPhi } from '../jets/batch.js';
 
 export type Recombination = 'E' | 'wta';
 
-/** Axes per N: axes[N] = {y, phi} arrays of length N (undefined for N > nMax or N >= M). */
+/** Axes per N: axes.y[N], axes.phi[N], axes.pt[N] arrays of length N (undefined for N > nMax or N >= M). */
 export interface KtAxes {
   y: Float64Array[];
   phi: Float64Array[];
+  pt: Float64Array[];
 }
 
 export function deltaR2(y1: number, phi1: number, y2: number, phi2: number): number {
@@ -36,7 +37,7 @@ export function powBeta(dr2: number, beta: number): number {
 
 export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E'): KtAxes {
   const M = pt.length;
-  const axes: KtAxes = { y: [], phi: [] };
+  const axes: KtAxes = { y: [], phi: [], pt: [] };
   if (M <= 1 || nMax < 1) return axes;
   const cap = 2 * M - 1;
   const P = new Float64Array(cap);
@@ -124,6 +125,7 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
     if (n <= nMax) {
       axes.y[n] = Float64Array.from(active, (k) => Y[k]);
       axes.phi[n] = Float64Array.from(active, (k) => F[k]);
+      axes.pt[n] = Float64Array.from(active, (k) => P[k]);
     }
   }
   return axes;
