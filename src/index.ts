@@ -8,3 +8,4 @@ export { loadNative, cudaDevices } from './backend/native.js';
 export { getKernel, backendsFor, type BackendName } from './backend/dispatch.js';
 export type { RunOptions } from './backend/control.js';
 export { Rng } from './util/rng.js';
+export * from './jss/index.js';
