@@ -53,7 +53,9 @@ struct Scratch {
 };
 
 // Exclusive kT down to one object; records the active objects' (y, phi) at each N <= n_max (see cluster.ts).
-void kt_axes(const double* pt, const double* y, const double* phi, size_t M, int n_max, bool wta, Scratch& s) {
+// dr2: the constituents' DeltaR^2 matrix (M x M), bit-identical to delta_r2 on the originals, reused here.
+void kt_axes(const double* pt, const double* y, const double* phi, const double* dr2, size_t M, int n_max, bool wta,
+             Scratch& s) {
   s.ay.assign(n_max + 1, {});
   s.aphi.assign(n_max + 1, {});
   if (M <= 1 || n_max < 1) return;
@@ -74,7 +76,11 @@ void kt_axes(const double* pt, const double* y, const double* phi, size_t M, int
     PZ[i] = pt[i] * std::sinh(y[i]);
     active.push_back((int)i);
   }
-  auto dist = [&](int i, int j) { return std::min(P[i] * P[i], P[j] * P[j]) * delta_r2(Y[i], F[i], Y[j], F[j]); };
+  const int m = (int)M;
+  auto dist = [&](int i, int j) {
+    double r2 = i < m && j < m ? dr2[(size_t)i * M + j] : delta_r2(Y[i], F[i], Y[j], F[j]);
+    return std::min(P[i] * P[i], P[j] * P[j]) * r2;
+  };
   auto find_nn = [&](int i) {
     int best = -1;
     double bd = std::numeric_limits<double>::infinity();
@@ -86,7 +92,15 @@ void kt_axes(const double* pt, const double* y, const double* phi, size_t M, int
     nn[i] = best;
     nd[i] = bd;
   };
-  for (int i : active) find_nn(i);
+  // Initial nearest neighbours, each pair once: every i sees its candidates j in increasing order (j < i from
+  // earlier rows, then its own row), so strict < keeps the smallest j on ties, exactly as find_nn does.
+  for (size_t i = 0; i < M; ++i) nd[i] = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < m; ++i)
+    for (int j = i + 1; j < m; ++j) {
+      double d = dist(i, j);
+      if (d < nd[i]) nd[i] = d, nn[i] = j;
+      if (d < nd[j]) nd[j] = d, nn[j] = i;
+    }
   int next = (int)M;
   while (active.size() > 1) {
     int a = -1, b = -1;
@@ -275,7 +289,7 @@ void jet_row(const double* pt, const double* y, const double* phi, size_t M, con
   double* at = out + kKin;
   for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at);
   if (r.n_max > 0) {
-    kt_axes(pt, y, phi, M, r.n_max, r.axes == 1, s);
+    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
         if (M <= (size_t)n) at[n - 1] = 0;
