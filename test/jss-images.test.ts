@@ -74,16 +74,30 @@ t.test('normalised images sum to 1; invariance under shifts across phi = +-pi', 
   }
 });
 
-t.test('every images backend agrees with the reference; bad options', async (t) => {
+t.test('every images backend agrees with the reference (all preprocessing combinations); bad options', async (t) => {
   const b = randomJets(17, 40, 50);
-  const o = { rotate: 'principal' as const, flip: true, npix: 25, width: 0.8 };
-  const ref = await jetImages(b, { ...o, backend: 'reference' });
+  for (const center of ['centroid', 'leading', 'none'] as const) {
+    for (const rotate of ['none', 'principal', 'subjet'] as const) {
+      for (const flip of [false, true]) {
+        for (const normalize of [false, true]) {
+          const o = { center, rotate, flip, normalize, npix: 25, width: 0.8 };
+          const ref = await jetImages(b, { ...o, backend: 'reference' });
+          for (const backend of backendsFor('images').filter((x) => x !== 'reference')) {
+            const im = await jetImages(b, { ...o, backend, threads: 2 });
+            let worst = 0;
+            for (let k = 0; k < im.data.length; k++) worst = Math.max(worst, Math.abs(im.data[k] - ref.data[k]) / Math.max(1, Math.abs(ref.data[k])));
+            t.ok(worst <= 1e-6, `${backend} ${JSON.stringify(o)}: max diff ${worst}`);
+            t.equal(im.dropped, ref.dropped, `${backend}: dropped`);
+            t.same(im.shape, ref.shape);
+          }
+        }
+      }
+    }
+  }
   for (const backend of backendsFor('images')) {
-    const im = await jetImages(b, { ...o, backend, threads: 2 });
-    let worst = 0;
-    for (let k = 0; k < im.data.length; k++) worst = Math.max(worst, Math.abs(im.data[k] - ref.data[k]));
-    t.ok(worst <= 1e-6, `${backend}: max diff ${worst}`);
-    t.equal(im.dropped, ref.dropped, `${backend}: dropped`);
+    const ac = new AbortController();
+    ac.abort();
+    await t.rejects(jetImages(b, { backend, signal: ac.signal }), { name: 'AbortError' }, `${backend}: abort`);
   }
   await t.rejects(jetImages(b, { npix: 0 }), /npix/);
   await t.rejects(jetImages(b, { width: -1 }), /width/);

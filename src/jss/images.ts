@@ -5,17 +5,21 @@
  *      leading exclusive-kT (N = 2, E-scheme) subjet's axis, or nothing ('none': (y, wrapped phi) as they are);
  *   2. rotate: the principal axis of the pT-weighted second-moment matrix, or the direction to the second kT subjet,
  *      along +phi (a degenerate matrix or a missing / coincident second subjet: no rotation);
+ *   (coordinates within 1e-12 of an axis are then set to 0, so rounding never decides a flip or a pixel);
  *   3. flip: make the pT sum with dy > 0 at least that with dy < 0, and likewise for dphi;
  *   4. pixelise on [-width, width]^2 (c = floor((dy + width) / (2 width) npix), r likewise with dphi), dropping
  *      (and counting) particles outside;
  *   5. normalise: divide by the image's total intensity (an empty image stays zero).
  */
-import { chunked, type RunOptions } from '../backend/control.js';
+import { chunked, withControl, type RunOptions } from '../backend/control.js';
 import { getKernel, registerKernel } from '../backend/dispatch.js';
+import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import { wrapPhi, type JetBatch } from '../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { exclusiveKtAxes } from './cluster.js';
+
+const SNAP = 1e-12;
 
 export type ImageCenter = 'centroid' | 'leading' | 'none';
 export type ImageRotate = 'principal' | 'subjet' | 'none';
@@ -119,6 +123,12 @@ export function jetImage(pt: Float64Array, y: Float64Array, phi: Float64Array, o
       dp[i] = s * a + c * b;
     }
   }
+  // Snap coordinates within 1e-12 of an axis onto it: after a subjet rotation the second subjet's particles sit on
+  // dy = 0 up to rounding, and rounding must not decide a flip or a pixel (the native kernel does the same).
+  for (let i = 0; i < M; i++) {
+    if (Math.abs(dy[i]) < SNAP) dy[i] = 0;
+    if (Math.abs(dp[i]) < SNAP) dp[i] = 0;
+  }
   if (o.flip) flip(pt, dy, dp);
   return pixelise(pt, dy, dp, o, img);
 }
@@ -200,6 +210,23 @@ const referenceImages: ImagesKernel = async (batch, o, run) => {
   return { data, shape: [n, o.npix, o.npix], dropped };
 };
 registerKernel('images', 'reference', referenceImages);
+
+const CENTER_CODE: Record<ImageCenter, number> = { centroid: 0, leading: 1, none: 2 };
+const ROTATE_CODE: Record<ImageRotate, number> = { none: 0, principal: 1, subjet: 2 };
+const native = loadNative();
+if (native?.jssImages) {
+  const nativeImages: ImagesKernel = (batch, o, run) => {
+    const data = new Float32Array(batch.length * o.npix * o.npix);
+    return withControl(batch.length, run, async (control) => {
+      const dropped: number = await native.jssImages(
+        batch, data, o.npix, o.width, CENTER_CODE[o.center], ROTATE_CODE[o.rotate], o.flip ? 1 : 0, o.normalize ? 1 : 0,
+        run.threads ?? 0, control,
+      );
+      return { data, shape: [batch.length, o.npix, o.npix], dropped };
+    });
+  };
+  registerKernel('images', 'native', nativeImages);
+}
 
 /** Jet images, float32 (N, npix, npix), rows = phi, columns = y. */
 export async function jetImages(jets: JetsLike, opts: ImageOptions & RunOptions = {}): Promise<JetImages> {
