@@ -56,6 +56,13 @@ t.test('default columns and options', async (t) => {
   await t.rejects(observables(jets, { backend: 'cuda' }), /not registered/);
 });
 
+t.test('zero jets: empty columns on every backend', async (t) => {
+  for (const backend of backendsFor('observables')) {
+    const r = await observables({ data: new Float64Array(0), shape: [0, 5, 3] }, { backend });
+    t.equal(r.values.c2_b1.length, 0, backend);
+  }
+});
+
 t.test('abort and progress', async (t) => {
   for (const backend of backendsFor('observables')) {
     const ac = new AbortController();
