@@ -84,6 +84,13 @@ t.test('mass agrees with E^2 - |p|^2 (the spec definition) on random jets', asyn
   }
 });
 
+t.test('tau1 at beta 1 with kT axes is the width (the N = 1 kT axis is the E-scheme jet axis)', async (t) => {
+  const b = randomJets(23, 30, 40);
+  const v = obs(b);
+  for (let j = 0; j < b.length; j++) if (!close(v.tau1_b1[j], v.width[j], 1e-10, 1e-14)) t.fail(`jet ${j}: ${v.tau1_b1[j]} vs ${v.width[j]}`);
+  t.pass('tau1_b1 == width');
+});
+
 t.test('obvious subjets: kT axes find the prongs, tau_N small once N = prongs', async (t) => {
   const rng = new Rng(11);
   const centres = [[0, 0], [0.8, 0.1], [-0.2, 0.9]];

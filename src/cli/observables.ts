@@ -26,6 +26,11 @@ only; N-subjettiness uses --tau-beta (default 1). --columns picks any list inste
 Conventions (docs/jss.md): rapidity, not pseudorapidity; z_i = pT_i / sum pT; no division by R^beta; tau_N with
 R0 = 1. Empty jets give 0 in every column; C2 = D2 = 0 when e2 = 0; tau_N = 0 when M <= N; tau21 = 0 when
 tau1 = 0 and tau32 = 0 when tau2 = 0.
+Axes: kt = exclusive kT (d_ij = min(pT_i^2, pT_j^2) DeltaR_ij^2, E-scheme, ties -> first pair in creation order);
+wta = the same clustering, a merged object keeps its harder parent's direction (pT summed); onepass = from the kT
+axes, assign particles to the nearest axis and move each axis once by x <- sum w_i x_i / sum w_i with
+w_i = z_i DeltaR_ia^(beta - 2) (beta = 2: pT centroid; beta = 1: one Weiszfeld step; an axis on top of one of its
+particles for beta < 2, or with no particles, stays), then tau_N with the moved axes.
 Output: .csv (header row, 17 significant digits) or .npz (one float64 array per column, plus the labels as 'y'
 when the input has them), one row per jet in input order.`;
 
