@@ -1,5 +1,6 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
+import { register as generate } from './generate.js';
 import { register as info } from './info.js';
 import type { Register } from './util.js';
 
-export const commands: Register[] = [info];
+export const commands: Register[] = [info, generate];
