@@ -2,6 +2,8 @@ import type { Rng } from '../../util/rng.js';
 import type { SmearOptions } from './options.js';
 import type { JetParticles } from './particles.js';
 
+const PHI_LIMIT = 3 * Math.PI;
+
 /**
  * Toy detector, applied only when asked: Gaussian relative pT resolution, a calorimeter-like (y, phi) grid whose
  * cells merge the particles they hold (pT summed, placed at the cell centre, pid of the hardest), then a minimum
@@ -48,6 +50,10 @@ function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number): vo
   p.n = m;
   for (let k = 0; k < m; k++) {
     p.dy[k] = (iy[k] + 0.5) * cell - y0;
-    p.dphi[k] = (iphi[k] + 0.5) * dphiCell - phi0;
+    let centre = (iphi[k] + 0.5) * dphiCell;
+    // Keep |phi| <= 3 pi (JetBatch's limit): a cell centre may sit half a cell past the particle it holds.
+    if (centre > PHI_LIMIT) centre -= dphiCell;
+    else if (centre < -Math.PI) centre += dphiCell;
+    p.dphi[k] = centre - phi0;
   }
 }
