@@ -12,6 +12,7 @@ import {
 } from '../src/jets/generator/index.js';
 import type { JetBatch } from '../src/jets/batch.js';
 import { JetlensInputError } from '../src/errors.js';
+import { splitMomentum } from '../src/jets/generator/momenta.js';
 
 // ---- small observables (E-scheme sums of massless 4-vectors) ----
 
@@ -78,6 +79,29 @@ t.test('QCD ingredients: coupling and splitting functions', async (t) => {
   t.ok(Math.abs(pGQ(0.5) - (4 / 3) * 1.25 / 0.5) < 1e-12);
   t.ok(Math.abs(pGG(0.3) - pGG(0.7)) < 1e-12, 'P_gg symmetric');
   t.ok(Math.abs(pQG(0.5) - 2.5 * 0.5) < 1e-12);
+});
+
+t.test('splitting kinematics: 3-momentum conserved, exact opening angle, pair mass ~ z(1-z) p^2 theta^2', async (t) => {
+  const d = new Float64Array(6);
+  const cases = [
+    [300, 0, 0, 0.3, 0.2, 1.0],
+    [10, -4, 7, 0.01, 0.001, 4.0],
+    [0.1, 0.2, 50, 0.5, 1.2, 2.5], // close to the z axis: the other reference axis
+    [200, 30, -80, 0.9, 1e-6, 0.3],
+  ];
+  for (const [px, py, pz, z, theta, phi] of cases) {
+    splitMomentum(px, py, pz, z, theta, phi, d);
+    const p = Math.hypot(px, py, pz);
+    const sum = Math.hypot(d[0] + d[3] - px, d[1] + d[4] - py, d[2] + d[5] - pz);
+    t.ok(sum <= 1e-13 * p, `sum of daughters = parent (${sum.toExponential(1)})`);
+    const a = Math.hypot(d[0], d[1], d[2]);
+    const b = Math.hypot(d[3], d[4], d[5]);
+    const cos = (d[0] * d[3] + d[1] * d[4] + d[2] * d[5]) / (a * b);
+    const cross = Math.hypot(d[1] * d[5] - d[2] * d[4], d[2] * d[3] - d[0] * d[5], d[0] * d[4] - d[1] * d[3]) / (a * b);
+    t.ok(Math.abs(Math.atan2(cross, cos) - theta) < 1e-9 * Math.max(1, theta), `opening angle ${theta}`);
+    const m2 = (a + b) ** 2 - p * p;
+    if (theta < 0.3) t.ok(Math.abs(m2 / (z * (1 - z) * p * p * theta * theta) - 1) < 0.05, 'small-angle mass');
+  }
 });
 
 // The veto algorithm must reproduce the exact no-emission probability of the stated density:
