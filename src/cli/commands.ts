@@ -1,7 +1,15 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
+import type { Register } from './util.js';
+import { register as generate } from './generate.js';
 import { register as images } from './images.js';
 import { register as info } from './info.js';
 import { register as observables } from './observables.js';
-import type { Register } from './util.js';
+import { register as shards } from './shards.js';
 
-export const commands: Register[] = [info, observables, images];
+export const commands: Register[] = [
+  generate,
+  info,
+  observables,
+  images,
+  shards,
+];
