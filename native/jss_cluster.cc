@@ -72,8 +72,10 @@ void kt_axes(const double* pt, const double* y, const double* phi, const double*
       PY[c] = PY[a] + PY[b];
       PZ[c] = PZ[a] + PZ[b];
       P[c] = std::sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
-      Y[c] = 0.5 * std::log((E[c] + PZ[c]) / (E[c] - PZ[c]));
-      F[c] = std::atan2(PY[c], PX[c]);
+      // Exactly collinear parents keep their common direction (see cluster.ts).
+      bool same = delta_r2(Y[a], F[a], Y[b], F[b]) == 0;
+      Y[c] = same ? Y[a] : 0.5 * std::log((E[c] + PZ[c]) / (E[c] - PZ[c]));
+      F[c] = same ? F[a] : std::atan2(PY[c], PX[c]);
     } else {
       int h = P[a] >= P[b] ? a : b;
       P[c] = P[a] + P[b];

@@ -40,6 +40,29 @@ for (const axes of ['kt', 'wta', 'onepass'] as const) {
   });
 }
 
+t.test('native == reference on hand-made edge jets (ties, duplicates, phi = +-pi, phi in [0, 2 pi])', { skip: native ? false : 'native addon not built' }, async (t) => {
+  const edge = [
+    [],
+    [[3, 0, Math.PI]],
+    Array.from({ length: 6 }, () => [7, 0.2, 1.0]),
+    [[1, 0, 0], [1, 1, 0], [1, 1, 1], [1, 0, 1], [1, 0.5, 0.5]],
+    [[5, 0.1, Math.PI], [5, 0.1, -Math.PI], [2, -0.1, 3.0], [2, -0.1, -3.0]],
+    [[10, 0.3, 6.2], [4, 0.2, 0.1], [6, 0.1, 6.0], [1, 0.4, 0.05]],
+    [[4, 1, 1], [4, 1, 1], [2, 1.2, 1.1], [2, 1.2, 1.1], [1, 0.9, 0.8]],
+  ];
+  for (const axes of ['kt', 'wta', 'onepass'] as const) {
+    const ref = observablesReference(edge, { columns: columnsAll, axes });
+    const nat = await observables(edge, { columns: columnsAll, axes, backend: 'native' });
+    for (const c of columnsAll) {
+      for (let j = 0; j < edge.length; j++) {
+        const [a, b] = [ref.values[c][j], nat.values[c][j]];
+        if (!(Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-13)) t.fail(`${axes} ${c} jet ${j}: ${a} vs ${b}`);
+      }
+    }
+  }
+  t.pass('edge jets agree');
+});
+
 t.test('default columns and options', async (t) => {
   const r = await observables(jets.slice(0, 10));
   t.same(r.columns, [

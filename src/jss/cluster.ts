@@ -8,7 +8,8 @@
  * The global minimum over the candidates (min(i, nn[i]), max(i, nn[i])) is then the spec's pair (the
  * lexicographically first tied pair (a, b) has nn[a] = b, and every other candidate is tied-or-worse).
  *
- * Recombination: 'E' (E-scheme: four-vector sum, pT/y/phi recomputed) or 'wta' (winner-takes-all: pT summed,
+ * Recombination: 'E' (E-scheme: four-vector sum, pT/y/phi recomputed; exactly collinear parents keep their
+ * common direction) or 'wta' (winner-takes-all: pT summed,
  * direction of the harder parent; equal pT -> the parent created first).
  */
 import { wrapPhi } from '../jets/batch.js';
@@ -98,8 +99,11 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
       PY[c] = PY[a] + PY[b];
       PZ[c] = PZ[a] + PZ[b];
       P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
-      Y[c] = 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
-      F[c] = Math.atan2(PY[c], PX[c]);
+      // Exactly collinear parents (DeltaR = 0): the sum points along them; keep that direction without the
+      // rounding of log/atan2, so identical particles give axes exactly on them (tau_N = 0, not noise).
+      const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
+      Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
+      F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
     } else {
       const h = P[a] >= P[b] ? a : b;
       P[c] = P[a] + P[b];
