@@ -30,7 +30,7 @@ function layout(n: number, size: number): Point[] {
 
 /** Path for copy `k` of `m` parallel edges between a and b: straight when centred, else a quadratic bow. */
 function edgePath(a: Point, b: Point, k: number, m: number, size: number): string {
-  const offset = (k - (m - 1) / 2) * Math.max(6, size / 9);
+  const offset = (k - (m - 1) / 2) * Math.max(8, size / 6);
   if (offset === 0) return `M${a.x} ${a.y} L${b.x} ${b.y}`;
   const dx = b.x - a.x;
   const dy = b.y - a.y;

@@ -47,7 +47,7 @@ footer a { color: #2b5d8a; }
 export function formatNumber(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
   return String(Number(v.toPrecision(4)));
 }
 
