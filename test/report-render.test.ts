@@ -103,3 +103,22 @@ t.test('sectionToVegaLite gives a reusable spec, null for non-plots', async (t) 
   t.match(svg, /font-family="DejaVu Sans"/);
   t.match(svg, /Jet mass/);
 });
+
+t.test('edge cases still render', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'jetlens-report-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeReportJson(dir, [
+    { type: 'text', title: 'empty text' },
+    { type: 'table', title: 'no rows', columns: ['a'], rows: [] },
+    { type: 'roc', title: 'perfect tagger', rejection: true, curves: [{ label: 'ideal', fpr: [0, 0, 1], tpr: [0, 1, 1] }] },
+    { type: 'line', title: 'one point', x: 'x', y: 'y', series: [{ label: 's', x: [1], y: [2], yErr: [0.5] }] },
+    { type: 'histogram', title: 'empty and constant', x: 'v', series: [{ label: 'none', values: [] }, { label: 'const', values: [3, 3, 3] }] },
+    { type: 'histogram', title: 'log, all outside', x: 'v', range: [0, 1], logY: true, series: [{ label: 'out', values: [5, 6] }] },
+    { type: 'image', title: 'one pixel, all zero', logScale: true, images: [{ label: 'z', npix: 1, data: [0] }] },
+    { type: 'line', title: 'long curve thinned', x: 'x', y: 'y', series: [{ label: 's', x: Array.from({ length: 20000 }, (_, i) => i), y: Array.from({ length: 20000 }, (_, i) => Math.sin(i / 500)), mark: 'line' }] },
+  ]);
+  const r = await renderReport(dir);
+  t.equal(figureElements(r.html).length, 6);
+  const long = r.figures.find((f) => /07-line-long/.test(f) && f.endsWith('.svg'))!;
+  t.ok((await stat(long)).size < 200_000, 'a 20000-point series is thinned before plotting');
+});

@@ -110,8 +110,9 @@ function lineSpec(s: LineSection): TopLevelSpec {
   const labels = s.series.map((r) => r.label);
   const allLines = s.series.every((r) => r.mark === 'line');
   const color = { field: 'series', type: 'nominal', title: null, scale: colorScale(labels), ...(allLines ? { legend: LINE_LEGEND } : {}) };
-  const x = { field: 'x', type: 'quantitative', title: s.x, scale: s.logX ? { type: 'log' } : { zero: false } };
-  const y = { field: 'y', type: 'quantitative', title: s.y, scale: s.logY ? { type: 'log' } : { zero: false } };
+  // A few pixels of padding keep end points and error bars off the frame.
+  const x = { field: 'x', type: 'quantitative', title: s.x, scale: s.logX ? { type: 'log', nice: false, padding: 10 } : { zero: false, padding: 10 } };
+  const y = { field: 'y', type: 'quantitative', title: s.y, scale: s.logY ? { type: 'log', nice: false, padding: 10 } : { zero: false, padding: 10 } };
   const layer: Layer[] = [];
   for (const r of s.series) {
     const rows: Row[] = thin(r.x.length, MAX_POINTS, (i) => {
