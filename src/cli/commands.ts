@@ -1,6 +1,13 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
+import type { Register } from './util.js';
+import { register as generate } from './generate.js';
 import { register as info } from './info.js';
 import { register as report } from './report.js';
-import type { Register } from './util.js';
+import { register as shards } from './shards.js';
 
-export const commands: Register[] = [info, report];
+export const commands: Register[] = [
+  generate,
+  info,
+  report,
+  shards,
+];
