@@ -4,6 +4,7 @@ import { register as generate } from './generate.js';
 import { register as images } from './images.js';
 import { register as info } from './info.js';
 import { register as observables } from './observables.js';
+import { register as report } from './report.js';
 import { register as shards } from './shards.js';
 
 export const commands: Register[] = [
@@ -11,5 +12,6 @@ export const commands: Register[] = [
   info,
   observables,
   images,
+  report,
   shards,
 ];
