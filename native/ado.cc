@@ -1,0 +1,456 @@
+// AUC, exact Average Decision Ordering (ADO) and ADO restricted to the differently-ordered pairs D(H, G).
+// Spec: shared/docs/ado.md section 1. Conventions: H(0) = 1/2 (ties count one half), pair weight = w_S * w_B.
+//
+// All three reduce to signed bichromatic counts over signal/background pairs:
+//   AUC:            sum w w' [2 H(f_S - f_B)]                      (1-D: sort + sweep)
+//   ADO:            sum w w' s t,  s = sign(df), t = sign(dg)      (2-D: sort by f, Fenwick over g ranks)
+//   ADO on D(H,G):  sum_{D} w w' s t and sum_{D} w w'               (3-D: CDQ over g, sweep over h, Fenwick over f)
+// With unit weights the counts are int64 (exact up to 2^63); with weights float64, and the signed difference
+// (concordant - discordant) is accumulated directly per event, never as a difference of two large totals.
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <numeric>
+
+#include "common.h"
+
+namespace jetlens {
+namespace {
+
+// ---------- inputs ----------
+struct Events {
+  size_t n = 0;
+  Span<uint8_t> labels;  // 1 = signal, 0 = background
+  Span<double> w;        // empty: unit weights
+  bool weighted() const { return w.data != nullptr; }
+};
+
+Events events_from(const Napi::Value& labels, const Napi::Value& weights, size_t n) {
+  Events e;
+  e.n = n;
+  e.labels = typed<uint8_t>(labels, "labels");
+  if (e.labels.size != n) fail("labels: expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
+  size_t ns = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (e.labels[i] > 1) fail("labels: expected 0/1, got " + std::to_string(e.labels[i]) + " at index " + std::to_string(i));
+    ns += e.labels[i];
+  }
+  if (ns == 0 || ns == n) fail("labels: need at least one signal (1) and one background (0) event");
+  if (!weights.IsUndefined() && !weights.IsNull()) {
+    e.w = typed<double>(weights, "weights");
+    if (e.w.size != n) fail("weights: expected length " + std::to_string(n) + ", got " + std::to_string(e.w.size));
+    for (size_t i = 0; i < n; ++i)
+      if (!(std::isfinite(e.w[i]) && e.w[i] >= 0)) fail("weights: expected finite values >= 0 at index " + std::to_string(i));
+  }
+  return e;
+}
+
+Span<double> scores_from(const Napi::Value& v, const char* what, size_t n_expected = 0) {
+  auto s = typed<double>(v, what);
+  if (n_expected && s.size != n_expected)
+    fail(std::string(what) + ": expected length " + std::to_string(n_expected) + ", got " + std::to_string(s.size));
+  for (size_t i = 0; i < s.size; ++i)
+    if (std::isnan(s[i])) fail(std::string(what) + ": NaN at index " + std::to_string(i));
+  return s;
+}
+
+// ---------- helpers ----------
+// Neumaier-compensated sum: keeps ~1e-16 relative error over millions of float64 terms.
+struct KSum {
+  double s = 0, c = 0;
+  void add(double x) {
+    double t = s + x;
+    c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
+  }
+  double value() const { return s + c; }
+};
+
+// Order of x ascending (stable in index for equal keys) and dense ranks 1..R (equal values share a rank).
+struct Ranked {
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> rank;
+  uint32_t levels = 0;
+};
+Ranked rank_of(const double* x, size_t n) {
+  std::vector<std::pair<double, uint32_t>> kv(n);
+  for (size_t i = 0; i < n; ++i) kv[i] = {x[i], (uint32_t)i};
+  std::sort(kv.begin(), kv.end());
+  Ranked r;
+  r.order.resize(n);
+  r.rank.resize(n);
+  uint32_t level = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (k == 0 || kv[k].first != kv[k - 1].first) ++level;
+    r.order[k] = kv[k].second;
+    r.rank[kv[k].second] = level;
+  }
+  r.levels = level;
+  return r;
+}
+
+// Fenwick tree over ranks 1..R plus the per-rank totals, so one query gives below, equal and above.
+template <typename T>
+struct Fenwick {
+  std::vector<T> tree, point;
+  T total = 0;
+  explicit Fenwick(size_t R) : tree(R + 1, 0), point(R + 1, 0) {}
+  void add(uint32_t r, T v) {
+    point[r] += v;
+    total += v;
+    for (size_t i = r; i < tree.size(); i += i & (~i + 1)) tree[i] += v;
+  }
+  // Removes everything at rank r when the tree held only ranks that are being cleared now: zeroing the same
+  // nodes an add touched restores exact zeros (no float round-off left behind by add(-w)).
+  void clear(uint32_t r) {
+    total -= point[r];
+    point[r] = 0;
+    for (size_t i = r; i < tree.size(); i += i & (~i + 1)) tree[i] = 0;
+  }
+  T below(uint32_t r) const {  // sum over ranks < r
+    T s = 0;
+    for (size_t i = r - 1; i > 0; i -= i & (~i + 1)) s += tree[i];
+    return s;
+  }
+  // (weight below r) - (weight above r): the signed count of a query at rank r.
+  T signed_at(uint32_t r) const {
+    T b = below(r);
+    return b + b + point[r] - total;
+  }
+};
+
+// ---------- AUC (sort + sweep), with DeLong placements ----------
+struct AucOut {
+  double auc_raw, ws, wb, var_delong;
+  size_t ns, nb;
+};
+
+template <typename Acc, bool Weighted>
+AucOut auc_sweep(const double* x, const Events& e) {
+  std::vector<std::pair<double, uint32_t>> kv(e.n);
+  for (size_t i = 0; i < e.n; ++i) kv[i] = {x[i], (uint32_t)i};
+  std::sort(kv.begin(), kv.end());
+  struct Group { Acc s, b; double s2, b2; };  // weights and squared weights of signal/background in the group
+  std::vector<Group> groups;
+  Acc ws = 0, wb = 0;
+  size_t ns = 0;
+  for (size_t a = 0; a < e.n;) {
+    size_t z = a;
+    Group g{0, 0, 0, 0};
+    for (; z < e.n && kv[z].first == kv[a].first; ++z) {
+      uint32_t i = kv[z].second;
+      Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
+      if (e.labels[i]) g.s += wi, g.s2 += (double)wi * (double)wi, ++ns;
+      else g.b += wi, g.b2 += (double)wi * (double)wi;
+    }
+    ws += g.s, wb += g.b;
+    groups.push_back(g);
+    a = z;
+  }
+  // Twice the AUC numerator: signal weight * (2 * background below + background tied).
+  Acc bbelow = 0;
+  KSum num2d;
+  Acc num2 = 0;
+  for (auto& g : groups) {
+    if (Weighted) num2d.add((double)g.s * (2.0 * (double)bbelow + (double)g.b));
+    else num2 += g.s * (2 * bbelow + g.b);
+    bbelow += g.b;
+  }
+  double W = (double)ws * (double)wb;
+  double auc = Weighted ? num2d.value() / (2 * W) : (double)num2 / (2 * W);
+  // DeLong: placement of a signal event = weighted fraction of background below it (ties 1/2), and vice versa.
+  KSum vs, vb;
+  double pb = 0, ps = 0;  // background below, signal below (as doubles)
+  for (auto& g : groups) {
+    double Vs = (pb + 0.5 * (double)g.b) / (double)wb;
+    double Vb = ((double)ws - ps - 0.5 * (double)g.s) / (double)ws;  // signal above, ties 1/2
+    vs.add(g.s2 * (Vs - auc) * (Vs - auc));
+    vb.add(g.b2 * (Vb - auc) * (Vb - auc));
+    pb += (double)g.b, ps += (double)g.s;
+  }
+  size_t nb = e.n - ns;
+  double var = NAN;
+  if (ns > 1 && nb > 1)
+    var = (double)ns / (ns - 1) * vs.value() / ((double)ws * (double)ws) +
+          (double)nb / (nb - 1) * vb.value() / ((double)wb * (double)wb);
+  return {auc, (double)ws, (double)wb, var, ns, nb};
+}
+
+// aucSweep(scores: Float64Array, labels: Uint8Array, weights?: Float64Array)
+//   -> {aucRaw, wSignal, wBackground, nSignal, nBackground, varDelong}
+Napi::Value AucSweep(const Napi::CallbackInfo& info) {
+  auto x = scores_from(info[0], "scores");
+  Events e = events_from(info[1], info[2], x.size);
+  AucOut o = e.weighted() ? auc_sweep<double, true>(x.data, e) : auc_sweep<int64_t, false>(x.data, e);
+  auto env = info.Env();
+  auto r = Napi::Object::New(env);
+  r.Set("aucRaw", o.auc_raw);
+  r.Set("wSignal", o.ws);
+  r.Set("wBackground", o.wb);
+  r.Set("nSignal", (double)o.ns);
+  r.Set("nBackground", (double)o.nb);
+  r.Set("varDelong", o.var_delong);
+  return r;
+}
+
+// ---------- exact all-pairs ADO: sort by f, Fenwick over g ranks ----------
+template <typename Acc, bool Weighted>
+double ado_signed_sum(const double* f, const double* g, const Events& e, double& ws_out, double& wb_out) {
+  Ranked fo = rank_of(f, e.n);
+  Ranked gr = rank_of(g, e.n);
+  Fenwick<Acc> sig(gr.levels), bkg(gr.levels);
+  Acc st = 0;
+  KSum std_;
+  const auto& ord = fo.order;
+  for (size_t a = 0; a < e.n;) {
+    size_t z = a;
+    while (z < e.n && fo.rank[ord[z]] == fo.rank[ord[a]]) ++z;
+    // Query the whole group of equal f before inserting it: equal-f pairs have s = 0.
+    for (size_t k = a; k < z; ++k) {
+      uint32_t i = ord[k];
+      Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
+      // signal i vs earlier background (f_B < f_S, s = +1): t = +1 below in g, -1 above.
+      // background i vs earlier signal (f_S < f_B, s = -1): t = -1 for g_S below, +1 above -> same sign rule.
+      Acc q = e.labels[i] ? bkg.signed_at(gr.rank[i]) : sig.signed_at(gr.rank[i]);
+      if (Weighted) std_.add((double)wi * (double)q);
+      else st += wi * q;
+    }
+    for (size_t k = a; k < z; ++k) {
+      uint32_t i = ord[k];
+      Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
+      (e.labels[i] ? sig : bkg).add(gr.rank[i], wi);
+    }
+    a = z;
+  }
+  ws_out = (double)sig.total;
+  wb_out = (double)bkg.total;
+  return Weighted ? std_.value() : (double)st;
+}
+
+// adoFull(f, g, labels, weights?) -> {sumST, wSignal, wBackground}: ADO_raw = 1/2 + sumST / (2 wS wB).
+Napi::Value AdoFull(const Napi::CallbackInfo& info) {
+  auto f = scores_from(info[0], "f");
+  auto g = scores_from(info[1], "g", f.size);
+  Events e = events_from(info[2], info[3], f.size);
+  double ws = 0, wb = 0;
+  double st = e.weighted() ? ado_signed_sum<double, true>(f.data, g.data, e, ws, wb)
+                           : ado_signed_sum<int64_t, false>(f.data, g.data, e, ws, wb);
+  auto r = Napi::Object::New(info.Env());
+  r.Set("sumST", st);
+  r.Set("wSignal", ws);
+  r.Set("wBackground", wb);
+  return r;
+}
+
+// ---------- ADO on the differently-ordered pairs: CDQ over g, merge by h, Fenwick over f ----------
+// Shared by every candidate F: the events ordered by (g, h), the groups of equal g, the h ranks.
+struct DisagreeShared {
+  const Events* e;
+  std::vector<uint32_t> order;   // events sorted by (g rank, h rank)
+  std::vector<uint32_t> hrank;   // h rank per event (original index)
+  std::vector<uint32_t> gstart;  // start positions of groups of equal g in `order`, plus n at the end
+};
+
+DisagreeShared share(const double* g, const double* h, const Events& e) {
+  DisagreeShared s;
+  s.e = &e;
+  Ranked gr = rank_of(g, e.n), hr = rank_of(h, e.n);
+  s.hrank = std::move(hr.rank);
+  s.order = std::move(gr.order);
+  const auto& grank = gr.rank;
+  const auto& hrank = s.hrank;
+  std::stable_sort(s.order.begin(), s.order.end(), [&](uint32_t a, uint32_t b) {
+    return grank[a] != grank[b] ? grank[a] < grank[b] : hrank[a] < hrank[b];
+  });
+  for (size_t k = 0; k < e.n; ++k)
+    if (k == 0 || grank[s.order[k]] != grank[s.order[k - 1]]) s.gstart.push_back((uint32_t)k);
+  s.gstart.push_back((uint32_t)e.n);
+  return s;
+}
+
+struct Item {
+  uint32_t h, f;
+  uint32_t sig;
+  double w;
+};
+
+template <typename Acc, bool Weighted>
+struct Cdq {
+  const DisagreeShared& sh;
+  std::vector<Item> items, tmp;
+  Fenwick<Acc> fen;
+  Acc st = 0, wd = 0;  // sum over D of w w' s t, and of w w'
+  KSum st_d, wd_d;
+  const Control* control;
+
+  Cdq(const DisagreeShared& s, const std::vector<uint32_t>& frank, uint32_t flevels, const Control* c)
+      : sh(s), items(s.e->n), tmp(s.e->n), fen(flevels), control(c) {
+    for (size_t k = 0; k < s.e->n; ++k) {
+      uint32_t i = s.order[k];
+      items[k] = {s.hrank[i], frank[i], s.e->labels[i], Weighted ? s.e->w[i] : 1.0};
+    }
+  }
+  static Acc wt(const Item& it) { return Weighted ? (Acc)it.w : (Acc)1; }
+  void acc(Acc& a, KSum& k, double x, Acc xi) {
+    if (Weighted) k.add(x);
+    else a += xi;
+  }
+  // Pairs with one event in L = [lo, mid) (smaller g) and one in R = [mid, hi) (larger g); both sorted by h.
+  void cross(size_t lo, size_t mid, size_t hi) {
+    Item* it = items.data();
+    // Signal in R (g_S > g_B: t = +1), background in L with h_B > h_S: sweep h downward.
+    size_t p = mid;
+    for (size_t k = hi; k-- > mid;) {
+      while (p > lo && it[p - 1].h > it[k].h) {
+        --p;
+        if (!it[p].sig) fen.add(it[p].f, wt(it[p]));
+      }
+      if (it[k].sig && fen.total != 0) {
+        Acc wi = wt(it[k]);
+        Acc q = fen.signed_at(it[k].f);
+        acc(st, st_d, (double)wi * (double)q, wi * q);
+        acc(wd, wd_d, (double)wi * (double)fen.total, wi * fen.total);
+      }
+    }
+    for (size_t k = p; k < mid; ++k)
+      if (!it[k].sig) fen.clear(it[k].f);
+    fen.total = 0;
+    // Signal in L (g_S < g_B: t = -1), background in R with h_B < h_S: sweep h upward.
+    size_t q = mid;
+    for (size_t k = lo; k < mid; ++k) {
+      while (q < hi && it[q].h < it[k].h) {
+        if (!it[q].sig) fen.add(it[q].f, wt(it[q]));
+        ++q;
+      }
+      if (it[k].sig && fen.total != 0) {
+        Acc wi = wt(it[k]);
+        Acc s = fen.signed_at(it[k].f);
+        acc(st, st_d, -(double)wi * (double)s, -(wi * s));
+        acc(wd, wd_d, (double)wi * (double)fen.total, wi * fen.total);
+      }
+    }
+    for (size_t k = mid; k < q; ++k)
+      if (!it[k].sig) fen.clear(it[k].f);
+    fen.total = 0;
+  }
+  // Recursion over groups [ga, gb) of equal g; returns with the items of the range sorted by h.
+  bool solve(size_t ga, size_t gb, int depth) {
+    if (gb - ga <= 1) return true;  // one g group: sorted by h already; no pair has t != 0
+    if (depth < 6 && control && control->cancelled()) return false;
+    size_t lo = sh.gstart[ga], hi = sh.gstart[gb];
+    size_t half = lo + (hi - lo) / 2;
+    size_t gm = std::upper_bound(sh.gstart.begin() + ga, sh.gstart.begin() + gb, (uint32_t)half) - sh.gstart.begin();
+    gm = std::clamp(gm, ga + 1, gb - 1);
+    size_t mid = sh.gstart[gm];
+    if (!solve(ga, gm, depth + 1) || !solve(gm, gb, depth + 1)) return false;
+    cross(lo, mid, hi);
+    std::merge(items.begin() + lo, items.begin() + mid, items.begin() + mid, items.begin() + hi, tmp.begin() + lo,
+               [](const Item& a, const Item& b) { return a.h < b.h; });
+    std::copy(tmp.begin() + lo, tmp.begin() + hi, items.begin() + lo);
+    return true;
+  }
+  void result(double& st_out, double& wd_out) const {
+    st_out = Weighted ? st_d.value() : (double)st;
+    wd_out = Weighted ? wd_d.value() : (double)wd;
+  }
+};
+
+// One candidate: returns false when cancelled.
+bool disagree_one(const DisagreeShared& sh, const double* f, const Control* c, double& st, double& wd) {
+  Ranked fr = rank_of(f, sh.e->n);
+  size_t groups = sh.gstart.size() - 1;
+  if (sh.e->weighted()) {
+    Cdq<double, true> cdq(sh, fr.rank, fr.levels, c);
+    if (!cdq.solve(0, groups, 0)) return false;
+    cdq.result(st, wd);
+  } else {
+    Cdq<int64_t, false> cdq(sh, fr.rank, fr.levels, c);
+    if (!cdq.solve(0, groups, 0)) return false;
+    cdq.result(st, wd);
+  }
+  return true;
+}
+
+Napi::Object pair_totals(Napi::Env env, const Events& e) {
+  double ws = 0, wb = 0;
+  for (size_t i = 0; i < e.n; ++i) (e.labels[i] ? ws : wb) += e.weighted() ? e.w[i] : 1.0;
+  auto r = Napi::Object::New(env);
+  r.Set("wSignal", ws);
+  r.Set("wBackground", wb);
+  return r;
+}
+
+// adoDisagree(f, g, h, labels, weights?) -> {sumST, wD, wSignal, wBackground}
+//   ADO_D raw = 1/2 + sumST / (2 wD); wD = weight (or count) of pairs in D(H, G).
+Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
+  auto f = scores_from(info[0], "candidate");
+  auto g = scores_from(info[1], "reference", f.size);
+  auto h = scores_from(info[2], "current", f.size);
+  Events e = events_from(info[3], info[4], f.size);
+  DisagreeShared sh = share(g.data, h.data, e);
+  double st = 0, wd = 0;
+  disagree_one(sh, f.data, nullptr, st, wd);
+  auto r = pair_totals(info.Env(), e);
+  r.Set("sumST", st);
+  r.Set("wD", wd);
+  return r;
+}
+
+// adoDisagreeBatch(candidates: Float64Array(K*N), K, g, h, labels, weights?, out: Float64Array(2K), threads,
+//                  control?) -> Promise<{wSignal, wBackground}>; out[2k] = sumST, out[2k+1] = wD of candidate k.
+Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
+  auto fs = typed<double>(info[0], "candidates");
+  size_t K = (size_t)integer(info[1], "K", 0, 1 << 30);
+  auto g = scores_from(info[2], "reference");
+  auto h = scores_from(info[3], "current", g.size);
+  size_t n = g.size;
+  if (fs.size != K * n) fail("candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
+  for (size_t i = 0; i < fs.size; ++i)
+    if (std::isnan(fs[i])) fail("candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
+  auto e = std::make_shared<Events>(events_from(info[4], info[5], n));
+  auto out = typed<double>(info[6], "out");
+  if (out.size != 2 * K) fail("out: expected length 2K = " + std::to_string(2 * K));
+  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
+  Control control = control_from(info[8]);
+  std::vector<Napi::Value> keep{info[0], info[2], info[3], info[4], info[6]};
+  if (e->weighted()) keep.push_back(info[5]);
+  if (!info[8].IsUndefined() && !info[8].IsNull()) keep.push_back(info[8]);
+  auto totals = std::make_shared<std::pair<double, double>>(0, 0);
+  for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
+  auto work = [=]() -> std::string {
+    DisagreeShared sh = share(g.data, h.data, *e);
+    std::mutex mu;
+    std::string err;
+    // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes).
+    parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t k) {
+      if (control.cancelled()) return;
+      try {
+        double st = 0, wd = 0;
+        if (disagree_one(sh, fs.data + k * n, &control, st, wd)) {
+          out[2 * k] = st;
+          out[2 * k + 1] = wd;
+          control.add_done(1);
+        }
+      } catch (const std::exception& ex) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (err.empty()) err = std::string("adoDisagreeBatch: ") + ex.what();
+      }
+    });
+    return err;
+  };
+  return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
+    auto r = Napi::Object::New(env);
+    r.Set("wSignal", totals->first);
+    r.Set("wBackground", totals->second);
+    return r;
+  });
+}
+
+}  // namespace
+
+JETLENS_EXPORT_GUARDED("aucSweep", AucSweep);
+JETLENS_EXPORT_GUARDED("adoFull", AdoFull);
+JETLENS_EXPORT_GUARDED("adoDisagree", AdoDisagree);
+JETLENS_EXPORT_GUARDED("adoDisagreeBatch", AdoDisagreeBatch);
+
+}  // namespace jetlens
