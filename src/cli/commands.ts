@@ -1,4 +1,5 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
+import { register as info } from './info.js';
 import type { Register } from './util.js';
 
-export const commands: Register[] = [];
+export const commands: Register[] = [info];
