@@ -47,7 +47,7 @@ if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagr
   registerKernel('ado', 'native', ((f, g, e) => {
     const r = native.adoFull(f, g, e.labels, e.weights) as { sumST: number; wSignal: number; wBackground: number };
     const pairs = r.wSignal * r.wBackground;
-    return { adoRaw: 0.5 + r.sumST / (2 * pairs), pairs };
+    return { adoRaw: clamp01(0.5 + r.sumST / (2 * pairs)), pairs };
   }) as AdoKernel);
   registerKernel('adoDisagree', 'native', ((f, g, h, e) => {
     const r = native.adoDisagree(f, g, h, e.labels, e.weights) as { sumST: number; wD: number; wSignal: number; wBackground: number };
@@ -64,5 +64,10 @@ if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagr
 }
 
 function disagreeResult(sumST: number, wD: number, pairs: number): AdoDisagreeKernelResult {
-  return { adoRaw: wD > 0 ? 0.5 + sumST / (2 * wD) : NaN, disagreePairs: wD, pairs };
+  return { adoRaw: wD > 0 ? clamp01(0.5 + sumST / (2 * wD)) : NaN, disagreePairs: wD, pairs };
+}
+
+/** Weighted sums can land a rounding error outside [0, 1] (e.g. 1 + 2e-16 for ADO(f, f)). */
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
 }

@@ -105,7 +105,7 @@ export function adoReference(f: Float64Array, g: Float64Array, e: Events): AdoKe
     for (const j of bkg) row.add(weightOf(e, j) * decisionOrdering(cmp(f[i], f[j]), cmp(g[i], g[j])));
     num.add(weightOf(e, i) * row.value);
   }
-  return { adoRaw: num.value / (ws * wb), pairs: ws * wb };
+  return { adoRaw: Math.min(1, num.value / (ws * wb)), pairs: ws * wb };
 }
 
 /** DO for one pair from the signs s = sign(f_S - f_B), t = sign(g_S - g_B): 1 same order, 0 opposite, 1/2 tie. */
@@ -140,5 +140,5 @@ export function adoDisagreeReference(f: Float64Array, g: Float64Array, h: Float6
     num.add(weightOf(e, i) * rowNum.value);
     wd.add(weightOf(e, i) * rowW.value);
   }
-  return { adoRaw: num.value / wd.value, disagreePairs: wd.value, pairs: ws * wb };
+  return { adoRaw: wd.value > 0 ? Math.min(1, num.value / wd.value) : NaN, disagreePairs: wd.value, pairs: ws * wb };
 }
