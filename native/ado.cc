@@ -9,8 +9,10 @@
 // (concordant - discordant) is accumulated directly per event, never as a difference of two large totals.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 #include <numeric>
+#include <type_traits>
 
 #include "common.h"
 
@@ -28,6 +30,7 @@ struct Events {
 Events events_from(const Napi::Value& labels, const Napi::Value& weights, size_t n) {
   Events e;
   e.n = n;
+  if (n >= (size_t(1) << 31)) fail("at most 2^31 - 1 events per call");
   e.labels = typed<uint8_t>(labels, "labels");
   if (e.labels.size != n) fail("labels: expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
   size_t ns = 0;
@@ -66,6 +69,46 @@ struct KSum {
   double value() const { return s + c; }
 };
 
+// Sortable integer key of a double: order-preserving, and -0 == +0 share a key (NaN was rejected before).
+inline uint64_t sort_key(double x) {
+  if (x == 0) x = 0.0;
+  uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return (u >> 63) ? ~u : (u | (uint64_t(1) << 63));
+}
+
+// Stable LSD radix sort of 0..n-1 by key (11-bit digits; digits on which every key agrees are skipped).
+// About 4x faster than std::sort of (double, index) pairs at N = 2e6. Returns the order; `keys` ends sorted.
+std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys) {
+  constexpr int B = 11, D = 6;
+  constexpr size_t R = size_t(1) << B;
+  size_t n = keys.size();
+  std::vector<uint32_t> order(n), o2(n);
+  std::vector<uint64_t> k2(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<size_t> hist(D * R, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (int d = 0; d < D; ++d) ++hist[d * R + ((keys[i] >> (d * B)) & (R - 1))];
+  for (int d = 0; d < D; ++d) {
+    size_t* h = &hist[d * R];
+    if (n == 0 || h[(keys[0] >> (d * B)) & (R - 1)] == n) continue;
+    size_t sum = 0;
+    for (size_t b = 0; b < R; ++b) {
+      size_t c = h[b];
+      h[b] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      size_t pos = h[(keys[i] >> (d * B)) & (R - 1)]++;
+      k2[pos] = keys[i];
+      o2[pos] = order[i];
+    }
+    keys.swap(k2);
+    order.swap(o2);
+  }
+  return order;
+}
+
 // Order of x ascending (stable in index for equal keys) and dense ranks 1..R (equal values share a rank).
 struct Ranked {
   std::vector<uint32_t> order;
@@ -73,25 +116,26 @@ struct Ranked {
   uint32_t levels = 0;
 };
 Ranked rank_of(const double* x, size_t n) {
-  std::vector<std::pair<double, uint32_t>> kv(n);
-  for (size_t i = 0; i < n; ++i) kv[i] = {x[i], (uint32_t)i};
-  std::sort(kv.begin(), kv.end());
+  std::vector<uint64_t> keys(n);
+  for (size_t i = 0; i < n; ++i) keys[i] = sort_key(x[i]);
   Ranked r;
-  r.order.resize(n);
+  r.order = radix_order(keys);
   r.rank.resize(n);
   uint32_t level = 0;
   for (size_t k = 0; k < n; ++k) {
-    if (k == 0 || kv[k].first != kv[k - 1].first) ++level;
-    r.order[k] = kv[k].second;
-    r.rank[kv[k].second] = level;
+    if (k == 0 || keys[k] != keys[k - 1]) ++level;
+    r.rank[r.order[k]] = level;
   }
   r.levels = level;
   return r;
 }
 
 // Fenwick tree over ranks 1..R plus the per-rank totals, so one query gives below, equal and above.
+// T = int32_t for unit weights (counts <= N < 2^31, half the memory of int64), double with weights;
+// query results are widened to int64 / double.
 template <typename T>
 struct Fenwick {
+  using Wide = std::conditional_t<std::is_integral_v<T>, int64_t, double>;
   std::vector<T> tree, point;
   T total = 0;
   explicit Fenwick(size_t R) : tree(R + 1, 0), point(R + 1, 0) {}
@@ -113,9 +157,9 @@ struct Fenwick {
     return s;
   }
   // (weight below r) - (weight above r): the signed count of a query at rank r.
-  T signed_at(uint32_t r) const {
-    T b = below(r);
-    return b + b + point[r] - total;
+  Wide signed_at(uint32_t r) const {
+    Wide b = below(r);
+    return b + b + (Wide)point[r] - (Wide)total;
   }
 };
 
@@ -127,9 +171,7 @@ struct AucOut {
 
 template <typename Acc, bool Weighted>
 AucOut auc_sweep(const double* x, const Events& e) {
-  std::vector<std::pair<double, uint32_t>> kv(e.n);
-  for (size_t i = 0; i < e.n; ++i) kv[i] = {x[i], (uint32_t)i};
-  std::sort(kv.begin(), kv.end());
+  Ranked xr = rank_of(x, e.n);
   struct Group { Acc s, b; double s2, b2; };  // weights and squared weights of signal/background in the group
   std::vector<Group> groups;
   Acc ws = 0, wb = 0;
@@ -137,8 +179,8 @@ AucOut auc_sweep(const double* x, const Events& e) {
   for (size_t a = 0; a < e.n;) {
     size_t z = a;
     Group g{0, 0, 0, 0};
-    for (; z < e.n && kv[z].first == kv[a].first; ++z) {
-      uint32_t i = kv[z].second;
+    for (; z < e.n && xr.rank[xr.order[z]] == xr.rank[xr.order[a]]; ++z) {
+      uint32_t i = xr.order[z];
       Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
       if (e.labels[i]) g.s += wi, g.s2 += (double)wi * (double)wi, ++ns;
       else g.b += wi, g.b2 += (double)wi * (double)wi;
@@ -198,7 +240,8 @@ template <typename Acc, bool Weighted>
 double ado_signed_sum(const double* f, const double* g, const Events& e, double& ws_out, double& wb_out) {
   Ranked fo = rank_of(f, e.n);
   Ranked gr = rank_of(g, e.n);
-  Fenwick<Acc> sig(gr.levels), bkg(gr.levels);
+  using Tree = std::conditional_t<Weighted, double, int32_t>;
+  Fenwick<Tree> sig(gr.levels), bkg(gr.levels);
   Acc st = 0;
   KSum std_;
   const auto& ord = fo.order;
@@ -211,14 +254,13 @@ double ado_signed_sum(const double* f, const double* g, const Events& e, double&
       Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
       // signal i vs earlier background (f_B < f_S, s = +1): t = +1 below in g, -1 above.
       // background i vs earlier signal (f_S < f_B, s = -1): t = -1 for g_S below, +1 above -> same sign rule.
-      Acc q = e.labels[i] ? bkg.signed_at(gr.rank[i]) : sig.signed_at(gr.rank[i]);
+      Acc q = (Acc)(e.labels[i] ? bkg.signed_at(gr.rank[i]) : sig.signed_at(gr.rank[i]));
       if (Weighted) std_.add((double)wi * (double)q);
       else st += wi * q;
     }
     for (size_t k = a; k < z; ++k) {
       uint32_t i = ord[k];
-      Acc wi = Weighted ? (Acc)e.w[i] : (Acc)1;
-      (e.labels[i] ? sig : bkg).add(gr.rank[i], wi);
+      (e.labels[i] ? sig : bkg).add(gr.rank[i], Weighted ? (Tree)e.w[i] : (Tree)1);
     }
     a = z;
   }
@@ -256,29 +298,32 @@ DisagreeShared share(const double* g, const double* h, const Events& e) {
   s.e = &e;
   Ranked gr = rank_of(g, e.n), hr = rank_of(h, e.n);
   s.hrank = std::move(hr.rank);
-  s.order = std::move(gr.order);
   const auto& grank = gr.rank;
-  const auto& hrank = s.hrank;
-  std::stable_sort(s.order.begin(), s.order.end(), [&](uint32_t a, uint32_t b) {
-    return grank[a] != grank[b] ? grank[a] < grank[b] : hrank[a] < hrank[b];
-  });
+  // Events by (g, h): the h order, then a stable counting sort by g rank.
+  std::vector<uint32_t> start(gr.levels + 2, 0);
+  for (size_t i = 0; i < e.n; ++i) ++start[grank[i] + 1];
+  for (size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  s.order.resize(e.n);
+  for (uint32_t i : hr.order) s.order[start[grank[i]]++] = i;
   for (size_t k = 0; k < e.n; ++k)
     if (k == 0 || grank[s.order[k]] != grank[s.order[k - 1]]) s.gstart.push_back((uint32_t)k);
   s.gstart.push_back((uint32_t)e.n);
   return s;
 }
 
-struct Item {
-  uint32_t h, f;
-  uint32_t sig;
-  double w;
-};
+// One event in the CDQ: h rank, f rank with the class in the top bit (f ranks < 2^31), and the weight if any.
+template <bool Weighted> struct Item;
+template <> struct Item<false> { uint32_t h, fs; };
+template <> struct Item<true> { uint32_t h, fs; double w; };
+constexpr uint32_t kSig = 1u << 31;
 
 template <typename Acc, bool Weighted>
 struct Cdq {
   const DisagreeShared& sh;
-  std::vector<Item> items, tmp;
-  Fenwick<Acc> fen;
+  using It = Item<Weighted>;
+  using Tree = std::conditional_t<Weighted, double, int32_t>;
+  std::vector<It> items, tmp;
+  Fenwick<Tree> fen;
   Acc st = 0, wd = 0;  // sum over D of w w' s t, and of w w'
   KSum st_d, wd_d;
   const Control* control;
@@ -287,50 +332,57 @@ struct Cdq {
       : sh(s), items(s.e->n), tmp(s.e->n), fen(flevels), control(c) {
     for (size_t k = 0; k < s.e->n; ++k) {
       uint32_t i = s.order[k];
-      items[k] = {s.hrank[i], frank[i], s.e->labels[i], Weighted ? s.e->w[i] : 1.0};
+      items[k].h = s.hrank[i];
+      items[k].fs = frank[i] | (s.e->labels[i] ? kSig : 0u);
+      if constexpr (Weighted) items[k].w = s.e->w[i];
     }
   }
-  static Acc wt(const Item& it) { return Weighted ? (Acc)it.w : (Acc)1; }
+  static Tree wt(const It& it) {
+    if constexpr (Weighted) return it.w;
+    else return 1;
+  }
+  static bool sig(const It& it) { return it.fs & kSig; }
+  static uint32_t fr(const It& it) { return it.fs & ~kSig; }
   void acc(Acc& a, KSum& k, double x, Acc xi) {
     if (Weighted) k.add(x);
     else a += xi;
   }
   // Pairs with one event in L = [lo, mid) (smaller g) and one in R = [mid, hi) (larger g); both sorted by h.
   void cross(size_t lo, size_t mid, size_t hi) {
-    Item* it = items.data();
+    It* it = items.data();
     // Signal in R (g_S > g_B: t = +1), background in L with h_B > h_S: sweep h downward.
     size_t p = mid;
     for (size_t k = hi; k-- > mid;) {
       while (p > lo && it[p - 1].h > it[k].h) {
         --p;
-        if (!it[p].sig) fen.add(it[p].f, wt(it[p]));
+        if (!sig(it[p])) fen.add(fr(it[p]), wt(it[p]));
       }
-      if (it[k].sig && fen.total != 0) {
-        Acc wi = wt(it[k]);
-        Acc q = fen.signed_at(it[k].f);
+      if (sig(it[k]) && fen.total != 0) {
+        Acc wi = (Acc)wt(it[k]);
+        Acc q = (Acc)fen.signed_at(fr(it[k]));
         acc(st, st_d, (double)wi * (double)q, wi * q);
-        acc(wd, wd_d, (double)wi * (double)fen.total, wi * fen.total);
+        acc(wd, wd_d, (double)wi * (double)fen.total, wi * (Acc)fen.total);
       }
     }
     for (size_t k = p; k < mid; ++k)
-      if (!it[k].sig) fen.clear(it[k].f);
+      if (!sig(it[k])) fen.clear(fr(it[k]));
     fen.total = 0;
     // Signal in L (g_S < g_B: t = -1), background in R with h_B < h_S: sweep h upward.
     size_t q = mid;
     for (size_t k = lo; k < mid; ++k) {
       while (q < hi && it[q].h < it[k].h) {
-        if (!it[q].sig) fen.add(it[q].f, wt(it[q]));
+        if (!sig(it[q])) fen.add(fr(it[q]), wt(it[q]));
         ++q;
       }
-      if (it[k].sig && fen.total != 0) {
-        Acc wi = wt(it[k]);
-        Acc s = fen.signed_at(it[k].f);
+      if (sig(it[k]) && fen.total != 0) {
+        Acc wi = (Acc)wt(it[k]);
+        Acc s = (Acc)fen.signed_at(fr(it[k]));
         acc(st, st_d, -(double)wi * (double)s, -(wi * s));
-        acc(wd, wd_d, (double)wi * (double)fen.total, wi * fen.total);
+        acc(wd, wd_d, (double)wi * (double)fen.total, wi * (Acc)fen.total);
       }
     }
     for (size_t k = mid; k < q; ++k)
-      if (!it[k].sig) fen.clear(it[k].f);
+      if (!sig(it[k])) fen.clear(fr(it[k]));
     fen.total = 0;
   }
   // Recursion over groups [ga, gb) of equal g; returns with the items of the range sorted by h.
@@ -345,7 +397,7 @@ struct Cdq {
     if (!solve(ga, gm, depth + 1) || !solve(gm, gb, depth + 1)) return false;
     cross(lo, mid, hi);
     std::merge(items.begin() + lo, items.begin() + mid, items.begin() + mid, items.begin() + hi, tmp.begin() + lo,
-               [](const Item& a, const Item& b) { return a.h < b.h; });
+               [](const It& a, const It& b) { return a.h < b.h; });
     std::copy(tmp.begin() + lo, tmp.begin() + hi, items.begin() + lo);
     return true;
   }

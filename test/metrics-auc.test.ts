@@ -36,6 +36,10 @@ t.test('AUC conventions: ties 1/2, direction flag, constant scores', async (t) =
   t.equal(auc([1, 0, 2], [1, 0, 0], [2, 1, 3]).auc, 0.25);
   t.equal(auc(new Float32Array([0.5, 0.25]), [true, false]).auc, 1);
   t.equal(auc([0.5, 0.25], new BigInt64Array([1n, 0n])).auc, 1);
+  for (const b of backendsFor('auc')) {
+    t.equal(auc([0, -0], [1, 0], undefined, { backend: b }).auc, 0.5, `${b}: -0 ties +0`);
+    t.equal(auc([Infinity, -Infinity, Infinity, 1], [1, 0, 0, 0], undefined, { backend: b }).auc, 5 / 6, `${b}: infinities order, Inf ties Inf`);
+  }
 });
 
 t.test('bad input is a clear JetlensInputError', async (t) => {
