@@ -69,6 +69,24 @@ struct KSum {
   double value() const { return s + c; }
 };
 
+// Double-double accumulator (TwoSum): a running float64 sum of a million weights drifts by ~1e-11 relative;
+// carrying the rounding error in `lo` keeps Fenwick prefix sums (and C - D) at ~1e-16 relative.
+struct Comp {
+  double hi = 0, lo = 0;
+  Comp() = default;
+  Comp(double x) : hi(x) {}
+  Comp& operator+=(const Comp& o) {
+    double s = hi + o.hi, bp = s - hi;
+    lo += ((hi - (s - bp)) + (o.hi - bp)) + o.lo;
+    hi = s;
+    return *this;
+  }
+  Comp& operator-=(const Comp& o) { return *this += Comp{-o.hi, -o.lo}; }
+  Comp(double h, double l) : hi(h), lo(l) {}
+  explicit operator double() const { return hi + lo; }
+  bool operator!=(const Comp& o) const { return hi != o.hi || lo != o.lo; }
+};
+
 // Sortable integer key of a double: order-preserving, and -0 == +0 share a key (NaN was rejected before).
 inline uint64_t sort_key(double x) {
   if (x == 0) x = 0.0;
@@ -158,8 +176,16 @@ struct Fenwick {
   }
   // (weight below r) - (weight above r): the signed count of a query at rank r.
   Wide signed_at(uint32_t r) const {
-    Wide b = below(r);
-    return b + b + (Wide)point[r] - (Wide)total;
+    if constexpr (std::is_integral_v<T>) {
+      Wide b = below(r);
+      return b + b + (Wide)point[r] - (Wide)total;
+    } else {
+      T b = below(r), q = b;
+      q += b;
+      q += point[r];
+      q -= total;
+      return (double)q;
+    }
   }
 };
 
@@ -194,12 +220,14 @@ AucOut auc_sweep(const double* x, const Events& e) {
   KSum num2d;
   Acc num2 = 0;
   for (auto& g : groups) {
-    if (Weighted) num2d.add((double)g.s * (2.0 * (double)bbelow + (double)g.b));
+    if constexpr (Weighted) num2d.add((double)g.s * (2.0 * (double)bbelow + (double)g.b));
     else num2 += g.s * (2 * bbelow + g.b);
     bbelow += g.b;
   }
   double W = (double)ws * (double)wb;
-  double auc = Weighted ? num2d.value() / (2 * W) : (double)num2 / (2 * W);
+  double auc;
+  if constexpr (Weighted) auc = num2d.value() / (2 * W);
+  else auc = (double)num2 / (2 * W);
   // DeLong: placement of a signal event = weighted fraction of background below it (ties 1/2), and vice versa.
   KSum vs, vb;
   double pb = 0, ps = 0;  // background below, signal below (as doubles)
@@ -223,7 +251,7 @@ AucOut auc_sweep(const double* x, const Events& e) {
 Napi::Value AucSweep(const Napi::CallbackInfo& info) {
   auto x = scores_from(info[0], "scores");
   Events e = events_from(info[1], info[2], x.size);
-  AucOut o = e.weighted() ? auc_sweep<double, true>(x.data, e) : auc_sweep<int64_t, false>(x.data, e);
+  AucOut o = e.weighted() ? auc_sweep<Comp, true>(x.data, e) : auc_sweep<int64_t, false>(x.data, e);
   auto env = info.Env();
   auto r = Napi::Object::New(env);
   r.Set("aucRaw", o.auc_raw);
@@ -240,7 +268,7 @@ template <typename Acc, bool Weighted>
 double ado_signed_sum(const double* f, const double* g, const Events& e, double& ws_out, double& wb_out) {
   Ranked fo = rank_of(f, e.n);
   Ranked gr = rank_of(g, e.n);
-  using Tree = std::conditional_t<Weighted, double, int32_t>;
+  using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   Fenwick<Tree> sig(gr.levels), bkg(gr.levels);
   Acc st = 0;
   KSum std_;
@@ -321,7 +349,7 @@ template <typename Acc, bool Weighted>
 struct Cdq {
   const DisagreeShared& sh;
   using It = Item<Weighted>;
-  using Tree = std::conditional_t<Weighted, double, int32_t>;
+  using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   std::vector<It> items, tmp;
   Fenwick<Tree> fen;
   Acc st = 0, wd = 0;  // sum over D of w w' s t, and of w w'
@@ -357,7 +385,7 @@ struct Cdq {
         --p;
         if (!sig(it[p])) fen.add(fr(it[p]), wt(it[p]));
       }
-      if (sig(it[k]) && fen.total != 0) {
+      if (sig(it[k]) && fen.total != Tree(0)) {
         Acc wi = (Acc)wt(it[k]);
         Acc q = (Acc)fen.signed_at(fr(it[k]));
         acc(st, st_d, (double)wi * (double)q, wi * q);
@@ -374,7 +402,7 @@ struct Cdq {
         if (!sig(it[q])) fen.add(fr(it[q]), wt(it[q]));
         ++q;
       }
-      if (sig(it[k]) && fen.total != 0) {
+      if (sig(it[k]) && fen.total != Tree(0)) {
         Acc wi = (Acc)wt(it[k]);
         Acc s = (Acc)fen.signed_at(fr(it[k]));
         acc(st, st_d, -(double)wi * (double)s, -(wi * s));
