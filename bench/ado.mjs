@@ -51,6 +51,12 @@ for (const n of sizes) {
   const full = time(() => ado(d.f, d.g, d.labels, undefined, { backend: 'native' }));
   const dis = time(() => adoOnDisagreement(d.f, d.g, d.h, d.labels, undefined, { backend: 'native' }));
   const a = time(() => auc(d.f, d.labels, undefined, { backend: 'native' }));
+  // Weighted events (float64, double-double Fenwick sums): same kernels, other code path.
+  const w = d.f.map((_, i) => 0.5 + ((i * 7919) % 1000) / 1000);
+  const fullW = time(() => ado(d.f, d.g, d.labels, w, { backend: 'native' }));
+  const disW = time(() => adoOnDisagreement(d.f, d.g, d.h, d.labels, w, { backend: 'native' }));
+  row.adoWNative_s = fullW.s;
+  row.adoDWNative_s = disW.s;
   Object.assign(row, { adoNative_s: full.s, adoDNative_s: dis.s, aucNative_s: a.s, ado: full.value.adoRaw, adoD: dis.value.adoRaw, disagreeFraction: dis.value.disagreeFraction });
   if (n <= naiveMax) {
     const fr = time(() => ado(d.f, d.g, d.labels, undefined, { backend: 'reference' }));
@@ -79,8 +85,8 @@ if (batchK > 0 && Number.isFinite(nb)) {
 }
 
 const fmt = (v, w = 10) => (v === undefined ? '-' : typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v)).padStart(w);
-console.log(['per class', 'ADO ref s', 'ADO nat s', 'x', 'ADO_D ref s', 'ADO_D nat s', 'x', 'AUC nat s', 'rel diff'].map((s) => s.padStart(11)).join(' '));
+console.log(['per class', 'ADO ref s', 'ADO nat s', 'x', 'ADO_D ref s', 'ADO_D nat s', 'x', 'AUC nat s', 'ADO w nat', 'ADO_D w nat', 'rel diff'].map((s) => s.padStart(11)).join(' '));
 for (const r of rows)
-  console.log([r.perClass, r.adoRef_s, r.adoNative_s, r.adoSpeedup, r.adoDRef_s, r.adoDNative_s, r.adoDSpeedup, r.aucNative_s, r.maxRelDiff].map((v) => fmt(v, 11)).join(' '));
+  console.log([r.perClass, r.adoRef_s, r.adoNative_s, r.adoSpeedup, r.adoDRef_s, r.adoDNative_s, r.adoDSpeedup, r.aucNative_s, r.adoWNative_s, r.adoDWNative_s, r.maxRelDiff].map((v) => fmt(v, 11)).join(' '));
 if (batch) console.log(`batch: ${batch.candidates} candidates x ${batch.perClass} per class: 1 thread ${batch.threads1_s.toFixed(3)} s, all threads ${batch.threadsAll_s.toFixed(3)} s (x${batch.speedup.toFixed(2)})`);
 console.log(JSON.stringify({ bench: 'ado', rows, batch }));

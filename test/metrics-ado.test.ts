@@ -137,6 +137,8 @@ t.test('sampled mode converges to the exact ADO; example pairs are in D(H, G)', 
 t.test('bad input', async (t) => {
   for (const b of backends) {
     const o = { backend: b };
+    t.equal(ado([0, 1, -0], [1, 2, 3], [1, 0, 0], undefined, o).adoRaw, 0.75, `${b}: -0 ties +0`);
+    t.equal(ado([Infinity, Infinity, 1], [1, 2, 3], [1, 0, 0], undefined, o).adoRaw, 0.25, `${b}: Inf ties Inf`);
     t.throws(() => ado([1, 2, NaN], [1, 2, 3], [1, 0, 0], undefined, o), new JetlensInputError('f: NaN at index 2'));
     t.throws(() => ado([1, 2, 3], [1, 2], [1, 0, 0], undefined, o), /g: length 2 does not match/);
     t.throws(() => ado([1, 2, 3], [1, 2, 3], [1, 0, -1], undefined, o), /labels: expected 0/);

@@ -31,7 +31,16 @@ function inverted(adoRaw: number): { ado: number; direction: Direction } {
   return { ado: Math.max(adoRaw, 1 - adoRaw), direction: adoRaw >= 0.5 || Number.isNaN(adoRaw) ? 1 : -1 };
 }
 
-/** Exact ADO(f, g) over all signal/background pairs; O(N log N) on the native backend. */
+/**
+ * Exact ADO(f, g) over all signal/background pairs; O(N log N) on the native backend (exact integer counts with
+ * unit weights, double-double sums with weights).
+ *
+ * Identities (tested): ADO_raw is symmetric in f and g. ADO(f, f) = 1 and ADO_raw(f, -f) = 0 when no signal event
+ * ties a background event in f (each tied pair counts 1/2: ADO_raw(f, f) = 1 - (tied pair fraction) / 2).
+ * ADO(f, m(f)) = ADO(f, f) for strictly increasing m. ADO_raw(f, y) = AUC_raw(f) exactly, ties and weights
+ * included, when g = y is the truth label (1 on signal, 0 on background; any g that is constant on each class
+ * with a larger signal value works too), because then g_S - g_B > 0 on every pair.
+ */
 export function ado(f: ScoresLike, g: ScoresLike, labels: LabelsLike, weights?: ScoresLike | null, opts: { backend?: string } = {}): AdoResult {
   const e = toEvents(labels, weights);
   const fx = toScores(f, 'f', e.n);
