@@ -319,6 +319,7 @@ struct DisagreeShared {
   std::vector<uint32_t> order;   // events sorted by (g rank, h rank)
   std::vector<uint32_t> hrank;   // h rank per event (original index)
   std::vector<uint32_t> gstart;  // start positions of groups of equal g in `order`, plus n at the end
+  std::vector<uint32_t> gid;     // group index of each position in `order`
 };
 
 DisagreeShared share(const double* g, const double* h, const Events& e) {
@@ -336,6 +337,9 @@ DisagreeShared share(const double* g, const double* h, const Events& e) {
   for (size_t k = 0; k < e.n; ++k)
     if (k == 0 || grank[s.order[k]] != grank[s.order[k - 1]]) s.gstart.push_back((uint32_t)k);
   s.gstart.push_back((uint32_t)e.n);
+  s.gid.resize(e.n);
+  for (size_t q = 0; q + 1 < s.gstart.size(); ++q)
+    for (size_t k = s.gstart[q]; k < s.gstart[q + 1]; ++k) s.gid[k] = (uint32_t)q;
   return s;
 }
 
@@ -413,9 +417,34 @@ struct Cdq {
       if (!sig(it[k])) fen.clear(fr(it[k]));
     fen.total = 0;
   }
+  // A small block (still in (g, h) position order): all its pairs directly, then sort it by h. Below this size
+  // a pair loop beats Fenwick walks over the global f ranks (cache misses).
+  static constexpr size_t kBlock = 32;
+  void brute(size_t lo, size_t hi) {
+    It* it = items.data();
+    for (size_t a = lo; a < hi; ++a)
+      for (size_t b = a + 1; b < hi; ++b) {
+        if (sh.gid[a] == sh.gid[b] || sig(it[a]) == sig(it[b])) continue;  // t = 0, or not a S/B pair
+        // positions a < b in different groups: g_a < g_b
+        const It& S = sig(it[b]) ? it[b] : it[a];
+        const It& B = sig(it[b]) ? it[a] : it[b];
+        int t = sig(it[b]) ? 1 : -1;
+        int dh = (S.h > B.h) - (S.h < B.h);
+        if (dh != -t) continue;  // not in D(H, G)
+        int sf = (fr(S) > fr(B)) - (fr(S) < fr(B));
+        Acc ww = (Acc)wt(S) * (Acc)wt(B);
+        acc(st, st_d, (double)ww * (sf * t), ww * (sf * t));
+        acc(wd, wd_d, (double)ww, ww);
+      }
+    std::sort(items.begin() + lo, items.begin() + hi, [](const It& x, const It& y) { return x.h < y.h; });
+  }
   // Recursion over groups [ga, gb) of equal g; returns with the items of the range sorted by h.
   bool solve(size_t ga, size_t gb, int depth) {
     if (gb - ga <= 1) return true;  // one g group: sorted by h already; no pair has t != 0
+    if (sh.gstart[gb] - sh.gstart[ga] <= kBlock) {
+      brute(sh.gstart[ga], sh.gstart[gb]);
+      return true;
+    }
     if (depth < 6 && control && control->cancelled()) return false;
     size_t lo = sh.gstart[ga], hi = sh.gstart[gb];
     size_t half = lo + (hi - lo) / 2;
