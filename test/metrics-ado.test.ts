@@ -151,3 +151,18 @@ t.test('bad input', async (t) => {
     t.throws(() => native.adoDisagree(new Float64Array(2), new Float64Array(2), new Float64Array(2), new Uint8Array([1, 2])), /labels: expected 0\/1/);
   }
 });
+
+t.test('native vs reference on larger samples (deep CDQ recursion), labels as the reference', { skip: native ? false : 'native addon not built' }, async (t) => {
+  for (const [levels, weighted] of [[7, false], [0, true], [40, true]] as const) {
+    const s = sample(`large ${levels}`, 40 + levels, 1200, 1300, levels, weighted);
+    const y = Float64Array.from(s.labels);
+    for (const [f, g, h] of [[s.f, s.g, s.h], [s.f, y, s.h], [s.h, s.g, y]]) {
+      const ref = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'reference' });
+      const nat = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'native' });
+      t.ok(close(nat.adoRaw, ref.adoRaw) && close(nat.disagreePairs, ref.disagreePairs), `levels ${levels}: ${nat.adoRaw} vs ${ref.adoRaw}`);
+    }
+    const ref = ado(s.f, s.g, s.labels, s.weights, { backend: 'reference' });
+    const nat = ado(s.f, s.g, s.labels, s.weights, { backend: 'native' });
+    t.ok(close(nat.adoRaw, ref.adoRaw), `levels ${levels}: full ADO`);
+  }
+});
