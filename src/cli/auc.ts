@@ -10,7 +10,7 @@ interface AucCliOptions {
   weights?: string;
   bootstrap?: number;
   seed: number;
-  level: string;
+  level: number;
   direction: string;
   backend: string;
   json?: boolean;
@@ -23,6 +23,12 @@ export function parseDirection(s: string): 1 | -1 | 'auto' {
   throw new JetlensInputError(`--direction: expected auto, +1 or -1, got '${s}'`);
 }
 
+function parseLevel(s: string): number {
+  const v = Number(s);
+  if (s.trim() === '' || !(v > 0 && v < 1)) throw new JetlensInputError(`--level: expected a number in (0, 1), got '${s}'`);
+  return v;
+}
+
 export const register = (program: Command) =>
   program
     .command('auc')
@@ -32,7 +38,7 @@ export const register = (program: Command) =>
     .option('--weights <array>', 'event weights (default: 1)')
     .option('--bootstrap <B>', 'bootstrap resamples for ci_low/ci_high/std (default: none)', intOption('bootstrap', 2))
     .option('--seed <n>', 'bootstrap seed', intOption('seed', 0), 1)
-    .option('--level <p>', 'confidence level of the bootstrap interval', '0.95')
+    .option('--level <p>', 'confidence level of the bootstrap interval', parseLevel, 0.95)
     .option('--direction <d>', 'auto (report max(AUC, 1-AUC)), +1 (large = signal) or -1', 'auto')
     .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
     .option('--json', 'print JSON (keys auc, direction, n_signal, n_background, std_delong, ci_low, ci_high, std)')
@@ -51,8 +57,7 @@ export const register = (program: Command) =>
           std_delong: r.stdDelong,
         };
         if (o.bootstrap !== undefined) {
-          const level = Number(o.level);
-          const b = aucBootstrap(scores, labels, weights, { resamples: o.bootstrap, seed: o.seed, level, direction: r.direction, backend: o.backend });
+          const b = aucBootstrap(scores, labels, weights, { resamples: o.bootstrap, seed: o.seed, level: o.level, direction: r.direction, backend: o.backend });
           Object.assign(out, { ci_low: b.ciLow, ci_high: b.ciHigh, std: b.std });
         }
         if (o.json) printJson(out);
