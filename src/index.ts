@@ -8,3 +8,13 @@ export { loadNative, cudaDevices } from './backend/native.js';
 export { getKernel, backendsFor, type BackendName } from './backend/dispatch.js';
 export type { RunOptions } from './backend/control.js';
 export { Rng } from './util/rng.js';
+export {
+  generate,
+  generateAsync,
+  generateWithTruth,
+  generateMixture,
+  generateMixtureAsync,
+  type GenerateOptions,
+  type MixtureOptions,
+  type Process,
+} from './jets/generator/index.js';

@@ -1,7 +1,15 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
+import type { Register } from './util.js';
 import { register as ado } from './ado.js';
 import { register as auc } from './auc.js';
+import { register as generate } from './generate.js';
 import { register as info } from './info.js';
-import type { Register } from './util.js';
+import { register as shards } from './shards.js';
 
-export const commands: Register[] = [info, auc, ado];
+export const commands: Register[] = [
+  generate,
+  info,
+  shards,
+  auc,
+  ado,
+];
