@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register as registerAuc } from '../src/cli/auc.js';
@@ -72,6 +72,15 @@ t.test('jetlens ado --json, with and without --disagree-with', async (t) => {
   const e = adoOnDisagreement(f32, s.g, s.h, s.labels, s.weights);
   t.same(JSON.parse(d.out), { ado: e.ado, ado_raw: e.adoRaw, direction: e.direction, pairs: e.pairs, disagree_pairs: e.disagreePairs, disagree_fraction: e.disagreeFraction });
   const table = await run(['ado', '--f', p('f.npy'), '--g', `${p('gh.npz')}:g`, '--labels', p('y.npy'), '--disagree-with', `${p('gh.npz')}:h`]);
+  const ex = await run(['ado', '--f', p('f.npy'), '--g', `${p('gh.npz')}:g`, '--labels', p('y.npy'), '--disagree-with', `${p('gh.npz')}:h`, '--export-pairs', p('pairs.csv'), '--export-count', '12', '--json']);
+  t.equal(ex.code, 0, ex.err);
+  const rows = readFileSync(p('pairs.csv'), 'utf8').trim().split('\n');
+  t.equal(rows[0], 'signal_index,background_index,f_signal,f_background,g_signal,g_background,h_signal,h_background');
+  t.equal(rows.length, 13);
+  for (const row of rows.slice(1)) {
+    const [i, j] = row.split(',').map(Number);
+    t.ok(s.labels[i] === 1 && s.labels[j] === 0 && (s.g[i] - s.g[j]) * (s.h[i] - s.h[j]) < 0, `pair ${i}, ${j} in D`);
+  }
   t.match(table.out, /ado\s+0\.\d+\nado_raw\s+0\.\d+\ndirection\s+-?1\npairs\s+75000\ndisagree_pairs\s+\d+\ndisagree_fraction\s+0\.\d+\n/);
 });
 
