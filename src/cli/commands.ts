@@ -1,5 +1,7 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
 import type { Register } from './util.js';
+import { register as ado } from './ado.js';
+import { register as auc } from './auc.js';
 import { register as generate } from './generate.js';
 import { register as images } from './images.js';
 import { register as info } from './info.js';
@@ -14,4 +16,6 @@ export const commands: Register[] = [
   images,
   report,
   shards,
+  auc,
+  ado,
 ];
