@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { readJets, writeTable } from '../io/index.js';
+import { writeTable } from '../io/index.js';
+import { runSharded } from '../shard/run.js';
 import { observables } from '../jss/observables.js';
 import { AXES, type AxesKind } from '../jss/request.js';
 import { action, info, intOption, numberList, progress } from './util.js';
@@ -15,6 +16,8 @@ interface Opts {
   axes: string;
   threads: number;
   backend: string;
+  shard?: string;
+  force?: boolean;
 }
 
 const HELP = `
@@ -47,6 +50,8 @@ export const register = (program: Command) =>
     .option('--axes <kind>', `N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)`, 'kt')
     .option('--threads <n>', 'worker threads for the native kernel (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
+    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
+    .option('--force', 'redo a shard whose output already exists')
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
@@ -55,17 +60,20 @@ export const register = (program: Command) =>
         if (!AXES.includes(o.axes as AxesKind)) throw new Error(`--axes: expected one of ${AXES.join(', ')} (got '${o.axes}')`);
         const columns = o.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (o.columns !== undefined && !columns?.length) throw new Error('--columns: expected at least one column');
-        const jets = await readJets(o.in, { dataset: o.dataset });
-        const bar = progress('observables', jets.length);
-        const t0 = Date.now();
-        const r = await observables(jets, {
-          columns, betas: o.beta, tauBeta: o.tauBeta, axes: o.axes as AxesKind, threads: o.threads, backend: o.backend,
-          onProgress: (d, n) => bar.update(d, n),
-        }).finally(() => bar.stop());
-        const table: Record<string, Float64Array> = {};
-        for (const c of r.columns) table[c] = r.values[c];
-        if (fmt === 'npz' && jets.labels && !('y' in table)) table.y = jets.labels;
-        await writeTable(o.out, table);
-        info(`observables: ${jets.length} jets x ${r.columns.length} columns -> ${o.out} (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+        const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset };
+        const ran = await runSharded({ command: 'observables', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
+          const bar = progress('observables', jets.length);
+          const t0 = Date.now();
+          const r = await observables(jets, {
+            columns, betas: o.beta, tauBeta: o.tauBeta, axes: o.axes as AxesKind, threads: o.threads, backend: o.backend,
+            onProgress: (d, n) => bar.update(d, n),
+          }).finally(() => bar.stop());
+          const table: Record<string, Float64Array> = {};
+          for (const c of r.columns) table[c] = r.values[c];
+          if (fmt === 'npz' && jets.labels && !('y' in table)) table.y = jets.labels;
+          await writeTable(o.out, table);
+          info(`observables: ${jets.length} jets x ${r.columns.length} columns -> ${o.out} (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+        });
+        if (!ran) info(`observables: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
       }),
     );
