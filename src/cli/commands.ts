@@ -7,6 +7,7 @@ import { register as images } from './images.js';
 import { register as info } from './info.js';
 import { register as observables } from './observables.js';
 import { register as report } from './report.js';
+import { register as serve } from './serve.js';
 import { register as shards } from './shards.js';
 
 export const commands: Register[] = [
@@ -16,6 +17,7 @@ export const commands: Register[] = [
   images,
   report,
   shards,
+  serve,
   auc,
   ado,
 ];
