@@ -50,7 +50,7 @@ export function resolveOptions(kind: ModelKind, o: ModelOptions = {}): ResolvedO
   const order = o.order ?? 2;
   if (kind === 'moments' && !(Number.isInteger(order) && order >= 1 && order <= 4)) throw new Error(`moment pooling order must be 1..4, got ${order}`);
   if (kind === 'dnn' && !(o.nFeatures && o.nFeatures > 0)) throw new Error('dnn needs nFeatures (number of input columns)');
-  return {
+  const r: ResolvedOptions = {
     seed: o.seed ?? 0,
     head: o.head ?? 'sigmoid',
     nFeatures: o.nFeatures,
@@ -63,6 +63,9 @@ export function resolveOptions(kind: ModelKind, o: ModelOptions = {}): ResolvedO
     withPid: o.withPid ?? false,
     lipschitz: o.lipschitz ?? 1,
   };
+  if (r.nFeatures === undefined) delete r.nFeatures; // so options survive a JSON round trip unchanged
+  if (r.featureNames === undefined) delete r.featureNames;
+  return r;
 }
 
 /** Builds an untrained model. Same kind, options and seed -> the same initial weights, bit for bit. */
