@@ -38,6 +38,8 @@ async function choose(request: string | undefined, log: (m: string) => void): Pr
   if (request !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(request)) {
     throw new Error(`unknown TensorFlow.js backend '${request}' (expected wasm, cpu or tensorflow)`);
   }
+  // Production mode: no per-op debug checks, and no console banner advertising tfjs-node (which cannot install here).
+  tf.enableProdMode();
   const order: TfBackendName[] = request ? [request as TfBackendName] : ['tensorflow', 'wasm', 'cpu'];
   for (const name of order) {
     const why = await tryBackend(name);
