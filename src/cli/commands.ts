@@ -2,10 +2,14 @@
 import type { Register } from './util.js';
 import { register as generate } from './generate.js';
 import { register as info } from './info.js';
+import { register as predict } from './predict.js';
 import { register as shards } from './shards.js';
+import { register as train } from './train.js';
 
 export const commands: Register[] = [
   generate,
   info,
   shards,
+  train,
+  predict,
 ];
