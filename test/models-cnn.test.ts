@@ -33,6 +33,10 @@ t.test('wasm Conv2DBackpropFilter matches the cpu backend (stride 1)', async (t)
     for (let i = 0; i < gc.length; i++) worst = Math.max(worst, Math.abs(gw[i] - gc[i]) / Math.max(1, Math.abs(gc[i])));
     t.ok(worst < 1e-4, `${pad}: max relative difference ${worst.toExponential(2)} (float32)`);
   }
+  // train/predict keep an explicitly chosen backend
+  await initTf({ backend: 'cpu' });
+  await predict(createModel('cnn', { npix: 4 }), imageInputs({ data: new Float32Array(16), shape: [1, 4, 4] }));
+  t.equal(tf.getBackend(), 'cpu', 'predict did not switch the backend back');
   await initTf({ backend: 'wasm' });
   t.throws(() => tf.tidy(() => tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 8, 8, 1]) as tf.Tensor4D, f as tf.Tensor4D, 2, 'same')))(tf.ones([3, 3, 1, 1]))), /stride 1/);
 });

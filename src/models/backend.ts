@@ -29,6 +29,11 @@ export async function initTf(opts: TfBackendOptions = {}): Promise<TfBackendName
   return chosen;
 }
 
+/** Initialises with the defaults unless initTf already ran (train/predict call this: they keep a chosen backend). */
+export async function ensureTf(): Promise<TfBackendName> {
+  return chosen ?? initTf();
+}
+
 /** The backend tfjs is running on now (after initTf). */
 export function activeBackend(): string {
   return tf.getBackend();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { rocAuc } from './auc.js';
-import { initTf, tf } from './backend.js';
+import { ensureTf, tf } from './backend.js';
 import { type Block, type ModelData, sampleCount, takeRows, takeSamples } from './inputs.js';
 import { type LossName, lossFunction, lossValue } from './losses.js';
 import type { JetModel } from './models.js';
@@ -96,7 +96,7 @@ const toTensor = (b: Block) => tf.tensor(b.data, b.shape, 'float32');
  * early stopping on validation loss (best weights restored), per-epoch progress with validation AUC.
  */
 export async function train(model: JetModel, data: ModelData, opts: TrainOptions = {}): Promise<TrainResult> {
-  await initTf();
+  await ensureTf();
   const n = sampleCount(data);
   const labels = checkLabels(data.labels);
   const seed = opts.seed ?? model.options.seed;
@@ -168,7 +168,7 @@ export async function train(model: JetModel, data: ModelData, opts: TrainOptions
 
 /** Model outputs (score or f) for every sample, in float64. */
 export async function predict(model: JetModel, data: ModelData, opts: { batchSize?: number; signal?: AbortSignal } = {}): Promise<Float64Array> {
-  await initTf();
+  await ensureTf();
   const n = sampleCount(data);
   const bs = opts.batchSize ?? 1024;
   const out = new Float64Array(n);
