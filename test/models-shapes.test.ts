@@ -127,3 +127,15 @@ t.test('EFN with order-1 pooling: Phi network is exposed on a grid', async (t) =
   t.equal(v.length, 12);
   t.ok(v.every((x) => x >= 0), 'ReLU filters are non-negative');
 });
+
+t.test('backend choice: automatic wasm, option and JETLENS_TF_BACKEND override, bad names rejected', async (t) => {
+  const lines: string[] = [];
+  process.env.JETLENS_TF_BACKEND = 'cpu';
+  t.equal(await initTf({ log: (m) => lines.push(m) }), 'cpu');
+  t.equal(tf.getBackend(), 'cpu');
+  delete process.env.JETLENS_TF_BACKEND;
+  t.equal(await initTf({ log: (m) => lines.push(m) }), 'wasm', 'wasm loads in Node (tfjs-node is not installed)');
+  t.match(lines.join('\n'), /tfjs backend: cpu \(requested\)[\s\S]*tfjs backend: wasm \(automatic\)/);
+  await t.rejects(initTf({ backend: 'gpu' as never }), /unknown TensorFlow.js backend/);
+  t.equal(await initTf({ backend: 'wasm' }), 'wasm');
+});

@@ -25,8 +25,12 @@ export async function initTf(opts: TfBackendOptions = {}): Promise<TfBackendName
   const request = opts.backend ?? (process.env.JETLENS_TF_BACKEND as TfBackendName | undefined);
   if (chosen && chosenFor === request) return chosen;
   chosenFor = request;
-  chosen = choose(request, opts.log ?? (() => {}));
-  return chosen;
+  const attempt = choose(request, opts.log ?? (() => {}));
+  chosen = attempt;
+  attempt.catch(() => {
+    if (chosen === attempt) chosen = null; // a failed request leaves no poisoned state behind
+  });
+  return attempt;
 }
 
 /** Initialises with the defaults unless initTf already ran (train/predict call this: they keep a chosen backend). */
