@@ -2,7 +2,7 @@ import t from 'tap';
 import { JetBatch } from '../src/jets/batch.js';
 import { Rng } from '../src/util/rng.js';
 import {
-  createModel, efnInputs, evalPhi, imageInputs, initTf, modelInputs, momentCombinations, momentFeatureCount,
+  createModel, efnFilters, efnInputs, evalPhi, imageInputs, initTf, modelInputs, momentCombinations, momentFeatureCount,
   particleArrays, predict, tableInputs, tf, type ModelData,
 } from '../src/models/index.js';
 
@@ -126,6 +126,13 @@ t.test('EFN with order-1 pooling: Phi network is exposed on a grid', async (t) =
   const v = evalPhi(m, grid, 3);
   t.equal(v.length, 12);
   t.ok(v.every((x) => x >= 0), 'ReLU filters are non-negative');
+  const f = efnFilters(m, { gridSize: 5, R: 0.4 });
+  t.same(f.shape, [4, 5, 5]);
+  t.ok([-0.4, -0.2, 0, 0.2, 0.4].every((x, i) => Math.abs(f.axis[i] - x) < 1e-12), 'grid axis');
+  // grid point (y=0, phi=0) is the centre: compare with a direct evaluation at the origin
+  const centre = evalPhi(m, new Float32Array([0, 0]), 1);
+  for (let a = 0; a < 4; a++) t.equal(f.data[a * 25 + 12], centre[a], `filter ${a} at the origin`);
+  t.throws(() => efnFilters(createModel('pfn', { latent: 4 })), /EFN-like/);
 });
 
 t.test('backend choice: automatic wasm, option and JETLENS_TF_BACKEND override, bad names rejected', async (t) => {

@@ -152,3 +152,21 @@ export function evalPhi(model: JetModel, points: Float32Array, nPoints: number):
     return out.dataSync() as Float32Array;
   });
 }
+
+/**
+ * The learned EFN filters Phi_a(y, phi) on a square grid of `gridSize`^2 points in [-R, R]^2 (the classic EFN
+ * picture): data (L, gridSize, gridSize), row index = y, column index = phi. EFN-like models only (angles in).
+ */
+export function efnFilters(model: JetModel, opts: { gridSize?: number; R?: number } = {}): { data: Float32Array; shape: [number, number, number]; axis: Float64Array } {
+  if (model.kind === 'pfn' || !isParticleModel(model.kind)) throw new Error(`filters Phi_a(y, phi) need an EFN-like model, not '${model.kind}'`);
+  const g = opts.gridSize ?? 33;
+  const R = opts.R ?? 0.4;
+  const axis = Float64Array.from({ length: g }, (_, i) => (g === 1 ? 0 : -R + (2 * R * i) / (g - 1)));
+  const pts = new Float32Array(2 * g * g);
+  for (let a = 0; a < g; a++) for (let b = 0; b < g; b++) pts.set([axis[a], axis[b]], 2 * (a * g + b));
+  const vals = evalPhi(model, pts, g * g); // (g*g, L)
+  const L = vals.length / (g * g);
+  const data = new Float32Array(L * g * g);
+  for (let p = 0; p < g * g; p++) for (let l = 0; l < L; l++) data[l * g * g + p] = vals[p * L + l];
+  return { data, shape: [L, g, g], axis };
+}
