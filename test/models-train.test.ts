@@ -83,6 +83,18 @@ t.test('AbortSignal stops training', async (t) => {
   ac.abort();
   await t.rejects(train(createModel('dnn', { nFeatures: 2 }), table(100, 4), { signal: ac.signal }), /aborted/);
   await t.rejects(train(createModel('dnn', { nFeatures: 2 }), tableInputs({ a: [1, 2] }, ['a'])), /labels/);
+  const mid = new AbortController();
+  let epochs = 0;
+  const run = train(createModel('dnn', { nFeatures: 2 }), table(400, 4), {
+    epochs: 50,
+    patience: 0,
+    signal: mid.signal,
+    onEpoch: () => {
+      if (++epochs === 2) mid.abort();
+    },
+  });
+  await t.rejects(run, /aborted/);
+  t.equal(epochs, 2, 'stopped right after the abort');
 });
 
 t.test('save/load round trip reproduces scores bit for bit', async (t) => {
