@@ -18,3 +18,20 @@ export {
   type MixtureOptions,
   type Process,
 } from './jets/generator/index.js';
+export * from './jss/index.js';
+export {
+  auc,
+  aucBootstrap,
+  rocCurve,
+  ado,
+  adoOnDisagreement,
+  adoOnDisagreementBatch,
+  adoSampled,
+  disagreeingPairs,
+  type AucResult,
+  type AdoResult,
+  type AdoDisagreementResult,
+  type RocCurve,
+  type BootstrapResult,
+  type SampledAdoResult,
+} from './metrics/index.js';
