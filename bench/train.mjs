@@ -3,7 +3,7 @@
 // generator. With --auc: also trains every model on wasm for a few epochs and reports its test AUC.
 // Usage: npx tsc -p tsconfig.json && node bench/train.mjs [--auc] [--n 2000]
 import { generateMixture } from '../dist/jets/generator/index.js';
-import { createModel, initTf, modelInputs, particleArrays, predict, tableInputs, imageInputs, train } from '../dist/models/index.js';
+import { cnnInputs, createModel, initTf, modelInputs, particleArrays, predict, tableInputs, train } from '../dist/models/index.js';
 
 const args = process.argv.slice(2);
 const withAuc = args.includes('--auc');
@@ -32,26 +32,15 @@ function highLevel(jets) {
   return tableInputs(cols, Object.keys(cols), jets.labels);
 }
 
-/** z-weighted (y, phi) images in [-R, R]^2 around the pT-weighted axis (stand-in until src/jss jetImages lands). */
-function images(jets, npix = 33, R = 1.0) {
-  const p = particleArrays(jets);
-  const data = new Float32Array(jets.length * npix * npix);
-  for (let j = 0; j < jets.length; j++) for (let k = 0; k < p.m; k++) {
-    const o = j * p.m + k;
-    const a = Math.floor(((p.yRel[o] + R) / (2 * R)) * npix), b = Math.floor(((p.phiRel[o] + R) / (2 * R)) * npix);
-    if (p.mask[o] && a >= 0 && a < npix && b >= 0 && b < npix) data[(j * npix + a) * npix + b] += p.z[o];
-  }
-  return imageInputs({ data, shape: [jets.length, npix, npix] }, jets.labels);
-}
-
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: nJets / 2, seed: 2024 });
 const models = [
   ['dnn', {}], ['efn', { latent: 128 }], ['pfn', { latent: 128 }], ['moments', { latent: 8, order: 2 }],
   ['lipschitz-efn', { latent: 128 }], ['cnn', {}],
 ];
-function dataFor(kind, m) {
+// CNN images: src/jss jetImages, 33x33 on [-1, 1]^2 around the pT-weighted centroid, unit intensity.
+async function dataFor(kind, m) {
   if (kind === 'dnn') return highLevel(jets);
-  if (kind === 'cnn') return images(jets);
+  if (kind === 'cnn') return cnnInputs(m, jets);
   return modelInputs(m, jets);
 }
 const take = (d, n) => ({ inputs: d.inputs.map((b) => ({ data: b.data.subarray(0, n * b.shape.slice(1).reduce((x, y) => x * y, 1)), shape: [n, ...b.shape.slice(1)] })), labels: d.labels.subarray(0, n) });
@@ -61,7 +50,7 @@ async function throughput(backend, kind, opts) {
   const m = createModel(kind, { ...opts, seed: 1, nFeatures: kind === 'dnn' ? 5 : undefined });
   // The cpu backend is far slower on the CNN (stack.md: ~40x): fewer samples keep the run short.
   const n = kind === 'cnn' ? (backend === 'cpu' ? 64 : 512) : Math.min(nJets, backend === 'cpu' ? 512 : nJets);
-  const d = take(dataFor(kind, m), n);
+  const d = take(await dataFor(kind, m), n);
   await train(m, take(d, Math.min(n, 128)), { epochs: 1, batchSize: 128, split: [1, 0, 0], patience: 0 }); // warm-up
   let t0 = performance.now();
   await train(m, d, { epochs: 1, batchSize: 128, split: [1, 0, 0], patience: 0 });
@@ -92,7 +81,7 @@ if (withAuc) {
   for (const [kind, opts] of models) {
     const m = createModel(kind, { ...opts, seed: 1, nFeatures: kind === 'dnn' ? 5 : undefined });
     const t0 = performance.now();
-    const r = await train(m, dataFor(kind, m), { epochs: kind === 'cnn' ? 5 : 20, batchSize: 64, lr: 1e-3, patience: 4 });
+    const r = await train(m, await dataFor(kind, m), { epochs: kind === 'cnn' ? 5 : 20, batchSize: 64, lr: 1e-3, patience: 4 });
     aucRows.push({ model: kind, testAUC: r.testAUC, epochs: r.history.length, seconds: (performance.now() - t0) / 1000 });
     console.log(`${kind.padEnd(15)} test AUC ${r.testAUC.toFixed(4)}  (${r.history.length} epochs, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }

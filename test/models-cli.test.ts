@@ -8,7 +8,7 @@ import { register as registerTrain } from '../src/cli/train.js';
 import { cliState } from '../src/cli/util.js';
 import { readArray, readJets, writeJets, writeNpy, writeTable } from '../src/io/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
-import { efnInputs, loadModel, predict, tableInputs } from '../src/models/index.js';
+import { cnnInputs, efnInputs, loadModel, predict, tableInputs } from '../src/models/index.js';
 import { Rng } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-models-cli-'));
@@ -64,7 +64,22 @@ t.test('dnn on a feature table; cnn on images from .npy', async (t) => {
   t.equal(await cli('train', '--model', 'cnn', '--in', join(dir, 'img.npy'), '--labels', join(dir, 'lab.npy'), '--out', join(dir, 'cnn'), '--epochs', '1'), 0);
   t.equal(await cli('predict', '--model', join(dir, 'cnn'), '--in', join(dir, 'img.npy'), '--out', join(dir, 'cnn.npy')), 0);
   t.equal((await readArray(join(dir, 'cnn.npy'))).shape[0], 40);
+
+  // CNN straight from jets: images made with jss jetImages at the model's npix and width
+  const jetsFile = join(dir, 'wq-img.npz');
+  await writeJets(jetsFile, generateMixture({ signal: 'w', background: 'qcd', n: 30, seed: 8 }));
+  t.equal(await cli('train', '--model', 'cnn', '--in', jetsFile, '--npix', '10', '--image-width', '0.8', '--out', join(dir, 'cnnj'), '--epochs', '1'), 0);
+  t.equal(await cli('predict', '--model', join(dir, 'cnnj'), '--in', jetsFile, '--out', join(dir, 'cnnj.npy')), 0);
+  const cnnj = await loadModel(join(dir, 'cnnj'));
+  t.equal(cnnj.options.npix, 10);
+  t.equal(cnnj.options.imageWidth, 0.8);
+  const fromJets = await predict(cnnj, await cnnInputs(cnnj, await readJets(jetsFile)));
+  t.ok(bytesEqual((await readArray(join(dir, 'cnnj.npy'))).data as Float64Array, fromJets), 'CLI scores = cnnInputs + predict');
 });
+
+function bytesEqual(a: Float64Array, b: Float64Array): boolean {
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
 
 t.test('bad input: one-line error, exit 1', async (t) => {
   t.equal(await cli('train', '--model', 'efn', '--in', join(dir, 'missing.npz'), '--out', join(dir, 'x')), 1);

@@ -22,6 +22,8 @@ async function run(o: PredictCliOptions): Promise<void> {
     dataset: o.dataset,
     maxParticles: model.meta.maxParticles,
     withPid: model.options.withPid,
+    npix: model.options.npix,
+    imageWidth: model.options.imageWidth,
   }, false);
   const scores = await predict(model, data, { batchSize: o.batchSize });
   await writeNpy(o.out, { data: scores, shape: [scores.length] });

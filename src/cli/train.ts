@@ -43,6 +43,7 @@ interface TrainCliOptions {
   dataset?: string;
   maxParticles?: number;
   npix?: number;
+  imageWidth?: number;
   patience: number;
   classWeights?: 'balanced' | [number, number];
   loss?: 'bce' | 'lr';
@@ -64,6 +65,7 @@ async function run(o: TrainCliOptions): Promise<void> {
     nFeatures: o.model === 'dnn' ? shape[1] : undefined,
     featureNames: data.featureNames,
     npix: o.model === 'cnn' ? shape[1] : undefined,
+    imageWidth: o.imageWidth,
   });
   model.meta.dataFile = o.in;
   model.meta.dataHash = await fileHash(o.in);
@@ -90,7 +92,7 @@ export const register: Register = (program: Command) => {
       'train a classifier on TensorFlow.js (wasm backend, cpu fallback; JETLENS_TF_BACKEND overrides) and save it to a ' +
         'directory (model.json, weights.bin, jetlens.json with seed, versions and data hash). DATA: jets for ' +
         'efn/pfn/moments/lipschitz-efn, a feature table (.csv/.npz/.h5 columns, labels column y) for dnn, jet images ' +
-        '(N, npix, npix) .npy or FILE.npz:images for cnn',
+        '(N, npix, npix) .npy or FILE.npz:images for cnn, or jets (pixelised with jss jetImages)',
     )
     .requiredOption('--model <kind>', `architecture: ${MODEL_KINDS.join(' | ')}`, choice('model', MODEL_KINDS))
     .requiredOption('--in <DATA>', 'training data file (see above)')
@@ -106,6 +108,8 @@ export const register: Register = (program: Command) => {
     .option('--labels <name>', "dnn: labels column (default y); cnn: labels array (default FILE.npz:y)")
     .option('--dataset <name>', 'jets: particle array in the file (default X)')
     .option('--max-particles <M>', 'particle models: keep the M hardest particles (default: all)', intOption('max-particles', 1))
+    .option('--npix <n>', 'cnn from jets: pixels per side of the jet images', intOption('npix', 1), 33)
+    .option('--image-width <w>', 'cnn from jets: images span [-w, w]^2 in (y, phi) around the pT-weighted centroid', numberOption('image-width', 0), 1.0)
     .option('--pid', 'pfn: add the particle-id channel (default off)')
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement, 0 = off', intOption('patience', 0), 5)
     .option('--class-weights <w>', "'balanced' or W0,W1 (default none)", classWeightsOption)

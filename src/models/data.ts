@@ -1,9 +1,10 @@
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
+import { jetImages } from '../jss/images.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, type ParticleOptions } from './inputs.js';
 import type { JetModel } from './models.js';
 
-/** Inputs of a particle model (efn, pfn, moments, lipschitz-efn) from jets. */
+/** Inputs of a particle model (efn, pfn, moments, lipschitz-efn) from jets. For the CNN use cnnInputs. */
 export function modelInputs(model: JetModel, jets: JetBatch, opts: ParticleOptions = {}): ModelData {
   switch (model.kind) {
     case 'pfn':
@@ -13,17 +14,22 @@ export function modelInputs(model: JetModel, jets: JetBatch, opts: ParticleOptio
     case 'lipschitz-efn':
       return efnInputs(jets, opts);
     case 'cnn':
-      return imageInputs(jetImagesForCnn(jets, model.options.npix), jets.labels);
+      throw new JetlensInputError('the CNN takes jet images: use cnnInputs(model, jets) (async) or imageInputs(images)');
     default:
       throw new JetlensInputError(`model '${model.kind}' does not take jets (give a feature table)`);
   }
 }
 
 /**
- * Jet images for the CNN, computed from jets. The pixelisation belongs to the substructure op (src/jss/,
- * `jetImages`, jss.md), which is not merged yet: until it is, give the CNN images (N, npix, npix) from a .npy file.
- * Wire this function to jetImages when src/jss lands.
+ * Jet images for the CNN, computed from jets by the substructure op (src/jss jetImages: pT-weighted centroid
+ * centring, no rotation, normalised to unit intensity) on [-width, width]^2 with npix pixels per side.
  */
-export function jetImagesForCnn(_jets: JetBatch, _npix: number): { data: Float32Array; shape: number[] } {
-  throw new JetlensInputError('computing jet images from jets needs the jss jetImages op (not available yet): pass images (N, npix, npix) as a .npy file');
+export async function jetImagesForCnn(jets: JetBatch, npix: number, width = 1.0): Promise<{ data: Float32Array; shape: number[] }> {
+  const im = await jetImages(jets, { npix, width });
+  return { data: im.data, shape: im.shape };
+}
+
+/** CNN inputs from jets (images made with the model's npix and imageWidth), labels from the jets. */
+export async function cnnInputs(model: JetModel, jets: JetBatch): Promise<ModelData> {
+  return imageInputs(await jetImagesForCnn(jets, model.options.npix, model.options.imageWidth), jets.labels);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { JetlensInputError } from '../errors.js';
 import { readArray, readJets, readTable } from '../io/index.js';
+import { jetImagesForCnn } from './data.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, tableInputs } from './inputs.js';
 import { isParticleModel, type ModelKind } from './models.js';
 
@@ -13,6 +14,8 @@ export interface DataFileOptions {
   dataset?: string; // jets: particle array name
   maxParticles?: number;
   withPid?: boolean; // pfn: particle-id channel
+  npix?: number; // cnn from jets: image side (default 33)
+  imageWidth?: number; // cnn from jets: half-width in (y, phi) (default 1.0)
 }
 
 /** SHA-256 of a file (recorded in the saved model's metadata). */
@@ -34,11 +37,26 @@ function splitSpec(spec: string): [string, string | undefined] {
   return m ? [m[1], m[2]] : [spec, undefined];
 }
 
-/** Images (N, npix, npix[, 1]) for the CNN: a .npy, or FILE.npz[:images]; labels from --labels or FILE.npz:y. */
-async function readImages(spec: string, labelsSpec: string | undefined, needLabels: boolean): Promise<ModelData> {
+/**
+ * CNN inputs. Images (N, npix, npix[, 1]): a .npy, or FILE.npz:images (labels from --labels or FILE.npz:y). Jets (a
+ * jet file: .npz with X and no images, .h5, .csv, .jsonl, or a .npy of shape (N, M, 3|4) with M != 3|4): pixelised
+ * here with src/jss jetImages (npix, imageWidth), labels from the jet file.
+ */
+async function readImages(spec: string, o: DataFileOptions, needLabels: boolean): Promise<ModelData> {
+  const labelsSpec = o.labels;
   const [file, name] = splitSpec(spec);
   const isNpz = /\.npz$/i.test(file);
-  const images = await readArray(isNpz && !name ? `${file}:images` : spec);
+  const isNpy = /\.npy$/i.test(file);
+  let images: Awaited<ReturnType<typeof readArray>> | undefined;
+  if (isNpy) images = await readArray(spec);
+  else if (isNpz) images = await readArray(`${file}:${name ?? 'images'}`).catch(() => undefined); // no images: jets
+  const isImageShape = (s: number[]) => (s.length === 3 && s[1] === s[2]) || (s.length === 4 && s[1] === s[2] && s[3] === 1);
+  if (!images || !isImageShape(images.shape)) {
+    const jets = await readJets(file, { dataset: o.dataset });
+    if (needLabels && !jets.labels) throw new JetlensInputError('the jets have no labels (array y)', { file });
+    const im = await jetImagesForCnn(jets, o.npix ?? 33, o.imageWidth ?? 1.0);
+    return imageInputs(im, jets.labels);
+  }
   let labels: ArrayLike<number> | undefined;
   const lspec = labelsSpec ?? (isNpz ? `${file}:y` : undefined);
   if (lspec) {
@@ -64,7 +82,7 @@ export async function readModelData(kind: ModelKind, file: string, o: DataFileOp
     if (needLabels && !columns[labelName]) throw new JetlensInputError(`no labels column '${labelName}' (choose one with --labels)`, { file });
     return { ...tableInputs(columns, features, columns[labelName]), featureNames: features };
   }
-  if (kind === 'cnn') return readImages(file, o.labels, needLabels);
+  if (kind === 'cnn') return readImages(file, o, needLabels);
   if (!isParticleModel(kind)) throw new JetlensInputError(`unknown model kind '${kind}'`);
   const jets = await readJets(file, { dataset: o.dataset });
   if (needLabels && !jets.labels) throw new JetlensInputError('the jets have no labels (array y)', { file });

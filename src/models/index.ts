@@ -6,4 +6,4 @@ export { bceLoss, lrLoss, lossValue, type LossName } from './losses.js';
 export { train, predict, splitIndices, dataHash, fitScaling, type TrainOptions, type TrainResult, type EpochInfo } from './train.js';
 export { saveModel, loadModel, directoryHandler } from './save.js';
 export { momentCombinations, momentFeatureCount } from './layers.js';
-export { modelInputs, jetImagesForCnn } from './data.js';
+export { modelInputs, cnnInputs, jetImagesForCnn } from './data.js';

@@ -14,6 +14,7 @@ export interface ModelOptions {
   featureNames?: string[]; // dnn: stored for the record
   hidden?: number[]; // dnn layers, and the F network of particle models (default 100,100,100)
   npix?: number; // cnn image side (default 33)
+  imageWidth?: number; // cnn images made from jets span [-w, w]^2 in (y, phi) (default 1.0, as jss jetImages)
   phiSizes?: number[]; // Phi hidden layers (default 100,100)
   latent?: number; // Phi output size L (default 128; 8 for moments)
   order?: number; // moments: pooling order k, 1..4 (default 2)
@@ -57,6 +58,7 @@ export function resolveOptions(kind: ModelKind, o: ModelOptions = {}): ResolvedO
     featureNames: o.featureNames,
     hidden: o.hidden ?? [100, 100, 100],
     npix: o.npix ?? 33,
+    imageWidth: o.imageWidth ?? 1.0,
     phiSizes: o.phiSizes ?? [100, 100],
     latent: o.latent ?? (kind === 'moments' ? 8 : 128),
     order,
