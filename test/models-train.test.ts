@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { JetBatch } from '../src/jets/batch.js';
+import { rocAuc } from '../src/models/auc.js';
 import { Rng } from '../src/util/rng.js';
 import {
   createModel, initTf, loadModel, modelInputs, predict, saveModel, splitIndices, tableInputs, train, type ModelKind,
@@ -41,6 +42,12 @@ const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLen
 
 t.before(async () => {
   await initTf();
+});
+
+t.test('validation AUC helper', async (t) => {
+  t.equal(rocAuc(Float64Array.from([0, 0, 1, 1]), Float64Array.from([0.1, 0.4, 0.35, 0.8])), 0.75);
+  t.equal(rocAuc(Float64Array.from([0, 1, 1]), Float64Array.from([0.5, 0.5, 0.9])), 0.75, 'ties count 1/2');
+  t.ok(Number.isNaN(rocAuc(Float64Array.from([1, 1]), Float64Array.from([0.1, 0.2]))));
 });
 
 t.test('seeded split covers every sample once', async (t) => {
