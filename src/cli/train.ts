@@ -92,7 +92,11 @@ export const register: Register = (program: Command) => {
       'train a classifier on TensorFlow.js (wasm backend, cpu fallback; JETLENS_TF_BACKEND overrides) and save it to a ' +
         'directory (model.json, weights.bin, jetlens.json with seed, versions and data hash). DATA: jets for ' +
         'efn/pfn/moments/lipschitz-efn, a feature table (.csv/.npz/.h5 columns, labels column y) for dnn, jet images ' +
-        '(N, npix, npix) .npy or FILE.npz:images for cnn, or jets (pixelised with jss jetImages)',
+        '(N, npix, npix) .npy or FILE.npz:images for cnn, or jets (pixelised with jss jetImages). Architectures ' +
+        '(ours where models.md leaves them open): dnn 100-100-100 ReLU on standardised features; cnn 3 x conv 32 4x4 ' +
+        "stride 1 'same' with 2x2 max-pools, dense 64; efn/moments/lipschitz-efn Phi(y, phi) 100-100-L, pfn " +
+        'Phi(z, y, phi[, pid]) 100-100-L, F 100-100-100; lipschitz-efn layers rescaled to a provable spectral-norm ' +
+        'bound (||A^16||_inf^(1/32), A = W^T W); sigmoid output (softplus with --loss lr)',
     )
     .requiredOption('--model <kind>', `architecture: ${MODEL_KINDS.join(' | ')}`, choice('model', MODEL_KINDS))
     .requiredOption('--in <DATA>', 'training data file (see above)')
