@@ -5,10 +5,12 @@ import { register as auc } from './auc.js';
 import { register as generate } from './generate.js';
 import { register as images } from './images.js';
 import { register as info } from './info.js';
+import { register as predict } from './predict.js';
 import { register as observables } from './observables.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
 import { register as shards } from './shards.js';
+import { register as train } from './train.js';
 
 export const commands: Register[] = [
   generate,
@@ -18,6 +20,8 @@ export const commands: Register[] = [
   report,
   shards,
   serve,
+  train,
+  predict,
   auc,
   ado,
 ];
