@@ -1,0 +1,351 @@
+// Energy Flow Polynomials: executor of the variable-elimination programs built by src/efp/plan.ts.
+// Per jet: z and the theta^w matrices are built once and shared by every graph of the program; each CONTRACT op
+// is a loop nest whose innermost loop is a stride-1 axpy (vectorised; AVX2+FMA clone picked at run time);
+// composite columns are products of connected results. Threads run over jets.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "common.h"
+
+namespace jetlens {
+namespace {
+
+constexpr int kVersion = 1, kContract = 1, kPermute = 2, kMaxRank = 6;
+
+struct Factor {
+  int buf, rank;
+  int levels[kMaxRank];
+};
+struct Op {
+  int kind, out, r;
+  std::vector<Factor> f;  // CONTRACT
+  int in = 0;             // PERMUTE
+  int perm[kMaxRank] = {0};
+};
+struct Program {
+  int W = 0;
+  std::vector<int> bufRank;
+  std::vector<Op> ops;
+  std::vector<int> results;
+  std::vector<std::vector<int>> cols;
+};
+
+// Parses and validates everything the executor later trusts (indices, ranks, innermost strides).
+Program parse(const Span<int32_t>& p) {
+  size_t i = 0;
+  auto next = [&]() -> int {
+    if (i >= p.size) fail("efp program: truncated");
+    return p[i++];
+  };
+  auto check = [](bool ok, const char* what) { if (!ok) fail(std::string("efp program: ") + what); };
+  Program g;
+  check(next() == kVersion, "unknown version");
+  g.W = next();
+  check(g.W >= 0 && g.W <= 64, "bad theta power count");
+  int nBuf = next();
+  check(nBuf >= g.W + 1 && nBuf <= 1 << 20, "bad buffer count");
+  for (int b = 0; b < nBuf; ++b) {
+    int r = next();
+    check(r >= 0 && r <= kMaxRank, "buffer rank out of range");
+    g.bufRank.push_back(r);
+  }
+  check(g.bufRank[0] == 1, "buffer 0 must be z (rank 1)");
+  for (int w = 1; w <= g.W; ++w) check(g.bufRank[w] == 2, "theta buffers must have rank 2");
+  auto buf = [&](int b) { check(b >= 0 && b < nBuf, "buffer index out of range"); return b; };
+  int nOps = next();
+  check(nOps >= 0 && nOps <= 1 << 24, "bad op count");
+  for (int k = 0; k < nOps; ++k) {
+    Op op;
+    op.kind = next();
+    if (op.kind == kContract) {
+      op.out = buf(next());
+      check(op.out > g.W, "an op may not overwrite z or theta");
+      op.r = next();
+      check(op.r >= 0 && op.r < kMaxRank && g.bufRank[op.out] == op.r, "contract rank mismatch");
+      int nf = next();
+      check(nf >= 1 && nf <= 64, "bad factor count");
+      int inner = op.r;  // innermost loop level (summed level when r = 0)
+      for (int f = 0; f < nf; ++f) {
+        Factor fa;
+        fa.buf = buf(next());
+        check(fa.buf != op.out, "contract output aliases a factor");
+        fa.rank = next();
+        check(fa.rank == g.bufRank[fa.buf], "factor rank mismatch");
+        for (int a = 0; a < fa.rank; ++a) {
+          fa.levels[a] = next();
+          check(fa.levels[a] >= 0 && fa.levels[a] <= op.r, "factor level out of range");
+          for (int b = 0; b < a; ++b) check(fa.levels[b] != fa.levels[a], "repeated level in a factor");
+          if (fa.levels[a] == inner) check(a == fa.rank - 1, "innermost level must be a factor's last axis");
+        }
+        op.f.push_back(fa);
+      }
+    } else if (op.kind == kPermute) {
+      op.out = buf(next());
+      check(op.out > g.W, "an op may not overwrite z or theta");
+      op.in = buf(next());
+      check(op.in != op.out, "permute in place");
+      op.r = next();
+      check(op.r >= 1 && op.r <= kMaxRank && g.bufRank[op.in] == op.r && g.bufRank[op.out] == op.r, "permute rank mismatch");
+      int seen = 0;
+      for (int a = 0; a < op.r; ++a) {
+        op.perm[a] = next();
+        check(op.perm[a] >= 0 && op.perm[a] < op.r && !(seen & (1 << op.perm[a])), "bad permutation");
+        seen |= 1 << op.perm[a];
+      }
+    } else {
+      fail("efp program: unknown op");
+    }
+    g.ops.push_back(std::move(op));
+  }
+  int nRes = next();
+  check(nRes >= 0 && nRes <= 1 << 24, "bad result count");
+  for (int k = 0; k < nRes; ++k) {
+    int b = buf(next());
+    check(g.bufRank[b] == 0, "results must be scalars");
+    g.results.push_back(b);
+  }
+  int nCols = next();
+  check(nCols >= 0 && nCols <= 1 << 24, "bad column count");
+  for (int c = 0; c < nCols; ++c) {
+    int nf = next();
+    check(nf >= 1 && nf <= 64, "bad column factor count");
+    std::vector<int> fs;
+    for (int f = 0; f < nf; ++f) {
+      int x = next();
+      check(x >= 0 && x < nRes, "column factor out of range");
+      fs.push_back(x);
+    }
+    g.cols.push_back(std::move(fs));
+  }
+  check(i == p.size, "trailing data");
+  return g;
+}
+
+inline size_t ipow(size_t M, int r) {
+  size_t s = 1;
+  for (int k = 0; k < r; ++k) s *= M;
+  return s;
+}
+
+// The one hot loop nest. target_clones: an AVX2+FMA version and a baseline one, chosen at load time.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void contract(const Op& op, double* const* bufs, size_t M) {
+  const int r = op.r, L = r + 1, inner = L - 1;
+  double* __restrict out = bufs[op.out];
+  std::fill(out, out + ipow(M, r), 0.0);
+  size_t ostr[kMaxRank + 1] = {0};
+  for (int a = 0; a < r; ++a) ostr[a < r - 1 ? a : r] += ipow(M, r - 1 - a);
+  const int nf = (int)op.f.size();
+  size_t fstr[64][kMaxRank + 1];
+  size_t off[64] = {0};
+  int innerF[64], outerF[64], nIn = 0, nOut = 0;
+  for (int f = 0; f < nf; ++f) {
+    std::fill(fstr[f], fstr[f] + kMaxRank + 1, 0);
+    const Factor& fa = op.f[f];
+    for (int a = 0; a < fa.rank; ++a) fstr[f][fa.levels[a]] += ipow(M, fa.rank - 1 - a);
+    if (fstr[f][inner]) innerF[nIn++] = f; else outerF[nOut++] = f;
+  }
+  size_t idx[kMaxRank + 1] = {0};
+  size_t offO = 0;
+  const size_t nOuter = ipow(M, L - 1);
+  for (size_t it = 0; it < nOuter; ++it) {
+    double coef = 1;
+    for (int k = 0; k < nOut; ++k) coef *= bufs[op.f[outerF[k]].buf][off[outerF[k]]];
+    if (coef != 0) {
+      const double* __restrict a = nIn > 0 ? bufs[op.f[innerF[0]].buf] + off[innerF[0]] : nullptr;
+      const double* __restrict b = nIn > 1 ? bufs[op.f[innerF[1]].buf] + off[innerF[1]] : nullptr;
+      const double* __restrict c = nIn > 2 ? bufs[op.f[innerF[2]].buf] + off[innerF[2]] : nullptr;
+      if (r == 0) {
+        double s = 0;
+        for (size_t i = 0; i < M; ++i) {
+          double p = 1;
+          for (int k = 0; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + i];
+          s += p;
+        }
+        out[0] += coef * s;
+      } else {
+        double* __restrict o = out + offO;
+        if (nIn == 1) {
+          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i];
+        } else if (nIn == 2) {
+          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i] * b[i];
+        } else if (nIn == 3) {
+          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i] * b[i] * c[i];
+        } else {
+          for (size_t i = 0; i < M; ++i) {
+            double p = coef;
+            for (int k = 0; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + i];
+            o[i] += p;
+          }
+        }
+      }
+    }
+    // odometer over the outer levels, offsets updated incrementally
+    for (int l = L - 2; l >= 0; --l) {
+      offO += ostr[l];
+      for (int f = 0; f < nf; ++f) off[f] += fstr[f][l];
+      if (++idx[l] < M) break;
+      idx[l] = 0;
+      offO -= ostr[l] * M;
+      for (int f = 0; f < nf; ++f) off[f] -= fstr[f][l] * M;
+    }
+  }
+}
+
+void permute(const Op& op, double* const* bufs, size_t M) {
+  const int r = op.r;
+  const double* src = bufs[op.in];
+  double* dst = bufs[op.out];
+  size_t istr[kMaxRank];
+  for (int a = 0; a < r; ++a) istr[a] = ipow(M, r - 1 - a);
+  size_t idx[kMaxRank] = {0};
+  const size_t n = ipow(M, r);
+  for (size_t k = 0; k < n; ++k) {
+    size_t s = 0;
+    for (int a = 0; a < r; ++a) s += idx[a] * istr[op.perm[a]];
+    dst[k] = src[s];
+    for (int a = r - 1; a >= 0; --a) {
+      if (++idx[a] < M) break;
+      idx[a] = 0;
+    }
+  }
+}
+
+struct MeasureCfg {
+  int code;  // 0 hadr, 1 hadrdot, 2 ee
+  double kappa, beta;
+  bool normed, pf;
+};
+
+inline double powHalfBeta(double d2, double beta) {
+  if (beta == 2) return d2;
+  if (beta == 1) return std::sqrt(d2);
+  if (beta == 0.5) return std::sqrt(std::sqrt(d2));
+  if (beta == 4) return d2 * d2;
+  return std::pow(d2, beta / 2);
+}
+
+// z and theta^1 (base angle with the beta power) of one jet; mirrors src/efp/measure.ts.
+void measure(const MeasureCfg& m, const double* pt, const double* y, const double* phi, size_t M, double* z, double* theta,
+             std::vector<double>& tmp) {
+  tmp.resize(4 * M);
+  double* E = tmp.data();
+  double *nx = E + M, *ny = nx + M, *nz = ny + M;
+  for (size_t i = 0; i < M; ++i) {
+    E[i] = m.code == 2 ? pt[i] * std::cosh(y[i]) : pt[i];
+    if (m.code == 2) {
+      double ci = 1 / std::cosh(y[i]);
+      nx[i] = std::cos(phi[i]) * ci;
+      ny[i] = std::sin(phi[i]) * ci;
+      nz[i] = std::tanh(y[i]);
+    }
+  }
+  if (m.pf) {
+    std::fill(z, z + M, 1.0);
+  } else {
+    double total = 1;
+    if (m.normed) {
+      total = 0;
+      for (size_t i = 0; i < M; ++i) total += E[i];
+    }
+    for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+  }
+  for (size_t i = 0; i < M; ++i) {
+    theta[i * M + i] = 0;
+    for (size_t j = 0; j < i; ++j) {
+      double d2;
+      if (m.code == 0) {
+        double dy = y[i] - y[j];
+        double dp = M_PI - std::fabs(std::fabs(phi[i] - phi[j]) - M_PI);
+        d2 = dy * dy + dp * dp;
+      } else if (m.code == 1) {
+        double a = 2 * std::sinh((y[i] - y[j]) / 2), b = 2 * std::sin((phi[i] - phi[j]) / 2);
+        d2 = a * a + b * b;
+      } else {
+        double a = nx[i] - nx[j], b = ny[i] - ny[j], c = nz[i] - nz[j];
+        d2 = a * a + b * b + c * c;
+      }
+      if (m.pf) d2 *= E[i] * E[j];
+      theta[i * M + j] = theta[j * M + i] = powHalfBeta(d2, m.beta);
+    }
+  }
+}
+
+size_t arenaSize(const Program& g, size_t M) {
+  size_t s = 0;
+  for (int r : g.bufRank) s += ipow(M, r);
+  return s;
+}
+
+// One jet: buffers from a per-thread arena, then the ops, then the columns.
+void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j, double* out) {
+  thread_local std::vector<double> arena, tmp;
+  thread_local std::vector<double*> bufs;
+  const size_t M = jets.end(j) - jets.begin(j);
+  const size_t K = g.cols.size();
+  if (M == 0) {
+    std::fill(out, out + K, 0.0);
+    return;
+  }
+  arena.resize(arenaSize(g, M));
+  bufs.resize(g.bufRank.size());
+  double* p = arena.data();
+  for (size_t b = 0; b < g.bufRank.size(); ++b) {
+    bufs[b] = p;
+    p += ipow(M, g.bufRank[b]);
+  }
+  size_t s = jets.begin(j);
+  measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
+  for (int w = 2; w <= g.W; ++w) {
+    const double *a = bufs[w - 1], *t = bufs[1];
+    double* d = bufs[w];
+    for (size_t k = 0; k < M * M; ++k) d[k] = a[k] * t[k];
+  }
+  for (const Op& op : g.ops) {
+    if (op.kind == kContract) contract(op, bufs.data(), M);
+    else permute(op, bufs.data(), M);
+  }
+  for (size_t c = 0; c < K; ++c) {
+    double v = 1;
+    for (int f : g.cols[c]) v *= bufs[g.results[f]][0];
+    out[c] = v;
+  }
+}
+
+// efpCompute(jets, program: Int32Array, config: Float64Array(5), out: Float64Array(N*K), threads, control) -> Promise
+Napi::Value EfpCompute(const Napi::CallbackInfo& info) {
+  JetView jets = jets_from(info[0]);
+  auto prog = typed<int32_t>(info[1], "program");
+  auto cfg = typed<double>(info[2], "config");
+  auto out = typed<double>(info[3], "out");
+  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
+  Control control = control_from(info[5]);
+  auto g = std::make_shared<Program>(parse(prog));
+  if (cfg.size != 5) fail("config: expected [measure, kappa, beta, normed, pf]");
+  MeasureCfg m{(int)cfg[0], cfg[1], cfg[2], cfg[3] != 0, cfg[4] != 0};
+  if (m.code < 0 || m.code > 2) fail("config: unknown measure code");
+  if (!(m.beta > 0) || !std::isfinite(m.kappa)) fail("config: beta must be > 0 and kappa finite");
+  const size_t N = jets.n(), K = g->cols.size();
+  if (out.size != N * K) fail("out: expected length N*K = " + std::to_string(N * K));
+  size_t maxM = 0;
+  for (size_t j = 0; j < N; ++j) maxM = std::max<size_t>(maxM, jets.end(j) - jets.begin(j));
+  double bytes = 0;
+  for (int r : g->bufRank) bytes += std::pow((double)maxM, r) * 8;
+  if (bytes * std::max(1, threads) > 8e9)
+    fail("efp: the largest jet (" + std::to_string(maxM) + " particles) needs " + std::to_string((long long)(bytes / 1e6)) +
+         " MB of intermediates per thread; select graphs of lower complexity c or use fewer threads");
+  return run_async(info.Env(), {info[0], info[1], info[3]}, [=]() -> std::string {
+    parallel_for(N, threads, [&](size_t j) {
+      if (control.cancelled()) return;
+      runJet(*g, m, jets, j, out.data + j * K);
+      control.add_done(1);
+    }, 16);
+    return "";
+  }, [](Napi::Env env) { return env.Undefined(); });
+}
+JETLENS_EXPORT_GUARDED("efpCompute", EfpCompute);
+
+}  // namespace
+}  // namespace jetlens
