@@ -79,7 +79,13 @@ Program parse(const Span<int32_t>& p) {
           for (int b = 0; b < a; ++b) check(fa.levels[b] != fa.levels[a], "repeated level in a factor");
           if (fa.levels[a] == inner) check(a == fa.rank - 1, "innermost level must be a factor's last axis");
         }
+        if (op.r == 0) check(fa.rank == 1, "a scalar contraction takes vectors only");
         op.f.push_back(fa);
+      }
+      if (op.r > 0) {
+        bool hasInner = false;
+        for (const Factor& fa : op.f) hasInner = hasInner || (fa.rank > 0 && fa.levels[fa.rank - 1] == op.r);
+        check(hasInner, "no factor carries the innermost axis");
       }
     } else if (op.kind == kPermute) {
       op.out = buf(next());
@@ -129,66 +135,92 @@ inline size_t ipow(size_t M, int r) {
   return s;
 }
 
-// The one hot loop nest. target_clones: an AVX2+FMA version and a baseline one, chosen at load time.
+// The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
+// o = out[o_0..o_{r-2}, :] is fixed while s runs: per outer index we form c[s] = prod(factors without the
+// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (an i-k-j matrix product when there is
+// one inner factor, unrolled over s by 4 to cut the loads/stores of o). target_clones: an AVX2+FMA version and a
+// baseline one, chosen at load time.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
-void contract(const Op& op, double* const* bufs, size_t M) {
-  const int r = op.r, L = r + 1, inner = L - 1;
+void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cvec) {
+  const int r = op.r;
   double* __restrict out = bufs[op.out];
-  std::fill(out, out + ipow(M, r), 0.0);
-  size_t ostr[kMaxRank + 1] = {0};
-  for (int a = 0; a < r; ++a) ostr[a < r - 1 ? a : r] += ipow(M, r - 1 - a);
   const int nf = (int)op.f.size();
+  if (r == 0) {  // all factors are vectors over s
+    double s = 0;
+    for (size_t i = 0; i < M; ++i) {
+      double p = 1;
+      for (int k = 0; k < nf; ++k) p *= bufs[op.f[k].buf][i];
+      s += p;
+    }
+    out[0] = s;
+    return;
+  }
+  std::fill(out, out + ipow(M, r), 0.0);
+  const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
   size_t fstr[64][kMaxRank + 1];
   size_t off[64] = {0};
-  int innerF[64], outerF[64], nIn = 0, nOut = 0;
+  int innerF[64], coefF[64], nIn = 0, nCo = 0;
   for (int f = 0; f < nf; ++f) {
     std::fill(fstr[f], fstr[f] + kMaxRank + 1, 0);
     const Factor& fa = op.f[f];
     for (int a = 0; a < fa.rank; ++a) fstr[f][fa.levels[a]] += ipow(M, fa.rank - 1 - a);
-    if (fstr[f][inner]) innerF[nIn++] = f; else outerF[nOut++] = f;
+    if (fstr[f][r]) innerF[nIn++] = f; else coefF[nCo++] = f;
   }
   size_t idx[kMaxRank + 1] = {0};
   size_t offO = 0;
-  const size_t nOuter = ipow(M, L - 1);
-  for (size_t it = 0; it < nOuter; ++it) {
-    double coef = 1;
-    for (int k = 0; k < nOut; ++k) coef *= bufs[op.f[outerF[k]].buf][off[outerF[k]]];
-    if (coef != 0) {
-      const double* __restrict a = nIn > 0 ? bufs[op.f[innerF[0]].buf] + off[innerF[0]] : nullptr;
-      const double* __restrict b = nIn > 1 ? bufs[op.f[innerF[1]].buf] + off[innerF[1]] : nullptr;
-      const double* __restrict c = nIn > 2 ? bufs[op.f[innerF[2]].buf] + off[innerF[2]] : nullptr;
-      if (r == 0) {
-        double s = 0;
-        for (size_t i = 0; i < M; ++i) {
-          double p = 1;
-          for (int k = 0; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + i];
-          s += p;
-        }
-        out[0] += coef * s;
-      } else {
-        double* __restrict o = out + offO;
-        if (nIn == 1) {
-          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i];
-        } else if (nIn == 2) {
-          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i] * b[i];
-        } else if (nIn == 3) {
-          for (size_t i = 0; i < M; ++i) o[i] += coef * a[i] * b[i] * c[i];
+  const size_t nIter = ipow(M, nOuter);
+  for (size_t it = 0; it < nIter; ++it) {
+    // c[s] = product of the factors without the innermost axis
+    for (size_t t = 0; t < M; ++t) cvec[t] = 1;
+    for (int k = 0; k < nCo; ++k) {
+      const int f = coefF[k];
+      const double* __restrict p = bufs[op.f[f].buf] + off[f];
+      const size_t st = fstr[f][sumLevel];
+      for (size_t t = 0; t < M; ++t) cvec[t] *= p[t * st];
+    }
+    double* __restrict o = out + offO;
+    if (nIn == 1) {
+      const int f = innerF[0];
+      const double* q = bufs[op.f[f].buf] + off[f];
+      const size_t st = fstr[f][sumLevel];
+      size_t t = 0;
+      for (; t + 4 <= M; t += 4) {
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double* __restrict q0 = q + t * st;
+        const double* __restrict q1 = q0 + st;
+        const double* __restrict q2 = q1 + st;
+        const double* __restrict q3 = q2 + st;
+        for (size_t i = 0; i < M; ++i) o[i] += c0 * q0[i] + c1 * q1[i] + c2 * q2[i] + c3 * q3[i];
+      }
+      for (; t < M; ++t) {
+        const double c0 = cvec[t];
+        const double* __restrict q0 = q + t * st;
+        for (size_t i = 0; i < M; ++i) o[i] += c0 * q0[i];
+      }
+    } else {
+      for (size_t t = 0; t < M; ++t) {
+        const double c = cvec[t];
+        if (c == 0) continue;
+        const double* __restrict a = bufs[op.f[innerF[0]].buf] + off[innerF[0]] + t * fstr[innerF[0]][sumLevel];
+        const double* __restrict b = bufs[op.f[innerF[1]].buf] + off[innerF[1]] + t * fstr[innerF[1]][sumLevel];
+        if (nIn == 2) {
+          for (size_t i = 0; i < M; ++i) o[i] += c * a[i] * b[i];
         } else {
           for (size_t i = 0; i < M; ++i) {
-            double p = coef;
-            for (int k = 0; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + i];
+            double p = c * a[i] * b[i];
+            for (int k = 2; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + t * fstr[innerF[k]][sumLevel] + i];
             o[i] += p;
           }
         }
       }
     }
-    // odometer over the outer levels, offsets updated incrementally
-    for (int l = L - 2; l >= 0; --l) {
-      offO += ostr[l];
+    // odometer over the outer output axes, offsets updated incrementally
+    for (int l = nOuter - 1; l >= 0; --l) {
+      offO += ipow(M, r - 1 - l);
       for (int f = 0; f < nf; ++f) off[f] += fstr[f][l];
       if (++idx[l] < M) break;
       idx[l] = 0;
-      offO -= ostr[l] * M;
+      offO -= ipow(M, r - 1 - l) * M;
       for (int f = 0; f < nf; ++f) off[f] -= fstr[f][l] * M;
     }
   }
@@ -298,13 +330,14 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   }
   size_t s = jets.begin(j);
   measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
+  tmp.resize(M);
   for (int w = 2; w <= g.W; ++w) {
     const double *a = bufs[w - 1], *t = bufs[1];
     double* d = bufs[w];
     for (size_t k = 0; k < M * M; ++k) d[k] = a[k] * t[k];
   }
   for (const Op& op : g.ops) {
-    if (op.kind == kContract) contract(op, bufs.data(), M);
+    if (op.kind == kContract) contract(op, bufs.data(), M, tmp.data());
     else permute(op, bufs.data(), M);
   }
   for (size_t c = 0; c < K; ++c) {
