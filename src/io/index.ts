@@ -1,4 +1,163 @@
-// File formats. Being implemented on main: readJets/writeJets (.npz .npy .h5/.hdf5 .csv .jsonl),
-// readArray('file.npy' | 'file.npz:name' | 'file.csv:column' | 'file.h5:dataset'), writeNpy, writeNpz, writeTable.
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { JetlensInputError } from '../errors.js';
+import { JetBatch } from '../jets/batch.js';
+import { readHdf5, writeHdf5 } from './hdf5.js';
+import { toFloat64, type NdArray } from './ndarray.js';
+import { formatNpy, parseNpy } from './npy.js';
+import { formatNpz, parseNpz } from './npz.js';
+import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
+
 export type { NdArray, TypedArray } from './ndarray.js';
 export { ndarray, toFloat64 } from './ndarray.js';
+export { parseNpy, formatNpy } from './npy.js';
+export { parseNpz, formatNpz } from './npz.js';
+
+export type JetFormat = 'npz' | 'npy' | 'hdf5' | 'csv' | 'jsonl';
+
+/** Format from the file extension. */
+export function formatOf(file: string): JetFormat {
+  const e = extname(file).toLowerCase();
+  if (e === '.npz' || e === '.npy' || e === '.csv' || e === '.jsonl') return e.slice(1) as JetFormat;
+  if (e === '.h5' || e === '.hdf5') return 'hdf5';
+  if (e === '.json' || e === '.ndjson') return 'jsonl';
+  throw new JetlensInputError(`unknown file type '${e || '(none)'}' (expected .npz, .npy, .h5/.hdf5, .csv or .jsonl)`, { file });
+}
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
+  return new Uint8Array(await readFile(file));
+}
+
+/** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
+async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+export interface ReadJetsOptions {
+  /** Array/dataset holding the (N, M, 3|4) particles (default 'X'). */
+  dataset?: string;
+  /** Array/dataset holding the labels (default 'y'; absent is fine). */
+  labels?: string;
+  /** Array/dataset holding per-jet weights (default 'w'; absent is fine). */
+  weights?: string;
+}
+
+/**
+ * Reads jets from .npz (EnergyFlow layout: X (N, M, 4) pt, y, phi, pid and y labels), .npy (the X array alone),
+ * .h5/.hdf5 (datasets by name), .csv (one particle per row: jet,pt,y,phi[,pid][,label]) or .jsonl (one jet per line).
+ */
+export async function readJets(file: string, opts: ReadJetsOptions = {}): Promise<JetBatch> {
+  const fmt = formatOf(file);
+  if (fmt === 'csv') return parseJetsCsv(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  if (fmt === 'jsonl') return parseJetsJsonl(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  const xName = opts.dataset ?? 'X';
+  let arrays: Record<string, NdArray>;
+  if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file) };
+  else if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
+  else {
+    const required = [xName, opts.labels, opts.weights].filter((n): n is string => n !== undefined);
+    arrays = await readHdf5(file, required, ['y', 'w']);
+  }
+  const X = arrays[xName];
+  if (!X) throw new JetlensInputError(`no particle array '${xName}' (has: ${Object.keys(arrays).join(', ')}); choose one with --dataset`, { file });
+  if (!(X.data instanceof Float64Array || X.data instanceof Float32Array)) {
+    throw new JetlensInputError(`particle array '${xName}' must be float32 or float64`, { file });
+  }
+  const perJet = (name: string | undefined, fallback: string) => {
+    const a = arrays[name ?? fallback];
+    if (!a) {
+      if (name) throw new JetlensInputError(`no array '${name}'`, { file });
+      return undefined;
+    }
+    if (a.shape.length !== 1) throw new JetlensInputError(`'${name ?? fallback}' must be 1-d, has shape (${a.shape.join(', ')})`, { file });
+    return toFloat64(a.data);
+  };
+  return JetBatch.fromPadded(X.data, X.shape, { file, labels: perJet(opts.labels, 'y'), weights: perJet(opts.weights, 'w') });
+}
+
+function missing(file: string): never {
+  throw new JetlensInputError('no such file', { file });
+}
+
+/** Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed). */
+export async function writeJets(file: string, b: JetBatch, opts: { compress?: boolean } = {}): Promise<void> {
+  const fmt = formatOf(file);
+  if (fmt === 'csv') return writeAtomic(file, formatJetsCsv(b));
+  if (fmt === 'jsonl') return writeAtomic(file, formatJetsJsonl(b));
+  const X = b.toPadded();
+  const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
+  if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
+  if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };
+  if (fmt === 'npy') return writeAtomic(file, formatNpy(arrays.X));
+  if (fmt === 'npz') return writeAtomic(file, formatNpz(arrays, opts.compress ?? true));
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeHdf5(tmp, arrays);
+  await rename(tmp, file);
+}
+
+/**
+ * Reads one numeric array from 'file.npy', 'file.npz:name' (name optional if it holds one array),
+ * 'file.csv:column' or 'file.h5:dataset'.
+ */
+export async function readArray(spec: string): Promise<NdArray> {
+  const m = /^(.*?\.(?:npy|npz|csv|h5|hdf5))(?::(.+))?$/i.exec(spec);
+  if (!m) throw new JetlensInputError(`cannot read an array from '${spec}' (expected file.npy, file.npz:name, file.csv:column or file.h5:dataset)`);
+  const [, file, name] = m;
+  const fmt = formatOf(file);
+  if (fmt === 'npy') {
+    if (name) throw new JetlensInputError(`a .npy file holds one array; drop ':${name}'`, { file });
+    return parseNpy(await readBytes(file), file);
+  }
+  let arrays: Record<string, NdArray>;
+  if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
+  else if (fmt === 'hdf5') arrays = await readHdf5(file, name ? [name] : undefined);
+  else {
+    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+    arrays = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
+  }
+  const keys = Object.keys(arrays);
+  if (!name) {
+    if (keys.length === 1) return arrays[keys[0]];
+    throw new JetlensInputError(`holds several arrays (${keys.join(', ')}): name one as ${file}:NAME`, { file });
+  }
+  const a = arrays[name];
+  if (!a) throw new JetlensInputError(`no array or column '${name}' (has: ${keys.join(', ')})`, { file });
+  return a;
+}
+
+/** Reads a table of named float64 columns from .csv (header row), .npz (1-d arrays) or .h5 (1-d datasets). */
+export async function readTable(file: string): Promise<Record<string, Float64Array>> {
+  const fmt = formatOf(file);
+  if (fmt === 'csv') return parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  const arrays = fmt === 'npz' ? parseNpz(await readBytes(file), file) : fmt === 'hdf5' ? await readHdf5(file) : undefined;
+  if (!arrays) throw new JetlensInputError('a table must be .csv, .npz or .h5', { file });
+  const out: Record<string, Float64Array> = {};
+  for (const [k, a] of Object.entries(arrays)) if (a.shape.length === 1) out[k] = toFloat64(a.data);
+  return out;
+}
+
+export async function writeNpy(file: string, a: NdArray): Promise<void> {
+  await writeAtomic(file, formatNpy(a));
+}
+
+export async function writeNpz(file: string, arrays: Record<string, NdArray>, compress = true): Promise<void> {
+  await writeAtomic(file, formatNpz(arrays, compress));
+}
+
+/** Writes named float64 columns as .csv (header, 17 significant digits) or .npz (one array per column). */
+export async function writeTable(file: string, columns: Record<string, ArrayLike<number>>): Promise<void> {
+  const fmt = formatOf(file);
+  if (fmt === 'csv') return writeAtomic(file, formatCsvTable(columns));
+  const arrays: Record<string, NdArray> = {};
+  for (const [k, v] of Object.entries(columns)) {
+    const data = v instanceof Float64Array ? v : Float64Array.from(v);
+    arrays[k] = { data, shape: [data.length] };
+  }
+  if (fmt === 'npz') return writeNpz(file, arrays);
+  if (fmt === 'hdf5') return writeHdf5(file, arrays);
+  throw new JetlensInputError('a table must be written as .csv, .npz or .h5', { file });
+}

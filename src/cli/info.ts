@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { readArray, readJets, formatOf } from '../io/index.js';
+import { summarize, type Stats } from '../jets/summary.js';
+import { action } from './util.js';
+
+const fmt = (s: Stats, digits = 3) => `min ${s.min.toFixed(digits)}  mean ${s.mean.toFixed(digits)}  max ${s.max.toFixed(digits)}`;
+
+/** Padded width M and the fraction of padding rows, for array formats. */
+async function padding(file: string, dataset: string): Promise<{ M: number; fraction: number } | undefined> {
+  const fmtName = formatOf(file);
+  if (fmtName === 'csv' || fmtName === 'jsonl') return undefined;
+  const spec = fmtName === 'npy' ? file : `${file}:${dataset}`;
+  const X = await readArray(spec);
+  const [n, m, f] = X.shape;
+  let pad = 0;
+  for (let r = 0; r < n * m; r++) if (X.data[r * f] === 0) pad++;
+  return { M: m, fraction: n * m ? pad / (n * m) : 0 };
+}
+
+export const register = (program: Command) =>
+  program
+    .command('info')
+    .description('summarise a jet file: counts, multiplicity and pT, labels, padding, problems found')
+    .argument('<file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
+    .option('--dataset <name>', 'array/dataset holding the particles', 'X')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (file: string, o: { dataset: string; json?: boolean }) => {
+        const b = await readJets(file, { dataset: o.dataset });
+        const s = { file, ...summarize(b), padding: await padding(file, o.dataset) };
+        if (o.json) {
+          console.log(JSON.stringify(s, null, 2));
+          return;
+        }
+        const lines = [
+          `file          ${file}`,
+          `jets          ${s.jets}`,
+          `particles     ${s.particles}${s.hasPid ? ' (with pid)' : ''}`,
+          `multiplicity  ${fmt(s.multiplicity, 1)}`,
+          `pT sum [GeV]  ${fmt(s.ptSum, 2)}`,
+          `rapidity      ${fmt(s.rapidity)}`,
+          `phi           ${fmt(s.phi)}`,
+        ];
+        if (s.labels) lines.push(`labels        ${s.labels.signal} signal (1), ${s.labels.background} background (0)`);
+        if (s.weights) lines.push(`weights       ${fmt(s.weights)}`);
+        if (s.padding) lines.push(`padding       M = ${s.padding.M}, ${(100 * s.padding.fraction).toFixed(1)}% of rows are padding`);
+        lines.push(`problems      ${s.problems.length ? s.problems.join('; ') : 'none'}`);
+        console.log(lines.join('\n'));
+      }),
+    );

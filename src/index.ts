@@ -1,0 +1,20 @@
+// jetlens public API: what a service or a script imports.
+export { JetBatch, wrapPhi, type JetBatchData } from './jets/batch.js';
+export { toJetBatch, type JetsLike, type PaddedJets } from './jets/input.js';
+export { summarize, type JetSummary } from './jets/summary.js';
+export { JetlensInputError, JetlensAbortError, type InputLocation } from './errors.js';
+export { readJets, writeJets, readArray, readTable, writeNpy, writeNpz, writeTable, type NdArray } from './io/index.js';
+export { loadNative, cudaDevices } from './backend/native.js';
+export { getKernel, backendsFor, type BackendName } from './backend/dispatch.js';
+export type { RunOptions } from './backend/control.js';
+export { Rng } from './util/rng.js';
+export {
+  generate,
+  generateAsync,
+  generateWithTruth,
+  generateMixture,
+  generateMixtureAsync,
+  type GenerateOptions,
+  type MixtureOptions,
+  type Process,
+} from './jets/generator/index.js';

@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { JetlensInputError } from '../errors.js';
+import type { NdArray, TypedArray } from './ndarray.js';
+
+// h5wasm's Node build reads and writes local files directly (no network, no native build).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type H5 = any;
+let h5: Promise<H5> | undefined;
+async function lib(): Promise<H5> {
+  h5 ??= import('h5wasm/node').then(async (m) => {
+    await m.default.ready;
+    return m.default;
+  });
+  return h5;
+}
+
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Checks the HDF5 signature first: h5wasm opens garbage without a clear error. */
+function checkSignature(file: string): void {
+  if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
+  const head = readFileSync(file).subarray(0, 8);
+  if (head.length < 8 || SIGNATURE.some((b, i) => head[i] !== b)) throw new JetlensInputError('not an HDF5 file (bad signature)', { file });
+}
+
+/**
+ * Reads the named datasets (all top-level datasets when `names` is omitted); `optional` ones are read when present.
+ */
+export async function readHdf5(file: string, names?: string[], optional: string[] = []): Promise<Record<string, NdArray>> {
+  checkSignature(file);
+  const h = await lib();
+  const f = new h.File(file, 'r');
+  try {
+    const keys: string[] = f.keys();
+    const want = names ? [...names, ...optional.filter((k) => keys.includes(k))] : keys.filter((k) => f.get(k)?.type === 'Dataset');
+    const out: Record<string, NdArray> = {};
+    for (const name of want) {
+      const d = f.get(name);
+      if (!d || d.type !== 'Dataset') {
+        throw new JetlensInputError(`no dataset '${name}' (has: ${keys.join(', ') || 'nothing'})`, { file });
+      }
+      const value = d.value as TypedArray | unknown;
+      if (!ArrayBuffer.isView(value)) throw new JetlensInputError(`dataset '${name}' is not numeric`, { file });
+      out[name] = { data: value as TypedArray, shape: (d.shape as number[]) ?? [] };
+    }
+    return out;
+  } finally {
+    f.close();
+  }
+}
+
+/** Writes datasets (gzip-compressed, chunked by rows) to a new HDF5 file. */
+export async function writeHdf5(file: string, arrays: Record<string, NdArray>): Promise<void> {
+  const h = await lib();
+  const f = new h.File(file, 'w');
+  try {
+    for (const [name, a] of Object.entries(arrays)) {
+      const rows = Math.max(1, Math.min(a.shape[0] || 1, 1024));
+      const chunks = a.shape.length ? [rows, ...a.shape.slice(1)] : undefined;
+      const compress = a.data.length > 0 && chunks ? { compression: 'gzip', compression_opts: 4, chunks } : {};
+      f.create_dataset({ name, data: a.data, shape: a.shape, ...compress });
+    }
+  } finally {
+    f.close();
+  }
+}

@@ -1,0 +1,143 @@
+import { JetlensInputError } from '../errors.js';
+import type { NdArray, TypedArray } from './ndarray.js';
+
+/**
+ * NumPy .npy (format versions 1.0, 2.0, 3.0). Reads little- and big-endian numeric dtypes, bool, C and Fortran
+ * order (Fortran arrays are transposed to C order), and always writes version 1.0 little-endian C order.
+ * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+ */
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+interface DType {
+  ctor: { new (n: number): TypedArray; new (b: ArrayBuffer, offset: number, length: number): TypedArray };
+  size: number;
+  get?: (v: DataView, off: number, le: boolean) => number | bigint; // for byte swapping
+}
+
+const DTYPES: Record<string, DType> = {
+  f8: { ctor: Float64Array, size: 8, get: (v, o, le) => v.getFloat64(o, le) },
+  f4: { ctor: Float32Array, size: 4, get: (v, o, le) => v.getFloat32(o, le) },
+  i4: { ctor: Int32Array, size: 4, get: (v, o, le) => v.getInt32(o, le) },
+  u4: { ctor: Uint32Array, size: 4, get: (v, o, le) => v.getUint32(o, le) },
+  i2: { ctor: Int16Array, size: 2, get: (v, o, le) => v.getInt16(o, le) },
+  u2: { ctor: Uint16Array, size: 2, get: (v, o, le) => v.getUint16(o, le) },
+  i1: { ctor: Int8Array, size: 1, get: (v, o) => v.getInt8(o) },
+  u1: { ctor: Uint8Array, size: 1, get: (v, o) => v.getUint8(o) },
+  b1: { ctor: Uint8Array, size: 1, get: (v, o) => v.getUint8(o) },
+  i8: { ctor: BigInt64Array, size: 8, get: (v, o, le) => v.getBigInt64(o, le) },
+  u8: { ctor: BigUint64Array, size: 8, get: (v, o, le) => v.getBigUint64(o, le) },
+};
+
+function descrOf(a: TypedArray): string {
+  if (a instanceof Float64Array) return '<f8';
+  if (a instanceof Float32Array) return '<f4';
+  if (a instanceof Int32Array) return '<i4';
+  if (a instanceof Uint32Array) return '<u4';
+  if (a instanceof Int16Array) return '<i2';
+  if (a instanceof Uint16Array) return '<u2';
+  if (a instanceof Int8Array) return '|i1';
+  if (a instanceof Uint8Array) return '|u1';
+  if (a instanceof BigInt64Array) return '<i8';
+  return '<u8';
+}
+
+interface Header {
+  descr: string;
+  fortran: boolean;
+  shape: number[];
+}
+
+/** Parses the Python-literal header dict, e.g. {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }. */
+function parseHeader(text: string, file: string): Header {
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text);
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
+  const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
+  if (!descr || !fortran || !shape) throw new JetlensInputError(`malformed .npy header: ${text.trim().slice(0, 120)}`, { file });
+  const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new JetlensInputError(`malformed .npy shape (${shape[1]})`, { file });
+  return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims };
+}
+
+/** Parses a .npy byte buffer. `file` is only used in error messages. */
+export function parseNpy(buf: Uint8Array, file = '<npy>'): NdArray {
+  if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new JetlensInputError('not a .npy file (bad magic)', { file });
+  const major = buf[6];
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let headerLen: number;
+  let start: number;
+  if (major === 1) {
+    headerLen = view.getUint16(8, true);
+    start = 10;
+  } else if (major === 2 || major === 3) {
+    if (buf.length < 12) throw new JetlensInputError('truncated .npy header', { file });
+    headerLen = view.getUint32(8, true);
+    start = 12;
+  } else {
+    throw new JetlensInputError(`unsupported .npy version ${major}.${buf[7]}`, { file });
+  }
+  if (start + headerLen > buf.length) throw new JetlensInputError('truncated .npy header', { file });
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(buf.subarray(start, start + headerLen));
+  const h = parseHeader(text, file);
+  const order = h.descr[0];
+  const key = h.descr.slice(1);
+  const dt = DTYPES[key === '?' ? 'b1' : key];
+  if (!dt || !'<>|='.includes(order)) {
+    throw new JetlensInputError(`unsupported .npy dtype '${h.descr}' (numeric and bool only)`, { file });
+  }
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const dataStart = start + headerLen;
+  const need = count * dt.size;
+  if (buf.length - dataStart < need) {
+    throw new JetlensInputError(`truncated .npy data: shape (${h.shape.join(', ')}) needs ${need} bytes, file has ${buf.length - dataStart}`, { file });
+  }
+  const little = order !== '>';
+  const out = new dt.ctor(count);
+  if (little && (buf.byteOffset + dataStart) % dt.size === 0) {
+    out.set(new dt.ctor(buf.buffer as ArrayBuffer, buf.byteOffset + dataStart, count) as never);
+  } else {
+    const get = dt.get!;
+    for (let i = 0; i < count; i++) (out as unknown as (number | bigint)[])[i] = get(view, dataStart + i * dt.size, little);
+  }
+  return { data: h.fortran && h.shape.length > 1 ? fortranToC(out, h.shape) : out, shape: h.shape };
+}
+
+/** Reorders a column-major array into row-major order. */
+function fortranToC<T extends TypedArray>(a: T, shape: number[]): T {
+  const n = a.length;
+  const out = new (a.constructor as { new (n: number): T })(n);
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  // Walk C order; compute the Fortran offset of each index tuple.
+  const fstride: number[] = [];
+  let s = 1;
+  for (let d = 0; d < nd; d++) {
+    fstride.push(s);
+    s *= shape[d];
+  }
+  for (let i = 0; i < n; i++) {
+    let off = 0;
+    for (let d = 0; d < nd; d++) off += idx[d] * fstride[d];
+    (out as unknown as number[])[i] = (a as unknown as number[])[off];
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Serialises to .npy version 1.0 (little-endian, C order). */
+export function formatNpy(arr: NdArray): Uint8Array {
+  const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
+  let header = `{'descr': '${descrOf(arr.data)}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length + arr.data.byteLength);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  out.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength), 10 + header.length);
+  return out;
+}
