@@ -86,7 +86,7 @@ export class EFPSet {
   get specs(): Spec[] {
     return this.columns.map((c) => c.spec);
   }
-  get cols(): readonly string[] {
+  get cols(): typeof SPEC_COLS {
     return SPEC_COLS;
   }
 
