@@ -1,4 +1,5 @@
 // TypeScript executor of plan programs (see plan.ts for the format): the 'reference' backend of EFPSet.
+import { JetlensInputError } from '../errors.js';
 import { OP_CONTRACT, OP_PERMUTE, PLAN_VERSION } from './plan.js';
 
 interface ContractOp { kind: 1; out: number; r: number; factors: { buf: number; rank: number; levels: number[] }[] }
@@ -54,6 +55,10 @@ export function runProgram(prog: ParsedProgram, z: Float64Array, theta: Float64A
   if (M === 0) {
     for (let c = 0; c < prog.columns.length; c++) out[offset + c] = 0;
     return;
+  }
+  const doubles = prog.bufRank.reduce((t, r) => t + Math.pow(M, r), 0);
+  if (doubles > 2 ** 28) {
+    throw new JetlensInputError(`EFP: a jet of ${M} particles needs ${Math.round((doubles * 8) / 1e6)} MB of intermediates; select graphs of lower complexity c`);
   }
   const bufs: Float64Array[] = prog.bufRank.map((r) => new Float64Array(Math.pow(M, r)));
   bufs[0].set(z);

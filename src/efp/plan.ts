@@ -41,8 +41,10 @@ export interface Plan {
   W: number;
   /** Largest intermediate rank (cost exponent of the heaviest op is maxRank + 1). */
   maxRank: number;
-  /** Per-jet work estimate: sum over ops of M^(levels) evaluated at M. */
+  /** Per-jet work estimate: sum over ops of M^(loop levels). */
   cost(M: number): number;
+  /** Floating-point operations per jet of multiplicity M (multiplies and adds of the contractions). */
+  flops(M: number): number;
 }
 
 /** Builds one program for `graphs` (connected) whose results are combined into columns (lists of graph indices). */
@@ -126,6 +128,7 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
   const code: number[] = [];
   let maxRank = 0;
   const costTerms: number[] = [];
+  const flopTerms: [number, number][] = []; // [power of M, multiplier]
   ops.forEach((op, i) => {
     const r = rank[op.out];
     maxRank = Math.max(maxRank, r);
@@ -135,6 +138,9 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
       code.push(OP_CONTRACT, phys[op.out], op.r, op.factors.length);
       for (const f of op.factors) code.push(phys[f.t], rank[f.t], ...f.levels);
       costTerms.push(op.r + 1);
+      const nIn = op.r === 0 ? op.factors.length : op.factors.filter((f) => f.levels.includes(op.r)).length;
+      flopTerms.push([op.r + 1, op.r === 0 ? nIn : nIn + 1]);
+      if (op.r > 0) flopTerms.push([op.r, op.factors.length - nIn]);
     } else {
       code.push(OP_PERMUTE, phys[op.out], phys[op.input], op.perm.length, ...op.perm);
       costTerms.push(op.perm.length);
@@ -154,5 +160,6 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
     W,
     maxRank,
     cost: (M: number) => costTerms.reduce((s, e) => s + Math.pow(M, e), 0),
+    flops: (M: number) => flopTerms.reduce((s, [e, k]) => s + k * Math.pow(M, e), 0),
   };
 }
