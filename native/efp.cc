@@ -12,7 +12,7 @@
 namespace jetlens {
 namespace {
 
-constexpr int kVersion = 1, kContract = 1, kPermute = 2, kMaxRank = 6;
+constexpr int kVersion = 1, kContract = 1, kPermute = 2, kContractSym = 3, kMaxRank = 6;
 
 struct Factor {
   int buf, rank;
@@ -20,6 +20,7 @@ struct Factor {
 };
 struct Op {
   int kind, out, r;
+  bool sym = false;       // CONTRACT whose (r = 2) output is symmetric: compute the upper triangle, mirror
   std::vector<Factor> f;  // CONTRACT
   int in = 0;             // PERMUTE
   int perm[kMaxRank] = {0};
@@ -59,11 +60,16 @@ Program parse(const Span<int32_t>& p) {
   for (int k = 0; k < nOps; ++k) {
     Op op;
     op.kind = next();
+    if (op.kind == kContractSym) {
+      op.kind = kContract;
+      op.sym = true;
+    }
     if (op.kind == kContract) {
       op.out = buf(next());
       check(op.out > g.W, "an op may not overwrite z or theta");
       op.r = next();
       check(op.r >= 0 && op.r < kMaxRank && g.bufRank[op.out] == op.r, "contract rank mismatch");
+      check(!op.sym || op.r == 2, "a symmetric contraction has rank 2");
       int nf = next();
       check(nf >= 1 && nf <= 64, "bad factor count");
       int inner = op.r;  // innermost loop level (summed level when r = 0)
@@ -178,6 +184,8 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
       const size_t st = fstr[f][sumLevel];
       for (size_t t = 0; t < M; ++t) cvec[t] *= p[t * st];
     }
+    // symmetric output: only columns i >= row index (the row is the single outer index), mirrored below
+    const size_t lo = op.sym ? idx[0] : 0;
     double* __restrict o = out + offO;
     if (nIn == 1) {
       const int f = innerF[0];
@@ -190,12 +198,12 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
         const double* __restrict q1 = q0 + st;
         const double* __restrict q2 = q1 + st;
         const double* __restrict q3 = q2 + st;
-        for (size_t i = 0; i < M; ++i) o[i] += c0 * q0[i] + c1 * q1[i] + c2 * q2[i] + c3 * q3[i];
+        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i] + c1 * q1[i] + c2 * q2[i] + c3 * q3[i];
       }
       for (; t < M; ++t) {
         const double c0 = cvec[t];
         const double* __restrict q0 = q + t * st;
-        for (size_t i = 0; i < M; ++i) o[i] += c0 * q0[i];
+        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i];
       }
     } else {
       for (size_t t = 0; t < M; ++t) {
@@ -204,9 +212,9 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
         const double* __restrict a = bufs[op.f[innerF[0]].buf] + off[innerF[0]] + t * fstr[innerF[0]][sumLevel];
         const double* __restrict b = bufs[op.f[innerF[1]].buf] + off[innerF[1]] + t * fstr[innerF[1]][sumLevel];
         if (nIn == 2) {
-          for (size_t i = 0; i < M; ++i) o[i] += c * a[i] * b[i];
+          for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
         } else {
-          for (size_t i = 0; i < M; ++i) {
+          for (size_t i = lo; i < M; ++i) {
             double p = c * a[i] * b[i];
             for (int k = 2; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + t * fstr[innerF[k]][sumLevel] + i];
             o[i] += p;
@@ -224,6 +232,9 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
       for (int f = 0; f < nf; ++f) off[f] -= fstr[f][l] * M;
     }
   }
+  if (op.sym)
+    for (size_t a = 1; a < M; ++a)
+      for (size_t b = 0; b < a; ++b) out[a * M + b] = out[b * M + a];
 }
 
 void permute(const Op& op, double* const* bufs, size_t M) {

@@ -1,6 +1,6 @@
 // TypeScript executor of plan programs (see plan.ts for the format): the 'reference' backend of EFPSet.
 import { JetlensInputError } from '../errors.js';
-import { OP_CONTRACT, OP_PERMUTE, PLAN_VERSION } from './plan.js';
+import { OP_CONTRACT, OP_CONTRACT_SYM, OP_PERMUTE, PLAN_VERSION } from './plan.js';
 
 interface ContractOp { kind: 1; out: number; r: number; factors: { buf: number; rank: number; levels: number[] }[] }
 interface PermuteOp { kind: 2; out: number; input: number; perm: number[] }
@@ -27,7 +27,7 @@ export function parseProgram(p: Int32Array): ParsedProgram {
   const ops: (ContractOp | PermuteOp)[] = [];
   for (let k = 0; k < nOps; k++) {
     const kind = next();
-    if (kind === OP_CONTRACT) {
+    if (kind === OP_CONTRACT || kind === OP_CONTRACT_SYM) {
       const out = next();
       const r = next();
       const nf = next();

@@ -20,6 +20,8 @@ import type { MultiGraph } from './graph.js';
 export const PLAN_VERSION = 1;
 export const OP_CONTRACT = 1;
 export const OP_PERMUTE = 2;
+/** A CONTRACT whose output is a symmetric matrix: theta^w diag(vectors) theta^w. Executors may compute half. */
+export const OP_CONTRACT_SYM = 3;
 
 export interface PlanGraph {
   graph: MultiGraph;
@@ -32,7 +34,7 @@ interface Factor {
 }
 
 type LOp =
-  | { kind: 'contract'; out: number; r: number; factors: { t: number; levels: number[] }[] }
+  | { kind: 'contract'; out: number; r: number; factors: { t: number; levels: number[] }[]; symOut: boolean }
   | { kind: 'permute'; out: number; input: number; perm: number[] };
 
 export interface Plan {
@@ -56,12 +58,12 @@ export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
   for (let w = 1; w <= W; w++) { rank.push(2); sym.push(true); }
   const ops: LOp[] = [];
   const byKey = new Map<string, number>();
-  const newTensor = (key: string, r: number, make: (out: number) => LOp): number => {
+  const newTensor = (key: string, r: number, make: (out: number) => LOp, symmetric = false): number => {
     const hit = byKey.get(key);
     if (hit !== undefined) return hit;
     const id = rank.length;
     rank.push(r);
-    sym.push(false);
+    sym.push(symmetric);
     byKey.set(key, id);
     ops.push(make(id));
     return id;
@@ -79,39 +81,62 @@ export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
       const rest = factors.filter((f) => !f.axes.includes(v));
       const outs = [...new Set(gathered.flatMap((f) => f.axes))].filter((x) => x !== v).sort((a, b) => a - b);
       const r = outs.length;
-      // innermost output axis: the one that needs the fewest permuted copies
+      // innermost output axis: fewest permuted copies, then a contraction already computed for another graph,
+      // then the smallest key (a label-free choice, so isomorphic steps of different graphs share one tensor)
       const needsPermute = (f: Factor, u: number) => f.axes.includes(u) && f.axes[f.axes.length - 1] !== u && !sym[f.t];
+      const build = (inner: number, create: boolean) => {
+        const outAxes = r ? [...outs.filter((x) => x !== inner), inner] : [];
+        const level = (x: number) => (x === v ? (r === 0 ? 0 : r - 1) : x === inner ? r : outAxes.indexOf(x));
+        const parts = gathered.map((f) => {
+          let t: number | string = f.t;
+          let axes = f.axes;
+          if (r && needsPermute(f, inner)) {
+            const perm = [...axes.keys()].filter((i) => axes[i] !== inner);
+            perm.push(axes.indexOf(inner));
+            const src = f.t;
+            const pkey = `P${src}|${perm.join(',')}`;
+            t = create ? newTensor(pkey, rank[src], (out) => ({ kind: 'permute', out, input: src, perm })) : (byKey.get(pkey) ?? pkey);
+            axes = perm.map((i) => f.axes[i]);
+          }
+          let levels = axes.map(level);
+          const isSym = typeof t === 'number' && sym[t];
+          if (isSym && !levels.includes(r)) levels = [...levels].sort((a, b) => a - b);
+          if (isSym && levels.includes(r) && levels[levels.length - 1] !== r) levels = [...levels].reverse();
+          return { t, levels };
+        });
+        const key = `C${r}|` + parts.map((p) => `${p.t}:${p.levels.join(',')}`).sort().join(';');
+        return { outAxes, parts, key };
+      };
       let inner = -1;
-      let bestCount = Infinity;
-      for (const u of outs) {
-        const cnt = gathered.filter((f) => needsPermute(f, u)).length;
-        if (cnt < bestCount) { bestCount = cnt; inner = u; }
+      if (r) {
+        const count = (u: number) => gathered.filter((f) => needsPermute(f, u)).length;
+        const fewest = Math.min(...outs.map(count));
+        const cands = outs.filter((u) => count(u) === fewest).map((u) => ({ u, key: build(u, false).key }));
+        cands.sort((a, b) => Number(byKey.has(b.key)) - Number(byKey.has(a.key)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        inner = cands[0].u;
       }
-      const outAxes = r ? [...outs.filter((x) => x !== inner), inner] : [];
-      const level = (x: number) => (x === v ? r - 1 + (r === 0 ? 1 : 0) : x === inner ? r : outAxes.indexOf(x));
-      const parts = gathered.map((f) => {
-        let t = f.t;
-        let axes = f.axes;
-        if (r && needsPermute(f, inner)) {
-          const perm = [...axes.keys()].filter((i) => axes[i] !== inner);
-          perm.push(axes.indexOf(inner));
-          const src = t;
-          t = newTensor(`P${src}|${perm.join(',')}`, rank[src], (out) => ({ kind: 'permute', out, input: src, perm }));
-          axes = perm.map((i) => f.axes[i]);
-        }
-        let levels = axes.map(level);
-        if (sym[t] && !levels.includes(r)) levels = [...levels].sort((a, b) => a - b);
-        if (sym[t] && levels.includes(r) && levels[levels.length - 1] !== r) levels = [...levels].reverse();
-        return { t, levels };
-      });
-      const key = `C${r}|` + parts.map((p) => `${p.t}:${p.levels.join(',')}`).sort().join(';');
-      const out = newTensor(key, r, (o) => ({ kind: 'contract', out: o, r, factors: parts }));
+      const { outAxes, parts: built, key } = build(inner, true);
+      const parts = built as { t: number; levels: number[] }[];
+      const symOut = symmetricMatrixProduct(r, parts, W);
+      const out = newTensor(key, r, (o) => ({ kind: 'contract', out: o, r, factors: parts, symOut }), symOut);
       factors = [...rest, { t: out, axes: outAxes }];
     }
     if (factors.length !== 1 || rank[factors[0].t] !== 0) throw new Error('EFP planner: graph is not connected or order is incomplete');
     return factors[0].t;
   });
   return linearise(ops, rank, W, results, columns);
+}
+
+/** theta^w(o0, s) * vectors(s) * theta^w(s, o1) summed over s is a symmetric matrix in (o0, o1). */
+function symmetricMatrixProduct(r: number, parts: { t: number; levels: number[] }[], W: number): boolean {
+  if (r !== 2) return false;
+  const mats = parts.filter((p) => p.levels.length === 2);
+  const vecs = parts.filter((p) => p.levels.length === 1);
+  if (mats.length !== 2 || vecs.length + 2 !== parts.length || !vecs.every((v) => v.levels[0] === 1)) return false;
+  const [a, b] = mats;
+  const isInput = (t: number) => t >= 1 && t <= W;
+  const lv = (p: { levels: number[] }) => [...p.levels].sort().join(',');
+  return a.t === b.t && isInput(a.t) && new Set([lv(a), lv(b)]).size === 2 && [lv(a), lv(b)].sort().join('|') === '0,1|1,2';
 }
 
 function linearise(ops: LOp[], rank: number[], W: number, results: number[], columns: number[][]): Plan {
@@ -135,7 +160,7 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
     const pool = free.get(r) ?? [];
     phys[op.out] = pool.length ? pool.pop()! : (physRank.push(r), physRank.length - 1);
     if (op.kind === 'contract') {
-      code.push(OP_CONTRACT, phys[op.out], op.r, op.factors.length);
+      code.push(op.symOut ? OP_CONTRACT_SYM : OP_CONTRACT, phys[op.out], op.r, op.factors.length);
       for (const f of op.factors) code.push(phys[f.t], rank[f.t], ...f.levels);
       costTerms.push(op.r + 1);
       const nIn = op.r === 0 ? op.factors.length : op.factors.filter((f) => f.levels.includes(op.r)).length;
