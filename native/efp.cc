@@ -20,7 +20,7 @@ struct Factor {
 };
 struct Op {
   int kind, out, r;
-  bool sym = false;       // CONTRACT whose (r = 2) output is symmetric: compute the upper triangle, mirror
+  bool sym = false;       // CONTRACT with a fully symmetric output: compute sorted index tuples only, mirror
   std::vector<Factor> f;  // CONTRACT
   int in = 0;             // PERMUTE
   int perm[kMaxRank] = {0};
@@ -69,7 +69,7 @@ Program parse(const Span<int32_t>& p) {
       check(op.out > g.W, "an op may not overwrite z or theta");
       op.r = next();
       check(op.r >= 0 && op.r < kMaxRank && g.bufRank[op.out] == op.r, "contract rank mismatch");
-      check(!op.sym || op.r == 2, "a symmetric contraction has rank 2");
+      check(!op.sym || op.r == 2 || op.r == 3, "a symmetric contraction has rank 2 or 3");
       int nf = next();
       check(nf >= 1 && nf <= 64, "bad factor count");
       int inner = op.r;  // innermost loop level (summed level when r = 0)
@@ -176,6 +176,11 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
   size_t offO = 0;
   const size_t nIter = ipow(M, nOuter);
   for (size_t it = 0; it < nIter; ++it) {
+    // symmetric output: only non-decreasing index tuples (outer ones here, the inner one via lo)
+    bool skip = false;
+    if (op.sym)
+      for (int l = 1; l < nOuter; ++l) skip = skip || idx[l] < idx[l - 1];
+    if (!skip) {
     // c[s] = product of the factors without the innermost axis
     for (size_t t = 0; t < M; ++t) cvec[t] = 1;
     for (int k = 0; k < nCo; ++k) {
@@ -185,7 +190,7 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
       for (size_t t = 0; t < M; ++t) cvec[t] *= p[t * st];
     }
     // symmetric output: only columns i >= row index (the row is the single outer index), mirrored below
-    const size_t lo = op.sym ? idx[0] : 0;
+    const size_t lo = op.sym ? idx[nOuter - 1] : 0;
     double* __restrict o = out + offO;
     if (nIn == 1) {
       const int f = innerF[0];
@@ -222,6 +227,7 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
         }
       }
     }
+    }
     // odometer over the outer output axes, offsets updated incrementally
     for (int l = nOuter - 1; l >= 0; --l) {
       offO += ipow(M, r - 1 - l);
@@ -232,9 +238,20 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
       for (int f = 0; f < nf; ++f) off[f] -= fstr[f][l] * M;
     }
   }
-  if (op.sym)
+  if (op.sym && r == 2) {
     for (size_t a = 1; a < M; ++a)
       for (size_t b = 0; b < a; ++b) out[a * M + b] = out[b * M + a];
+  } else if (op.sym && r == 3) {
+    for (size_t a = 0; a < M; ++a)
+      for (size_t b = 0; b < M; ++b)
+        for (size_t c = 0; c < M; ++c) {
+          size_t x = a, y = b, z = c;
+          if (x > y) std::swap(x, y);
+          if (y > z) std::swap(y, z);
+          if (x > y) std::swap(x, y);
+          if (x != a || y != b) out[(a * M + b) * M + c] = out[(x * M + y) * M + z];
+        }
+  }
 }
 
 void permute(const Op& op, double* const* bufs, size_t M) {

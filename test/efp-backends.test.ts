@@ -131,3 +131,17 @@ t.test('native executor rejects malformed programs', { skip: backendsFor('efp').
   t.throws(() => native.efpCompute(jets, set.plan.program, cfg, new Float64Array(1), 1), /out: expected length/);
   t.throws(() => native.efpCompute(jets, new Float64Array(4), cfg, out, 1), /Int32Array/);
 });
+
+t.test('d <= 7 (incl. the c = 4 K4 family): native = reference; c = 4 graphs = brute force', async (t) => {
+  const rng = new Rng(14);
+  const batch = JetBatch.fromNested(jets(rng).filter((j) => j.length <= 12));
+  for (const kappa of [0.5, 1]) {
+    const all = new EFPSet('d<=7', { kappa, beta: 0.5 });
+    const ref = await all.batchCompute(batch, { backend: 'reference' });
+    for (const b of backendsFor('efp')) compare(t, await all.batchCompute(batch, { backend: b, threads: 2 }), ref, `d<=7 ${b} vs reference`);
+    const c4 = new EFPSet(['d<=7', 'c==4'], { kappa, beta: 0.5 });
+    t.ok(c4.length >= 4);
+    const brute = await c4.batchCompute(batch, { backend: 'brute' });
+    for (const b of backendsFor('efp')) compare(t, await c4.batchCompute(batch, { backend: b }), brute, `c=4 ${b} vs brute`);
+  }
+});

@@ -20,7 +20,8 @@ import type { MultiGraph } from './graph.js';
 export const PLAN_VERSION = 1;
 export const OP_CONTRACT = 1;
 export const OP_PERMUTE = 2;
-/** A CONTRACT whose output is a symmetric matrix: theta^w diag(vectors) theta^w. Executors may compute half. */
+/** A CONTRACT whose output is symmetric in all its axes (see symmetricMatrixProduct). Executors may compute
+ *  the sorted index tuples only and mirror. */
 export const OP_CONTRACT_SYM = 3;
 
 export interface PlanGraph {
@@ -127,16 +128,19 @@ export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
   return linearise(ops, rank, W, results, columns);
 }
 
-/** theta^w(o0, s) * vectors(s) * theta^w(s, o1) summed over s is a symmetric matrix in (o0, o1). */
+/**
+ * sum_s vectors(s) * theta^w(o_0, s) * ... * theta^w(o_{r-1}, s) is symmetric under any permutation of the
+ * output axes (r = 2: theta^w diag(z) theta^w; r = 3: the K4 step).
+ */
 function symmetricMatrixProduct(r: number, parts: { t: number; levels: number[] }[], W: number): boolean {
-  if (r !== 2) return false;
+  if (r < 2 || r > 3) return false;
+  const s = r - 1;
   const mats = parts.filter((p) => p.levels.length === 2);
   const vecs = parts.filter((p) => p.levels.length === 1);
-  if (mats.length !== 2 || vecs.length + 2 !== parts.length || !vecs.every((v) => v.levels[0] === 1)) return false;
-  const [a, b] = mats;
-  const isInput = (t: number) => t >= 1 && t <= W;
-  const lv = (p: { levels: number[] }) => [...p.levels].sort().join(',');
-  return a.t === b.t && isInput(a.t) && new Set([lv(a), lv(b)]).size === 2 && [lv(a), lv(b)].sort().join('|') === '0,1|1,2';
+  if (mats.length !== r || vecs.length + r !== parts.length || !vecs.every((v) => v.levels[0] === s)) return false;
+  if (!mats.every((m) => m.t === mats[0].t && m.t >= 1 && m.t <= W && m.levels.includes(s))) return false;
+  const others = new Set(mats.map((m) => m.levels.find((l) => l !== s)));
+  return others.size === r;
 }
 
 function linearise(ops: LOp[], rank: number[], W: number, results: number[], columns: number[][]): Plan {
@@ -164,7 +168,8 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
       for (const f of op.factors) code.push(phys[f.t], rank[f.t], ...f.levels);
       costTerms.push(op.r + 1);
       const nIn = op.r === 0 ? op.factors.length : op.factors.filter((f) => f.levels.includes(op.r)).length;
-      flopTerms.push([op.r + 1, op.r === 0 ? nIn : nIn + 1]);
+      // symmetric outputs compute the sorted index tuples only (about 1/r! of them)
+      flopTerms.push([op.r + 1, (op.r === 0 ? nIn : nIn + 1) / (op.symOut ? (op.r === 2 ? 2 : 6) : 1)]);
       if (op.r > 0) flopTerms.push([op.r, op.factors.length - nIn]);
     } else {
       code.push(OP_PERMUTE, phys[op.out], phys[op.input], op.perm.length, ...op.perm);
