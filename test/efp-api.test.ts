@@ -126,3 +126,29 @@ t.test('batchCompute: backends, abort, progress, bad input', async (t) => {
   const ref = await big.batchCompute(jets.slice(0, 5), { backend: 'reference' });
   t.ok(brute.every((x, i) => rel(x, ref[i]) < 1e-12), 'brute backend');
 });
+
+t.test('dot-product measures agree with explicit massless four-vectors', async (t) => {
+  const jet = makeJet(12, 2).map((p) => [p[0], p[1] * 3, p[2] * 1.5]); // wide, so no collinear cancellation
+  const p4 = jet.map(([pt, y, phi]) => [pt * Math.cosh(y), pt * Math.cos(phi), pt * Math.sin(phi), pt * Math.sinh(y)]);
+  const dot = (a: number[], b: number[]) => a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3];
+  for (const beta of [1, 2]) {
+    for (const measure of ['hadrdot', 'ee'] as const) {
+      const E = jet.map((p, i) => (measure === 'ee' ? p4[i][0] : p[0]));
+      const total = E.reduce((a, b) => a + b, 0);
+      for (const pf of [false, true]) {
+        let want = 0;
+        for (let i = 0; i < jet.length; i++) {
+          for (let j = 0; j < jet.length; j++) {
+            if (i === j) continue;
+            const zz = pf ? 1 : (E[i] / total) * (E[j] / total);
+            const th = pf ? 2 * dot(p4[i], p4[j]) : (2 * dot(p4[i], p4[j])) / (E[i] * E[j]);
+            want += zz * Math.pow(Math.abs(th), beta / 2);
+          }
+        }
+        const opts = pf ? { measure, beta, kappa: 'pf' as const, normed: false } : { measure, beta };
+        const got = new EFP([[0, 1]], opts).compute(jet);
+        t.ok(rel(got, want) < 1e-10, `${measure} beta=${beta} pf=${pf}: ${got} vs ${want}`);
+      }
+    }
+  }
+});

@@ -145,3 +145,16 @@ t.test('d <= 7 (incl. the c = 4 K4 family): native = reference; c = 4 graphs = b
     for (const b of backendsFor('efp')) compare(t, await c4.batchCompute(batch, { backend: b }), brute, `c=4 ${b} vs brute`);
   }
 });
+
+t.test('the whole d <= 10 catalogue: native = reference on small jets; K5 (c = 5) = brute force', async (t) => {
+  const rng = new Rng(15);
+  const batch = JetBatch.fromNested([4, 7].map((M) => Array.from({ length: M }, () => [rng.range(1, 10), rng.range(-0.4, 0.4), rng.range(-0.4, 0.4)])));
+  const all = new EFPSet('d<=10', { beta: 2 });
+  t.equal(all.length, 45231);
+  const ref = await all.batchCompute(batch, { backend: 'reference' });
+  for (const b of backendsFor('efp')) compare(t, await all.batchCompute(batch, { backend: b }), ref, `d<=10 ${b} vs reference`);
+  const k5 = new EFPSet(['d<=10', 'c==5', 'p==1'], { beta: 2 });
+  t.equal(k5.length, 1);
+  const brute = await k5.batchCompute(batch, { backend: 'brute' });
+  for (const b of backendsFor('efp')) compare(t, await k5.batchCompute(batch, { backend: b }), brute, `K5 ${b} vs brute`);
+});

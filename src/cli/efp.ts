@@ -54,7 +54,7 @@ const registerEfp = (program: Command) =>
     .requiredOption('--out <file>', 'output .npy (the sidecar goes next to it with extension .json)')
     .option('--select <sel>', "catalogue selection, e.g. 'd<=5' or 'd<=7 and c<=3' (default 'd<=5' unless --graphs)")
     .option('--graphs <file>', 'JSON list of graphs as edge lists, instead of --select')
-    .option('--measure <name>', `angular measure: ${MEASURES.join(', ')}`, 'hadr')
+    .option('--measure <name>', `angular measure: ${MEASURES.join(', ')} ('ee' takes rows as massless four-vectors)`, 'hadr')
     .option('--kappa <k>', "energy exponent, or 'pf' (needs --no-normed, not hadr)", '1')
     .option('--beta <b>', 'angular exponent > 0', '1')
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')

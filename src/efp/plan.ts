@@ -101,8 +101,8 @@ export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
           }
           let levels = axes.map(level);
           const isSym = typeof t === 'number' && sym[t];
-          if (isSym && !levels.includes(r)) levels = [...levels].sort((a, b) => a - b);
-          if (isSym && levels.includes(r) && levels[levels.length - 1] !== r) levels = [...levels].reverse();
+          // a fully symmetric tensor may be read in any axis order: sorted levels, the innermost last
+          if (isSym) levels = [...levels.filter((l) => l !== r).sort((a, b) => a - b), ...levels.filter((l) => l === r)];
           return { t, levels };
         });
         const key = `C${r}|` + parts.map((p) => `${p.t}:${p.levels.join(',')}`).sort().join(';');
