@@ -116,6 +116,16 @@ t.test('batchCompute: backends, abort, progress, bad input', async (t) => {
   for (const backend of backendsFor('efp')) {
     await t.rejects(set.batchCompute(jets, { backend, signal: ctl.signal }), /aborted/);
   }
+  // abort while running
+  const long = JetBatch.fromNested(Array.from({ length: 2000 }, () => makeJet(30)));
+  const d7 = new EFPSet('d<=7');
+  for (const backend of backendsFor('efp')) {
+    const ctl2 = new AbortController();
+    const seen: number[] = [];
+    setTimeout(() => ctl2.abort(), 30);
+    await t.rejects(d7.batchCompute(long, { backend, signal: ctl2.signal, threads: 1, onProgress: (d) => seen.push(d) }), /aborted/, backend);
+    t.ok(seen.every((d) => d < 2000), 'stopped before the end');
+  }
   let last = 0;
   await set.batchCompute(jets, { backend: 'reference', onProgress: (d) => (last = d) });
   t.equal(last, 300);
