@@ -141,6 +141,73 @@ inline size_t ipow(size_t M, int r) {
   return s;
 }
 
+// The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
+//   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
+// Two rows at a time share the loads of B (register blocking), four s at a time share the loads of out.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cvec, const size_t (*fstr)[kMaxRank + 1],
+                const int* coefF, int nCo, int fq) {
+  double* __restrict out = bufs[op.out];
+  const double* q = bufs[op.f[fq].buf];
+  const size_t st = fstr[fq][1];
+  double* __restrict ca = cvec;
+  double* __restrict cb = cvec + M;
+  auto coefs = [&](size_t a, double* __restrict c) {
+    for (size_t t = 0; t < M; ++t) c[t] = 1;
+    for (int k = 0; k < nCo; ++k) {
+      const int f = coefF[k];
+      const double* __restrict p = bufs[op.f[f].buf] + a * fstr[f][0];
+      const size_t ps = fstr[f][1];
+      for (size_t t = 0; t < M; ++t) c[t] *= p[t * ps];
+    }
+  };
+  size_t a = 0;
+  for (; a + 2 <= M; a += 2) {
+    coefs(a, ca);
+    coefs(a + 1, cb);
+    const size_t lo = op.sym ? a : 0;
+    double* __restrict oa = out + a * M;
+    double* __restrict ob = oa + M;
+    for (size_t i = lo; i < M; ++i) oa[i] = ob[i] = 0;
+    size_t t = 0;
+    for (; t + 4 <= M; t += 4) {
+      const double* __restrict q0 = q + t * st;
+      const double* __restrict q1 = q0 + st;
+      const double* __restrict q2 = q1 + st;
+      const double* __restrict q3 = q2 + st;
+      const double a0 = ca[t], a1 = ca[t + 1], a2 = ca[t + 2], a3 = ca[t + 3];
+      const double b0 = cb[t], b1 = cb[t + 1], b2 = cb[t + 2], b3 = cb[t + 3];
+      for (size_t i = lo; i < M; ++i) {
+        const double x0 = q0[i], x1 = q1[i], x2 = q2[i], x3 = q3[i];
+        oa[i] += (a0 * x0 + a1 * x1) + (a2 * x2 + a3 * x3);
+        ob[i] += (b0 * x0 + b1 * x1) + (b2 * x2 + b3 * x3);
+      }
+    }
+    for (; t < M; ++t) {
+      const double* __restrict q0 = q + t * st;
+      const double a0 = ca[t], b0 = cb[t];
+      for (size_t i = lo; i < M; ++i) {
+        oa[i] += a0 * q0[i];
+        ob[i] += b0 * q0[i];
+      }
+    }
+  }
+  if (a < M) {  // odd M: the last row alone
+    coefs(a, ca);
+    const size_t lo = op.sym ? a : 0;
+    double* __restrict oa = out + a * M;
+    for (size_t i = lo; i < M; ++i) oa[i] = 0;
+    for (size_t t = 0; t < M; ++t) {
+      const double* __restrict q0 = q + t * st;
+      const double a0 = ca[t];
+      for (size_t i = lo; i < M; ++i) oa[i] += a0 * q0[i];
+    }
+  }
+  if (op.sym)
+    for (size_t x = 1; x < M; ++x)
+      for (size_t y = 0; y < x; ++y) out[x * M + y] = out[y * M + x];
+}
+
 // The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
 // o = out[o_0..o_{r-2}, :] is fixed while s runs: per outer index we form c[s] = prod(factors without the
 // innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (an i-k-j matrix product when there is
@@ -172,6 +239,10 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
     for (int a = 0; a < fa.rank; ++a) fstr[f][fa.levels[a]] += ipow(M, fa.rank - 1 - a);
     if (fstr[f][r]) innerF[nIn++] = f; else coefF[nCo++] = f;
   }
+  if (r == 2 && nIn == 1 && fstr[innerF[0]][0] == 0) {
+    matrixStep(op, bufs, M, cvec, fstr, coefF, nCo, innerF[0]);
+    return;
+  }
   size_t idx[kMaxRank + 1] = {0};
   size_t offO = 0;
   const size_t nIter = ipow(M, nOuter);
@@ -197,6 +268,20 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
       const double* q = bufs[op.f[f].buf] + off[f];
       const size_t st = fstr[f][sumLevel];
       size_t t = 0;
+      for (; t + 8 <= M; t += 8) {
+        const double* __restrict q0 = q + t * st;
+        const double* __restrict q1 = q0 + st;
+        const double* __restrict q2 = q1 + st;
+        const double* __restrict q3 = q2 + st;
+        const double* __restrict q4 = q3 + st;
+        const double* __restrict q5 = q4 + st;
+        const double* __restrict q6 = q5 + st;
+        const double* __restrict q7 = q6 + st;
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double c4 = cvec[t + 4], c5 = cvec[t + 5], c6 = cvec[t + 6], c7 = cvec[t + 7];
+        for (size_t i = lo; i < M; ++i)
+          o[i] += ((c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i])) + ((c4 * q4[i] + c5 * q5[i]) + (c6 * q6[i] + c7 * q7[i]));
+      }
       for (; t + 4 <= M; t += 4) {
         const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
         const double* __restrict q0 = q + t * st;
@@ -358,7 +443,7 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   }
   size_t s = jets.begin(j);
   measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
-  tmp.resize(M);
+  tmp.resize(2 * M);
   for (int w = 2; w <= g.W; ++w) {
     const double *a = bufs[w - 1], *t = bufs[1];
     double* d = bufs[w];
