@@ -70,6 +70,8 @@ t.test('the d = 0 column is sum z (= 1 normed); composites are products of their
   const jet = makeJet(12);
   t.ok(rel(disc.compute(jet), new EFP([[0, 1]]).compute(jet) * new EFP([[0, 1], [1, 2], [2, 0]]).compute(jet)) < 1e-13);
   t.same(set.sel('d<=1').filter(Boolean).length, 2);
+  t.equal(set.count('p==1'), 21);
+  t.equal(set.count(), 36);
 });
 
 t.test('phi periodicity and rotation invariance (hadr)', async (t) => {

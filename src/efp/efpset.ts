@@ -9,7 +9,7 @@ import { type CatalogGraph, type Spec, SPEC_COLS, composite, connectedSpec, defa
 import { type ParsedProgram, parseProgram, runProgram } from './exec.js';
 import { canonical, components, edgesOf, graphFromCode, graphFromEdges, type MultiGraph, subgraph } from './graph.js';
 import { type EfpKernel } from './kernels.js';
-import './kernels.js';
+import './kernels.js'; // registers the 'efp' kernels with the dispatcher
 import { type Measure, type MeasureOptions, measureJet, resolveMeasure } from './measure.js';
 import { type Plan, buildPlan } from './plan.js';
 import { type Selection, parseSelection } from './select.js';
@@ -95,6 +95,11 @@ export class EFPSet {
     const s = parseSelection(selection);
     if (s.kind !== 'catalog') throw new JetlensInputError('sel() takes a spec selection such as "d<=3", not graphs');
     return this.columns.map((c) => s.predicate(c.spec));
+  }
+
+  /** Number of columns matching a further selection (all columns without one), like EnergyFlow's count(). */
+  count(selection?: Selection): number {
+    return selection === undefined ? this.length : this.sel(selection).filter(Boolean).length;
   }
 
   /** EFP values of one jet: rows [pt, y, phi(, pid)] (zero-pT rows are dropped). */
