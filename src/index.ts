@@ -19,3 +19,20 @@ export {
   type Process,
 } from './jets/generator/index.js';
 export { EFP, EFPSet, type EFPOptions, type Selection, type Spec, efpBruteForce, generateCatalog, defaultCatalog } from './efp/index.js';
+export * from './jss/index.js';
+export {
+  auc,
+  aucBootstrap,
+  rocCurve,
+  ado,
+  adoOnDisagreement,
+  adoOnDisagreementBatch,
+  adoSampled,
+  disagreeingPairs,
+  type AucResult,
+  type AdoResult,
+  type AdoDisagreementResult,
+  type RocCurve,
+  type BootstrapResult,
+  type SampledAdoResult,
+} from './metrics/index.js';

@@ -1,13 +1,25 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
 import type { Register } from './util.js';
 import { register as efp } from './efp.js';
+import { register as ado } from './ado.js';
+import { register as auc } from './auc.js';
 import { register as generate } from './generate.js';
+import { register as images } from './images.js';
 import { register as info } from './info.js';
+import { register as observables } from './observables.js';
+import { register as report } from './report.js';
+import { register as serve } from './serve.js';
 import { register as shards } from './shards.js';
 
 export const commands: Register[] = [
   efp,
   generate,
   info,
+  observables,
+  images,
+  report,
   shards,
+  serve,
+  auc,
+  ado,
 ];
