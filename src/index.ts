@@ -18,6 +18,7 @@ export {
   type MixtureOptions,
   type Process,
 } from './jets/generator/index.js';
+export { EFP, EFPSet, type EFPOptions, type Selection, type Spec, efpBruteForce, generateCatalog, defaultCatalog } from './efp/index.js';
 export * from './jss/index.js';
 export {
   auc,

@@ -1,5 +1,6 @@
 // Every CLI command registers itself here: one file per command in src/cli/.
 import type { Register } from './util.js';
+import { register as efp } from './efp.js';
 import { register as ado } from './ado.js';
 import { register as auc } from './auc.js';
 import { register as generate } from './generate.js';
@@ -13,6 +14,7 @@ import { register as shards } from './shards.js';
 import { register as train } from './train.js';
 
 export const commands: Register[] = [
+  efp,
   generate,
   info,
   observables,
