@@ -11,9 +11,11 @@ import { register as observables } from './observables.js';
 import { register as report } from './report.js';
 import { register as serve } from './serve.js';
 import { register as shards } from './shards.js';
+import { register as study } from './study.js';
 import { register as train } from './train.js';
 
 export const commands: Register[] = [
+  study,
   efp,
   generate,
   info,

@@ -65,7 +65,7 @@ function tableHtml(s: TableSection): string {
   const head = `<tr>${s.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = s.rows.map((row) => {
     const cells = row.map((cell, j) => {
-      if (j !== graphCol) return cellHtml(cell);
+      if (j !== graphCol || cell === null) return cellHtml(cell);
       const edges = parseEdges(cell, (p) => {
         throw new Error(p); // already validated
       });

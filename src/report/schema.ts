@@ -283,7 +283,7 @@ function checkTable(c: Checker, o: Obj): void {
     if (r.length !== columns.length) c.fail(`rows[${i}]`, `has ${r.length} cells but there are ${columns.length} columns`);
     r.forEach((cell, j) => {
       const p = `rows[${i}][${j}]`;
-      if (j === graphCol) parseEdges(cell, (problem) => c.fail(p, problem));
+      if (j === graphCol && cell !== null) parseEdges(cell, (problem) => c.fail(p, problem)); // null: no graph in this row
       else if (!(cell === null || typeof cell === 'string' || (typeof cell === 'number' && Number.isFinite(cell))))
         c.fail(p, `expected a string, a finite number or null, got ${kind(cell)}`);
     });
