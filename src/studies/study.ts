@@ -168,6 +168,11 @@ export function splitRows(n: number, testFraction: number, seed: number): { trai
   return { test: sort(perm.slice(0, nTest)), train: sort(perm.slice(nTest)) };
 }
 
+const csvCell = (v: unknown) => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
 /** The pass table as JSON and CSV. */
 export async function writeGuideTables(dir: string, g: GuideResult): Promise<void> {
   await writeFile(join(dir, 'guided.json'), JSON.stringify(g, null, 2));
@@ -175,9 +180,9 @@ export async function writeGuideTables(dir: string, g: GuideResult): Promise<voi
   const rows = g.passes.map((r) => {
     const c = r.chosen;
     const cells = c
-      ? [r.pass, c.name, JSON.stringify(c.edges).replace(/,/g, ' '), c.n, c.d, c.kappa, Number.isNaN(c.beta) ? '' : c.beta, c.chi, c.kappa === 1, c.adoSubset, c.aucEfp]
+      ? [r.pass, c.name, JSON.stringify(c.edges), c.n, c.d, c.kappa, Number.isNaN(c.beta) ? '' : c.beta, c.chi, c.kappa === 1, c.adoSubset, c.aucEfp]
       : [r.pass, '(start)', '', '', '', '', '', '', '', '', ''];
-    return [...cells, r.aucDnn, r.adoDnnBlackBox].join(',');
+    return [...cells, r.aucDnn, r.adoDnnBlackBox].map(csvCell).join(',');
   });
   await writeFile(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
 }
