@@ -9,13 +9,17 @@ const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-shardcli-'));
 const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args, '--quiet'], { cwd: dir, stdio: 'pipe' }).toString();
 
-t.test('4 shards in 2 local processes merge to the unsharded bytes', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
+t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
   run('generate', '--signal', 'w', '--background', 'qcd', '--n', '300', '--seed', '3', '--out', 'jets.npz');
   for (const ext of ['npz', 'csv']) {
     run('observables', '--in', 'jets.npz', '--out', `whole.${ext}`);
     run('run-shards', '--shards', '4', '--jobs', '2', '--out', `merged.${ext}`, '--', 'observables', '--in', 'jets.npz');
     t.same(readFileSync(join(dir, `merged.${ext}`)), readFileSync(join(dir, `whole.${ext}`)), `observables .${ext}: identical bytes`);
   }
+  run('efp', '--in', 'jets.npz', '--out', 'whole.npy', '--select', 'd<=3', '--kappa', '0.5', '--beta', '2');
+  run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'merged.npy', '--', 'efp', '--in', 'jets.npz', '--select', 'd<=3', '--kappa', '0.5', '--beta', '2');
+  t.same(readFileSync(join(dir, 'merged.npy')), readFileSync(join(dir, 'whole.npy')), 'efp .npy: identical bytes');
+  t.same(readFileSync(join(dir, 'merged.json')), readFileSync(join(dir, 'whole.json')), 'efp sidecar: identical');
   const m = JSON.parse(readFileSync(join(dir, 'merged.shard-1-of-4.npz.manifest.json'), 'utf8'));
   t.same(m.rows, [150, 300]);
   t.same(m.shard, { k: 1, n: 4 });

@@ -6,7 +6,8 @@ import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
 import { MEASURES, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
-import { readJets, writeNpy } from '../io/index.js';
+import { writeNpy } from '../io/index.js';
+import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress } from './util.js';
 
 interface MeasureFlags {
@@ -60,26 +61,28 @@ const registerEfp = (program: Command) =>
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')
     .option('--threads <n>', 'worker threads (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto')
+    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
+    .option('--force', 'redo a shard whose output already exists')
     .action(
-      action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string }) => {
+      action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
         if (o.select && o.graphs) throw new JetlensInputError('give --select or --graphs, not both');
         if (!o.out.endsWith('.npy')) throw new JetlensInputError(`--out must end in .npy, got '${o.out}'`);
         const sel: Selection = o.graphs ? readGraphs(o.graphs) : (o.select ?? 'd<=5');
         const mo = measureOptions(o);
         const set = new EFPSet(sel, mo);
-        const jets = await readJets(o.in, { dataset: o.dataset });
-        info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
-        const bar = progress('efp', jets.length);
-        const t0 = Date.now();
-        const values = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) });
-        bar.stop();
-        await writeNpy(o.out, { data: values, shape: [jets.length, set.length] });
         const side = o.out.replace(/\.npy$/, '.json');
-        const meta = {
-          shape: [jets.length, set.length], selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure,
-          cols: set.cols, columns: describe(set),
-        };
-        await writeFile(side, JSON.stringify(meta, null, 1));
+        const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset };
+        const t0 = Date.now();
+        const ran = await runSharded({ command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
+          info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
+          const bar = progress('efp', jets.length);
+          const values = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+          await writeNpy(o.out, { data: values, shape: [jets.length, set.length] });
+          // No row count here: the sidecar is the same for every shard and for the merged file.
+          const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, cols: set.cols, columns: describe(set) };
+          await writeFile(side, JSON.stringify(meta, null, 1));
+        });
+        if (!ran) return info(`efp: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
         info(`efp: wrote ${o.out} and ${side} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
       }),
     );
