@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { observables } from '../src/jss/observables.js';
+import { EFPSet } from '../src/efp/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
 
 // Loads `jetlens serve` in another process on loopback and talks to it with a bounded number of requests.
@@ -36,6 +37,15 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
   const got = ok.json.values as Record<string, number[]>;
   t.same(ok.json.columns, want.columns);
   for (const c of want.columns) t.same(got[c], Array.from(want.values[c]), `column ${c} equals the library`);
+
+  const efp = await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 3), options: { select: 'd<=2', kappa: 1, beta: 1 } }));
+  t.equal(efp.status, 200);
+  const set = new EFPSet('d<=2', { kappa: 1, beta: 1 });
+  const want2 = await set.batchCompute(jets.slice(0, 3));
+  t.same((efp.json.values as number[][]).flat(), Array.from(want2), 'EFPs equal the library');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'd<=9' } }))).status, 400, 'oversized EFP selection');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'q<=2' } }))).status, 400, 'unknown selection syntax');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { beta: -1 } }))).status, 400, 'bad beta');
 
   const bad: [string, string, number, RegExp][] = [
     ['malformed JSON', '{"jets": [[[1,0,0]]', 400, /not valid JSON/],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { defaultOps } from '../serve/ops.js';
+import { defaultOps, warmUp } from '../serve/ops.js';
 import { JetlensServer } from '../serve/server.js';
 import { action, info, intOption } from './util.js';
 
@@ -15,6 +15,7 @@ export const register = (program: Command) =>
     .option('--concurrency <n>', 'requests computed at once (503 beyond)', intOption('concurrency', 1), 4)
     .option('--timeout <ms>', 'per-request time limit (503 beyond; the work is cancelled)', intOption('timeout', 1), 60000)
     .action(action(async (o: { port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; concurrency: number; timeout: number }) => {
+      warmUp();
       const server = new JetlensServer({
         port: o.port, host: o.host, maxBodyBytes: o.maxBody, maxJets: o.maxJets, maxParticles: o.maxParticles,
         maxConcurrent: o.concurrency, timeoutMs: o.timeout, ops: defaultOps,

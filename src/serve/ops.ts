@@ -1,4 +1,5 @@
 import { JetlensInputError } from '../errors.js';
+import { defaultCatalog, EFPSet, parseSelection } from '../efp/index.js';
 import { observables } from '../jss/observables.js';
 import type { ServeOp } from './server.js';
 
@@ -24,4 +25,36 @@ const observablesOp: ServeOp = async (jets, o, signal) => {
   return { jets: jets.length, columns: r.columns, values: r.values };
 };
 
-export const defaultOps: Record<string, ServeOp> = { observables: observablesOp };
+const MAX_EFP_COLUMNS = 1000;
+const efpSets = new Map<string, EFPSet>();
+
+/** POST /v1/efp {jets, options: {select?: 'd<=5', measure?, kappa?, beta?, normed?}} -> {columns: [{edges, spec}], values: [[per EFP] per jet]} */
+const efpOp: ServeOp = async (jets, o, signal) => {
+  const select = o.select ?? 'd<=3';
+  if (typeof select !== 'string') throw new JetlensInputError('options.select must be a selection string such as "d<=5"');
+  const key = JSON.stringify([select, o.measure, o.kappa, o.beta, o.normed]);
+  let set = efpSets.get(key);
+  if (!set) {
+    // Count before building: planning thousands of graphs would hold the event loop.
+    const sel = parseSelection(select);
+    const n = sel.kind === 'catalog' ? defaultCatalog().graphs.filter((g) => sel.predicate(g.spec)).length : sel.graphs.length;
+    if (n > MAX_EFP_COLUMNS) throw new JetlensInputError(`options.select gives ${n} EFPs; at most ${MAX_EFP_COLUMNS} per request`);
+    set = new EFPSet(select, { measure: o.measure as never, kappa: o.kappa as never, beta: o.beta as never, normed: o.normed as never });
+    if (efpSets.size > 64) efpSets.clear(); // bounded cache
+    efpSets.set(key, set);
+  }
+  const flat = await set.batchCompute(jets, { threads: 1, signal });
+  const K = set.length;
+  return {
+    jets: jets.length,
+    columns: set.columns.map((c) => ({ edges: c.edges, ...c.spec })),
+    values: Array.from({ length: jets.length }, (_, j) => Array.from(flat.subarray(j * K, (j + 1) * K))),
+  };
+};
+
+/** Loads what the ops need once, before the first request. */
+export function warmUp(): void {
+  defaultCatalog();
+}
+
+export const defaultOps: Record<string, ServeOp> = { observables: observablesOp, efp: efpOp };
