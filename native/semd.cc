@@ -1,0 +1,544 @@
+// Spectral EMD (p = 2): per-jet spectra, exact distances (merge of two sorted step lists), pairwise/cross
+// matrices in cache-sized tiles, the cell embedding with its residual norms, and exact k-NN / eps-ball counts
+// through a ball tree on the embedding (lower bounds prune, exact SEMD refines). Spec: docs/semd.md.
+#include "common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <vector>
+
+namespace jetlens {
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586;
+constexpr double kPi = 3.141592653589793;
+
+// ---------- spectra (CSR: offsets N+1, omega descending, cumulative weight from the top) ----------
+struct SpecView {
+  Span<uint32_t> offsets;
+  Span<double> omega, cum;
+  size_t n() const { return offsets.size - 1; }
+};
+
+SpecView spec_from(const Napi::Value& v, const char* what) {
+  if (!v.IsObject()) fail(std::string(what) + ": expected an object {offsets, omega, cum}");
+  auto o = v.As<Napi::Object>();
+  SpecView s;
+  s.offsets = typed<uint32_t>(o.Get("offsets"), what);
+  s.omega = typed<double>(o.Get("omega"), what);
+  s.cum = typed<double>(o.Get("cum"), what);
+  if (s.offsets.size < 1 || s.offsets[0] != 0) fail(std::string(what) + ".offsets: must start at 0");
+  for (size_t i = 1; i < s.offsets.size; ++i)
+    if (s.offsets[i] <= s.offsets[i - 1]) fail(std::string(what) + ": every spectrum needs >= 1 entry (jet " + std::to_string(i - 1) + ")");
+  size_t total = s.offsets[s.offsets.size - 1];
+  if (s.omega.size != total || s.cum.size != total) fail(std::string(what) + ": omega and cum need offsets[N] entries");
+  return s;
+}
+
+// Azimuthal distance on the circle, symmetric in its arguments.
+inline double dphi_abs(double a, double b) {
+  double d = std::fmod(std::fabs(a - b), kTwoPi);
+  return d > kPi ? kTwoPi - d : d;
+}
+
+struct Pair {
+  double omega, w;
+};
+
+// Builds one jet's spectrum into omega/cum (length M(M-1)/2 + 1). Same arithmetic, same order as the reference.
+void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double* omega, double* cum,
+                    std::vector<Pair>& buf, std::vector<double>& e) {
+  size_t b = jets.begin(j), m = jets.end(j) - b;
+  e.resize(m);
+  double s = 0;
+  for (size_t i = 0; i < m; ++i) s += jets.pt[b + i];
+  for (size_t i = 0; i < m; ++i) e[i] = raw ? jets.pt[b + i] : jets.pt[b + i] / s;
+  double self = 0;
+  for (size_t i = 0; i < m; ++i) self += e[i] * e[i];
+  buf.clear();
+  for (size_t i = 0; i < m; ++i)
+    for (size_t k = i + 1; k < m; ++k) {
+      double dy = jets.y[b + i] - jets.y[b + k];
+      double dp = dphi_abs(jets.phi[b + i], jets.phi[b + k]);
+      double dr = std::sqrt(dy * dy + dp * dp);
+      double om = beta == 1.0 ? dr : (beta == 2.0 ? dy * dy + dp * dp : std::pow(dr, beta));
+      buf.push_back({om, 2.0 * e[i] * e[k]});
+    }
+  buf.push_back({0.0, self});
+  // Canonical order: omega descending, then weight descending (equal entries are interchangeable).
+  std::sort(buf.begin(), buf.end(), [](const Pair& a, const Pair& c) {
+    return a.omega != c.omega ? a.omega > c.omega : a.w > c.w;
+  });
+  double c = 0;
+  for (size_t i = 0; i < buf.size(); ++i) {
+    c += buf[i].w;
+    omega[i] = buf[i].omega;
+    cum[i] = c;
+  }
+}
+
+// Neumaier-compensated sum: deterministic, order-fixed.
+struct CSum {
+  double s = 0, c = 0;
+  inline void add(double x) {
+    double t = s + x;
+    if (std::fabs(s) >= std::fabs(x)) c += (s - t) + x;
+    else c += (x - t) + s;
+    s = t;
+  }
+  double value() const { return s + c; }
+};
+
+// SEMD^2 by the merge from the top. Bitwise symmetric: the sequence of terms is the same for (A, B) and (B, A).
+inline double semd2(const double* oa, const double* ca, size_t na, const double* ob, const double* cb, size_t nb) {
+  CSum sum;
+  size_t i = 0, j = 0;
+  double t = 0;
+  while (i < na && j < nb) {
+    double ta = ca[i], tb = cb[j];
+    double tn = ta < tb ? ta : tb;
+    double d = oa[i] - ob[j];
+    sum.add(d * d * (tn - t));
+    t = tn;
+    if (ta == tn) ++i;
+    if (tb == tn) ++j;
+  }
+  for (; i < na; ++i) {
+    sum.add(oa[i] * oa[i] * (ca[i] - t));
+    t = ca[i];
+  }
+  for (; j < nb; ++j) {
+    sum.add(ob[j] * ob[j] * (cb[j] - t));
+    t = cb[j];
+  }
+  double v = sum.value();
+  return v > 0 ? v : 0;
+}
+
+inline double semd_ij(const SpecView& A, size_t a, const SpecView& B, size_t b) {
+  size_t a0 = A.offsets[a], a1 = A.offsets[a + 1], b0 = B.offsets[b], b1 = B.offsets[b + 1];
+  return std::sqrt(semd2(&A.omega[a0], &A.cum[a0], a1 - a0, &B.omega[b0], &B.cum[b0], b1 - b0));
+}
+
+// ---------- embedding: K equal cells on [0, T]; u = (v_0..v_{K-1}, r) ----------
+void embed_one(const SpecView& S, size_t j, size_t K, double T, double* u) {
+  size_t b = S.offsets[j], n = S.offsets[j + 1] - b;
+  const double* om = &S.omega[b];
+  const double* cm = &S.cum[b];
+  double h = T / (double)K;
+  double r2 = 0;
+  size_t i = 0;
+  double t = 0;  // start of the current piece
+  for (size_t k = 0; k < K; ++k) {
+    double hi = k + 1 == K ? T : (double)(k + 1) * h;
+    double lo = t;
+    // Pieces of the step function inside [lo, hi): (value, length).
+    CSum I;
+    size_t i0 = i;
+    double t0 = t;
+    while (t < hi) {
+      double val = i < n ? om[i] : 0.0;
+      double end = i < n ? std::min(cm[i], hi) : hi;
+      I.add(val * (end - t));
+      t = end;
+      if (i < n && cm[i] <= hi) ++i;
+      else break;
+    }
+    t = hi;
+    double width = hi - lo;
+    double mean = width > 0 ? I.value() / width : 0.0;
+    u[k] = width > 0 ? I.value() / std::sqrt(width) : 0.0;  // orthonormal basis 1/sqrt(width) on the cell
+    // Residual inside the cell, without cancellation: sum (value - mean)^2 * length.
+    CSum Q;
+    i = i0;
+    double tt = t0;
+    while (tt < hi) {
+      double val = i < n ? om[i] : 0.0;
+      double end = i < n ? std::min(cm[i], hi) : hi;
+      double d = val - mean;
+      Q.add(d * d * (end - tt));
+      tt = end;
+      if (i < n && cm[i] <= hi) ++i;
+      else break;
+    }
+    r2 += Q.value();
+  }
+  u[K] = std::sqrt(r2 > 0 ? r2 : 0);
+}
+
+// ---------- ball tree on u (D = K + 1) ----------
+struct Tree {
+  size_t D = 0;
+  const double* u = nullptr;
+  std::vector<uint32_t> perm;
+  struct Node {
+    uint32_t begin, end;
+    int32_t left = -1, right = -1;
+    double radius = 0;
+  };
+  std::vector<Node> nodes;
+  std::vector<double> centers;
+  double max_norm = 0;
+
+  static double norm(const double* a, size_t D) {
+    double s = 0;
+    for (size_t i = 0; i < D; ++i) s += a[i] * a[i];
+    return std::sqrt(s);
+  }
+  static double dist2(const double* a, const double* b, size_t D) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= D; i += 4) {
+      double d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1], d2 = a[i + 2] - b[i + 2], d3 = a[i + 3] - b[i + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; i < D; ++i) {
+      double d = a[i] - b[i];
+      s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  void build(const double* u_, size_t n, size_t D_, size_t leaf) {
+    u = u_;
+    D = D_;
+    perm.resize(n);
+    for (size_t i = 0; i < n; ++i) perm[i] = (uint32_t)i;
+    for (size_t i = 0; i < n; ++i) max_norm = std::max(max_norm, norm(u + i * D, D));
+    nodes.reserve(2 * n / std::max<size_t>(1, leaf) + 2);
+    make(0, (uint32_t)n, leaf);
+  }
+
+  int32_t make(uint32_t b, uint32_t e, size_t leaf) {
+    int32_t id = (int32_t)nodes.size();
+    nodes.push_back({b, e});
+    centers.resize(centers.size() + D, 0.0);
+    double* c = &centers[(size_t)id * D];
+    for (uint32_t p = b; p < e; ++p)
+      for (size_t d = 0; d < D; ++d) c[d] += u[(size_t)perm[p] * D + d];
+    for (size_t d = 0; d < D; ++d) c[d] /= (double)(e - b);
+    double r = 0;
+    uint32_t far = b;
+    for (uint32_t p = b; p < e; ++p) {
+      double d2 = dist2(c, u + (size_t)perm[p] * D, D);
+      if (d2 > r) r = d2, far = p;
+    }
+    // Inflated so rounding in the centre or the radius can never cut a point off.
+    nodes[id].radius = std::sqrt(r) * (1 + 1e-10) + 1e-12 * max_norm;
+    if (e - b <= leaf || r == 0) return id;
+    // Split along the direction from the farthest point a to the point b farthest from a, at the median.
+    std::vector<double> a(u + (size_t)perm[far] * D, u + (size_t)perm[far] * D + D);
+    double rb = -1;
+    uint32_t farb = b;
+    for (uint32_t p = b; p < e; ++p) {
+      double d2 = dist2(a.data(), u + (size_t)perm[p] * D, D);
+      if (d2 > rb) rb = d2, farb = p;
+    }
+    std::vector<double> dir(D);
+    for (size_t d = 0; d < D; ++d) dir[d] = u[(size_t)perm[farb] * D + d] - a[d];
+    std::vector<std::pair<double, uint32_t>> proj(e - b);
+    for (uint32_t p = b; p < e; ++p) {
+      const double* x = u + (size_t)perm[p] * D;
+      double s = 0;
+      for (size_t d = 0; d < D; ++d) s += x[d] * dir[d];
+      proj[p - b] = {s, perm[p]};
+    }
+    size_t mid = (e - b) / 2;
+    std::nth_element(proj.begin(), proj.begin() + mid, proj.end());
+    for (uint32_t p = b; p < e; ++p) perm[p] = proj[p - b].second;
+    int32_t l = make(b, b + (uint32_t)mid, leaf);
+    int32_t rr = make(b + (uint32_t)mid, e, leaf);
+    nodes[id].left = l;
+    nodes[id].right = rr;
+    return id;
+  }
+
+  // Lower bound on |u_q - u_x| for every x in the node (never above the true value).
+  double node_lb(const double* q, int32_t id) const {
+    double dc = std::sqrt(dist2(q, &centers[(size_t)id * D], D)) * (1 - 1e-10);
+    double lb = dc - nodes[id].radius;
+    return lb > 0 ? lb : 0;
+  }
+};
+
+// Rounding margins: a computed lower bound is lowered, an upper bound raised, so no true neighbour is lost.
+struct Margin {
+  double abs_;
+  double lo(double lb) const { return lb * (1 - 1e-9) - abs_; }
+  double hi(double ub) const { return ub * (1 + 1e-9) + abs_; }
+};
+
+struct Best {  // the k best (distance, index) pairs, sorted; ties by lower index
+  size_t k;
+  std::vector<std::pair<double, uint32_t>> v;
+  double kth() const { return v.size() < k ? std::numeric_limits<double>::infinity() : v.back().first; }
+  void offer(double d, uint32_t j) {
+    std::pair<double, uint32_t> x{d, j};
+    if (v.size() == k) {
+      if (!(x < v.back())) return;
+      v.pop_back();
+    }
+    v.insert(std::upper_bound(v.begin(), v.end(), x), x);
+  }
+};
+
+// Exact k-NN of query q (self excluded) through incremental best-first search in increasing lower bound.
+size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best) {
+  using Item = std::pair<double, int64_t>;  // (lower bound, id): id >= 0 a point, id < 0 a node -(id + 1)
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
+  const double* uq = tree.u + q * tree.D;
+  pq.push({tree.node_lb(uq, 0), -1});
+  size_t refined = 0;
+  while (!pq.empty()) {
+    auto [lb, id] = pq.top();
+    pq.pop();
+    double dk = best.kth();
+    if (mg.lo(lb) > dk) break;  // every remaining candidate is farther than the k-th exact distance
+    if (id >= 0) {
+      best.offer(semd_ij(S, q, S, (size_t)id), (uint32_t)id);
+      ++refined;
+      continue;
+    }
+    const auto& nd = tree.nodes[(size_t)(-id - 1)];
+    if (nd.left < 0) {
+      for (uint32_t p = nd.begin; p < nd.end; ++p) {
+        uint32_t x = tree.perm[p];
+        if (x == q) continue;
+        double l = std::sqrt(Tree::dist2(uq, tree.u + (size_t)x * tree.D, tree.D));
+        if (mg.lo(l) <= dk) pq.push({l, (int64_t)x});
+      }
+    } else {
+      for (int32_t c : {nd.left, nd.right}) {
+        double l = tree.node_lb(uq, c);
+        if (mg.lo(l) <= dk) pq.push({l, -(int64_t)c - 1});
+      }
+    }
+  }
+  return refined;
+}
+
+// Brute force over all candidates (the baseline the tree must equal).
+size_t knn_brute(const SpecView& S, size_t q, Best& best) {
+  for (size_t j = 0; j < S.n(); ++j)
+    if (j != q) best.offer(semd_ij(S, q, S, j), (uint32_t)j);
+  return S.n() - 1;
+}
+
+// ---------- entry points ----------
+
+// semdSpectra(jets, raw 0|1, beta, spec {offsets, omega, cum} (allocated by JS), threads, control) -> Promise
+Napi::Value SemdSpectra(const Napi::CallbackInfo& info) {
+  JetView jets = jets_from(info[0]);
+  bool raw = integer(info[1], "raw", 0, 1) == 1;
+  double beta = number(info[2], "beta");
+  if (!(beta > 0) || !std::isfinite(beta)) fail("beta: expected a finite number > 0");
+  SpecView S = spec_from(info[3], "spec");
+  if (S.n() != jets.n()) fail("spec: expected N = " + std::to_string(jets.n()) + " spectra");
+  for (size_t j = 0; j < jets.n(); ++j) {
+    size_t m = jets.end(j) - jets.begin(j);
+    if (m == 0) fail("jet " + std::to_string(j) + ": no particle with pT > 0");
+    if (S.offsets[j + 1] - S.offsets[j] != m * (m - 1) / 2 + 1) fail("spec.offsets: wrong size for jet " + std::to_string(j));
+  }
+  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
+  Control ctl = control_from(info[5]);
+  return run_async(info.Env(), {info[0], info[3], info[5].IsObject() ? info[5] : info[3]}, [=]() -> std::string {
+    parallel_for(jets.n(), threads, [&](size_t j) {
+      thread_local std::vector<Pair> buf;
+      thread_local std::vector<double> e;
+      if (ctl.cancelled()) return;
+      build_spectrum(jets, j, raw, beta, &S.omega[S.offsets[j]], &S.cum[S.offsets[j]], buf, e);
+      ctl.add_done(1);
+    }, 64);
+    return "";
+  }, [](Napi::Env env) { return env.Undefined(); });
+}
+JETLENS_EXPORT_GUARDED("semdSpectra", SemdSpectra);
+
+// semdMatrix(specA, specB|null, out Float64Array(NA*NB), threads, control) -> Promise. specB null: pairwise
+// (upper triangle computed once and mirrored). Tiles of rows x columns keep both spectra sets in cache.
+Napi::Value SemdMatrix(const Napi::CallbackInfo& info) {
+  SpecView A = spec_from(info[0], "specA");
+  bool self = info[1].IsNull() || info[1].IsUndefined();
+  SpecView B = self ? A : spec_from(info[1], "specB");
+  auto out = typed<double>(info[2], "out");
+  size_t na = A.n(), nb = B.n();
+  if (out.size != na * nb) fail("out: expected length " + std::to_string(na * nb));
+  int threads = resolve_threads((int)integer(info[3], "threads", 0, 256));
+  Control ctl = control_from(info[4]);
+  constexpr size_t TR = 8, TC = 64;
+  return run_async(info.Env(), {info[0], info[2], self ? info[0] : info[1], info[4].IsObject() ? info[4] : info[2]}, [=]() -> std::string {
+    size_t tiles = (na + TR - 1) / TR;
+    parallel_for(tiles, threads, [&](size_t t) {
+      if (ctl.cancelled()) return;
+      size_t i0 = t * TR, i1 = std::min(na, i0 + TR);
+      for (size_t j0 = self ? i0 : 0; j0 < nb; j0 += TC) {
+        size_t j1 = std::min(nb, j0 + TC);
+        for (size_t i = i0; i < i1; ++i)
+          for (size_t j = std::max(j0, self ? i : 0); j < j1; ++j) {
+            double d = (self && i == j) ? 0.0 : semd_ij(A, i, B, j);
+            out[i * nb + j] = d;
+            if (self) out[j * nb + i] = d;
+          }
+      }
+      ctl.add_done((int32_t)(i1 - i0));
+    }, 1);
+    return "";
+  }, [](Napi::Env env) { return env.Undefined(); });
+}
+JETLENS_EXPORT_GUARDED("semdMatrix", SemdMatrix);
+
+// semdEmbed(spec, K, T, out Float64Array(N*(K+1)), threads) -> undefined (synchronous; O(total entries)).
+Napi::Value SemdEmbed(const Napi::CallbackInfo& info) {
+  SpecView S = spec_from(info[0], "spec");
+  size_t K = (size_t)integer(info[1], "K", 1, 100000);
+  double T = number(info[2], "T");
+  if (!(T > 0) || !std::isfinite(T)) fail("T: expected a finite number > 0");
+  auto out = typed<double>(info[3], "out");
+  if (out.size != S.n() * (K + 1)) fail("out: expected length N * (K + 1)");
+  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
+  parallel_for(S.n(), threads, [&](size_t j) { embed_one(S, j, K, T, &out[j * (K + 1)]); }, 64);
+  return info.Env().Undefined();
+}
+JETLENS_EXPORT_GUARDED("semdEmbed", SemdEmbed);
+
+Tree build_tree(const double* u, size_t n, size_t D) {
+  Tree t;
+  t.build(u, n, D, 24);
+  return t;
+}
+
+// semdKnn(spec, u, D, k, brute 0|1, outIndex Int32Array(N*k), outDist Float64Array(N*k), threads, control)
+//   -> Promise<{refined}>. Exact: same result as brute force (ties by lower index, self excluded).
+Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
+  SpecView S = spec_from(info[0], "spec");
+  auto u = typed<double>(info[1], "u");
+  size_t D = (size_t)integer(info[2], "D", 1, 100001);
+  size_t n = S.n();
+  if (u.size != n * D) fail("u: expected length N * D");
+  size_t k = (size_t)integer(info[3], "k", 1, 1 << 30);
+  if (n < 1 || k > n - 1) fail("k: must be <= N - 1 = " + std::to_string(n ? n - 1 : 0));
+  bool brute = integer(info[4], "brute", 0, 1) == 1;
+  auto oi = typed<int32_t>(info[5], "outIndex");
+  auto od = typed<double>(info[6], "outDist");
+  if (oi.size != n * k || od.size != n * k) fail("outIndex/outDist: expected length N * k");
+  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
+  Control ctl = control_from(info[8]);
+  auto refined = std::make_shared<std::atomic<uint64_t>>(0);
+  return run_async(info.Env(), {info[0], info[1], info[5], info[6], info[8].IsObject() ? info[8] : info[1]}, [=]() -> std::string {
+    Tree tree;
+    if (!brute) tree = build_tree(u.data, n, D);
+    Margin mg{2e-11 * tree.max_norm + 1e-300};
+    parallel_for(n, threads, [&](size_t q) {
+      if (ctl.cancelled()) return;
+      Best best{k, {}};
+      best.v.reserve(k + 1);
+      size_t r = brute ? knn_brute(S, q, best) : knn_query(S, tree, mg, q, best);
+      refined->fetch_add(r, std::memory_order_relaxed);
+      for (size_t c = 0; c < k; ++c) {
+        oi[q * k + c] = (int32_t)best.v[c].second;
+        od[q * k + c] = best.v[c].first;
+      }
+      ctl.add_done(1);
+    }, 16);
+    return "";
+  }, [refined](Napi::Env env) {
+    auto o = Napi::Object::New(env);
+    o.Set("refined", Napi::Number::New(env, (double)refined->load()));
+    return o;
+  });
+}
+JETLENS_EXPORT_GUARDED("semdKnn", SemdKnn);
+
+// semdBallCounts(specRef, uRef, D, labels Uint8Array(Nref), specQ, uQ, eps Float64Array (ascending), self 0|1,
+//   outS Int32Array(NQ*E), outB Int32Array(NQ*E), threads, control) -> Promise<{refined}>.
+// Counts reference events of each class with SEMD(x, x_j) <= eps (closed balls). self = 1: query i is
+// reference i and is never counted in its own ball. Pairs whose bounds put them on the same side of every eps
+// are counted without computing the exact distance.
+Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
+  SpecView R = spec_from(info[0], "specRef");
+  auto ur = typed<double>(info[1], "uRef");
+  size_t D = (size_t)integer(info[2], "D", 1, 100001);
+  auto lab = typed<uint8_t>(info[3], "labels");
+  SpecView Q = spec_from(info[4], "specQuery");
+  auto uq = typed<double>(info[5], "uQuery");
+  auto eps = typed<double>(info[6], "eps");
+  bool self = integer(info[7], "self", 0, 1) == 1;
+  auto os = typed<int32_t>(info[8], "outS");
+  auto ob = typed<int32_t>(info[9], "outB");
+  size_t nr = R.n(), nq = Q.n(), E = eps.size;
+  if (ur.size != nr * D || uq.size != nq * D) fail("uRef/uQuery: expected length N * D");
+  if (lab.size != nr) fail("labels: expected length NRef");
+  if (E < 1) fail("eps: expected at least one value");
+  for (size_t e = 0; e < E; ++e)
+    if (!(eps[e] >= 0) || (e && eps[e] < eps[e - 1])) fail("eps: expected ascending values >= 0");
+  if (self && nq != nr) fail("self: query and reference sets must be the same");
+  if (os.size != nq * E || ob.size != nq * E) fail("outS/outB: expected length NQuery * E");
+  int threads = resolve_threads((int)integer(info[10], "threads", 0, 256));
+  Control ctl = control_from(info[11]);
+  auto refined = std::make_shared<std::atomic<uint64_t>>(0);
+  return run_async(info.Env(), {info[0], info[1], info[3], info[4], info[5], info[6], info[8], info[9], info[11].IsObject() ? info[11] : info[9]}, [=]() -> std::string {
+    Tree tree = build_tree(ur.data, nr, D);
+    double qmax = 0;
+    for (size_t i = 0; i < nq; ++i) qmax = std::max(qmax, Tree::norm(uq.data + i * D, D));
+    Margin mg{1e-11 * (tree.max_norm + qmax) + 1e-300};
+    double emax = eps[E - 1];
+    parallel_for(nq, threads, [&](size_t q) {
+      if (ctl.cancelled()) return;
+      std::vector<int32_t> bs(E + 1, 0), bb(E + 1, 0);
+      const double* x = uq.data + q * D;
+      double rq = x[D - 1];
+      auto bucket = [&](double d) { return (size_t)(std::lower_bound(eps.data, eps.data + E, d) - eps.data); };
+      std::vector<int32_t> stack{0};
+      size_t nref = 0;
+      while (!stack.empty()) {
+        int32_t id = stack.back();
+        stack.pop_back();
+        if (mg.lo(tree.node_lb(x, id)) > emax) continue;
+        const auto& nd = tree.nodes[(size_t)id];
+        if (nd.left >= 0) {
+          stack.push_back(nd.right);
+          stack.push_back(nd.left);
+          continue;
+        }
+        for (uint32_t p = nd.begin; p < nd.end; ++p) {
+          uint32_t j = tree.perm[p];
+          if (self && j == q) continue;
+          const double* y = ur.data + (size_t)j * D;
+          double l2 = Tree::dist2(x, y, D);
+          double lo = mg.lo(std::sqrt(l2));
+          if (lo > emax) continue;
+          double hi = mg.hi(std::sqrt(l2 + 4 * rq * y[D - 1]));
+          size_t b = bucket(lo);
+          if (bucket(hi) != b) {
+            b = bucket(semd_ij(Q, q, R, j));
+            ++nref;
+          }
+          (lab[j] ? bs : bb)[b]++;
+        }
+      }
+      int32_t cs = 0, cb = 0;
+      for (size_t e = 0; e < E; ++e) {
+        cs += bs[e];
+        cb += bb[e];
+        os[q * E + e] = cs;
+        ob[q * E + e] = cb;
+      }
+      refined->fetch_add(nref, std::memory_order_relaxed);
+      ctl.add_done(1);
+    }, 8);
+    return "";
+  }, [refined](Napi::Env env) {
+    auto o = Napi::Object::New(env);
+    o.Set("refined", Napi::Number::New(env, (double)refined->load()));
+    return o;
+  });
+}
+JETLENS_EXPORT_GUARDED("semdBallCounts", SemdBallCounts);
+
+}  // namespace
+}  // namespace jetlens
