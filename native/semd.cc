@@ -84,8 +84,9 @@ struct CSum {
   double s = 0, c = 0;
   inline void add(double x) {
     double t = s + x;
-    if (std::fabs(s) >= std::fabs(x)) c += (s - t) + x;
-    else c += (x - t) + s;
+    bool big = std::fabs(s) >= std::fabs(x);
+    double hi = big ? s : x, lo = big ? x : s;
+    c += (hi - t) + lo;
     s = t;
   }
   double value() const { return s + c; }
@@ -102,8 +103,9 @@ inline double semd2(const double* oa, const double* ca, size_t na, const double*
     double d = oa[i] - ob[j];
     sum.add(d * d * (tn - t));
     t = tn;
-    if (ta == tn) ++i;
-    if (tb == tn) ++j;
+    // Branch-free advance: which list steps next is unpredictable, so no branch to mispredict.
+    i += (size_t)(ta == tn);
+    j += (size_t)(tb == tn);
   }
   for (; i < na; ++i) {
     sum.add(oa[i] * oa[i] * (ca[i] - t));
