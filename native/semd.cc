@@ -170,10 +170,90 @@ void embed_one(const SpecView& S, size_t j, size_t K, double T, double* u) {
   u[K] = std::sqrt(r2 > 0 ? r2 : 0);
 }
 
-// ---------- ball tree on u (D = K + 1) ----------
+// ---------- principal axes of the embedding ----------
+// Rotating u onto its principal axes (by decreasing variance) changes no distance, but puts most of the spread
+// in the first coordinates: partial sums of squares then exceed the search radius early (early abandonment),
+// and the tree's splits follow the data. Rounding of the rotation (~D eps |u|) is far inside the margins.
+struct Rotation {
+  size_t D = 0;
+  std::vector<double> mean, Q;  // Q row-major: row r is the r-th principal axis
+  void fit(const double* u, size_t n, size_t D_) {
+    D = D_;
+    mean.assign(D, 0.0);
+    Q.assign(D * D, 0.0);
+    size_t stride = std::max<size_t>(1, n / 20000), m = 0;
+    for (size_t i = 0; i < n; i += stride, ++m)
+      for (size_t d = 0; d < D; ++d) mean[d] += u[i * D + d];
+    for (size_t d = 0; d < D; ++d) mean[d] /= (double)std::max<size_t>(1, m);
+    std::vector<double> A(D * D, 0.0), V(D * D, 0.0), x(D);
+    for (size_t i = 0; i < n; i += stride) {
+      for (size_t d = 0; d < D; ++d) x[d] = u[i * D + d] - mean[d];
+      for (size_t a = 0; a < D; ++a)
+        for (size_t b = a; b < D; ++b) A[a * D + b] += x[a] * x[b];
+    }
+    for (size_t a = 0; a < D; ++a)
+      for (size_t b = 0; b < a; ++b) A[a * D + b] = A[b * D + a];
+    for (size_t d = 0; d < D; ++d) V[d * D + d] = 1.0;
+    jacobi(A, V);
+    std::vector<size_t> order(D);
+    for (size_t d = 0; d < D; ++d) order[d] = d;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return A[a * D + a] > A[b * D + b]; });
+    for (size_t r = 0; r < D; ++r)
+      for (size_t d = 0; d < D; ++d) Q[r * D + d] = V[d * D + order[r]];  // eigenvector = column of V
+  }
+  // Cyclic Jacobi: A -> diagonal, V accumulates the rotations (columns = eigenvectors).
+  void jacobi(std::vector<double>& A, std::vector<double>& V) const {
+    for (int sweep = 0; sweep < 60; ++sweep) {
+      double off = 0, diag = 0;
+      for (size_t a = 0; a < D; ++a)
+        for (size_t b = 0; b < D; ++b) (a == b ? diag : off) += A[a * D + b] * A[a * D + b];
+      if (off <= 1e-30 * diag || off == 0) return;
+      for (size_t p = 0; p < D; ++p)
+        for (size_t q = p + 1; q < D; ++q) {
+          double apq = A[p * D + q];
+          if (apq == 0) continue;
+          double theta = (A[q * D + q] - A[p * D + p]) / (2 * apq);
+          double t = (theta >= 0 ? 1 : -1) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+          double c = 1 / std::sqrt(t * t + 1), sn = t * c;
+          for (size_t k = 0; k < D; ++k) {  // columns p, q
+            double akp = A[k * D + p], akq = A[k * D + q];
+            A[k * D + p] = c * akp - sn * akq;
+            A[k * D + q] = sn * akp + c * akq;
+          }
+          for (size_t k = 0; k < D; ++k) {  // rows p, q
+            double apk = A[p * D + k], aqk = A[q * D + k];
+            A[p * D + k] = c * apk - sn * aqk;
+            A[q * D + k] = sn * apk + c * aqk;
+          }
+          for (size_t k = 0; k < D; ++k) {
+            double vkp = V[k * D + p], vkq = V[k * D + q];
+            V[k * D + p] = c * vkp - sn * vkq;
+            V[k * D + q] = sn * vkp + c * vkq;
+          }
+        }
+    }
+  }
+  void apply(const double* in, double* out) const {
+    for (size_t r = 0; r < D; ++r) {
+      const double* q = &Q[r * D];
+      double s = 0;
+      for (size_t d = 0; d < D; ++d) s += q[d] * (in[d] - mean[d]);
+      out[r] = s;
+    }
+  }
+  std::vector<double> apply_all(const double* u, size_t n) const {
+    std::vector<double> out(n * D);
+    for (size_t i = 0; i < n; ++i) apply(u + i * D, &out[i * D]);
+    return out;
+  }
+};
+
+// ---------- ball tree on the rotated embedding (D = K + 1) ----------
 struct Tree {
   size_t D = 0;
-  const double* u = nullptr;
+  std::vector<double> x;       // rotated points, input order
+  std::vector<double> sorted;  // the same points in tree (perm) order: leaves are contiguous in memory
+  const double* u = nullptr;   // = x.data()
   std::vector<uint32_t> perm;
   struct Node {
     uint32_t begin, end;
@@ -206,14 +286,39 @@ struct Tree {
     return (s0 + s1) + (s2 + s3);
   }
 
-  void build(const double* u_, size_t n, size_t D_, size_t leaf) {
-    u = u_;
+  // points: rotated embedding (moved in); norm_max: largest |u| of the unrotated embedding (for the margins).
+  void build(std::vector<double>&& points, size_t n, size_t D_, size_t leaf, double norm_max) {
+    x = std::move(points);
+    u = x.data();
     D = D_;
+    max_norm = norm_max;
     perm.resize(n);
     for (size_t i = 0; i < n; ++i) perm[i] = (uint32_t)i;
-    for (size_t i = 0; i < n; ++i) max_norm = std::max(max_norm, norm(u + i * D, D));
     nodes.reserve(2 * n / std::max<size_t>(1, leaf) + 2);
     make(0, (uint32_t)n, leaf);
+    sorted.resize(n * D);
+    for (size_t p = 0; p < n; ++p) std::copy(u + (size_t)perm[p] * D, u + (size_t)perm[p] * D + D, &sorted[p * D]);
+  }
+
+  // |a - b|^2, abandoned (returning a value > lim2) as soon as a partial sum exceeds lim2.
+  static double dist2_bounded(const double* a, const double* b, size_t D, double lim2) {
+    double s = 0;
+    size_t i = 0;
+    for (; i + 8 <= D; i += 8) {
+      double s0 = 0, s1 = 0;
+      for (size_t k = 0; k < 8; k += 2) {
+        double d0 = a[i + k] - b[i + k], d1 = a[i + k + 1] - b[i + k + 1];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+      }
+      s += s0 + s1;
+      if (s > lim2) return s;
+    }
+    for (; i < D; ++i) {
+      double d = a[i] - b[i];
+      s += d * d;
+    }
+    return s;
   }
 
   int32_t make(uint32_t b, uint32_t e, size_t leaf) {
@@ -308,10 +413,15 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
     }
     const auto& nd = tree.nodes[(size_t)(-id - 1)];
     if (nd.left < 0) {
+      // Points with mg.lo(l) > dk can never enter: abandon their distance once it passes that radius.
+      double lim = (dk + mg.abs_) / (1 - 1e-9);
+      double lim2 = std::isfinite(lim) ? lim * lim * (1 + 1e-12) : std::numeric_limits<double>::infinity();
       for (uint32_t p = nd.begin; p < nd.end; ++p) {
         uint32_t x = tree.perm[p];
         if (x == q) continue;
-        double l = std::sqrt(Tree::dist2(uq, tree.u + (size_t)x * tree.D, tree.D));
+        double l2 = Tree::dist2_bounded(uq, &tree.sorted[(size_t)p * tree.D], tree.D, lim2);
+        if (l2 > lim2) continue;
+        double l = std::sqrt(l2);
         if (mg.lo(l) <= dk) pq.push({l, (int64_t)x});
       }
     } else {
@@ -408,9 +518,15 @@ Napi::Value SemdEmbed(const Napi::CallbackInfo& info) {
 }
 JETLENS_EXPORT_GUARDED("semdEmbed", SemdEmbed);
 
-Tree build_tree(const double* u, size_t n, size_t D) {
+double max_norm_of(const double* u, size_t n, size_t D) {
+  double m = 0;
+  for (size_t i = 0; i < n; ++i) m = std::max(m, Tree::norm(u + i * D, D));
+  return m;
+}
+
+Tree build_tree(const double* u, size_t n, size_t D, const Rotation& rot, double norm_max) {
   Tree t;
-  t.build(u, n, D, 24);
+  t.build(rot.apply_all(u, n), n, D, 24, norm_max);
   return t;
 }
 
@@ -433,7 +549,11 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
   return run_async(info.Env(), {info[0], info[1], info[5], info[6], info[8].IsObject() ? info[8] : info[1]}, [=]() -> std::string {
     Tree tree;
-    if (!brute) tree = build_tree(u.data, n, D);
+    if (!brute) {
+      Rotation rot;
+      rot.fit(u.data, n, D);
+      tree = build_tree(u.data, n, D, rot, max_norm_of(u.data, n, D));
+    }
     Margin mg{2e-11 * tree.max_norm + 1e-300};
     parallel_for(n, threads, [&](size_t q) {
       if (ctl.cancelled()) return;
@@ -484,16 +604,20 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
   Control ctl = control_from(info[11]);
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
   return run_async(info.Env(), {info[0], info[1], info[3], info[4], info[5], info[6], info[8], info[9], info[11].IsObject() ? info[11] : info[9]}, [=]() -> std::string {
-    Tree tree = build_tree(ur.data, nr, D);
-    double qmax = 0;
-    for (size_t i = 0; i < nq; ++i) qmax = std::max(qmax, Tree::norm(uq.data + i * D, D));
+    Rotation rot;
+    rot.fit(ur.data, nr, D);
+    double qmax = max_norm_of(uq.data, nq, D);
+    Tree tree = build_tree(ur.data, nr, D, rot, max_norm_of(ur.data, nr, D));
+    std::vector<double> qx = self ? std::vector<double>() : rot.apply_all(uq.data, nq);
+    const double* qrot = self ? tree.u : qx.data();
     Margin mg{1e-11 * (tree.max_norm + qmax) + 1e-300};
     double emax = eps[E - 1];
+    double lim = (emax + mg.abs_) / (1 - 1e-9), lim2 = lim * lim * (1 + 1e-12);
     parallel_for(nq, threads, [&](size_t q) {
       if (ctl.cancelled()) return;
       std::vector<int32_t> bs(E + 1, 0), bb(E + 1, 0);
-      const double* x = uq.data + q * D;
-      double rq = x[D - 1];
+      const double* x = qrot + q * D;
+      double rq = uq.data[q * D + D - 1];  // residual norms come from the unrotated embedding
       auto bucket = [&](double d) { return (size_t)(std::lower_bound(eps.data, eps.data + E, d) - eps.data); };
       std::vector<int32_t> stack{0};
       size_t nref = 0;
@@ -510,11 +634,11 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
         for (uint32_t p = nd.begin; p < nd.end; ++p) {
           uint32_t j = tree.perm[p];
           if (self && j == q) continue;
-          const double* y = ur.data + (size_t)j * D;
-          double l2 = Tree::dist2(x, y, D);
+          double l2 = Tree::dist2_bounded(x, &tree.sorted[(size_t)p * D], D, lim2);
+          if (l2 > lim2) continue;
           double lo = mg.lo(std::sqrt(l2));
           if (lo > emax) continue;
-          double hi = mg.hi(std::sqrt(l2 + 4 * rq * y[D - 1]));
+          double hi = mg.hi(std::sqrt(l2 + 4 * rq * ur.data[(size_t)j * D + D - 1]));
           size_t b = bucket(lo);
           if (bucket(hi) != b) {
             b = bucket(semd_ij(Q, q, R, j));
