@@ -93,11 +93,19 @@ struct CSum {
 };
 
 // SEMD^2 by the merge from the top. Bitwise symmetric: the sequence of terms is the same for (A, B) and (B, A).
-inline double semd2(const double* oa, const double* ca, size_t na, const double* ob, const double* cb, size_t nb) {
+// limit: the search may stop once the partial sum (all terms are >= 0) exceeds it; it then returns a value
+// > limit, never a distance. limit = infinity gives the full value.
+inline double semd2(const double* oa, const double* ca, size_t na, const double* ob, const double* cb, size_t nb,
+                    double limit = std::numeric_limits<double>::infinity()) {
   CSum sum;
   size_t i = 0, j = 0;
   double t = 0;
+  size_t check = 0;
   while (i < na && j < nb) {
+    if (++check == 64) {
+      check = 0;
+      if (sum.value() > limit) return sum.value();
+    }
     double ta = ca[i], tb = cb[j];
     double tn = ta < tb ? ta : tb;
     double d = oa[i] - ob[j];
@@ -122,6 +130,15 @@ inline double semd2(const double* oa, const double* ca, size_t na, const double*
 inline double semd_ij(const SpecView& A, size_t a, const SpecView& B, size_t b) {
   size_t a0 = A.offsets[a], a1 = A.offsets[a + 1], b0 = B.offsets[b], b1 = B.offsets[b + 1];
   return std::sqrt(semd2(&A.omega[a0], &A.cum[a0], a1 - a0, &B.omega[b0], &B.cum[b0], b1 - b0));
+}
+
+// SEMD if it can be <= dk, else +infinity (the merge is abandoned once its partial sum is certainly beyond
+// dk^2: terms are >= 0 and the compensated sum is accurate to ~1e-15, far inside the 1e-10 slack).
+inline double semd_ij_within(const SpecView& A, size_t a, const SpecView& B, size_t b, double dk) {
+  size_t a0 = A.offsets[a], a1 = A.offsets[a + 1], b0 = B.offsets[b], b1 = B.offsets[b + 1];
+  double limit = std::isfinite(dk) ? dk * dk * (1 + 1e-10) : std::numeric_limits<double>::infinity();
+  double s = semd2(&A.omega[a0], &A.cum[a0], a1 - a0, &B.omega[b0], &B.cum[b0], b1 - b0, limit);
+  return s > limit ? std::numeric_limits<double>::infinity() : std::sqrt(s);
 }
 
 // ---------- embedding: K equal cells on [0, T]; u = (v_0..v_{K-1}, r) ----------
@@ -252,7 +269,12 @@ struct Rotation {
 struct Tree {
   size_t D = 0;
   std::vector<double> x;       // rotated points, input order
-  std::vector<double> sorted;  // the same points in tree (perm) order: leaves are contiguous in memory
+  // The same points in tree (perm) order, split into the leading H principal coordinates and the rest: leaves
+  // are contiguous, and most points are abandoned after reading only their compact head (memory traffic, not
+  // flops, is what a leaf visit costs).
+  static constexpr size_t H = 16;
+  size_t h = 0;
+  std::vector<double> head, tail;
   const double* u = nullptr;   // = x.data()
   std::vector<uint32_t> perm;
   struct Node {
@@ -296,8 +318,21 @@ struct Tree {
     for (size_t i = 0; i < n; ++i) perm[i] = (uint32_t)i;
     nodes.reserve(2 * n / std::max<size_t>(1, leaf) + 2);
     make(0, (uint32_t)n, leaf);
-    sorted.resize(n * D);
-    for (size_t p = 0; p < n; ++p) std::copy(u + (size_t)perm[p] * D, u + (size_t)perm[p] * D + D, &sorted[p * D]);
+    h = std::min(H, D);
+    head.resize(n * h);
+    tail.resize(n * (D - h));
+    for (size_t p = 0; p < n; ++p) {
+      const double* src = u + (size_t)perm[p] * D;
+      std::copy(src, src + h, &head[p * h]);
+      std::copy(src + h, src + D, &tail[p * (D - h)]);
+    }
+  }
+
+  // |q - point at tree position p|^2, abandoned (> lim2) once a partial sum passes lim2.
+  double point_dist2(const double* q, size_t p, double lim2) const {
+    double s = dist2_bounded(q, &head[p * h], h, lim2);
+    if (s > lim2 || h == D) return s;
+    return s + dist2_bounded(q + h, &tail[p * (D - h)], D - h, lim2 - s);
   }
 
   // |a - b|^2, abandoned (returning a value > lim2) as soon as a partial sum exceeds lim2.
@@ -395,7 +430,11 @@ struct Best {  // the k best (distance, index) pairs, sorted; ties by lower inde
 };
 
 // Exact k-NN of query q (self excluded) through incremental best-first search in increasing lower bound.
-size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best) {
+struct SearchStats {
+  uint64_t refined = 0, nodes = 0, bounds = 0;  // exact SEMDs, nodes opened, point lower bounds computed
+};
+
+size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st) {
   using Item = std::pair<double, int64_t>;  // (lower bound, id): id >= 0 a point, id < 0 a node -(id + 1)
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
   const double* uq = tree.u + q * tree.D;
@@ -407,26 +446,35 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
     double dk = best.kth();
     if (mg.lo(lb) > dk) break;  // every remaining candidate is farther than the k-th exact distance
     if (id >= 0) {
-      best.offer(semd_ij(S, q, S, (size_t)id), (uint32_t)id);
+      best.offer(semd_ij_within(S, q, S, (size_t)id, dk), (uint32_t)id);
       ++refined;
       continue;
     }
     const auto& nd = tree.nodes[(size_t)(-id - 1)];
+    ++st.nodes;
     if (nd.left < 0) {
+      st.bounds += nd.end - nd.begin;
       // Points with mg.lo(l) > dk can never enter: abandon their distance once it passes that radius.
       double lim = (dk + mg.abs_) / (1 - 1e-9);
       double lim2 = std::isfinite(lim) ? lim * lim * (1 + 1e-12) : std::numeric_limits<double>::infinity();
       for (uint32_t p = nd.begin; p < nd.end; ++p) {
         uint32_t x = tree.perm[p];
         if (x == q) continue;
-        double l2 = Tree::dist2_bounded(uq, &tree.sorted[(size_t)p * tree.D], tree.D, lim2);
+        double l2 = tree.point_dist2(uq, p, lim2);
         if (l2 > lim2) continue;
         double l = std::sqrt(l2);
         if (mg.lo(l) <= dk) pq.push({l, (int64_t)x});
       }
     } else {
+      double lim = (dk + mg.abs_) / (1 - 1e-9);
       for (int32_t c : {nd.left, nd.right}) {
-        double l = tree.node_lb(uq, c);
+        // Abandon the centre distance once the node's bound is certainly beyond the k-th distance.
+        double rad = tree.nodes[(size_t)c].radius;
+        double cut = std::isfinite(lim) ? (lim + rad) / (1 - 1e-10) : std::numeric_limits<double>::infinity();
+        double cut2 = cut * cut * (1 + 1e-12);
+        double dc2 = Tree::dist2_bounded(uq, &tree.centers[(size_t)c * tree.D], tree.D, cut2);
+        if (dc2 > cut2) continue;
+        double l = std::max(0.0, std::sqrt(dc2) * (1 - 1e-10) - rad);
         if (mg.lo(l) <= dk) pq.push({l, -(int64_t)c - 1});
       }
     }
@@ -547,6 +595,8 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
   int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
   Control ctl = control_from(info[8]);
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
+  auto nodes = std::make_shared<std::atomic<uint64_t>>(0);
+  auto bounds = std::make_shared<std::atomic<uint64_t>>(0);
   return run_async(info.Env(), {info[0], info[1], info[5], info[6], info[8].IsObject() ? info[8] : info[1]}, [=]() -> std::string {
     Tree tree;
     if (!brute) {
@@ -559,8 +609,11 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       if (ctl.cancelled()) return;
       Best best{k, {}};
       best.v.reserve(k + 1);
-      size_t r = brute ? knn_brute(S, q, best) : knn_query(S, tree, mg, q, best);
+      SearchStats st;
+      size_t r = brute ? knn_brute(S, q, best) : knn_query(S, tree, mg, q, best, st);
       refined->fetch_add(r, std::memory_order_relaxed);
+      nodes->fetch_add(st.nodes, std::memory_order_relaxed);
+      bounds->fetch_add(st.bounds, std::memory_order_relaxed);
       for (size_t c = 0; c < k; ++c) {
         oi[q * k + c] = (int32_t)best.v[c].second;
         od[q * k + c] = best.v[c].first;
@@ -568,9 +621,11 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       ctl.add_done(1);
     }, 16);
     return "";
-  }, [refined](Napi::Env env) {
+  }, [refined, nodes, bounds](Napi::Env env) {
     auto o = Napi::Object::New(env);
     o.Set("refined", Napi::Number::New(env, (double)refined->load()));
+    o.Set("nodes", Napi::Number::New(env, (double)nodes->load()));
+    o.Set("bounds", Napi::Number::New(env, (double)bounds->load()));
     return o;
   });
 }
@@ -634,7 +689,7 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
         for (uint32_t p = nd.begin; p < nd.end; ++p) {
           uint32_t j = tree.perm[p];
           if (self && j == q) continue;
-          double l2 = Tree::dist2_bounded(x, &tree.sorted[(size_t)p * D], D, lim2);
+          double l2 = tree.point_dist2(x, p, lim2);
           if (l2 > lim2) continue;
           double lo = mg.lo(std::sqrt(l2));
           if (lo > emax) continue;

@@ -23,6 +23,9 @@ export interface KnnResult {
   k: number;
   /** Exact SEMD evaluations made (N (N - 1) for brute force). */
   refined: number;
+  /** Native tree search: nodes opened and point lower bounds computed (diagnostics). */
+  nodes?: number;
+  bounds?: number;
 }
 
 type KnnKernel = (S: Spectra, emb: Embedding | null, k: number, run: RunOptions & { brute?: boolean }) => Promise<KnnResult>;
@@ -61,9 +64,9 @@ if (native?.semdKnn) {
     const index = new Int32Array(n * k);
     const distance = new Float64Array(n * k);
     const e = emb ?? embedSpectra(S, { backend: 'native', threads: run.threads });
-    const res = await withControl<{ refined: number }>(n, run, (control) =>
+    const res = await withControl<{ refined: number; nodes: number; bounds: number }>(n, run, (control) =>
       native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control));
-    return { index, distance, n, k, refined: res.refined as number };
+    return { index, distance, n, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
   }) as KnnKernel);
 }
 
