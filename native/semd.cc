@@ -284,6 +284,8 @@ struct Tree {
   };
   std::vector<Node> nodes;
   std::vector<double> centers;
+  std::vector<size_t> blocks;  // coordinate blocks [blocks[k], blocks[k+1]) of the per-block radii
+  std::vector<double> radii;   // nodes x blocks
   double max_norm = 0;
 
   static double norm(const double* a, size_t D) {
@@ -313,6 +315,10 @@ struct Tree {
     x = std::move(points);
     u = x.data();
     D = D_;
+    blocks.clear();
+    for (size_t bnd : {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48})
+      if (bnd < D) blocks.push_back(bnd);
+    blocks.push_back(D);
     max_norm = norm_max;
     perm.resize(n);
     for (size_t i = 0; i < n; ++i) perm[i] = (uint32_t)i;
@@ -372,6 +378,15 @@ struct Tree {
     }
     // Inflated so rounding in the centre or the radius can never cut a point off.
     nodes[id].radius = std::sqrt(r) * (1 + 1e-10) + 1e-12 * max_norm;
+    // One radius per block of coordinates: the product of balls bounds far tighter than one ball in high D.
+    size_t nb = blocks.size() - 1;
+    radii.resize(radii.size() + nb, 0.0);
+    double* rb2 = &radii[(size_t)id * nb];
+    for (uint32_t p = b; p < e; ++p) {
+      const double* x = u + (size_t)perm[p] * D;
+      for (size_t k = 0; k < nb; ++k) rb2[k] = std::max(rb2[k], dist2(c + blocks[k], x + blocks[k], blocks[k + 1] - blocks[k]));
+    }
+    for (size_t k = 0; k < nb; ++k) rb2[k] = std::sqrt(rb2[k]) * (1 + 1e-10) + 1e-12 * max_norm;
     if (e - b <= leaf || r == 0) return id;
     // Split along the direction from the farthest point a to the point b farthest from a, at the median.
     std::vector<double> a(u + (size_t)perm[far] * D, u + (size_t)perm[far] * D + D);
@@ -400,11 +415,21 @@ struct Tree {
     return id;
   }
 
-  // Lower bound on |u_q - u_x| for every x in the node (never above the true value).
-  double node_lb(const double* q, int32_t id) const {
-    double dc = std::sqrt(dist2(q, &centers[(size_t)id * D], D)) * (1 - 1e-10);
-    double lb = dc - nodes[id].radius;
-    return lb > 0 ? lb : 0;
+  // Lower bound on |u_q - u_x| for every x in the node (never above the true value):
+  // |q - x|^2 = sum over blocks |q_b - x_b|^2 >= sum over blocks max(0, |q_b - c_b| - r_b)^2.
+  // Returns early (a value > lim) once the bound passes lim.
+  double node_lb(const double* q, int32_t id, double lim = std::numeric_limits<double>::infinity()) const {
+    const double* c = &centers[(size_t)id * D];
+    size_t nb = blocks.size() - 1;
+    const double* r = &radii[(size_t)id * nb];
+    double lim2 = std::isfinite(lim) ? lim * lim * (1 + 1e-12) : lim;
+    double lb2 = 0;
+    for (size_t k = 0; k < nb; ++k) {
+      double l = std::sqrt(dist2(q + blocks[k], c + blocks[k], blocks[k + 1] - blocks[k])) * (1 - 1e-10) - r[k];
+      if (l > 0) lb2 += l * l;
+      if (lb2 > lim2) break;
+    }
+    return std::sqrt(lb2) * (1 - 1e-12);
   }
 };
 
@@ -469,12 +494,7 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
       double lim = (dk + mg.abs_) / (1 - 1e-9);
       for (int32_t c : {nd.left, nd.right}) {
         // Abandon the centre distance once the node's bound is certainly beyond the k-th distance.
-        double rad = tree.nodes[(size_t)c].radius;
-        double cut = std::isfinite(lim) ? (lim + rad) / (1 - 1e-10) : std::numeric_limits<double>::infinity();
-        double cut2 = cut * cut * (1 + 1e-12);
-        double dc2 = Tree::dist2_bounded(uq, &tree.centers[(size_t)c * tree.D], tree.D, cut2);
-        if (dc2 > cut2) continue;
-        double l = std::max(0.0, std::sqrt(dc2) * (1 - 1e-10) - rad);
+        double l = tree.node_lb(uq, c, lim * (1 + 1e-9));
         if (mg.lo(l) <= dk) pq.push({l, -(int64_t)c - 1});
       }
     }
@@ -605,8 +625,11 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       tree = build_tree(u.data, n, D, rot, max_norm_of(u.data, n, D));
     }
     Margin mg{2e-11 * tree.max_norm + 1e-300};
-    parallel_for(n, threads, [&](size_t q) {
+    // Queries in tree order: consecutive queries are neighbours, so they reuse the same nodes, leaves and
+    // spectra in cache. Results do not depend on the order.
+    parallel_for(n, threads, [&](size_t pos) {
       if (ctl.cancelled()) return;
+      size_t q = brute ? pos : tree.perm[pos];
       Best best{k, {}};
       best.v.reserve(k + 1);
       SearchStats st;
@@ -668,8 +691,9 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
     Margin mg{1e-11 * (tree.max_norm + qmax) + 1e-300};
     double emax = eps[E - 1];
     double lim = (emax + mg.abs_) / (1 - 1e-9), lim2 = lim * lim * (1 + 1e-12);
-    parallel_for(nq, threads, [&](size_t q) {
+    parallel_for(nq, threads, [&](size_t pos) {
       if (ctl.cancelled()) return;
+      size_t q = self ? tree.perm[pos] : pos;  // leave-one-out: queries in tree order (cache reuse)
       std::vector<int32_t> bs(E + 1, 0), bb(E + 1, 0);
       const double* x = qrot + q * D;
       double rq = uq.data[q * D + D - 1];  // residual norms come from the unrotated embedding
