@@ -316,7 +316,7 @@ struct Tree {
     u = x.data();
     D = D_;
     blocks.clear();
-    for (size_t bnd : {0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48})
+    for (size_t bnd : {0, 2, 4, 8, 16, 32})
       if (bnd < D) blocks.push_back(bnd);
     blocks.push_back(D);
     max_norm = norm_max;
@@ -461,13 +461,20 @@ struct SearchStats {
 
 size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st) {
   using Item = std::pair<double, int64_t>;  // (lower bound, id): id >= 0 a point, id < 0 a node -(id + 1)
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
+  // A binary min-heap on a per-thread vector: no allocation per query.
+  thread_local std::vector<Item> heap;
+  heap.clear();
+  auto push = [](Item it) {
+    heap.push_back(it);
+    std::push_heap(heap.begin(), heap.end(), std::greater<Item>());
+  };
   const double* uq = tree.u + q * tree.D;
-  pq.push({tree.node_lb(uq, 0), -1});
+  push({tree.node_lb(uq, 0), -1});
   size_t refined = 0;
-  while (!pq.empty()) {
-    auto [lb, id] = pq.top();
-    pq.pop();
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<Item>());
+    auto [lb, id] = heap.back();
+    heap.pop_back();
     double dk = best.kth();
     if (mg.lo(lb) > dk) break;  // every remaining candidate is farther than the k-th exact distance
     if (id >= 0) {
@@ -488,14 +495,14 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
         double l2 = tree.point_dist2(uq, p, lim2);
         if (l2 > lim2) continue;
         double l = std::sqrt(l2);
-        if (mg.lo(l) <= dk) pq.push({l, (int64_t)x});
+        if (mg.lo(l) <= dk) push({l, (int64_t)x});
       }
     } else {
       double lim = (dk + mg.abs_) / (1 - 1e-9);
       for (int32_t c : {nd.left, nd.right}) {
         // Abandon the centre distance once the node's bound is certainly beyond the k-th distance.
         double l = tree.node_lb(uq, c, lim * (1 + 1e-9));
-        if (mg.lo(l) <= dk) pq.push({l, -(int64_t)c - 1});
+        if (mg.lo(l) <= dk) push({l, -(int64_t)c - 1});
       }
     }
   }
