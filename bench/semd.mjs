@@ -6,6 +6,7 @@ import { Rng } from '../dist/util/rng.js';
 import { computeSpectra, selectSpectra } from '../dist/semd/spectrum.js';
 import { semdMatrixFromSpectra, semdReference } from '../dist/semd/distance.js';
 import { knnFromSpectra } from '../dist/semd/knn.js';
+import { loadavg } from 'node:os';
 
 const quick = process.argv.includes('--quick');
 const now = () => performance.now();
@@ -55,7 +56,7 @@ function gaussJets(n, m, seed) {
 }
 
 const rows = [];
-const json = { machine: '2-core shared (noisy)', pairs_per_s: {}, knn: {} };
+const json = { machine: '2-core shared (noisy)', load_before: loadavg()[0], pairs_per_s: {}, knn: {} };
 
 // 1. Pairwise SEMD throughput.
 for (const m of [30, 60]) {
@@ -89,9 +90,14 @@ json.spectra_s = (now() - t0) / 1000;
 for (const n of sizes) {
   const S = n === all.length ? Sall : selectSpectra(Sall, Array.from({ length: n }, (_, i) => i));
   t0 = now();
+  const c0 = process.cpuUsage();
   const r = await knnFromSpectra(S, { k: 10, backend: 'native', threads: 2 });
   const tree = (now() - t0) / 1000;
-  const entry = { seconds: tree, refined_per_query: r.refined / n, refined_fraction: r.refined / (n * (n - 1)) };
+  const cpu = process.cpuUsage(c0).user / 1e6;
+  const entry = {
+    seconds: tree, cpu_seconds: cpu, refined_per_query: r.refined / n, nodes_per_query: r.nodes / n,
+    bounds_per_query: r.bounds / n, refined_fraction: r.refined / (n * (n - 1)),
+  };
   if (n === 10000) {
     // Brute force: 1000 queries x all 1e4 candidates with the same kernel, extrapolated to N^2.
     const q = selectSpectra(S, Array.from({ length: 1000 }, (_, i) => i * 10));
@@ -103,8 +109,9 @@ for (const n of sizes) {
     entry.speedup = entry.brute_seconds_extrapolated / tree;
   }
   json.knn[`N${n}`] = entry;
-  rows.push([`kNN k=10 N=${n}`, `tree ${tree.toFixed(2)} s`, `${entry.refined_per_query.toFixed(1)} exact SEMD/query`, entry.brute_seconds_extrapolated ? `brute ~${entry.brute_seconds_extrapolated.toFixed(1)} s (x${entry.speedup.toFixed(0)})` : `brute ~${json.brute_seconds_1e5_extrapolated.toFixed(0)} s (x${(json.brute_seconds_1e5_extrapolated / tree).toFixed(0)})`]);
+  rows.push([`kNN k=10 N=${n}`, `tree ${tree.toFixed(2)} s (cpu ${cpu.toFixed(1)} s)`, `${entry.refined_per_query.toFixed(1)} exact SEMD/query`, entry.brute_seconds_extrapolated ? `brute ~${entry.brute_seconds_extrapolated.toFixed(1)} s (x${entry.speedup.toFixed(0)})` : `brute ~${json.brute_seconds_1e5_extrapolated.toFixed(0)} s (x${(json.brute_seconds_1e5_extrapolated / tree).toFixed(0)})`]);
 }
+json.load_after = loadavg()[0];
 rows.push([`spectra of ${all.length} jets`, `${json.spectra_s.toFixed(2)} s`, `mean M ${json.mean_multiplicity.toFixed(1)}`, '']);
 for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(i === 0 ? 22 : 30)).join(' '));
 console.log(JSON.stringify(json));

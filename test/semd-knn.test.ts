@@ -24,7 +24,7 @@ t.test('reference brute force: self excluded, ties by lower index', async (t) =>
 t.test('native kNN equals brute force exactly (heavy ties, any threads)', { skip: hasNative ? false : 'no native addon' }, async (t) => {
   const sets: [string, JetBatch][] = [
     ['3000 jets, 400 distinct', duplicatedJets(7, 3000, 400)],
-    ['2000 random jets, M 1..25', JetBatch.fromNested(randomJets(9, 2000, 1, 25))],
+    ['1500 random jets, M 1..25', JetBatch.fromNested(randomJets(9, 1500, 1, 25))],
   ];
   for (const [name, b] of sets) {
     for (const energy of ['norm', 'raw'] as const) {
