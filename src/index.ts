@@ -8,3 +8,58 @@ export { loadNative, cudaDevices } from './backend/native.js';
 export { getKernel, backendsFor, type BackendName } from './backend/dispatch.js';
 export type { RunOptions } from './backend/control.js';
 export { Rng } from './util/rng.js';
+export {
+  generate,
+  generateAsync,
+  generateWithTruth,
+  generateMixture,
+  generateMixtureAsync,
+  type GenerateOptions,
+  type MixtureOptions,
+  type Process,
+} from './jets/generator/index.js';
+export { EFP, EFPSet, type EFPOptions, type Selection, type Spec, efpBruteForce, generateCatalog, defaultCatalog } from './efp/index.js';
+export * from './jss/index.js';
+export {
+  auc,
+  aucBootstrap,
+  rocCurve,
+  ado,
+  adoOnDisagreement,
+  adoOnDisagreementBatch,
+  adoSampled,
+  disagreeingPairs,
+  type AucResult,
+  type AdoResult,
+  type AdoDisagreementResult,
+  type RocCurve,
+  type BootstrapResult,
+  type SampledAdoResult,
+} from './metrics/index.js';
+export {
+  initTf,
+  createModel,
+  train,
+  predict,
+  saveModel,
+  loadModel,
+  efnInputs,
+  pfnInputs,
+  tableInputs,
+  imageInputs,
+  cnnInputs,
+  modelInputs,
+  efnFilters,
+  phiNetwork,
+  bceLoss,
+  lrLoss,
+  lossValue,
+  MODEL_KINDS,
+  type ModelKind,
+  type ModelOptions,
+  type JetModel,
+  type ModelData,
+  type TrainOptions,
+  type TrainResult,
+  type EpochInfo,
+} from './models/index.js';

@@ -1,0 +1,497 @@
+// Energy Flow Polynomials: executor of the variable-elimination programs built by src/efp/plan.ts.
+// Per jet: z and the theta^w matrices are built once and shared by every graph of the program; each CONTRACT op
+// is a loop nest whose innermost loop is a stride-1 axpy (vectorised; AVX2+FMA clone picked at run time);
+// composite columns are products of connected results. Threads run over jets.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "common.h"
+
+namespace jetlens {
+namespace {
+
+constexpr int kVersion = 1, kContract = 1, kPermute = 2, kContractSym = 3, kMaxRank = 6;
+
+struct Factor {
+  int buf, rank;
+  int levels[kMaxRank];
+};
+struct Op {
+  int kind, out, r;
+  bool sym = false;       // CONTRACT with a fully symmetric output: compute sorted index tuples only, mirror
+  std::vector<Factor> f;  // CONTRACT
+  int in = 0;             // PERMUTE
+  int perm[kMaxRank] = {0};
+};
+struct Program {
+  int W = 0;
+  std::vector<int> bufRank;
+  std::vector<Op> ops;
+  std::vector<int> results;
+  std::vector<std::vector<int>> cols;
+};
+
+// Parses and validates everything the executor later trusts (indices, ranks, innermost strides).
+Program parse(const Span<int32_t>& p) {
+  size_t i = 0;
+  auto next = [&]() -> int {
+    if (i >= p.size) fail("efp program: truncated");
+    return p[i++];
+  };
+  auto check = [](bool ok, const char* what) { if (!ok) fail(std::string("efp program: ") + what); };
+  Program g;
+  check(next() == kVersion, "unknown version");
+  g.W = next();
+  check(g.W >= 0 && g.W <= 64, "bad theta power count");
+  int nBuf = next();
+  check(nBuf >= g.W + 1 && nBuf <= 1 << 20, "bad buffer count");
+  for (int b = 0; b < nBuf; ++b) {
+    int r = next();
+    check(r >= 0 && r <= kMaxRank, "buffer rank out of range");
+    g.bufRank.push_back(r);
+  }
+  check(g.bufRank[0] == 1, "buffer 0 must be z (rank 1)");
+  for (int w = 1; w <= g.W; ++w) check(g.bufRank[w] == 2, "theta buffers must have rank 2");
+  auto buf = [&](int b) { check(b >= 0 && b < nBuf, "buffer index out of range"); return b; };
+  int nOps = next();
+  check(nOps >= 0 && nOps <= 1 << 24, "bad op count");
+  for (int k = 0; k < nOps; ++k) {
+    Op op;
+    op.kind = next();
+    if (op.kind == kContractSym) {
+      op.kind = kContract;
+      op.sym = true;
+    }
+    if (op.kind == kContract) {
+      op.out = buf(next());
+      check(op.out > g.W, "an op may not overwrite z or theta");
+      op.r = next();
+      check(op.r >= 0 && op.r < kMaxRank && g.bufRank[op.out] == op.r, "contract rank mismatch");
+      check(!op.sym || op.r == 2 || op.r == 3, "a symmetric contraction has rank 2 or 3");
+      int nf = next();
+      check(nf >= 1 && nf <= 64, "bad factor count");
+      int inner = op.r;  // innermost loop level (summed level when r = 0)
+      for (int f = 0; f < nf; ++f) {
+        Factor fa;
+        fa.buf = buf(next());
+        check(fa.buf != op.out, "contract output aliases a factor");
+        fa.rank = next();
+        check(fa.rank == g.bufRank[fa.buf], "factor rank mismatch");
+        for (int a = 0; a < fa.rank; ++a) {
+          fa.levels[a] = next();
+          check(fa.levels[a] >= 0 && fa.levels[a] <= op.r, "factor level out of range");
+          for (int b = 0; b < a; ++b) check(fa.levels[b] != fa.levels[a], "repeated level in a factor");
+          if (fa.levels[a] == inner) check(a == fa.rank - 1, "innermost level must be a factor's last axis");
+        }
+        if (op.r == 0) check(fa.rank == 1, "a scalar contraction takes vectors only");
+        op.f.push_back(fa);
+      }
+      if (op.r > 0) {
+        bool hasInner = false;
+        for (const Factor& fa : op.f) hasInner = hasInner || (fa.rank > 0 && fa.levels[fa.rank - 1] == op.r);
+        check(hasInner, "no factor carries the innermost axis");
+      }
+    } else if (op.kind == kPermute) {
+      op.out = buf(next());
+      check(op.out > g.W, "an op may not overwrite z or theta");
+      op.in = buf(next());
+      check(op.in != op.out, "permute in place");
+      op.r = next();
+      check(op.r >= 1 && op.r <= kMaxRank && g.bufRank[op.in] == op.r && g.bufRank[op.out] == op.r, "permute rank mismatch");
+      int seen = 0;
+      for (int a = 0; a < op.r; ++a) {
+        op.perm[a] = next();
+        check(op.perm[a] >= 0 && op.perm[a] < op.r && !(seen & (1 << op.perm[a])), "bad permutation");
+        seen |= 1 << op.perm[a];
+      }
+    } else {
+      fail("efp program: unknown op");
+    }
+    g.ops.push_back(std::move(op));
+  }
+  int nRes = next();
+  check(nRes >= 0 && nRes <= 1 << 24, "bad result count");
+  for (int k = 0; k < nRes; ++k) {
+    int b = buf(next());
+    check(g.bufRank[b] == 0, "results must be scalars");
+    g.results.push_back(b);
+  }
+  int nCols = next();
+  check(nCols >= 0 && nCols <= 1 << 24, "bad column count");
+  for (int c = 0; c < nCols; ++c) {
+    int nf = next();
+    check(nf >= 1 && nf <= 64, "bad column factor count");
+    std::vector<int> fs;
+    for (int f = 0; f < nf; ++f) {
+      int x = next();
+      check(x >= 0 && x < nRes, "column factor out of range");
+      fs.push_back(x);
+    }
+    g.cols.push_back(std::move(fs));
+  }
+  check(i == p.size, "trailing data");
+  return g;
+}
+
+inline size_t ipow(size_t M, int r) {
+  size_t s = 1;
+  for (int k = 0; k < r; ++k) s *= M;
+  return s;
+}
+
+// The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
+//   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
+// Two rows at a time share the loads of B (register blocking), four s at a time share the loads of out.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cvec, const size_t (*fstr)[kMaxRank + 1],
+                const int* coefF, int nCo, int fq) {
+  double* __restrict out = bufs[op.out];
+  const double* q = bufs[op.f[fq].buf];
+  const size_t st = fstr[fq][1];
+  double* __restrict ca = cvec;
+  double* __restrict cb = cvec + M;
+  auto coefs = [&](size_t a, double* __restrict c) {
+    for (size_t t = 0; t < M; ++t) c[t] = 1;
+    for (int k = 0; k < nCo; ++k) {
+      const int f = coefF[k];
+      const double* __restrict p = bufs[op.f[f].buf] + a * fstr[f][0];
+      const size_t ps = fstr[f][1];
+      for (size_t t = 0; t < M; ++t) c[t] *= p[t * ps];
+    }
+  };
+  size_t a = 0;
+  for (; a + 2 <= M; a += 2) {
+    coefs(a, ca);
+    coefs(a + 1, cb);
+    const size_t lo = op.sym ? a : 0;
+    double* __restrict oa = out + a * M;
+    double* __restrict ob = oa + M;
+    for (size_t i = lo; i < M; ++i) oa[i] = ob[i] = 0;
+    size_t t = 0;
+    for (; t + 4 <= M; t += 4) {
+      const double* __restrict q0 = q + t * st;
+      const double* __restrict q1 = q0 + st;
+      const double* __restrict q2 = q1 + st;
+      const double* __restrict q3 = q2 + st;
+      const double a0 = ca[t], a1 = ca[t + 1], a2 = ca[t + 2], a3 = ca[t + 3];
+      const double b0 = cb[t], b1 = cb[t + 1], b2 = cb[t + 2], b3 = cb[t + 3];
+      for (size_t i = lo; i < M; ++i) {
+        const double x0 = q0[i], x1 = q1[i], x2 = q2[i], x3 = q3[i];
+        oa[i] += (a0 * x0 + a1 * x1) + (a2 * x2 + a3 * x3);
+        ob[i] += (b0 * x0 + b1 * x1) + (b2 * x2 + b3 * x3);
+      }
+    }
+    for (; t < M; ++t) {
+      const double* __restrict q0 = q + t * st;
+      const double a0 = ca[t], b0 = cb[t];
+      for (size_t i = lo; i < M; ++i) {
+        oa[i] += a0 * q0[i];
+        ob[i] += b0 * q0[i];
+      }
+    }
+  }
+  if (a < M) {  // odd M: the last row alone
+    coefs(a, ca);
+    const size_t lo = op.sym ? a : 0;
+    double* __restrict oa = out + a * M;
+    for (size_t i = lo; i < M; ++i) oa[i] = 0;
+    for (size_t t = 0; t < M; ++t) {
+      const double* __restrict q0 = q + t * st;
+      const double a0 = ca[t];
+      for (size_t i = lo; i < M; ++i) oa[i] += a0 * q0[i];
+    }
+  }
+  if (op.sym)
+    for (size_t x = 1; x < M; ++x)
+      for (size_t y = 0; y < x; ++y) out[x * M + y] = out[y * M + x];
+}
+
+// The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
+// o = out[o_0..o_{r-2}, :] is fixed while s runs: per outer index we form c[s] = prod(factors without the
+// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (an i-k-j matrix product when there is
+// one inner factor, unrolled over s by 4 to cut the loads/stores of o). target_clones: an AVX2+FMA version and a
+// baseline one, chosen at load time.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cvec) {
+  const int r = op.r;
+  double* __restrict out = bufs[op.out];
+  const int nf = (int)op.f.size();
+  if (r == 0) {  // all factors are vectors over s
+    double s = 0;
+    for (size_t i = 0; i < M; ++i) {
+      double p = 1;
+      for (int k = 0; k < nf; ++k) p *= bufs[op.f[k].buf][i];
+      s += p;
+    }
+    out[0] = s;
+    return;
+  }
+  std::fill(out, out + ipow(M, r), 0.0);
+  const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
+  size_t fstr[64][kMaxRank + 1];
+  size_t off[64] = {0};
+  int innerF[64], coefF[64], nIn = 0, nCo = 0;
+  for (int f = 0; f < nf; ++f) {
+    std::fill(fstr[f], fstr[f] + kMaxRank + 1, 0);
+    const Factor& fa = op.f[f];
+    for (int a = 0; a < fa.rank; ++a) fstr[f][fa.levels[a]] += ipow(M, fa.rank - 1 - a);
+    if (fstr[f][r]) innerF[nIn++] = f; else coefF[nCo++] = f;
+  }
+  if (r == 2 && nIn == 1 && fstr[innerF[0]][0] == 0) {
+    matrixStep(op, bufs, M, cvec, fstr, coefF, nCo, innerF[0]);
+    return;
+  }
+  size_t idx[kMaxRank + 1] = {0};
+  size_t offO = 0;
+  const size_t nIter = ipow(M, nOuter);
+  for (size_t it = 0; it < nIter; ++it) {
+    // symmetric output: only non-decreasing index tuples (outer ones here, the inner one via lo)
+    bool skip = false;
+    if (op.sym)
+      for (int l = 1; l < nOuter; ++l) skip = skip || idx[l] < idx[l - 1];
+    if (!skip) {
+    // c[s] = product of the factors without the innermost axis
+    for (size_t t = 0; t < M; ++t) cvec[t] = 1;
+    for (int k = 0; k < nCo; ++k) {
+      const int f = coefF[k];
+      const double* __restrict p = bufs[op.f[f].buf] + off[f];
+      const size_t st = fstr[f][sumLevel];
+      for (size_t t = 0; t < M; ++t) cvec[t] *= p[t * st];
+    }
+    // symmetric output: only columns i >= row index (the row is the single outer index), mirrored below
+    const size_t lo = op.sym ? idx[nOuter - 1] : 0;
+    double* __restrict o = out + offO;
+    if (nIn == 1) {
+      const int f = innerF[0];
+      const double* q = bufs[op.f[f].buf] + off[f];
+      const size_t st = fstr[f][sumLevel];
+      size_t t = 0;
+      for (; t + 8 <= M; t += 8) {
+        const double* __restrict q0 = q + t * st;
+        const double* __restrict q1 = q0 + st;
+        const double* __restrict q2 = q1 + st;
+        const double* __restrict q3 = q2 + st;
+        const double* __restrict q4 = q3 + st;
+        const double* __restrict q5 = q4 + st;
+        const double* __restrict q6 = q5 + st;
+        const double* __restrict q7 = q6 + st;
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double c4 = cvec[t + 4], c5 = cvec[t + 5], c6 = cvec[t + 6], c7 = cvec[t + 7];
+        for (size_t i = lo; i < M; ++i)
+          o[i] += ((c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i])) + ((c4 * q4[i] + c5 * q5[i]) + (c6 * q6[i] + c7 * q7[i]));
+      }
+      for (; t + 4 <= M; t += 4) {
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double* __restrict q0 = q + t * st;
+        const double* __restrict q1 = q0 + st;
+        const double* __restrict q2 = q1 + st;
+        const double* __restrict q3 = q2 + st;
+        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i] + c1 * q1[i] + c2 * q2[i] + c3 * q3[i];
+      }
+      for (; t < M; ++t) {
+        const double c0 = cvec[t];
+        const double* __restrict q0 = q + t * st;
+        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i];
+      }
+    } else {
+      for (size_t t = 0; t < M; ++t) {
+        const double c = cvec[t];
+        if (c == 0) continue;
+        const double* __restrict a = bufs[op.f[innerF[0]].buf] + off[innerF[0]] + t * fstr[innerF[0]][sumLevel];
+        const double* __restrict b = bufs[op.f[innerF[1]].buf] + off[innerF[1]] + t * fstr[innerF[1]][sumLevel];
+        if (nIn == 2) {
+          for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
+        } else {
+          for (size_t i = lo; i < M; ++i) {
+            double p = c * a[i] * b[i];
+            for (int k = 2; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + t * fstr[innerF[k]][sumLevel] + i];
+            o[i] += p;
+          }
+        }
+      }
+    }
+    }
+    // odometer over the outer output axes, offsets updated incrementally
+    for (int l = nOuter - 1; l >= 0; --l) {
+      offO += ipow(M, r - 1 - l);
+      for (int f = 0; f < nf; ++f) off[f] += fstr[f][l];
+      if (++idx[l] < M) break;
+      idx[l] = 0;
+      offO -= ipow(M, r - 1 - l) * M;
+      for (int f = 0; f < nf; ++f) off[f] -= fstr[f][l] * M;
+    }
+  }
+  if (op.sym && r == 2) {
+    for (size_t a = 1; a < M; ++a)
+      for (size_t b = 0; b < a; ++b) out[a * M + b] = out[b * M + a];
+  } else if (op.sym && r == 3) {
+    for (size_t a = 0; a < M; ++a)
+      for (size_t b = 0; b < M; ++b)
+        for (size_t c = 0; c < M; ++c) {
+          size_t x = a, y = b, z = c;
+          if (x > y) std::swap(x, y);
+          if (y > z) std::swap(y, z);
+          if (x > y) std::swap(x, y);
+          if (x != a || y != b) out[(a * M + b) * M + c] = out[(x * M + y) * M + z];
+        }
+  }
+}
+
+void permute(const Op& op, double* const* bufs, size_t M) {
+  const int r = op.r;
+  const double* src = bufs[op.in];
+  double* dst = bufs[op.out];
+  size_t istr[kMaxRank];
+  for (int a = 0; a < r; ++a) istr[a] = ipow(M, r - 1 - a);
+  size_t idx[kMaxRank] = {0};
+  const size_t n = ipow(M, r);
+  for (size_t k = 0; k < n; ++k) {
+    size_t s = 0;
+    for (int a = 0; a < r; ++a) s += idx[a] * istr[op.perm[a]];
+    dst[k] = src[s];
+    for (int a = r - 1; a >= 0; --a) {
+      if (++idx[a] < M) break;
+      idx[a] = 0;
+    }
+  }
+}
+
+struct MeasureCfg {
+  int code;  // 0 hadr, 1 hadrdot, 2 ee
+  double kappa, beta;
+  bool normed, pf;
+};
+
+inline double powHalfBeta(double d2, double beta) {
+  if (beta == 2) return d2;
+  if (beta == 1) return std::sqrt(d2);
+  if (beta == 0.5) return std::sqrt(std::sqrt(d2));
+  if (beta == 4) return d2 * d2;
+  return std::pow(d2, beta / 2);
+}
+
+// z and theta^1 (base angle with the beta power) of one jet; mirrors src/efp/measure.ts.
+void measure(const MeasureCfg& m, const double* pt, const double* y, const double* phi, size_t M, double* z, double* theta,
+             std::vector<double>& tmp) {
+  tmp.resize(4 * M);
+  double* E = tmp.data();
+  double *nx = E + M, *ny = nx + M, *nz = ny + M;
+  for (size_t i = 0; i < M; ++i) {
+    E[i] = m.code == 2 ? pt[i] * std::cosh(y[i]) : pt[i];
+    if (m.code == 2) {
+      double ci = 1 / std::cosh(y[i]);
+      nx[i] = std::cos(phi[i]) * ci;
+      ny[i] = std::sin(phi[i]) * ci;
+      nz[i] = std::tanh(y[i]);
+    }
+  }
+  if (m.pf) {
+    std::fill(z, z + M, 1.0);
+  } else {
+    double total = 1;
+    if (m.normed) {
+      total = 0;
+      for (size_t i = 0; i < M; ++i) total += E[i];
+    }
+    for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+  }
+  for (size_t i = 0; i < M; ++i) {
+    theta[i * M + i] = 0;
+    for (size_t j = 0; j < i; ++j) {
+      double d2;
+      if (m.code == 0) {
+        double dy = y[i] - y[j];
+        double dp = M_PI - std::fabs(std::fabs(phi[i] - phi[j]) - M_PI);
+        d2 = dy * dy + dp * dp;
+      } else if (m.code == 1) {
+        double a = 2 * std::sinh((y[i] - y[j]) / 2), b = 2 * std::sin((phi[i] - phi[j]) / 2);
+        d2 = a * a + b * b;
+      } else {
+        double a = nx[i] - nx[j], b = ny[i] - ny[j], c = nz[i] - nz[j];
+        d2 = a * a + b * b + c * c;
+      }
+      if (m.pf) d2 *= E[i] * E[j];
+      theta[i * M + j] = theta[j * M + i] = powHalfBeta(d2, m.beta);
+    }
+  }
+}
+
+size_t arenaSize(const Program& g, size_t M) {
+  size_t s = 0;
+  for (int r : g.bufRank) s += ipow(M, r);
+  return s;
+}
+
+// One jet: buffers from a per-thread arena, then the ops, then the columns.
+void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j, double* out) {
+  thread_local std::vector<double> arena, tmp;
+  thread_local std::vector<double*> bufs;
+  const size_t M = jets.end(j) - jets.begin(j);
+  const size_t K = g.cols.size();
+  if (M == 0) {
+    std::fill(out, out + K, 0.0);
+    return;
+  }
+  arena.resize(arenaSize(g, M));
+  bufs.resize(g.bufRank.size());
+  double* p = arena.data();
+  for (size_t b = 0; b < g.bufRank.size(); ++b) {
+    bufs[b] = p;
+    p += ipow(M, g.bufRank[b]);
+  }
+  size_t s = jets.begin(j);
+  measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
+  tmp.resize(2 * M);
+  for (int w = 2; w <= g.W; ++w) {
+    const double *a = bufs[w - 1], *t = bufs[1];
+    double* d = bufs[w];
+    for (size_t k = 0; k < M * M; ++k) d[k] = a[k] * t[k];
+  }
+  for (const Op& op : g.ops) {
+    if (op.kind == kContract) contract(op, bufs.data(), M, tmp.data());
+    else permute(op, bufs.data(), M);
+  }
+  for (size_t c = 0; c < K; ++c) {
+    double v = 1;
+    for (int f : g.cols[c]) v *= bufs[g.results[f]][0];
+    out[c] = v;
+  }
+}
+
+// efpCompute(jets, program: Int32Array, config: Float64Array(5), out: Float64Array(N*K), threads, control) -> Promise
+Napi::Value EfpCompute(const Napi::CallbackInfo& info) {
+  JetView jets = jets_from(info[0]);
+  auto prog = typed<int32_t>(info[1], "program");
+  auto cfg = typed<double>(info[2], "config");
+  auto out = typed<double>(info[3], "out");
+  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
+  Control control = control_from(info[5]);
+  auto g = std::make_shared<Program>(parse(prog));
+  if (cfg.size != 5) fail("config: expected [measure, kappa, beta, normed, pf]");
+  MeasureCfg m{(int)cfg[0], cfg[1], cfg[2], cfg[3] != 0, cfg[4] != 0};
+  if (m.code < 0 || m.code > 2) fail("config: unknown measure code");
+  if (!(m.beta > 0) || !std::isfinite(m.kappa)) fail("config: beta must be > 0 and kappa finite");
+  const size_t N = jets.n(), K = g->cols.size();
+  if (out.size != N * K) fail("out: expected length N*K = " + std::to_string(N * K));
+  size_t maxM = 0;
+  for (size_t j = 0; j < N; ++j) maxM = std::max<size_t>(maxM, jets.end(j) - jets.begin(j));
+  double bytes = 0;
+  for (int r : g->bufRank) bytes += std::pow((double)maxM, r) * 8;
+  if (bytes * std::max(1, threads) > 8e9)
+    fail("efp: the largest jet (" + std::to_string(maxM) + " particles) needs " + std::to_string((long long)(bytes / 1e6)) +
+         " MB of intermediates per thread; select graphs of lower complexity c or use fewer threads");
+  return run_async(info.Env(), {info[0], info[1], info[3]}, [=]() -> std::string {
+    parallel_for(N, threads, [&](size_t j) {
+      if (control.cancelled()) return;
+      runJet(*g, m, jets, j, out.data + j * K);
+      control.add_done(1);
+    }, 16);
+    return "";
+  }, [](Napi::Env env) { return env.Undefined(); });
+}
+JETLENS_EXPORT_GUARDED("efpCompute", EfpCompute);
+
+}  // namespace
+}  // namespace jetlens

@@ -1,0 +1,70 @@
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { readJets, writeNpy } from '../io/index.js';
+import { jetImages, type ImageCenter, type ImageRotate } from '../jss/images.js';
+import { action, info, intOption, progress } from './util.js';
+
+interface Opts {
+  in: string;
+  out: string;
+  dataset: string;
+  npix: number;
+  width: number;
+  center: string;
+  rotate: string;
+  flip?: boolean;
+  norm: boolean;
+  threads: number;
+  backend: string;
+}
+
+const HELP = `
+Writes a float32 array (N, npix, npix): rows = phi (row index grows with dphi), columns = y (grows with dy),
+intensity = sum of pT per pixel. Preprocessing, in order (docs/jss.md):
+  1. --center centroid (default): subtract the pT-weighted centroid of (y, phi), phi wrapped around the jet axis;
+     leading: the leading exclusive-kT (N = 2) subjet's axis; none: (y, phi wrapped to [-pi, pi]) as they are.
+  2. --rotate principal: principal axis of the pT-weighted second-moment matrix along +phi; subjet: the direction
+     to the second kT subjet along +phi; none (default).
+  3. --flip (default off): reflect so the pT sum with dy > 0 is >= that with dy < 0, likewise for dphi.
+  4. pixels cover [-width, width] in dy and dphi; particles outside are dropped and counted.
+  5. --norm (default on; --no-norm to keep GeV): divide each image by its total intensity.`;
+
+function finite(name: string) {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || x <= 0) throw new Error(`--${name}: expected a number > 0, got '${v}'`);
+    return x;
+  };
+}
+
+export const register = (program: Command) =>
+  program
+    .command('images')
+    .description('jet images: pT-weighted (y, phi) grids with optional centring, rotation, flip and normalisation')
+    .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
+    .requiredOption('--out <file>', 'images to write (.npy)')
+    .option('--dataset <name>', 'array/dataset holding the particles', 'X')
+    .option('--npix <n>', 'pixels per side', intOption('npix', 1), 33)
+    .option('--width <w>', 'half-width of the image in y and phi', finite('width'), 1.0)
+    .option('--center <mode>', 'centroid | leading | none', 'centroid')
+    .option('--rotate <mode>', 'principal | subjet | none', 'none')
+    .option('--flip', 'flip so the harder half sits at dy > 0 and dphi > 0')
+    .option('--norm', 'normalise each image to unit sum (default)')
+    .option('--no-norm', 'keep the pixel intensities in GeV')
+    .option('--threads <n>', 'worker threads for a native kernel (0 = all cores)', intOption('threads', 0), 0)
+    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
+    .addHelpText('after', HELP)
+    .action(
+      action(async (o: Opts) => {
+        if (extname(o.out).toLowerCase() !== '.npy') throw new Error(`--out: expected a .npy file (got ${o.out})`);
+        const jets = await readJets(o.in, { dataset: o.dataset });
+        const bar = progress('images', jets.length);
+        const im = await jetImages(jets, {
+          npix: o.npix, width: o.width, center: o.center as ImageCenter, rotate: o.rotate as ImageRotate, flip: Boolean(o.flip),
+          normalize: o.norm !== false, threads: o.threads, backend: o.backend, onProgress: (d, n) => bar.update(d, n),
+        }).finally(() => bar.stop());
+        await writeNpy(o.out, { data: im.data, shape: [...im.shape] });
+        const total = jets.size;
+        info(`images: ${jets.length} jets -> ${o.out} (${im.shape.join(' x ')}); ${im.dropped} of ${total} particles outside the image`);
+      }),
+    );

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { defaultOps } from '../serve/ops.js';
+import { JetlensServer } from '../serve/server.js';
+import { action, info, intOption } from './util.js';
+
+export const register = (program: Command) =>
+  program
+    .command('serve')
+    .description('HTTP service: POST /v1/<op> with {"jets": [[[pt, y, phi], ...], ...], "options": {...}}; GET /health')
+    .option('--port <n>', 'port (0 = any free port)', intOption('port', 0), 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--max-body <bytes>', 'largest request body (413 beyond)', intOption('max-body', 1), 8 << 20)
+    .option('--max-jets <n>', 'jets per request (400 beyond)', intOption('max-jets', 1), 10000)
+    .option('--max-particles <n>', 'particles per request, all jets together (400 beyond)', intOption('max-particles', 1), 500000)
+    .option('--concurrency <n>', 'requests computed at once (503 beyond)', intOption('concurrency', 1), 4)
+    .option('--timeout <ms>', 'per-request time limit (503 beyond; the work is cancelled)', intOption('timeout', 1), 60000)
+    .action(action(async (o: { port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; concurrency: number; timeout: number }) => {
+      const server = new JetlensServer({
+        port: o.port, host: o.host, maxBodyBytes: o.maxBody, maxJets: o.maxJets, maxParticles: o.maxParticles,
+        maxConcurrent: o.concurrency, timeoutMs: o.timeout, ops: defaultOps,
+      });
+      const { port, host } = await server.listen();
+      // Machine-readable first line, so a supervisor (or a test) learns the port.
+      console.log(JSON.stringify({ listening: `http://${host}:${port}`, ops: Object.keys(defaultOps) }));
+      const stop = () => {
+        info('jetlens serve: shutting down after in-flight requests');
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    }));

@@ -1,0 +1,195 @@
+// Variable-elimination planner: turns a list of connected graphs (each with an elimination order) into one flat
+// Int32Array program that the TypeScript and C++ executors run per jet. Identical intermediate tensors across
+// graphs are computed once (hash-consing on a label-free key), and buffers are reused after their last use.
+//
+// Tensors live in numbered buffers: buffer 0 = z (length M), buffers 1..W = theta^w (M x M, symmetric), the rest
+// are intermediates of rank r (M^r doubles, row-major). One CONTRACT op computes
+//     out[o_0..o_{r-1}] = sum_s prod_f F_f[...]
+// as a loop nest of L = r + 1 levels: levels 0..r-2 = output axes 0..r-2, level r-1 = the summed vertex s,
+// level r = the last output axis (innermost, stride 1 in the output and in every factor that has it), so the
+// innermost loop is an axpy the compiler vectorises. For r = 0 the only level is s (a dot product).
+// Each factor lists, per axis, the level it runs on. PERMUTE ops copy a tensor with its axes reordered when a
+// non-symmetric factor does not have the innermost axis last.
+//
+// Program layout (all int32):
+//   [VERSION, W, nBuf, rank[nBuf], nOps, ops..., nResults, resultBuf[nResults], nCols, (nf, result idx[nf])[nCols]]
+//   CONTRACT: [1, out, r, nf, (buf, rank, level[rank])[nf]]       PERMUTE: [2, out, in, rank, perm[rank]]
+//   (out axis i of a PERMUTE = in axis perm[i]).
+import type { MultiGraph } from './graph.js';
+
+export const PLAN_VERSION = 1;
+export const OP_CONTRACT = 1;
+export const OP_PERMUTE = 2;
+/** A CONTRACT whose output is symmetric in all its axes (see symmetricMatrixProduct). Executors may compute
+ *  the sorted index tuples only and mirror. */
+export const OP_CONTRACT_SYM = 3;
+
+export interface PlanGraph {
+  graph: MultiGraph;
+  order: number[];
+}
+
+interface Factor {
+  t: number; // logical tensor id
+  axes: number[]; // graph vertices
+}
+
+type LOp =
+  | { kind: 'contract'; out: number; r: number; factors: { t: number; levels: number[] }[]; symOut: boolean }
+  | { kind: 'permute'; out: number; input: number; perm: number[] };
+
+export interface Plan {
+  program: Int32Array;
+  /** Highest theta power needed. */
+  W: number;
+  /** Largest intermediate rank (cost exponent of the heaviest op is maxRank + 1). */
+  maxRank: number;
+  /** Per-jet work estimate: sum over ops of M^(loop levels). */
+  cost(M: number): number;
+  /** Floating-point operations per jet of multiplicity M (multiplies and adds of the contractions). */
+  flops(M: number): number;
+}
+
+/** Builds one program for `graphs` (connected) whose results are combined into columns (lists of graph indices). */
+export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
+  let W = 1;
+  for (const { graph } of graphs) for (const w of graph.w) W = Math.max(W, w);
+  const rank: number[] = [1];
+  const sym: boolean[] = [false];
+  for (let w = 1; w <= W; w++) { rank.push(2); sym.push(true); }
+  const ops: LOp[] = [];
+  const byKey = new Map<string, number>();
+  const newTensor = (key: string, r: number, make: (out: number) => LOp, symmetric = false): number => {
+    const hit = byKey.get(key);
+    if (hit !== undefined) return hit;
+    const id = rank.length;
+    rank.push(r);
+    sym.push(symmetric);
+    byKey.set(key, id);
+    ops.push(make(id));
+    return id;
+  };
+
+  const results = graphs.map(({ graph, order }) => {
+    let factors: Factor[] = [];
+    for (let v = 0; v < graph.n; v++) factors.push({ t: 0, axes: [v] });
+    for (let a = 0; a < graph.n; a++) for (let b = a + 1; b < graph.n; b++) {
+      const w = graph.w[a * graph.n + b];
+      if (w) factors.push({ t: w, axes: [a, b] });
+    }
+    for (const v of order) {
+      const gathered = factors.filter((f) => f.axes.includes(v));
+      const rest = factors.filter((f) => !f.axes.includes(v));
+      const outs = [...new Set(gathered.flatMap((f) => f.axes))].filter((x) => x !== v).sort((a, b) => a - b);
+      const r = outs.length;
+      // innermost output axis: fewest permuted copies, then a contraction already computed for another graph,
+      // then the smallest key (a label-free choice, so isomorphic steps of different graphs share one tensor)
+      const needsPermute = (f: Factor, u: number) => f.axes.includes(u) && f.axes[f.axes.length - 1] !== u && !sym[f.t];
+      const build = (inner: number, create: boolean) => {
+        const outAxes = r ? [...outs.filter((x) => x !== inner), inner] : [];
+        const level = (x: number) => (x === v ? (r === 0 ? 0 : r - 1) : x === inner ? r : outAxes.indexOf(x));
+        const parts = gathered.map((f) => {
+          let t: number | string = f.t;
+          let axes = f.axes;
+          if (r && needsPermute(f, inner)) {
+            const perm = [...axes.keys()].filter((i) => axes[i] !== inner);
+            perm.push(axes.indexOf(inner));
+            const src = f.t;
+            const pkey = `P${src}|${perm.join(',')}`;
+            t = create ? newTensor(pkey, rank[src], (out) => ({ kind: 'permute', out, input: src, perm })) : (byKey.get(pkey) ?? pkey);
+            axes = perm.map((i) => f.axes[i]);
+          }
+          let levels = axes.map(level);
+          const isSym = typeof t === 'number' && sym[t];
+          // a fully symmetric tensor may be read in any axis order: sorted levels, the innermost last
+          if (isSym) levels = [...levels.filter((l) => l !== r).sort((a, b) => a - b), ...levels.filter((l) => l === r)];
+          return { t, levels };
+        });
+        const key = `C${r}|` + parts.map((p) => `${p.t}:${p.levels.join(',')}`).sort().join(';');
+        return { outAxes, parts, key };
+      };
+      let inner = -1;
+      if (r) {
+        const count = (u: number) => gathered.filter((f) => needsPermute(f, u)).length;
+        const fewest = Math.min(...outs.map(count));
+        const cands = outs.filter((u) => count(u) === fewest).map((u) => ({ u, key: build(u, false).key }));
+        cands.sort((a, b) => Number(byKey.has(b.key)) - Number(byKey.has(a.key)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        inner = cands[0].u;
+      }
+      const { outAxes, parts: built, key } = build(inner, true);
+      const parts = built as { t: number; levels: number[] }[];
+      const symOut = symmetricMatrixProduct(r, parts, W);
+      const out = newTensor(key, r, (o) => ({ kind: 'contract', out: o, r, factors: parts, symOut }), symOut);
+      factors = [...rest, { t: out, axes: outAxes }];
+    }
+    if (factors.length !== 1 || rank[factors[0].t] !== 0) throw new Error('EFP planner: graph is not connected or order is incomplete');
+    return factors[0].t;
+  });
+  return linearise(ops, rank, W, results, columns);
+}
+
+/**
+ * sum_s vectors(s) * theta^w(o_0, s) * ... * theta^w(o_{r-1}, s) is symmetric under any permutation of the
+ * output axes (r = 2: theta^w diag(z) theta^w; r = 3: the K4 step).
+ */
+function symmetricMatrixProduct(r: number, parts: { t: number; levels: number[] }[], W: number): boolean {
+  if (r < 2 || r > 3) return false;
+  const s = r - 1;
+  const mats = parts.filter((p) => p.levels.length === 2);
+  const vecs = parts.filter((p) => p.levels.length === 1);
+  if (mats.length !== r || vecs.length + r !== parts.length || !vecs.every((v) => v.levels[0] === s)) return false;
+  if (!mats.every((m) => m.t === mats[0].t && m.t >= 1 && m.t <= W && m.levels.includes(s))) return false;
+  const others = new Set(mats.map((m) => m.levels.find((l) => l !== s)));
+  return others.size === r;
+}
+
+function linearise(ops: LOp[], rank: number[], W: number, results: number[], columns: number[][]): Plan {
+  const lastUse = new Int32Array(rank.length).fill(-1);
+  ops.forEach((op, i) => {
+    if (op.kind === 'contract') for (const f of op.factors) lastUse[f.t] = i;
+    else lastUse[op.input] = i;
+  });
+  const keep = new Set<number>(results);
+  const phys = new Int32Array(rank.length).fill(-1);
+  const physRank: number[] = [];
+  for (let t = 0; t <= W; t++) { phys[t] = t; physRank.push(rank[t]); }
+  const free = new Map<number, number[]>();
+  const code: number[] = [];
+  let maxRank = 0;
+  const costTerms: number[] = [];
+  const flopTerms: [number, number][] = []; // [power of M, multiplier]
+  ops.forEach((op, i) => {
+    const r = rank[op.out];
+    maxRank = Math.max(maxRank, r);
+    const pool = free.get(r) ?? [];
+    phys[op.out] = pool.length ? pool.pop()! : (physRank.push(r), physRank.length - 1);
+    if (op.kind === 'contract') {
+      code.push(op.symOut ? OP_CONTRACT_SYM : OP_CONTRACT, phys[op.out], op.r, op.factors.length);
+      for (const f of op.factors) code.push(phys[f.t], rank[f.t], ...f.levels);
+      costTerms.push(op.r + 1);
+      const nIn = op.r === 0 ? op.factors.length : op.factors.filter((f) => f.levels.includes(op.r)).length;
+      // symmetric outputs compute the sorted index tuples only (about 1/r! of them)
+      flopTerms.push([op.r + 1, (op.r === 0 ? nIn : nIn + 1) / (op.symOut ? (op.r === 2 ? 2 : 6) : 1)]);
+      if (op.r > 0) flopTerms.push([op.r, op.factors.length - nIn]);
+    } else {
+      code.push(OP_PERMUTE, phys[op.out], phys[op.input], op.perm.length, ...op.perm);
+      costTerms.push(op.perm.length);
+    }
+    const inputs = op.kind === 'contract' ? op.factors.map((f) => f.t) : [op.input];
+    for (const t of new Set(inputs)) {
+      if (t > W && lastUse[t] === i && !keep.has(t)) {
+        if (!free.has(rank[t])) free.set(rank[t], []);
+        free.get(rank[t])!.push(phys[t]);
+      }
+    }
+  });
+  const program = [PLAN_VERSION, W, physRank.length, ...physRank, ops.length, ...code, results.length, ...results.map((t) => phys[t]), columns.length];
+  for (const c of columns) program.push(c.length, ...c);
+  return {
+    program: Int32Array.from(program),
+    W,
+    maxRank,
+    cost: (M: number) => costTerms.reduce((s, e) => s + Math.pow(M, e), 0),
+    flops: (M: number) => flopTerms.reduce((s, [e, k]) => s + k * Math.pow(M, e), 0),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Rng } from '../../util/rng.js';
+import type { SmearOptions } from './options.js';
+import type { JetParticles } from './particles.js';
+
+const PHI_LIMIT = 3 * Math.PI;
+
+/**
+ * Toy detector, applied only when asked: Gaussian relative pT resolution, a calorimeter-like (y, phi) grid whose
+ * cells merge the particles they hold (pT summed, placed at the cell centre, pid of the hardest), then a minimum
+ * particle pT. The grid is absolute (fixed in the detector): y0, phi0 are the jet axis; the azimuthal cell size is
+ * adjusted so that a whole number of cells spans 2 pi.
+ */
+export function applyDetector(rng: Rng, p: JetParticles, s: Required<SmearOptions>, y0: number, phi0: number): void {
+  if (s.ptResolution > 0) {
+    for (let i = 0; i < p.n; i++) p.pt[i] *= 1 + s.ptResolution * rng.normal();
+    p.filter((i) => p.pt[i] > 0);
+  }
+  if (s.cell > 0) mergeCells(p, s.cell, y0, phi0);
+  if (s.ptMin > 0) p.filter((i) => p.pt[i] >= s.ptMin);
+}
+
+function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number): void {
+  const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
+  const iy = new Float64Array(p.n);
+  const iphi = new Float64Array(p.n);
+  const hardest = new Float64Array(p.n);
+  for (let i = 0; i < p.n; i++) {
+    iy[i] = Math.floor((y0 + p.dy[i]) / cell);
+    iphi[i] = Math.floor((phi0 + p.dphi[i]) / dphiCell);
+  }
+  let m = 0;
+  for (let i = 0; i < p.n; i++) {
+    let k = 0;
+    while (k < m && !(iy[k] === iy[i] && iphi[k] === iphi[i])) k++;
+    if (k === m) {
+      iy[m] = iy[i];
+      iphi[m] = iphi[i];
+      p.pt[m] = p.pt[i];
+      p.pid[m] = p.pid[i];
+      hardest[m] = p.pt[i];
+      m++;
+    } else {
+      if (p.pt[i] > hardest[k]) {
+        hardest[k] = p.pt[i];
+        p.pid[k] = p.pid[i];
+      }
+      p.pt[k] += p.pt[i];
+    }
+  }
+  p.n = m;
+  for (let k = 0; k < m; k++) {
+    p.dy[k] = (iy[k] + 0.5) * cell - y0;
+    let centre = (iphi[k] + 0.5) * dphiCell;
+    // Keep |phi| <= 3 pi (JetBatch's limit): a cell centre may sit half a cell past the particle it holds.
+    if (centre > PHI_LIMIT) centre -= dphiCell;
+    else if (centre < -Math.PI) centre += dphiCell;
+    p.dphi[k] = centre - phi0;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * A growable list of 3-momenta with one tag per entry (flavour in the shower, pion id after hadronisation).
+ * Structure of arrays, reused from jet to jet so the hot loop allocates nothing.
+ */
+export class MomentumList {
+  px: Float64Array;
+  py: Float64Array;
+  pz: Float64Array;
+  tag: Float64Array;
+  n = 0;
+
+  constructor(capacity = 128) {
+    this.px = new Float64Array(capacity);
+    this.py = new Float64Array(capacity);
+    this.pz = new Float64Array(capacity);
+    this.tag = new Float64Array(capacity);
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  push(px: number, py: number, pz: number, tag: number): void {
+    if (this.n === this.px.length) this.grow();
+    const i = this.n++;
+    this.px[i] = px;
+    this.py[i] = py;
+    this.pz[i] = pz;
+    this.tag[i] = tag;
+  }
+
+  private grow(): void {
+    const cap = this.px.length * 2;
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.px = g(this.px);
+    this.py = g(this.py);
+    this.pz = g(this.pz);
+    this.tag = g(this.tag);
+  }
+}
+
+/**
+ * Splits the 3-momentum p into two massless daughters with momentum fractions z and 1 - z whose opening angle is
+ * theta, at azimuth phi around p. 3-momentum is conserved exactly (d2 = p - d1), energy is not: the pair gains
+ * the invariant mass m^2 ~ z(1-z) |p|^2 theta^2, which is how jets acquire mass in this massless scheme.
+ * Writes d1 to out[0..2] and d2 to out[3..5].
+ */
+export function splitMomentum(px: number, py: number, pz: number, z: number, theta: number, phi: number, out: Float64Array): void {
+  const p = Math.sqrt(px * px + py * py + pz * pz);
+  const nx = px / p;
+  const ny = py / p;
+  const nz = pz / p;
+  // e1, e2: an orthonormal basis perpendicular to n (reference axis z, or x when n is close to z).
+  let e1x: number, e1y: number, e1z: number;
+  if (Math.abs(nz) < 0.9) {
+    const s = Math.sqrt(nx * nx + ny * ny);
+    e1x = ny / s;
+    e1y = -nx / s;
+    e1z = 0;
+  } else {
+    const s = Math.sqrt(ny * ny + nz * nz);
+    e1x = 0;
+    e1y = nz / s;
+    e1z = -ny / s;
+  }
+  const e2x = ny * e1z - nz * e1y;
+  const e2y = nz * e1x - nx * e1z;
+  const e2z = nx * e1y - ny * e1x;
+  // Relative transverse momentum k such that atan(k / zp) + atan(k / (1-z)p) = theta:
+  // t k^2 + p k - t c p = 0 with t = tan(theta), c = z(1-z)p; the stable root (no cancellation at small t).
+  const t = Math.tan(theta);
+  const c = z * (1 - z) * p;
+  const k = (2 * t * c * p) / (p + Math.sqrt(p * p + 4 * t * t * c * p));
+  const cp = Math.cos(phi);
+  const sp = Math.sin(phi);
+  const ux = cp * e1x + sp * e2x;
+  const uy = cp * e1y + sp * e2y;
+  const uz = cp * e1z + sp * e2z;
+  const d1x = z * px + k * ux;
+  const d1y = z * py + k * uy;
+  const d1z = z * pz + k * uz;
+  out[0] = d1x;
+  out[1] = d1y;
+  out[2] = d1z;
+  out[3] = px - d1x;
+  out[4] = py - d1y;
+  out[5] = pz - d1z;
+}

@@ -1,0 +1,133 @@
+import type { Rng } from '../../util/rng.js';
+import { MomentumList, splitMomentum } from './momenta.js';
+import { ALPHAS_MAX, CA, CF, MU0, NF, TR, alphaS, pGG } from './qcd.js';
+
+export const GLUON = 0;
+export const QUARK = 1;
+
+const TWO_PI = 2 * Math.PI;
+/** No resolvable emission is possible unless E theta / 4 > mu0 (k_t = z(1-z) E theta <= E theta / 4). */
+const L_MIN = Math.log(4);
+
+// Overestimates of P(z) used by the veto algorithm, all of the form A / z on [z_min, 1], z_min = mu0 / (E theta):
+//   q -> q g : P_gq(z) <= 2 C_F / z.
+//   g -> g g : sampled as the softer gluon's fraction s in [z_min, 1/2], density 2 P_gg(s) <= 4 C_A / s.
+//   g -> q q̄ : P_qg(z) <= T_R n_f <= T_R n_f / z.
+const A_QUARK = 2 * CF;
+const A_GG = 4 * CA;
+const A_GLUON = A_GG + TR * NF;
+
+const Q_TO_QG = 0;
+const G_TO_GG = 1;
+const G_TO_QQ = 2;
+
+/**
+ * Final-state, angular-ordered collinear parton shower (coherent branching in the small-angle limit).
+ *
+ * A parton of energy E that may radiate below the angle theta_max branches at the first angle theta drawn from
+ *   dP = s (alpha_s(k_t) / pi) P(z) dz dtheta / theta,  k_t = z (1 - z) E theta > mu0,
+ * with s = `emissionScale` (1 by default, see generate.ts on the normalisation). The no-emission probability is
+ * sampled exactly with the veto algorithm: with alpha_s -> alpha_s(mu0) and P -> A / z the overestimated Sudakov
+ * exponent in L = ln(E theta / mu0) is s (alpha_s(mu0)/pi) A (L_max^2 - L^2) / 2, which inverts in closed form; each
+ * trial is then accepted with probability alpha_s(k_t)/alpha_s(mu0) * P(z)/(A/z) * [k_t > mu0].
+ * Both daughters of a branching at angle theta continue with theta_max = theta (angular ordering).
+ */
+export class Shower {
+  private px = new Float64Array(64);
+  private py = new Float64Array(64);
+  private pz = new Float64Array(64);
+  private th = new Float64Array(64);
+  private fl = new Uint8Array(64);
+  private top = 0;
+  private readonly d = new Float64Array(6);
+  // The branching found by nextBranching().
+  private theta = 0;
+  private z = 0;
+  private kind = 0;
+
+  constructor(private readonly emissionScale = 1) {}
+
+  /** Showers one parton and appends the final partons (tag = QUARK or GLUON) to `out`. */
+  run(rng: Rng, px: number, py: number, pz: number, flavour: number, thetaMax: number, out: MomentumList): void {
+    this.top = 0;
+    this.push(px, py, pz, flavour, thetaMax);
+    const d = this.d;
+    while (this.top > 0) {
+      const i = --this.top;
+      const qx = this.px[i];
+      const qy = this.py[i];
+      const qz = this.pz[i];
+      const f = this.fl[i];
+      const e = Math.sqrt(qx * qx + qy * qy + qz * qz);
+      if (!this.nextBranching(rng, e, f, this.th[i])) {
+        out.push(qx, qy, qz, f);
+        continue;
+      }
+      splitMomentum(qx, qy, qz, this.z, this.theta, TWO_PI * rng.uniform(), d);
+      // d1 carries fraction z: the gluon in q -> q g, the softer gluon in g -> g g, the quark in g -> q q̄.
+      const f1 = this.kind === G_TO_QQ ? QUARK : GLUON;
+      const f2 = this.kind === Q_TO_QG || this.kind === G_TO_QQ ? QUARK : GLUON;
+      this.push(d[0], d[1], d[2], f1, this.theta);
+      this.push(d[3], d[4], d[5], f2, this.theta);
+    }
+  }
+
+  /** Draws the next branching below thetaMax; false when the parton reaches the cut-off without one. */
+  private nextBranching(rng: Rng, e: number, flavour: number, thetaMax: number): boolean {
+    const lMax = Math.log((e * thetaMax) / MU0);
+    if (lMax <= L_MIN) return false;
+    const a = flavour === QUARK ? A_QUARK : A_GLUON;
+    const step = 2 / (this.emissionScale * (ALPHAS_MAX / Math.PI) * a);
+    let l2 = lMax * lMax;
+    for (;;) {
+      l2 -= step * -Math.log(1 - rng.uniform());
+      if (l2 <= L_MIN * L_MIN) return false;
+      const l = Math.sqrt(l2);
+      const z = Math.exp(-l * rng.uniform()); // density 1/z on (z_min, 1]
+      let ratio: number;
+      let kind: number;
+      if (flavour === QUARK) {
+        kind = Q_TO_QG;
+        ratio = (1 + (1 - z) * (1 - z)) / 2;
+      } else if (rng.uniform() * A_GLUON < A_GG) {
+        kind = G_TO_GG;
+        if (z > 0.5) continue;
+        ratio = (z * pGG(z)) / (2 * CA);
+      } else {
+        kind = G_TO_QQ;
+        ratio = z * (z * z + (1 - z) * (1 - z));
+      }
+      const eTheta = MU0 * Math.exp(l);
+      const kt = z * (1 - z) * eTheta;
+      if (kt < MU0) continue;
+      if (rng.uniform() * ALPHAS_MAX >= alphaS(kt) * ratio) continue;
+      this.theta = eTheta / e;
+      this.z = z;
+      this.kind = kind;
+      return true;
+    }
+  }
+
+  private push(px: number, py: number, pz: number, f: number, theta: number): void {
+    if (this.top === this.px.length) this.grow();
+    const i = this.top++;
+    this.px[i] = px;
+    this.py[i] = py;
+    this.pz[i] = pz;
+    this.fl[i] = f;
+    this.th[i] = theta;
+  }
+
+  private grow(): void {
+    const cap = this.px.length * 2;
+    const g = <T extends Float64Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.px = g(this.px, new Float64Array(cap));
+    this.py = g(this.py, new Float64Array(cap));
+    this.pz = g(this.pz, new Float64Array(cap));
+    this.th = g(this.th, new Float64Array(cap));
+    this.fl = g(this.fl, new Uint8Array(cap));
+  }
+}

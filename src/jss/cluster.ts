@@ -1,0 +1,136 @@
+/**
+ * Exclusive kT clustering of one jet's constituents down to 1 object, recording the objects left at each
+ * N <= nMax (the N-subjettiness axes). Plain reference: native/jss.cc implements the same steps in the same order.
+ *
+ * d_ij = min(pT_i^2, pT_j^2) DeltaR_ij^2, no beam distance (kT with infinite R). Ties: the pair (i, j), i < j,
+ * smallest in creation order (originals 0..M-1, then each merged object takes the next index).
+ * O(M^2) with a nearest-neighbour cache: nn[i] = the active j != i with the smallest d_ij (ties: smallest j).
+ * The global minimum over the candidates (min(i, nn[i]), max(i, nn[i])) is then the spec's pair (the
+ * lexicographically first tied pair (a, b) has nn[a] = b, and every other candidate is tied-or-worse).
+ *
+ * Recombination: 'E' (E-scheme: four-vector sum, pT/y/phi recomputed; exactly collinear parents keep their
+ * common direction) or 'wta' (winner-takes-all: pT summed,
+ * direction of the harder parent; equal pT -> the parent created first).
+ */
+import { wrapPhi } from '../jets/batch.js';
+
+export type Recombination = 'E' | 'wta';
+
+/** Axes per N: axes.y[N], axes.phi[N], axes.pt[N] arrays of length N (undefined for N > nMax or N >= M). */
+export interface KtAxes {
+  y: Float64Array[];
+  phi: Float64Array[];
+  pt: Float64Array[];
+}
+
+export function deltaR2(y1: number, phi1: number, y2: number, phi2: number): number {
+  const dy = y1 - y2;
+  const dphi = wrapPhi(phi1 - phi2);
+  return dy * dy + dphi * dphi;
+}
+
+/** DeltaR^beta from DeltaR^2 (exact for beta = 1, 2). */
+export function powBeta(dr2: number, beta: number): number {
+  if (beta === 2) return dr2;
+  if (beta === 1) return Math.sqrt(dr2);
+  return Math.pow(dr2, beta / 2);
+}
+
+export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E'): KtAxes {
+  const M = pt.length;
+  const axes: KtAxes = { y: [], phi: [], pt: [] };
+  if (M <= 1 || nMax < 1) return axes;
+  const cap = 2 * M - 1;
+  const P = new Float64Array(cap);
+  const Y = new Float64Array(cap);
+  const F = new Float64Array(cap);
+  const E = new Float64Array(cap);
+  const PX = new Float64Array(cap);
+  const PY = new Float64Array(cap);
+  const PZ = new Float64Array(cap);
+  for (let i = 0; i < M; i++) {
+    P[i] = pt[i];
+    Y[i] = y[i];
+    F[i] = phi[i];
+    E[i] = pt[i] * Math.cosh(y[i]);
+    PX[i] = pt[i] * Math.cos(phi[i]);
+    PY[i] = pt[i] * Math.sin(phi[i]);
+    PZ[i] = pt[i] * Math.sinh(y[i]);
+  }
+  const dist = (i: number, j: number) => Math.min(P[i] * P[i], P[j] * P[j]) * deltaR2(Y[i], F[i], Y[j], F[j]);
+  const active: number[] = [];
+  for (let i = 0; i < M; i++) active.push(i);
+  const nn = new Int32Array(cap);
+  const nd = new Float64Array(cap);
+  const findNN = (i: number) => {
+    let best = -1;
+    let bd = Infinity;
+    for (const j of active) {
+      if (j === i) continue;
+      const d = dist(i, j);
+      if (d < bd) {
+        bd = d;
+        best = j;
+      }
+    }
+    nn[i] = best;
+    nd[i] = bd;
+  };
+  for (const i of active) findNN(i);
+  let next = M;
+  while (active.length > 1) {
+    // The pair to merge: smallest d, then smallest (a, b).
+    let a = -1;
+    let b = -1;
+    let bd = Infinity;
+    for (const i of active) {
+      const lo = Math.min(i, nn[i]);
+      const hi = Math.max(i, nn[i]);
+      if (nd[i] < bd || (nd[i] === bd && (lo < a || (lo === a && hi < b)))) {
+        bd = nd[i];
+        a = lo;
+        b = hi;
+      }
+    }
+    const c = next++;
+    if (scheme === 'E') {
+      E[c] = E[a] + E[b];
+      PX[c] = PX[a] + PX[b];
+      PY[c] = PY[a] + PY[b];
+      PZ[c] = PZ[a] + PZ[b];
+      P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
+      // Exactly collinear parents (DeltaR = 0): the sum points along them; keep that direction without the
+      // rounding of log/atan2, so identical particles give axes exactly on them (tau_N = 0, not noise).
+      const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
+      Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
+      F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
+    } else {
+      const h = P[a] >= P[b] ? a : b;
+      P[c] = P[a] + P[b];
+      Y[c] = Y[h];
+      F[c] = F[h];
+    }
+    active.splice(active.indexOf(b), 1);
+    active.splice(active.indexOf(a), 1);
+    active.push(c);
+    findNN(c);
+    for (const i of active) {
+      if (i === c) continue;
+      if (nn[i] === a || nn[i] === b) findNN(i);
+      else {
+        const d = dist(i, c);
+        if (d < nd[i]) {
+          nd[i] = d;
+          nn[i] = c;
+        }
+      }
+    }
+    const n = active.length;
+    if (n <= nMax) {
+      axes.y[n] = Float64Array.from(active, (k) => Y[k]);
+      axes.phi[n] = Float64Array.from(active, (k) => F[k]);
+      axes.pt[n] = Float64Array.from(active, (k) => P[k]);
+    }
+  }
+  return axes;
+}

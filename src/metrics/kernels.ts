@@ -1,0 +1,73 @@
+/**
+ * The metric ops behind the dispatcher: 'reference' = the plain pair loops of reference.ts, 'native' = the C++
+ * kernels of native/ado.cc (sort + sweep, Fenwick trees, CDQ divide and conquer), registered only when the addon
+ * has them. Every kernel takes validated inputs (Float64Array scores, Uint8Array labels, optional weights).
+ */
+import { registerKernel } from '../backend/dispatch.js';
+import { loadNative } from '../backend/native.js';
+import { chunked, withControl, type RunOptions } from '../backend/control.js';
+import type { Events } from './input.js';
+import {
+  adoDisagreeReference,
+  adoReference,
+  aucReference,
+  type AdoDisagreeKernelResult,
+  type AdoKernelResult,
+  type AucKernelResult,
+} from './reference.js';
+
+export type AucKernel = (x: Float64Array, e: Events) => AucKernelResult;
+export type AdoKernel = (f: Float64Array, g: Float64Array, e: Events) => AdoKernelResult;
+export type AdoDisagreeKernel = (f: Float64Array, g: Float64Array, h: Float64Array, e: Events) => AdoDisagreeKernelResult;
+/** candidates: K rows of N values, flattened row-major. */
+export type AdoDisagreeBatchKernel = (
+  candidates: Float64Array,
+  k: number,
+  g: Float64Array,
+  h: Float64Array,
+  e: Events,
+  opts: RunOptions,
+) => Promise<AdoDisagreeKernelResult[]>;
+
+registerKernel('auc', 'reference', aucReference as AucKernel);
+registerKernel('ado', 'reference', adoReference as AdoKernel);
+registerKernel('adoDisagree', 'reference', adoDisagreeReference as AdoDisagreeKernel);
+registerKernel('adoDisagreeBatch', 'reference', (async (cands, k, g, h, e, opts) => {
+  const n = e.n;
+  const out: AdoDisagreeKernelResult[] = [];
+  await chunked(k, opts, (s, end) => {
+    for (let c = s; c < end; c++) out.push(adoDisagreeReference(cands.subarray(c * n, (c + 1) * n), g, h, e));
+  }, 1);
+  return out;
+}) as AdoDisagreeBatchKernel);
+
+const native = loadNative();
+if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagreeBatch) {
+  registerKernel('auc', 'native', ((x, e) => native.aucSweep(x, e.labels, e.weights)) as AucKernel);
+  registerKernel('ado', 'native', ((f, g, e) => {
+    const r = native.adoFull(f, g, e.labels, e.weights) as { sumST: number; wSignal: number; wBackground: number };
+    const pairs = r.wSignal * r.wBackground;
+    return { adoRaw: clamp01(0.5 + r.sumST / (2 * pairs)), pairs };
+  }) as AdoKernel);
+  registerKernel('adoDisagree', 'native', ((f, g, h, e) => {
+    const r = native.adoDisagree(f, g, h, e.labels, e.weights) as { sumST: number; wD: number; wSignal: number; wBackground: number };
+    return disagreeResult(r.sumST, r.wD, r.wSignal * r.wBackground);
+  }) as AdoDisagreeKernel);
+  registerKernel('adoDisagreeBatch', 'native', (async (cands, k, g, h, e, opts) => {
+    const out = new Float64Array(2 * k);
+    const r = (await withControl(k, opts, (control) =>
+      native.adoDisagreeBatch(cands, k, g, h, e.labels, e.weights, out, opts.threads ?? 0, control),
+    )) as { wSignal: number; wBackground: number };
+    const pairs = r.wSignal * r.wBackground;
+    return Array.from({ length: k }, (_, c) => disagreeResult(out[2 * c], out[2 * c + 1], pairs));
+  }) as AdoDisagreeBatchKernel);
+}
+
+function disagreeResult(sumST: number, wD: number, pairs: number): AdoDisagreeKernelResult {
+  return { adoRaw: wD > 0 ? clamp01(0.5 + sumST / (2 * wD)) : NaN, disagreePairs: wD, pairs };
+}
+
+/** Weighted sums can land a rounding error outside [0, 1] (e.g. 1 + 2e-16 for ADO(f, f)). */
+function clamp01(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}

@@ -1,0 +1,101 @@
+import t from 'tap';
+import { Command } from 'commander';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from '../src/cli/efp.js';
+import { cliState } from '../src/cli/util.js';
+import { readArray, writeJets } from '../src/io/index.js';
+import { JetBatch } from '../src/jets/batch.js';
+import { EFPSet } from '../src/efp/efpset.js';
+import { Rng } from '../src/util/rng.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jetlens-efp-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+cliState.quiet = true;
+
+async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+  const program = new Command().exitOverride();
+  register(program);
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const write = process.stderr.write.bind(process.stderr);
+  console.log = (s: unknown) => out.push(String(s));
+  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'jetlens', ...args]);
+  } finally {
+    console.log = log;
+    process.stderr.write = write;
+  }
+  const rc = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { rc, out: out.join('\n'), err: err.join('') };
+}
+
+const rng = new Rng(3);
+const batch = JetBatch.fromNested(Array.from({ length: 20 }, () =>
+  Array.from({ length: 4 + rng.int(10) }, () => [rng.range(1, 30), rng.range(-0.4, 0.4), rng.range(-0.4, 0.4)])));
+const jetsFile = join(dir, 'jets.npz');
+
+t.before(async () => writeJets(jetsFile, batch));
+
+t.test('efp --select writes (N, K) npy and a sidecar equal to the API', async (t) => {
+  const out = join(dir, 'e.npy');
+  const r = await cli('efp', '--in', jetsFile, '--out', out, '--select', 'd<=4', '--kappa', '2', '--beta', '0.5', '--threads', '1');
+  t.equal(r.rc, 0, r.err);
+  const arr = await readArray(out);
+  const set = new EFPSet('d<=4', { kappa: 2, beta: 0.5 });
+  t.same(arr.shape, [20, set.length]);
+  const want = await set.batchCompute(batch, { backend: 'reference' });
+  const got = arr.data as Float64Array;
+  t.ok(want.every((v, i) => Math.abs(got[i] - v) <= 1e-12 * Math.abs(v)), 'values equal the API to 1e-12 relative');
+  const side = JSON.parse(readFileSync(join(dir, 'e.json'), 'utf8'));
+  t.same(side.shape, [20, set.length]);
+  t.match(side.measure, { measure: 'hadr', kappa: 2, beta: 0.5, normed: true });
+  t.same(side.columns[1].edges, [[0, 1]]);
+  t.equal(side.columns.length, set.length);
+});
+
+t.test('efp --graphs', async (t) => {
+  const g = join(dir, 'g.json');
+  writeFileSync(g, JSON.stringify([[[0, 1], [1, 2], [2, 0]], [[0, 1], [2, 3]]]));
+  const out = join(dir, 'g.npy');
+  t.equal((await cli('efp', '--in', jetsFile, '--out', out, '--graphs', g, '--measure', 'ee', '--kappa', 'pf', '--no-normed')).rc, 0);
+  const arr = await readArray(out);
+  t.same(arr.shape, [20, 2]);
+  const side = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8'));
+  t.same(side.columns.map((c: { p: number }) => c.p), [1, 2]);
+  t.match(side.measure, { measure: 'ee', kappa: 'pf', normed: false });
+});
+
+t.test('efp-graphs lists the catalogue', async (t) => {
+  const table = await cli('efp-graphs', '--select', 'd<=2');
+  t.equal(table.rc, 0);
+  t.equal(table.out.split('\n').length, 1 + 5);
+  const json = await cli('efp-graphs', '--select', 'd<=4', '--json');
+  t.equal(JSON.parse(json.out).length, 36);
+});
+
+t.test('bad input: one-line error and exit 1', async (t) => {
+  const out = join(dir, 'bad.npy');
+  const cases: [string[], RegExp][] = [
+    [['efp', '--in', jetsFile, '--out', out, '--select', 'd<=x'], /cannot parse 'd<=x'/],
+    [['efp', '--in', jetsFile, '--out', out, '--select', 'd<=2', '--graphs', 'x.json'], /not both/],
+    [['efp', '--in', jetsFile, '--out', out, '--kappa', 'pf'], /normed/],
+    [['efp', '--in', jetsFile, '--out', out, '--measure', 'nope'], /--measure/],
+    [['efp', '--in', jetsFile, '--out', out, '--beta', '-1'], /--beta/],
+    [['efp', '--in', jetsFile, '--out', join(dir, 'x.csv')], /\.npy/],
+    [['efp', '--in', join(dir, 'missing.npz'), '--out', out], /missing/],
+    [['efp-graphs', '--select', 'q<3'], /unknown column 'q'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await cli(...args);
+    t.equal(r.rc, 1, args.join(' '));
+    t.match(r.err, re);
+    t.equal(r.err.trim().split('\n').length, 1, 'one line');
+  }
+  t.notOk(existsSync(out));
+});

@@ -1,0 +1,93 @@
+// `jetlens observables` and `jetlens images`, run in-process through commander on a small EnergyFlow-style file.
+import t from 'tap';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { register as registerImages } from '../src/cli/images.js';
+import { register as registerObs } from '../src/cli/observables.js';
+import { cliState } from '../src/cli/util.js';
+import { readArray, readJets, readTable } from '../src/io/index.js';
+import { jetImages } from '../src/jss/images.js';
+import { observablesReference } from '../src/jss/observables.js';
+
+const input = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'fixtures', 'qg_small.npz');
+const dir = mkdtempSync(join(tmpdir(), 'jetlens-jss-'));
+cliState.quiet = true;
+
+/** Runs one command; returns what it wrote to stderr and the exit code it set (then resets it). */
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  const program = new Command().exitOverride();
+  registerObs(program);
+  registerImages(program);
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'jetlens', ...args]);
+  } finally {
+    process.stderr.write = write;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
+}
+
+t.test('observables: default columns to CSV and NPZ, values equal the library', async (t) => {
+  const jets = await readJets(input);
+  const ref = observablesReference(jets);
+  const csv = join(dir, 'obs.csv');
+  t.equal((await run(['observables', '--in', input, '--out', csv])).code, 0);
+  const header = readFileSync(csv, 'utf8').split('\n')[0];
+  t.equal(header, 'pt,mass,mult,width,e2_b1,e2_b2,e3_b1,e3_b2,c2_b1,c2_b2,d2_b1,d2_b2,tau1_b1,tau2_b1,tau3_b1,tau21_b1,tau32_b1');
+  const table = await readTable(csv);
+  for (const c of ref.columns) {
+    const a = table[c];
+    t.equal(a.length, jets.length);
+    t.ok(a.every((v, j) => Math.abs(v - ref.values[c][j]) <= 1e-12 * Math.abs(ref.values[c][j])), `${c} round-trips at full precision`);
+  }
+  const npz = join(dir, 'obs.npz');
+  t.equal((await run(['observables', '--in', input, '--out', npz, '--beta', '0.5', '--tau-beta', '2', '--axes', 'wta', '--threads', '1'])).code, 0);
+  const t2 = await readTable(npz);
+  t.same(Object.keys(t2).sort(), ['c2_b0.5', 'd2_b0.5', 'e2_b0.5', 'e3_b0.5', 'mass', 'mult', 'pt', 'tau1_b2', 'tau21_b2', 'tau2_b2', 'tau32_b2', 'tau3_b2', 'width', 'y'].sort());
+  t.same(Array.from(t2.y), Array.from(jets.labels!), 'labels as y');
+  const sel = join(dir, 'sel.csv');
+  t.equal((await run(['observables', '--in', input, '--out', sel, '--columns', 'mass,tau4_b1,rap'])).code, 0);
+  t.equal(readFileSync(sel, 'utf8').split('\n')[0], 'mass,tau4_b1,rap');
+});
+
+t.test('observables: bad input is one line and exit 1', async (t) => {
+  for (const [args, re] of [
+    [['--out', join(dir, 'x.txt')], /--out: expected a .csv or .npz/],
+    [['--out', join(dir, 'x.csv'), '--columns', 'foo'], /unknown column 'foo'/],
+    [['--out', join(dir, 'x.csv'), '--beta', '1,x'], /--beta: 'x' is not a number/],
+    [['--out', join(dir, 'x.csv'), '--axes', 'anti-kt'], /--axes: expected one of/],
+  ] as [string[], RegExp][]) {
+    const r = await run(['observables', '--in', input, ...args]).catch((e: Error) => ({ code: 1, stderr: e.message }));
+    t.equal(r.code, 1, args.join(' '));
+    t.match(r.stderr, re);
+  }
+  const missing = await run(['observables', '--in', join(dir, 'none.npz'), '--out', join(dir, 'x.csv')]);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /no such file/);
+});
+
+t.test('images: writes (N, npix, npix) float32 equal to the library', async (t) => {
+  const jets = await readJets(input);
+  const out = join(dir, 'img.npy');
+  t.equal((await run(['images', '--in', input, '--out', out, '--npix', '21', '--width', '0.8', '--rotate', 'principal', '--flip'])).code, 0);
+  const a = await readArray(out);
+  t.same(a.shape, [jets.length, 21, 21]);
+  t.ok(a.data instanceof Float32Array);
+  const lib = await jetImages(jets, { npix: 21, width: 0.8, rotate: 'principal', flip: true });
+  t.same(Array.from(a.data), Array.from(lib.data));
+  const raw = join(dir, 'raw.npy');
+  t.equal((await run(['images', '--in', input, '--out', raw, '--no-norm'])).code, 0);
+  const r = await readArray(raw);
+  t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33))) > 1, 'pT intensities without --norm');
+  const bad = await run(['images', '--in', input, '--out', join(dir, 'x.npz')]);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /expected a .npy/);
+  const bad2 = await run(['images', '--in', input, '--out', raw, '--center', 'middle']);
+  t.match(bad2.stderr, /center must be/);
+});
