@@ -9,7 +9,8 @@ import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { Rng } from '../util/rng.js';
-import { aucBootstrapError, aucMannWhitney } from './auc.js';
+import { auc } from '../metrics/auc.js';
+import { aucBootstrap } from '../metrics/bootstrap.js';
 import { checkScale, semdMatrixFromSpectra } from './distance.js';
 import { ballCountsFromSpectra } from './knn.js';
 import { computeSpectra, selectSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
@@ -144,8 +145,9 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
     for (let i = 0; i < evalLabels.length; i++) ball += counts.signal[i * E + e] + counts.background[i * E + e];
     results[order[e]] = {
       eps: eps[order[e]],
-      auc: aucMannWhitney(scores, evalLabels),
-      auc_err: aucBootstrapError(scores, evalLabels, bootstrap, seed + 7919 * (e + 1)),
+      // Mann-Whitney with ties 1/2 and a seeded, class-stratified bootstrap, from the metrics module.
+      auc: auc(scores, evalLabels).auc,
+      auc_err: bootstrap >= 2 ? aucBootstrap(scores, evalLabels, null, { resamples: bootstrap, seed: seed + 7919 * (e + 1) }).std : NaN,
       empty_fraction: empty / evalLabels.length,
       mean_ball: ball / evalLabels.length,
     };
