@@ -1,5 +1,5 @@
 // SEMD benchmark: pairwise SEMD pairs/second (reference vs C++ 1 and 2 threads, M = 30 and 60) and exact
-// k-NN (k = 10) on 1e4 and 1e5 shower-like jets vs brute force (measured on 1e4 rows x 1e3 queries, extrapolated).
+// k-NN (k = 10) on 1e4 and 1e5 jets (generator W/QCD and a busier toy shower) vs brute force (measured on 1e4 rows x 1e3 queries, extrapolated).
 // Run: npx tsc -p tsconfig.json && node bench/semd.mjs [--quick]. Prints a table and a final JSON line.
 import { JetBatch } from '../dist/jets/batch.js';
 import { Rng } from '../dist/util/rng.js';
@@ -7,6 +7,7 @@ import { computeSpectra, selectSpectra } from '../dist/semd/spectrum.js';
 import { semdMatrixFromSpectra, semdReference } from '../dist/semd/distance.js';
 import { knnFromSpectra } from '../dist/semd/knn.js';
 import { loadavg } from 'node:os';
+import { generateMixture } from '../dist/jets/generator/index.js';
 
 const quick = process.argv.includes('--quick');
 const now = () => performance.now();
@@ -56,7 +57,8 @@ function gaussJets(n, m, seed) {
 }
 
 const rows = [];
-const json = { machine: '2-core shared (noisy)', load_before: loadavg()[0], pairs_per_s: {}, knn: {} };
+const cellWidths = [24, 32, 30, 30];
+const json = { machine: '2-core shared (noisy)', load_before: loadavg()[0], pairs_per_s: {} };
 
 // 1. Pairwise SEMD throughput.
 for (const m of [30, 60]) {
@@ -78,40 +80,48 @@ for (const m of [30, 60]) {
   if (acc < 0) console.log(acc);
 }
 
-// 2. Exact kNN, k = 10.
+// 2. Exact kNN, k = 10, on the project's generator (W vs QCD, its default shower) and on a busier toy shower.
 const sizes = quick ? [10000] : [10000, 100000];
-const all = showerJets(sizes[sizes.length - 1], 7);
-let mult = 0;
-for (let j = 0; j < all.length; j++) mult += all.mult(j);
-json.mean_multiplicity = mult / all.length;
-let t0 = now();
-const Sall = await computeSpectra(all, { threads: 2 });
-json.spectra_s = (now() - t0) / 1000;
-for (const n of sizes) {
-  const S = n === all.length ? Sall : selectSpectra(Sall, Array.from({ length: n }, (_, i) => i));
-  t0 = now();
-  const c0 = process.cpuUsage();
-  const r = await knnFromSpectra(S, { k: 10, backend: 'native', threads: 2 });
-  const tree = (now() - t0) / 1000;
-  const cpu = process.cpuUsage(c0).user / 1e6;
-  const entry = {
-    seconds: tree, cpu_seconds: cpu, refined_per_query: r.refined / n, nodes_per_query: r.nodes / n,
-    bounds_per_query: r.bounds / n, refined_fraction: r.refined / (n * (n - 1)),
-  };
-  if (n === 10000) {
-    // Brute force: 1000 queries x all 1e4 candidates with the same kernel, extrapolated to N^2.
-    const q = selectSpectra(S, Array.from({ length: 1000 }, (_, i) => i * 10));
+const nMax = sizes[sizes.length - 1];
+const samples = [
+  ['generator W/QCD', generateMixture({ signal: 'w', background: 'qcd', n: nMax / 2, seed: 7 })],
+  ['toy shower', showerJets(nMax, 7)],
+];
+for (const [label, all] of samples) {
+  let mult = 0;
+  for (let j = 0; j < all.length; j++) mult += all.mult(j);
+  const info = { mean_multiplicity: mult / all.length, knn: {} };
+  let t0 = now();
+  const Sall = await computeSpectra(all, { threads: 2 });
+  info.spectra_s = (now() - t0) / 1000;
+  for (const n of sizes) {
+    const S = n === all.length ? Sall : selectSpectra(Sall, Array.from({ length: n }, (_, i) => i));
     t0 = now();
-    await semdMatrixFromSpectra(q, S, { backend: 'native', threads: 2 });
-    const perPair = (now() - t0) / 1000 / (1000 * n);
-    entry.brute_seconds_extrapolated = perPair * n * n;
-    json.brute_seconds_1e5_extrapolated = perPair * 1e10;
-    entry.speedup = entry.brute_seconds_extrapolated / tree;
+    const c0 = process.cpuUsage();
+    const r = await knnFromSpectra(S, { k: 10, backend: 'native', threads: 2 });
+    const tree = (now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0).user / 1e6;
+    const entry = {
+      seconds: tree, cpu_seconds: cpu, refined_per_query: r.refined / n, nodes_per_query: r.nodes / n,
+      bounds_per_query: r.bounds / n, refined_fraction: r.refined / (n * (n - 1)),
+    };
+    if (n === 10000) {
+      // Brute force: 1000 queries x all 1e4 candidates with the same kernel, extrapolated to N^2.
+      const q = selectSpectra(S, Array.from({ length: 1000 }, (_, i) => i * 10));
+      t0 = now();
+      await semdMatrixFromSpectra(q, S, { backend: 'native', threads: 2 });
+      const perPair = (now() - t0) / 1000 / (1000 * n);
+      entry.brute_seconds_extrapolated = perPair * n * n;
+      info.brute_seconds_1e5_extrapolated = perPair * 1e10;
+      entry.speedup = entry.brute_seconds_extrapolated / tree;
+    }
+    info.knn[`N${n}`] = entry;
+    const brute = entry.brute_seconds_extrapolated ?? info.brute_seconds_1e5_extrapolated;
+    rows.push([`${label} kNN N=${n}`, `tree ${tree.toFixed(2)} s (cpu ${cpu.toFixed(1)} s)`, `${entry.refined_per_query.toFixed(1)} exact SEMD/query`, `brute ~${brute.toFixed(0)} s (x${(brute / tree).toFixed(0)})`]);
   }
-  json.knn[`N${n}`] = entry;
-  rows.push([`kNN k=10 N=${n}`, `tree ${tree.toFixed(2)} s (cpu ${cpu.toFixed(1)} s)`, `${entry.refined_per_query.toFixed(1)} exact SEMD/query`, entry.brute_seconds_extrapolated ? `brute ~${entry.brute_seconds_extrapolated.toFixed(1)} s (x${entry.speedup.toFixed(0)})` : `brute ~${json.brute_seconds_1e5_extrapolated.toFixed(0)} s (x${(json.brute_seconds_1e5_extrapolated / tree).toFixed(0)})`]);
+  rows.push([`${label}: ${all.length} jets`, `spectra ${info.spectra_s.toFixed(2)} s`, `mean M ${info.mean_multiplicity.toFixed(1)}`, '']);
+  json[label.replace(/[^a-z]+/gi, '_')] = info;
 }
 json.load_after = loadavg()[0];
-rows.push([`spectra of ${all.length} jets`, `${json.spectra_s.toFixed(2)} s`, `mean M ${json.mean_multiplicity.toFixed(1)}`, '']);
-for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(i === 0 ? 22 : 30)).join(' '));
+for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(cellWidths[i])).join(' '));
 console.log(JSON.stringify(json));
