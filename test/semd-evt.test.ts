@@ -46,3 +46,12 @@ t.test('power law on a one-parameter family: 1/a = 1', async (t) => {
   t.equal(r.sizes[2].repeats, 3);
   await t.rejects(nnScaling(jets, { sizes: [5000] }), /sizes: 5000/);
 });
+
+t.test('duplicates: zero minimal distances are reported, not fitted', async (t) => {
+  const base = [[[10, 0, 0], [5, 0.2, 0.1]], [[10, 0, 0], [5, 0.4, 0.1]], [[10, 0, 0], [1, 0.1, 0.3]]];
+  const jets = Array.from({ length: 60 }, (_, i) => base[i % 3]);
+  const r = await nnScaling(jets, { sizes: [20, 60], repeats: 2 });
+  t.same(r.excluded_sizes, [20, 60]);
+  t.equal(r.sizes[1].zero_count, 120);
+  t.ok(Number.isNaN(r.power_law.inv_a) && !r.sizes[1].weibull.converged);
+});

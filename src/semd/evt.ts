@@ -157,6 +157,8 @@ export interface NnScalingResult {
   sizes: SizeSummary[];
   power_law: { c0: number; c0_err: number; inv_a: number; inv_a_err: number; a: number; a_err: number; chi2: number; ndf: number; weighted: boolean };
   local_slopes: { N1: number; N2: number; inv_a: number }[];
+  /** Sizes left out of the power law because their median d_min is 0 (duplicate jets). */
+  excluded_sizes: number[];
 }
 
 const QUANTILES = [0.05, 0.16, 0.25, 0.5, 0.75, 0.84, 0.95];
@@ -246,11 +248,13 @@ export async function nnScaling(jets: JetsLike, opts: NnScalingOptions): Promise
       histogram: histogram(all, fit, opts.bins ?? 40),
     });
   }
-  const x = out.map((s) => Math.log(s.N));
-  const y = out.map((s) => Math.log(s.median));
-  const sig = out.map((s) => s.median_err / s.median);
+  // A zero median (more than half the events have an exact duplicate) has no logarithm: fit the rest.
+  const fitted = out.filter((s) => s.median > 0);
+  const x = fitted.map((s) => Math.log(s.N));
+  const y = fitted.map((s) => Math.log(s.median));
+  const sig = fitted.map((s) => s.median_err / s.median);
   const weighted = sig.every((s) => s > 0 && Number.isFinite(s));
-  const line = out.length >= 2 ? fitLine(x, y, weighted ? sig : undefined) : null;
+  const line = fitted.length >= 2 ? fitLine(x, y, weighted ? sig : undefined) : null;
   const invA = line ? -line.slope : NaN;
   const invAErr = line ? line.slope_err : NaN;
   return {
@@ -267,6 +271,7 @@ export async function nnScaling(jets: JetsLike, opts: NnScalingOptions): Promise
       ndf: line?.ndf ?? 0,
       weighted,
     },
-    local_slopes: out.slice(1).map((s, i) => ({ N1: out[i].N, N2: s.N, inv_a: -(y[i + 1] - y[i]) / (x[i + 1] - x[i]) })),
+    local_slopes: fitted.slice(1).map((s, i) => ({ N1: fitted[i].N, N2: s.N, inv_a: -(y[i + 1] - y[i]) / (x[i + 1] - x[i]) })),
+    excluded_sizes: out.filter((s) => !(s.median > 0)).map((s) => s.N),
   };
 }
