@@ -223,7 +223,7 @@ t.test('formulas: merge = expanded form = brute force = transport from the botto
 });
 
 t.test('cell bounds hold on every pair of a few thousand jets', async (t) => {
-  const b = JetBatch.fromNested(randomJets(41, 1500, 1, 20));
+  const b = JetBatch.fromNested(randomJets(41, 2000, 1, 20));
   for (const energy of ['norm', 'raw'] as const) {
     const S = await computeSpectra(b, { energy });
     const m = await semdMatrixFromSpectra(S, null);
