@@ -725,9 +725,13 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
           double lo = mg.lo(std::sqrt(l2));
           if (lo > emax) continue;
           double hi = mg.hi(std::sqrt(l2 + 4 * rq * ur.data[(size_t)j * D + D - 1]));
-          size_t b = bucket(lo);
-          if (bucket(hi) != b) {
-            b = bucket(semd_ij(Q, q, R, j));
+          size_t b = bucket(lo), bh = bucket(hi);
+          if (bh != b) {
+            // d lies in buckets b..bh; once the merge passes eps[bh - 1] it can only be bh (early stop).
+            double e = eps[bh - 1], limit = e * e * (1 + 1e-10);
+            size_t q0 = Q.offsets[q], q1 = Q.offsets[q + 1], r0 = R.offsets[j], r1 = R.offsets[j + 1];
+            double s2 = semd2(&Q.omega[q0], &Q.cum[q0], q1 - q0, &R.omega[r0], &R.cum[r0], r1 - r0, limit);
+            b = s2 > limit ? bh : bucket(std::sqrt(s2));
             ++nref;
           }
           (lab[j] ? bs : bb)[b]++;
