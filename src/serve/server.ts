@@ -17,6 +17,9 @@ export interface ServeOptions {
   ops: Record<string, ServeOp>;
 }
 
+const LAG_RESOLUTION_MS = 10;
+const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -32,7 +35,7 @@ export class JetlensServer {
   readonly server: Server;
   private inFlight = 0;
   private served = 0;
-  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly o: Required<Omit<ServeOptions, 'ops'>> & { ops: Record<string, ServeOp> };
 
   constructor(opts: ServeOptions) {
@@ -72,7 +75,8 @@ export class JetlensServer {
       inFlight: this.inFlight,
       maxConcurrent: this.o.maxConcurrent,
       served: this.served,
-      eventLoopLagMs: { p50: this.lag.percentile(50) / 1e6, p99: this.lag.percentile(99) / 1e6, max: this.lag.max / 1e6 },
+      // The histogram samples every LAG_RESOLUTION_MS, and each sample includes that period: subtract it.
+      eventLoopLagMs: { p50: lagMs(this.lag.percentile(50)), p99: lagMs(this.lag.percentile(99)), max: lagMs(this.lag.max) },
       rssMiB: process.memoryUsage().rss / 2 ** 20,
       ops: Object.keys(this.o.ops),
     };
