@@ -1,0 +1,7 @@
+// Uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scans,
+// decorrelation from a chosen quantity (DisCo).
+export { meanStd, columnMeanStd, efficiencies, workingPoint, histogram, type WorkingPoint } from './stats.js';
+export {
+  bootstrapTraining, bootstrapPrediction, scanConfigurations, resampleIndices,
+  type BootstrapTrainingOptions, type BootstrapTrainingResult, type BootstrapPredictionResult, type SpreadSummary, type ScanConfig, type ScanRow,
+} from './bootstrap.js';
