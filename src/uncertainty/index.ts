@@ -5,3 +5,8 @@ export {
   bootstrapTraining, bootstrapPrediction, scanConfigurations, resampleIndices,
   type BootstrapTrainingOptions, type BootstrapTrainingResult, type BootstrapPredictionResult, type SpreadSummary, type ScanConfig, type ScanRow,
 } from './bootstrap.js';
+export { distanceCorrelationSquared, distanceCorrelationSquaredTf } from './dcorr.js';
+export {
+  trainDecorrelated, decorrelationScan, jensenShannon,
+  type DecorrelatedTrainOptions, type DecorrelationScanOptions, type DecorrelationRow,
+} from './decorrelate.js';
