@@ -5,7 +5,9 @@ import { Command } from 'commander';
 import t from 'tap';
 import { register } from '../src/cli/uncertainty.js';
 import { cliState } from '../src/cli/util.js';
-import { writeNpy, writeTable } from '../src/io/index.js';
+import { writeJets, writeNpy, writeTable } from '../src/io/index.js';
+import { generateMixture } from '../src/jets/generator/index.js';
+import { createModel, efnInputs, initTf, saveModel, train } from '../src/models/index.js';
 import { Rng } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-unc-cli-'));
@@ -80,6 +82,27 @@ t.test('uncertainty decorrelate', async (t) => {
   t.equal(s.edges.length, 6);
   t.equal(s.rows[0].before.length, 5);
   t.same(readdirSync(out).sort(), ['scores-lambda-0.npy', 'scores-lambda-5.npy', 'summary.json']);
+});
+
+t.test('uncertainty worst-case on a saved EFN', async (t) => {
+  await initTf({ log: () => {} });
+  const jets = generateMixture({ signal: 'w', background: 'qcd', n: 100, seed: 4 });
+  const jetsFile = join(dir, 'wq.npz');
+  await writeJets(jetsFile, jets);
+  const model = createModel('efn', { seed: 1, latent: 4, phiSizes: [8], hidden: [8] });
+  model.meta.maxParticles = 12;
+  await train(model, efnInputs(jets, { maxParticles: 12 }), { epochs: 2, split: [1, 0, 0], patience: 0 });
+  await saveModel(model, join(dir, 'efn'));
+  const out = join(dir, 'worst');
+  const r = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--epochs', '2', '--lambda-obs', 'mass=5,pt=1', '--direction', 'down');
+  t.equal(r.rc, 0, r.out);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.equal(s.direction, 'down');
+  t.same(Object.keys(s.constraints.observables).sort(), ['mass', 'pt']);
+  t.ok(Number.isFinite(s.effSignalShift));
+  t.same(readdirSync(out).sort(), ['perturbed-scores.npy', 'scores.npy', 'summary.json']);
+  const bad = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--lambda-obs', 'mass');
+  t.equal(bad.rc, 1);
 });
 
 t.test('bad input: one-line error, exit 1', async (t) => {

@@ -5,8 +5,8 @@ import { JetlensInputError } from '../errors.js';
 import { readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { readModelData } from '../models/files.js';
-import { initTf, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
-import { bootstrapPrediction, bootstrapTraining, decorrelationScan } from '../uncertainty/index.js';
+import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan } from '../uncertainty/index.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
 
@@ -118,6 +118,38 @@ async function runDecorrelate(o: DecorrelateCli): Promise<void> {
   await writeSummary(o.out, { against: o.against, features: t.features, edges, rows: rows.map((r) => ({ ...r, scores: undefined })) });
 }
 
+interface WorstCaseCli {
+  model: string; in: string; out: string; direction: 'up' | 'down'; lambdaCls: number; lambdaObs: Record<string, number>; epochs: number;
+  batchSize: number; lr: number; hidden: number; seed: number; effBackground: number; maxParticles?: number; dataset?: string; backend?: TfBackendName;
+}
+
+function weightsOption(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [k, w] = part.split('=');
+    const x = Number(w);
+    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new Error(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
+    out[k.trim()] = x;
+  }
+  return out;
+}
+
+async function runWorstCase(o: WorstCaseCli): Promise<void> {
+  await initTf({ backend: o.backend, log: info });
+  const model = await loadModel(o.model);
+  const data = await readModelData(model.kind, o.in, { dataset: o.dataset, maxParticles: o.maxParticles ?? model.meta.maxParticles, withPid: model.options.withPid }, true);
+  const bar = progress('worst case', o.epochs);
+  const r = await adversarialShift(model, data, {
+    direction: o.direction, lambdaCls: o.lambdaCls, lambdaObs: o.lambdaObs, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
+    hidden: o.hidden, seed: o.seed, effBackground: o.effBackground, onEpoch: (e) => bar.update(e.epoch),
+  });
+  bar.stop();
+  await mkdir(o.out, { recursive: true });
+  await writeNpy(join(o.out, 'scores.npy'), { data: r.scores, shape: [r.scores.length] });
+  await writeNpy(join(o.out, 'perturbed-scores.npy'), { data: r.perturbedScores, shape: [r.perturbedScores.length] });
+  await writeSummary(o.out, { ...r, scores: undefined, perturbedScores: undefined });
+}
+
 export const register: Register = (program: Command) => {
   const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, decorrelation');
   unc
@@ -183,4 +215,28 @@ export const register: Register = (program: Command) => {
     .option('--bins <n>', 'histogram bins', intOption('bins', 1), 20)
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(runDecorrelate));
+  unc
+    .command('worst-case')
+    .description(
+      'systematic bias, worst case: with a saved particle classifier f fixed, learn a per-particle perturbation ' +
+        'g(J) = J + dJ (d log pT, dy, dphi from a small network shared by all jets) minimising +-<log(1 - f(g(J)))>_sig + ' +
+        'lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_i <(O_i(J) - O_i(g(J)))^2>_bg (O: mass, pt, girth); writes ' +
+        'DIR/summary.json (signal-efficiency shift at the working point, size of dJ, constraint residuals), scores.npy, perturbed-scores.npy',
+    )
+    .requiredOption('--model <MODEL_DIR>', 'saved efn / pfn / moments / lipschitz-efn classifier (sigmoid head)')
+    .requiredOption('--in <JETS>', 'labelled jets')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--direction <d>', 'up (signal more signal-like) or down', choice('direction', ['up', 'down'] as const), 'up')
+    .option('--lambda-cls <w>', 'weight of the background-score constraint', numberOption('lambda-cls', 0), 10)
+    .option('--lambda-obs <k=w,...>', 'weights of the background observable constraints (mass, pt, girth)', weightsOption, { mass: 10 })
+    .option('--epochs <n>', 'optimisation epochs', intOption('epochs', 1), 20)
+    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size', 1), 256)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
+    .option('--hidden <n>', 'width of the perturbation network', intOption('hidden', 1), 32)
+    .option('--seed <s>', 'perturbation network initialisation and batch order', intOption('seed', 0), 0)
+    .option('--eff-background <e>', "the analysis' working point: background efficiency of the cut on f", numberOption('eff-background', 0), 0.1)
+    .option('--max-particles <M>', 'keep the M hardest particles (default: as the model was trained)', intOption('max-particles', 1))
+    .option('--dataset <name>', 'particle array in the file (default X)')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .action(action(runWorstCase));
 };
