@@ -62,11 +62,12 @@ t.test('bootstrap of the training set: spread non-zero, shrinks with n, resumabl
   t.ok(small.effSignal.std > 0, 'efficiency spread is non-zero');
   console.log(JSON.stringify({ n400: { scoreStd: small.meanScoreStd, aucStd: small.auc.std, effStd: small.effSignal.std }, n3200: { scoreStd: large.meanScoreStd, aucStd: large.auc.std, effStd: large.effSignal.std } }));
   const files = (await readdir(join(dir, 'small'))).sort();
-  t.same(files, ['nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'resample-3.npy']);
+  t.same(files, ['bootstrap.json', 'nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'resample-3.npy']);
   await rm(join(dir, 'small', 'resample-2.npy'));
   const again = await run(400, 40, join(dir, 'small'));
   t.equal(again.reused, 4, 'finished resamples (and the nominal model) are read back, the missing one retrained');
   t.same(Array.from(again.scoreStd), Array.from(small.scoreStd), 'same results after resuming');
+  await t.rejects(run(400, 41, join(dir, 'small')), /other settings/, 'refuses to resume a run made with other settings');
 });
 
 t.test('configuration scan', async (t) => {

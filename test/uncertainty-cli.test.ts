@@ -52,7 +52,7 @@ t.test('uncertainty bootstrap: files, summary, resume', async (t) => {
   const args = ['uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', out, '--resamples', '3', '--epochs', '3', '--hidden', '8,8', '--lr', '0.01'];
   const first = await cli(...args);
   t.equal(first.rc, 0, first.out);
-  t.same(readdirSync(out).sort(), ['eval-labels.npy', 'nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'score-mean.npy', 'score-std.npy', 'summary.json']);
+  t.same(readdirSync(out).sort(), ['bootstrap.json', 'eval-labels.npy', 'nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'score-mean.npy', 'score-std.npy', 'summary.json']);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.equal(s.resamples, 3);
   t.equal(s.auc.values.length, 3);

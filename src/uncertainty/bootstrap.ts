@@ -1,11 +1,11 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { readArray, writeNpy } from '../io/index.js';
 import { auc } from '../metrics/index.js';
 import { createModel, type ModelKind, type ModelOptions } from '../models/models.js';
 import { type ModelData, sampleCount, takeSamples } from '../models/inputs.js';
-import { predict, train, type TrainOptions } from '../models/train.js';
+import { dataHash, predict, train, type TrainOptions } from '../models/train.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { Rng } from '../util/rng.js';
 import { columnMeanStd, efficiencies, meanStd, workingPoint } from './stats.js';
@@ -65,6 +65,22 @@ export function resampleIndices(n: number, seed: number, b: number): Uint32Array
 
 const exists = (f: string) => stat(f).then(() => true, () => false);
 
+/**
+ * Records what a resumable run was made of (DIR/bootstrap.json) and refuses to resume one made with other settings
+ * or data, so stale resample files are never mixed in. The working point is not part of it (recomputed each time).
+ */
+async function checkRunRecord(dir: string, o: BootstrapTrainingOptions): Promise<void> {
+  const { signal: _s, onEpoch: _e, ...train } = o.trainOptions ?? {};
+  const record = JSON.stringify({ kind: o.kind, modelOptions: o.modelOptions, trainOptions: train, seed: o.seed ?? 0, data: dataHash(o.data), evalData: dataHash(o.evalData) });
+  const file = join(dir, 'bootstrap.json');
+  if (await exists(file)) {
+    const old = await readFile(file, 'utf8');
+    if (old.trim() !== record) throw new JetlensInputError(`${dir} holds a bootstrap run with other settings or data (see bootstrap.json): use another --out or delete it`);
+    return;
+  }
+  await writeFile(file, `${record}\n`);
+}
+
 async function trainAndPredict(o: BootstrapTrainingOptions, data: ModelData): Promise<Float64Array> {
   const model = createModel(o.kind, o.modelOptions);
   try {
@@ -98,7 +114,10 @@ export async function bootstrapTraining(o: BootstrapTrainingOptions): Promise<Bo
   const nEval = sampleCount(o.evalData);
   const seed = o.seed ?? 0;
   const effB = o.effBackground ?? 0.1;
-  if (o.outDir) await mkdir(o.outDir, { recursive: true });
+  if (o.outDir) {
+    await mkdir(o.outDir, { recursive: true });
+    await checkRunRecord(o.outDir, o);
+  }
   const file = (name: string) => (o.outDir ? join(o.outDir, name) : undefined);
   const total = o.resamples + 1;
 
