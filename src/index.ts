@@ -63,3 +63,21 @@ export {
   type TrainResult,
   type EpochInfo,
 } from './models/index.js';
+export {
+  computeSpectra,
+  semdMatrix,
+  semdCross,
+  semdKnn,
+  knnFromSpectra,
+  ballCountsFromSpectra,
+  smearedLikelihood,
+  nnScaling,
+  fitWeibull,
+  type Spectra,
+  type SemdOptions,
+  type KnnOptions,
+  type KnnResult,
+  type SmearResult,
+  type NnScalingResult,
+  type WeibullFit,
+} from './semd/index.js';

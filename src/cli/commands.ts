@@ -13,6 +13,10 @@ import { register as serve } from './serve.js';
 import { register as shards } from './shards.js';
 import { register as study } from './study.js';
 import { register as train } from './train.js';
+import { register as semd } from './semd.js';
+import { register as knn } from './knn.js';
+import { register as smear } from './smear.js';
+import { register as nnScaling } from './nn-scaling.js';
 
 export const commands: Register[] = [
   study,
@@ -28,4 +32,8 @@ export const commands: Register[] = [
   predict,
   auc,
   ado,
+  semd,
+  knn,
+  smear,
+  nnScaling,
 ];

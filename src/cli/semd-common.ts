@@ -1,0 +1,61 @@
+// Options and plumbing shared by the SEMD commands (semd, knn, smear, nn-scaling).
+import { rename, writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { info, intOption, progress } from './util.js';
+
+export interface SemdCliOptions {
+  energy: 'norm' | 'raw';
+  beta: number;
+  scale: number;
+  threads: number;
+  backend: string;
+  cells?: number;
+}
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${name}: expected a number > 0, got '${v}'`);
+  return n;
+};
+
+/** --energy, --beta, --scale, --threads, --backend (and --cells for the searches). */
+export function semdOptions(cmd: Command, cells = false): Command {
+  cmd
+    .addOption(new Option('--energy <mode>', "particle weights: 'norm' (pt / sum pt) or 'raw' (pt in GeV)").choices(['norm', 'raw']).default('norm'))
+    .option('--beta <b>', 'angular exponent: omega = DeltaR^beta', positive('beta'), 1)
+    .option('--scale <E>', 'multiply every distance by E (e.g. a jet pT in GeV); eps values are in these units', positive('scale'), 1)
+    .option('--threads <n>', 'worker threads for native kernels (0 = all cores)', intOption('threads', 0), 0)
+    .option('--backend <name>', "kernel backend: auto, native, reference", 'auto');
+  if (cells) cmd.option('--cells <K>', 'cells of the embedding used for pruning (does not change results)', intOption('cells', 1), 64);
+  return cmd;
+}
+
+/** Ctrl-C aborts the run cleanly through an AbortSignal (a second Ctrl-C exits at once). */
+export function interruptible(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const onInt = () => {
+    info('\ninterrupted: stopping (Ctrl-C again to exit at once)');
+    ac.abort();
+  };
+  process.once('SIGINT', onInt);
+  return { signal: ac.signal, dispose: () => process.off('SIGINT', onInt) };
+}
+
+/** Runs fn with a progress bar and Ctrl-C handling. */
+export async function withProgress<T>(label: string, fn: (run: { signal: AbortSignal; onProgress: (d: number, n: number) => void }) => Promise<T>): Promise<T> {
+  const bar = progress(label, 1);
+  const { signal, dispose } = interruptible();
+  try {
+    return await fn({ signal, onProgress: (d, n) => bar.update(d, n) });
+  } finally {
+    bar.stop();
+    dispose();
+  }
+}
+
+/** Writes JSON through a temporary file and a rename (never a half-written output). */
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  await rename(tmp, file);
+}

@@ -1,0 +1,188 @@
+/**
+ * Exact nearest neighbours and eps-ball counts under SEMD (docs/semd.md section 3).
+ * Native: a ball tree on the cell embedding u = (v, r); candidates are visited in increasing lower bound
+ * |u_q - u_x| (lowered by a rounding margin) and refined with the exact SEMD until the next lower bound exceeds
+ * the current k-th distance. Result = brute force exactly: self excluded, ties ordered by lower index.
+ * Reference: plain brute force over all pairs (what tests compare against). Memory O(N (K + P)), never N x N.
+ */
+import { chunked, withControl, type RunOptions } from '../backend/control.js';
+import { getKernel, registerKernel } from '../backend/dispatch.js';
+import { loadNative } from '../backend/native.js';
+import { JetlensInputError } from '../errors.js';
+import { toJetBatch, type JetsLike } from '../jets/input.js';
+import { checkScale, semdReference } from './distance.js';
+import { embedSpectra, maxTotalWeight, type Embedding } from './embed.js';
+import { computeSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+
+export interface KnnResult {
+  /** (N, k) row-major neighbour indices, nearest first. */
+  index: Int32Array;
+  /** (N, k) row-major SEMD distances (times scale). */
+  distance: Float64Array;
+  n: number;
+  k: number;
+  /** Exact SEMD evaluations made (N (N - 1) for brute force). */
+  refined: number;
+  /** Native tree search: nodes opened and point lower bounds computed (diagnostics). */
+  nodes?: number;
+  bounds?: number;
+}
+
+type KnnKernel = (S: Spectra, emb: Embedding | null, k: number, run: RunOptions & { brute?: boolean }) => Promise<KnnResult>;
+
+/** Brute force for one query: all (d, j), sorted by distance then index. */
+function bruteRow(S: Spectra, q: number, k: number, index: Int32Array, distance: Float64Array): void {
+  const n = spectraCount(S);
+  const d = new Float64Array(n);
+  const order: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (j === q) continue;
+    d[j] = semdReference(S, q, S, j);
+    order.push(j);
+  }
+  order.sort((a, b) => d[a] - d[b] || a - b);
+  for (let c = 0; c < k; c++) {
+    index[q * k + c] = order[c];
+    distance[q * k + c] = d[order[c]];
+  }
+}
+
+registerKernel('semd.knn', 'reference', (async (S, _emb, k, run) => {
+  const n = spectraCount(S);
+  const index = new Int32Array(n * k);
+  const distance = new Float64Array(n * k);
+  await chunked(n, run, (s, e) => {
+    for (let q = s; q < e; q++) bruteRow(S, q, k, index, distance);
+  }, 8);
+  return { index, distance, n, k, refined: n * (n - 1) };
+}) as KnnKernel);
+
+const native = loadNative();
+if (native?.semdKnn) {
+  registerKernel('semd.knn', 'native', (async (S, emb, k, run) => {
+    const n = spectraCount(S);
+    const index = new Int32Array(n * k);
+    const distance = new Float64Array(n * k);
+    const e = emb ?? embedSpectra(S, { backend: 'native', threads: run.threads });
+    const res = await withControl<{ refined: number; nodes: number; bounds: number }>(n, run, (control) =>
+      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control));
+    return { index, distance, n, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
+  }) as KnnKernel);
+}
+
+export interface KnnOptions extends SpectrumOptions, RunOptions {
+  /** Neighbours per jet (1 <= k <= N - 1). */
+  k: number;
+  /** Cells of the embedding (default 64). */
+  cells?: number;
+  /** Multiplies every distance (default 1). */
+  scale?: number;
+  /** Native only: skip the tree and refine every pair (the baseline). */
+  brute?: boolean;
+}
+
+function checkK(k: number, n: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > n - 1) throw new JetlensInputError(`k must be an integer in [1, N - 1 = ${n - 1}], got ${k}`);
+}
+
+/** k nearest neighbours from precomputed spectra. */
+export async function knnFromSpectra(S: Spectra, opts: KnnOptions): Promise<KnnResult> {
+  const n = spectraCount(S);
+  checkK(opts.k, n);
+  const scale = checkScale(opts.scale);
+  const { backend, kernel } = getKernel<KnnKernel>('semd.knn', opts.backend);
+  const emb = backend === 'native' ? embedSpectra(S, { K: opts.cells ?? 64, backend: 'native', threads: opts.threads }) : null;
+  const res = await kernel(S, emb, opts.k, opts);
+  if (scale !== 1) for (let i = 0; i < res.distance.length; i++) res.distance[i] *= scale;
+  return res;
+}
+
+/** Exact SEMD k-NN of every jet in the set (self excluded, ties by lower index, rows in input order). */
+export async function semdKnn(jets: JetsLike, opts: KnnOptions): Promise<KnnResult> {
+  const batch = toJetBatch(jets);
+  checkK(opts.k, batch.length);
+  const S = await computeSpectra(batch, { ...opts, onProgress: undefined });
+  return knnFromSpectra(S, opts);
+}
+
+// ---------- eps-ball counts ----------
+
+export interface BallCounts {
+  /** (NQ, E) row-major: signal reference events with SEMD <= eps[e] (eps ascending as passed). */
+  signal: Int32Array;
+  background: Int32Array;
+  nq: number;
+  E: number;
+  refined: number;
+}
+
+interface BallSet {
+  S: Spectra;
+  emb: Embedding | null;
+}
+type BallKernel = (ref: BallSet, labels: Uint8Array, query: BallSet | null, eps: Float64Array, run: RunOptions) => Promise<BallCounts>;
+
+registerKernel('semd.ballCounts', 'reference', (async (ref, labels, query, eps, run) => {
+  const Q = query ?? ref;
+  const nq = spectraCount(Q.S);
+  const nr = spectraCount(ref.S);
+  const E = eps.length;
+  const signal = new Int32Array(nq * E);
+  const background = new Int32Array(nq * E);
+  await chunked(nq, run, (s, e) => {
+    for (let q = s; q < e; q++) {
+      for (let j = 0; j < nr; j++) {
+        if (query === null && j === q) continue;
+        const d = semdReference(Q.S, q, ref.S, j);
+        const out = labels[j] ? signal : background;
+        for (let c = 0; c < E; c++) if (d <= eps[c]) out[q * E + c]++;
+      }
+    }
+  }, 8);
+  return { signal, background, nq, E, refined: nq * nr };
+}) as BallKernel);
+
+if (native?.semdBallCounts) {
+  registerKernel('semd.ballCounts', 'native', (async (ref, labels, query, eps, run) => {
+    const Q = query ?? ref;
+    const nq = spectraCount(Q.S);
+    const E = eps.length;
+    const signal = new Int32Array(nq * E);
+    const background = new Int32Array(nq * E);
+    const D = ref.emb!.K + 1;
+    const res = await withControl<{ refined: number }>(nq, run, (control) =>
+      native.semdBallCounts(ref.S, ref.emb!.u, D, labels, Q.S, Q.emb!.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
+    return { signal, background, nq, E, refined: res.refined as number };
+  }) as BallKernel);
+}
+
+export interface BallOptions extends RunOptions {
+  cells?: number;
+}
+
+/**
+ * For each query jet and each eps (ascending, >= 0, in SEMD units of the spectra): how many reference jets of
+ * each class lie in the closed ball SEMD <= eps. query omitted: leave-one-out on the reference set itself.
+ */
+export async function ballCountsFromSpectra(
+  ref: Spectra,
+  labels: Uint8Array,
+  query: Spectra | null,
+  eps: Float64Array,
+  opts: BallOptions = {},
+): Promise<BallCounts> {
+  for (let e = 0; e < eps.length; e++) {
+    if (!(eps[e] >= 0) || (e > 0 && eps[e] < eps[e - 1])) throw new JetlensInputError('eps must be ascending values >= 0');
+  }
+  const { backend, kernel } = getKernel<BallKernel>('semd.ballCounts', opts.backend);
+  let refSet: BallSet = { S: ref, emb: null };
+  let qSet: BallSet | null = query ? { S: query, emb: null } : null;
+  if (backend === 'native') {
+    // One T for both sets so their embeddings share the cells (raw energies: the largest total weight).
+    const T = query ? maxTotalWeight(ref, query) : maxTotalWeight(ref);
+    const K = opts.cells ?? 64;
+    refSet = { S: ref, emb: embedSpectra(ref, { K, T, backend: 'native', threads: opts.threads }) };
+    if (query) qSet = { S: query, emb: embedSpectra(query, { K, T, backend: 'native', threads: opts.threads }) };
+  }
+  return kernel(refSet, labels, qSet, eps, opts);
+}
