@@ -26,13 +26,13 @@ const CHUNK_JETS = 1024;
 const kernels = new WeakMap<object, any>();
 
 /**
- * out[jet * cells + o] = sum_s prod_f store[jet * perJet + off_f + sum_a o_a * stride_fa + s * stride_fs],
+ * out[jet * cells + o] = sum_s prod_f ins[jet * perIn + off_f + sum_a o_a * stride_fa + s * stride_fs],
  * o = (o_0, .., o_{r-1}) row-major in base Mpad.
  */
 function contractKernel(g: GpuJs): any {
   let k = kernels.get(g.gpu);
   if (k) return k;
-  k = g.gpu.createKernel(function (this: any, store: number[], desc: number[], nf: number, perJet: number, cells: number, Mpad: number, r: number) {
+  k = g.gpu.createKernel(function (this: any, ins: number[], desc: number[], nf: number, perIn: number, cells: number, Mpad: number, r: number) {
     const t = this.thread.x;
     const jet = Math.floor(t / cells);
     let o = t - jet * cells;
@@ -45,13 +45,13 @@ function contractKernel(g: GpuJs): any {
     if (r >= 3) { a2 = o % Mpad; o = Math.floor(o / Mpad); }
     if (r >= 2) { a1 = o % Mpad; o = Math.floor(o / Mpad); }
     if (r >= 1) { a0 = o; }
-    const base = jet * perJet;
+    const base = jet * perIn;
     let sum = 0;
     for (let s = 0; s < Mpad; s++) {
       let p = 1;
       for (let f = 0; f < nf; f++) {
         const d = f * 6;
-        p *= store[base + desc[d] + a0 * desc[d + 1] + a1 * desc[d + 2] + a2 * desc[d + 3] + a3 * desc[d + 4] + s * desc[d + 5]];
+        p *= ins[base + desc[d] + a0 * desc[d + 1] + a1 * desc[d + 2] + a2 * desc[d + 3] + a3 * desc[d + 4] + s * desc[d + 5]];
       }
       sum += p;
     }
@@ -127,9 +127,21 @@ function runChunk(g: GpuJs, a: EfpKernelArgs, idx: number[], Mpad: number, out: 
       permuteInStore(store, nj, perJet, off[op.input], off[op.out], op.perm, Mpad);
       continue;
     }
+    // gather only this step's factor buffers (the kernel's inputs are copied in on every call)
+    const bufs = [...new Set(op.factors.map((f) => f.buf))];
+    const loff: number[] = [];
+    let perIn = 0;
+    for (const b of bufs) { loff[b] = perIn; perIn += Math.pow(Mpad, prog.bufRank[b]); }
+    const ins = new Float32Array(nj * perIn);
+    for (let q = 0; q < nj; q++) {
+      for (const b of bufs) {
+        const from = q * perJet + off[b];
+        ins.set(store.subarray(from, from + Math.pow(Mpad, prog.bufRank[b])), q * perIn + loff[b]);
+      }
+    }
     const cells = Math.pow(Mpad, op.r);
     k.setOutput([nj * cells]);
-    const res: Float32Array = k(store, describe(op, off, Mpad), op.factors.length, perJet, cells, Mpad, op.r);
+    const res: Float32Array = k(ins, describe(op, loff, Mpad), op.factors.length, perIn, cells, Mpad, op.r);
     for (let q = 0; q < nj; q++) store.set(res.subarray(q * cells, (q + 1) * cells), q * perJet + off[op.out]);
   }
   idx.forEach((jet, q) => {
