@@ -21,6 +21,8 @@ const MAX_FACTORS = 64;
 /** Per factor: [buffer offset, stride of output axes 0..3, stride of the summed vertex s]. */
 const DESC = 6;
 const CHUNK_JETS = 1024;
+/** Store size of one chunk (float32 values): bounds memory and the time between abort checks. */
+const CHUNK_FLOATS = 2 ** 22;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const kernels = new WeakMap<object, any>();
@@ -103,7 +105,7 @@ function permuteInStore(store: Float32Array, nj: number, perJet: number, src: nu
 }
 
 /** Runs the program on the jets `idx` (all of multiplicity <= Mpad), writing rows of `out`. */
-function runChunk(g: GpuJs, a: EfpKernelArgs, idx: number[], Mpad: number, out: Float64Array): void {
+async function runChunk(g: GpuJs, a: EfpKernelArgs, idx: number[], Mpad: number, out: Float64Array, opts: RunOptions): Promise<void> {
   const { jets, parsed: prog, measure, K } = a;
   const { off, perJet } = layout(prog, Mpad);
   const nj = idx.length;
@@ -123,6 +125,9 @@ function runChunk(g: GpuJs, a: EfpKernelArgs, idx: number[], Mpad: number, out: 
   });
   const k = contractKernel(g);
   for (const op of prog.ops) {
+    // stay responsive to abort (and to timers) between steps of a long chunk
+    await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) throw new JetlensAbortError();
     if (op.kind === 2) {
       permuteInStore(store, nj, perJet, off[op.input], off[op.out], op.perm, Mpad);
       continue;
@@ -175,12 +180,12 @@ export async function gpujsEfp(a: EfpKernelArgs, opts: RunOptions): Promise<Floa
     if (opts.signal?.aborted) throw new JetlensAbortError();
     let e = i + 1;
     const limit = (m: number) => Math.floor(GPUJS_MAX_INDEX / layout(a.parsed, m).perJet);
+    const size = (m: number) => layout(a.parsed, m).perJet;
     if (limit(jets.mult(order[i])) < 1) throw new JetlensInputError(`EFP backend 'gpujs': a jet of ${jets.mult(order[i])} particles needs more than 2^24 float32 intermediates; use backend 'native'`);
-    while (e < order.length && e - i < CHUNK_JETS && e - i + 1 <= limit(jets.mult(order[e]))) e++;
-    runChunk(g, a, order.slice(i, e), jets.mult(order[e - 1]), out);
+    while (e < order.length && e - i < CHUNK_JETS && e - i + 1 <= limit(jets.mult(order[e])) && (e - i + 1) * size(jets.mult(order[e])) <= CHUNK_FLOATS) e++;
+    await runChunk(g, a, order.slice(i, e), jets.mult(order[e - 1]), out, opts);
     i = e;
     opts.onProgress?.(i + (n - order.length), n);
-    if (i < order.length) await new Promise((r) => setImmediate(r));
   }
   opts.onProgress?.(n, n);
   return out;
