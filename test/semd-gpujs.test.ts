@@ -4,6 +4,7 @@
 //   |gpujs^2 - ref^2| <= 1e-5 * max(ref^2, 1e-3 * S^2),  S = largest reference distance of the matrix
 // (float32 rounding of the cumulative weights costs ~1e-7 of T * omega^2 per step; the floor keeps the test
 // meaningful for near-identical jets, where sqrt amplifies that absolute error). Identical jets give exactly 0.
+import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { backendsFor, getKernel } from '../src/backend/dispatch.js';
 import { JetBatch } from '../src/jets/batch.js';
@@ -85,4 +86,13 @@ t.test('identical jets give exactly 0; one-particle jets; tiles larger than one 
   const gm = await semdMatrix(many, { backend: 'gpujs', onProgress: (d) => (last = d) });
   compare(t, gm.data, rm.data, '300 jets, 3 row tiles');
   t.equal(last, 300);
+});
+
+t.test("gpu.js 'cpu' mode (JETLENS_GPUJS_MODE=cpu, child process) gives the same results", async (t) => {
+  const out = execFileSync(process.execPath, [...process.execArgv, 'test/fixtures/gpujs-mode-check.ts'], {
+    env: { ...process.env, JETLENS_GPUJS_MODE: 'cpu' }, encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  t.equal(r.mode, 'cpu');
+  t.ok(r.efp < 1e-4 && r.semd < 1e-4 && r.cross < 1e-4, `worst relative deviations: efp ${r.efp}, semd ${r.semd}, cross ${r.cross}`);
 });

@@ -13,8 +13,6 @@ import { createRequire } from 'node:module';
 export interface GpuJs {
   /** A GPU instance (gpu.js has no types we depend on). */
   gpu: any;
-  /** gpu.js `input(array, size)` helper for flat arrays seen as 2D/3D. */
-  input: (a: Float32Array, size: number[]) => any;
   /** The mode gpu.js runs in ('webasm', 'cpu', 'headlessgl', ...). */
   mode: string;
 }
@@ -40,7 +38,7 @@ export function loadGpuJs(): Promise<GpuJs> {
         const lib = m.GPU ? m : m.default;
         const mode = process.env.JETLENS_GPUJS_MODE;
         const gpu = new lib.GPU(mode ? { mode } : {});
-        return { gpu, input: lib.input, mode: String(gpu.mode) };
+        return { gpu, mode: String(gpu.mode) };
       },
       (e: unknown) => {
         throw new Error(`backend 'gpujs' is not available: gpu.js failed to load (${e instanceof Error ? e.message : String(e)})`);

@@ -2,7 +2,7 @@
  * 'gpujs' backend of 'semd.matrix' (gpu.js, **float32**): one kernel thread per output cell runs the same merge
  * of two sorted spectra as semd2Reference, with a fixed loop bound (the two padded spectrum lengths of the tile)
  * and guards instead of a data-dependent bound. Spectra are cut into tiles of jets padded to the longest spectrum
- * of the tile. Every term (R_A - R_B)^2 dt is >= 0, so a plain float32 sum is used (no compensation); identical
+ * of the tile (flat arrays indexed by hand: gpu.js 'cpu' mode mis-reads input() 2D arguments whose size changes). Every term (R_A - R_B)^2 dt is >= 0, so a plain float32 sum is used (no compensation); identical
  * spectra still give exactly 0. A pairwise matrix computes the upper triangle and mirrors it (exactly symmetric,
  * zero diagonal, as the reference).
  *
@@ -11,8 +11,8 @@
  */
 import { type RunOptions } from '../backend/control.js';
 import { backendsFor, getKernel, registerKernel } from '../backend/dispatch.js';
-import { type GpuJs, gpujsInstalled, loadGpuJs } from '../backend/gpujs.js';
-import { JetlensAbortError } from '../errors.js';
+import { GPUJS_MAX_INDEX, type GpuJs, gpujsInstalled, loadGpuJs } from '../backend/gpujs.js';
+import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
 import { type Spectra, type SpectrumOptions, spectraCount } from './spectrum.js';
 
@@ -26,34 +26,37 @@ const kernels = new WeakMap<object, any>();
 function mergeKernel(g: GpuJs): any {
   let k = kernels.get(g.gpu);
   if (k) return k;
-  k = g.gpu.createKernel(function (this: any, omA: number[][], cuA: number[][], lenA: number[], omB: number[][], cuB: number[][], lenB: number[], steps: number) {
+  k = g.gpu.createKernel(function (this: any, omA: number[], cuA: number[], lenA: number[], La: number, omB: number[], cuB: number[], lenB: number[], Lb: number) {
     const a = this.thread.y;
     const b = this.thread.x;
     const ie = lenA[a];
     const je = lenB[b];
+    const pa = a * La;
+    const pb = b * Lb;
+    const steps = La + Lb;
     let i = 0;
     let j = 0;
     let t = 0;
     let s = 0;
     for (let k = 0; k < steps; k++) {
       if (i < ie && j < je) {
-        const ta = cuA[a][i];
-        const tb = cuB[b][j];
+        const ta = cuA[pa + i];
+        const tb = cuB[pb + j];
         const tn = Math.min(ta, tb);
-        const d = omA[a][i] - omB[b][j];
+        const d = omA[pa + i] - omB[pb + j];
         s += d * d * (tn - t);
         t = tn;
         if (ta === tn) i = i + 1;
         if (tb === tn) j = j + 1;
       } else if (i < ie) {
-        const oa = omA[a][i];
-        const ca = cuA[a][i];
+        const oa = omA[pa + i];
+        const ca = cuA[pa + i];
         s += oa * oa * (ca - t);
         t = ca;
         i = i + 1;
       } else if (j < je) {
-        const ob = omB[b][j];
-        const cb = cuB[b][j];
+        const ob = omB[pb + j];
+        const cb = cuB[pb + j];
         s += ob * ob * (cb - t);
         t = cb;
         j = j + 1;
@@ -66,10 +69,10 @@ function mergeKernel(g: GpuJs): any {
   return k;
 }
 
-interface Tile { om: any; cu: any; len: Float32Array; L: number; n: number }
+interface Tile { om: Float32Array; cu: Float32Array; len: Float32Array; L: number; n: number; start: number }
 
 /** Jets s..e-1 of S as float32 arrays padded to the longest spectrum among them. */
-function padTile(g: GpuJs, S: Spectra, s: number, e: number): Tile {
+function padTile(S: Spectra, s: number, e: number): Tile {
   const n = e - s;
   let L = 1;
   for (let j = s; j < e; j++) L = Math.max(L, S.offsets[j + 1] - S.offsets[j]);
@@ -83,7 +86,15 @@ function padTile(g: GpuJs, S: Spectra, s: number, e: number): Tile {
     om.set(S.omega.subarray(a, b), (j - s) * L);
     cu.set(S.cum.subarray(a, b), (j - s) * L);
   }
-  return { om: g.input(om, [L, n]), cu: g.input(cu, [L, n]), len, L, n };
+  return { om, cu, len, L, n, start: s };
+}
+
+/** Jets per tile: at most `max`, and few enough that flat float32 indices stay exact (< 2^24). */
+function tileSize(S: Spectra, max: number): number {
+  let L = 1;
+  for (let j = 0; j < spectraCount(S); j++) L = Math.max(L, S.offsets[j + 1] - S.offsets[j]);
+  if (L > GPUJS_MAX_INDEX) throw new JetlensInputError(`SEMD backend 'gpujs': a spectrum of ${L} entries is too long for float32 indexing; use backend 'native'`);
+  return Math.max(1, Math.min(max, Math.floor(GPUJS_MAX_INDEX / L)));
 }
 
 export async function gpujsSemdMatrix(A: Spectra, B: Spectra | null, run: RunOptions): Promise<Float64Array> {
@@ -95,16 +106,18 @@ export async function gpujsSemdMatrix(A: Spectra, B: Spectra | null, run: RunOpt
   const nb = spectraCount(BB);
   const out = new Float64Array(na * nb);
   const colTiles: Tile[] = [];
-  for (let c = 0; c < nb; c += TILE_COLS) colTiles.push(padTile(g, BB, c, Math.min(nb, c + TILE_COLS)));
-  for (let r = 0; r < na; r += TILE_ROWS) {
+  const colStep = tileSize(BB, TILE_COLS);
+  const rowStep = tileSize(A, TILE_ROWS);
+  for (let c = 0; c < nb; c += colStep) colTiles.push(padTile(BB, c, Math.min(nb, c + colStep)));
+  for (let r = 0; r < na; r += rowStep) {
     if (run.signal?.aborted) throw new JetlensAbortError();
-    const re = Math.min(na, r + TILE_ROWS);
-    const rows = padTile(g, A, r, re);
-    colTiles.forEach((cols, ci) => {
-      const c = ci * TILE_COLS;
+    const re = Math.min(na, r + rowStep);
+    const rows = padTile(A, r, re);
+    colTiles.forEach((cols) => {
+      const c = cols.start;
       if (self && c + cols.n <= r) return; // strictly below the diagonal: mirrored below
       k.setOutput([cols.n, rows.n]);
-      const res: Float32Array[] = k(rows.om, rows.cu, rows.len, cols.om, cols.cu, cols.len, rows.L + cols.L);
+      const res: Float32Array[] = k(rows.om, rows.cu, rows.len, rows.L, cols.om, cols.cu, cols.len, cols.L);
       for (let i = 0; i < rows.n; i++) {
         const row = res[i];
         const o = (r + i) * nb + c;
