@@ -48,10 +48,22 @@ function contractKernel(g: GpuJs): any {
     if (r >= 2) { a1 = o % Mpad; o = Math.floor(o / Mpad); }
     if (r >= 1) { a0 = o; }
     const base = jet * perIn;
+    // the first three factors' offsets are hoisted out of the s loop (most steps have <= 3 factors)
+    let o0 = 0;
+    let o1 = 0;
+    let o2 = 0;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    if (nf > 0) { o0 = base + desc[0] + a0 * desc[1] + a1 * desc[2] + a2 * desc[3] + a3 * desc[4]; t0 = desc[5]; }
+    if (nf > 1) { o1 = base + desc[6] + a0 * desc[7] + a1 * desc[8] + a2 * desc[9] + a3 * desc[10]; t1 = desc[11]; }
+    if (nf > 2) { o2 = base + desc[12] + a0 * desc[13] + a1 * desc[14] + a2 * desc[15] + a3 * desc[16]; t2 = desc[17]; }
     let sum = 0;
     for (let s = 0; s < Mpad; s++) {
-      let p = 1;
-      for (let f = 0; f < nf; f++) {
+      let p = ins[o0 + s * t0];
+      if (nf > 1) p *= ins[o1 + s * t1];
+      if (nf > 2) p *= ins[o2 + s * t2];
+      for (let f = 3; f < nf; f++) {
         const d = f * 6;
         p *= ins[base + desc[d] + a0 * desc[d + 1] + a1 * desc[d + 2] + a2 * desc[d + 3] + a3 * desc[d + 4] + s * desc[d + 5]];
       }
