@@ -12,7 +12,7 @@ import { generateMixture } from '../src/jets/generator/generate.js';
 import { observables } from '../src/jss/observables.js';
 import { JobQueue } from '../src/queue/client.js';
 import { redisConnection } from '../src/queue/connection.js';
-import type { EfpJobOptions, JetlensJob, ObservablesJobOptions } from '../src/queue/job.js';
+import { validateJob, type EfpJobOptions, type JetlensJob, type ObservablesJobOptions } from '../src/queue/job.js';
 
 // A real redis-server and two `jetlens worker` processes (the compiled CLI), as a cluster would run them.
 const root = join(import.meta.dirname, '..');
@@ -20,7 +20,7 @@ const cli = join(root, 'dist', 'cli', 'index.js');
 
 function whyNoRedis(): string | false {
   if (!existsSync(cli)) return 'dist/ not built (run npm install)';
-  const r = spawnSync('bash', [join(root, 'scripts', 'ensure-redis.sh')], { stdio: 'pipe', timeout: 300_000 });
+  const r = spawnSync('bash', [join(root, 'scripts', 'ensure-redis.sh')], { stdio: 'pipe', timeout: 240_000 });
   if (r.status !== 0) return `skipped: no redis-server, and scripts/ensure-redis.sh could not install one (${String(r.stderr).trim() || r.error?.message})`;
   return false;
 }
@@ -89,6 +89,37 @@ function close(t: { ok(v: unknown, msg: string): unknown }, a: ArrayLike<number>
   t.ok(a.length === b.length && bad < 0, `${what}: equals the in-process computation${bad >= 0 ? ` (differs at ${bad}: ${a[bad]} vs ${b[bad]})` : ''}`);
 }
 
+t.test('validateJob: defaults filled, every malformed job rejected with the reason (no Redis needed)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'jetlens-queue-v-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const input = join(dir, 'j.npz');
+  writeFileSync(input, 'x');
+  const out = join(dir, 'o.npy');
+  t.same(validateJob({ command: 'efp', input, output: out }), {
+    command: 'efp', input, dataset: 'X', output: out, options: { selection: 'd<=5', measure: 'hadr', kappa: 1, beta: 1, normed: true },
+  });
+  t.same(validateJob({ command: 'observables', input, output: join(dir, 'o.csv'), shard: '1/4' }).shard, { k: 1, n: 4 });
+  const bad: [unknown, RegExp][] = [
+    [null, /expected a JSON object/],
+    [{ command: 'efp', input, output: out, extra: 1 }, /unknown field\(s\) extra/],
+    [{ command: 'semd', input, output: out }, /command: expected 'efp' or 'observables'/],
+    [{ command: 'efp', input: 'rel.npz', output: out }, /input: expected an absolute path/],
+    [{ command: 'efp', input: join(dir, 'none.npz'), output: out }, /input: no such file/],
+    [{ command: 'efp', input, output: join(dir, 'o.csv') }, /output: efp writes \.npy/],
+    [{ command: 'observables', input, output: out }, /output: observables writes \.csv or \.npz/],
+    [{ command: 'efp', input, output: out, options: { select: 'd<=3', graphs: [[[0, 1]]] } }, /select or graphs, not both/],
+    [{ command: 'efp', input, output: out, options: { select: 'q<=3' } }, /options: /],
+    [{ command: 'efp', input, output: out, options: { measure: 'nope' } }, /options.measure/],
+    [{ command: 'efp', input, output: out, options: { beta: 0 } }, /options.beta/],
+    [{ command: 'efp', input, output: out, options: { kappa: 'x' } }, /options.kappa/],
+    [{ command: 'observables', input, output: join(dir, 'o.csv'), options: { columns: [] } }, /options.columns/],
+    [{ command: 'observables', input, output: join(dir, 'o.csv'), options: { axes: 'anti-kt' } }, /options.axes/],
+    [{ command: 'observables', input, output: join(dir, 'o.csv'), options: { kappa: 1 } }, /unknown field\(s\) kappa/],
+    [{ command: 'efp', input, output: out, shard: '4/4' }, /shard: expected K\/N/],
+  ];
+  for (const [job, re] of bad) t.throws(() => validateJob(job), { name: 'JobValidationError', message: re }, JSON.stringify(job)?.slice(0, 80) ?? 'null');
+});
+
 const why = whyNoRedis();
 t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes once, correctly', { skip: why, timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jetlens-queue-'));
@@ -114,9 +145,10 @@ t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes 
   const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 11 });
   await writeJets(input, jets);
 
-  // Short locks so a killed worker's job is found stalled within ~2 s.
+  // Short locks so a killed worker's job is found stalled within ~3.5 s (long enough that a busy machine's
+  // event-loop pauses don't look like a dead worker).
   const worker = () => {
-    const p = new Proc(process.execPath, [cli, 'worker', '--redis', url, '--threads', '1', '--lock-duration', '1500', '--stalled-interval', '500', '--max-stalled', '3']);
+    const p = new Proc(process.execPath, [cli, 'worker', '--redis', url, '--threads', '1', '--lock-duration', '3000', '--stalled-interval', '500', '--max-stalled', '3']);
     procs.push(p);
     return p;
   };
