@@ -23,6 +23,7 @@ interface Opts {
   lockDuration: number;
   stalledInterval: number;
   maxStalled: number;
+  connectTimeout: number;
 }
 
 export const register = (program: Command) =>
@@ -36,14 +37,19 @@ export const register = (program: Command) =>
     .option('--lock-duration <ms>', "job lock lifetime; a dead worker's job is re-queued after it", intOption('lock-duration', 100), 30000)
     .option('--stalled-interval <ms>', 'how often to look for stalled jobs', intOption('stalled-interval', 100), 30000)
     .option('--max-stalled <n>', 'a job stalled more often than this fails', intOption('max-stalled', 0), 1)
+    .option('--connect-timeout <ms>', 'give up (exit 1) when Redis cannot be reached at start within this long', intOption('connect-timeout', 1), 10000)
     .addHelpText('after', HELP)
     .action(action(async (o: Opts) => {
       const connection = redisConnection(o.redis);
       const print = (x: unknown) => process.stdout.write(JSON.stringify(x) + '\n');
       const w = await startWorker({
         connection, queue: o.queue, concurrency: o.concurrency, threads: o.threads,
-        lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled,
+        lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled, connectTimeoutMs: o.connectTimeout,
         onEvent: (e) => print(e),
+      }).catch((e: Error) => {
+        // Exit now: the Redis client would otherwise keep the process alive while it retries.
+        process.stderr.write(`jetlens: error: ${e.message}\n`);
+        process.exit(1);
       });
       print({ ready: true, queue: o.queue, redis: o.redis, concurrency: o.concurrency, pid: process.pid });
       let closing = false;

@@ -16,6 +16,8 @@ export interface WorkerOptions {
   stalledInterval?: number;
   /** A job stalled more often than this fails (default 1). */
   maxStalledCount?: number;
+  /** Give up starting when Redis cannot be reached within this long (ms, default 10000). */
+  connectTimeoutMs?: number;
   /** Worker events, e.g. to log them. */
   onEvent?: (e: WorkerEvent) => void;
 }
@@ -42,6 +44,23 @@ async function pushDeadLetter(worker: Worker, key: string, entry: string): Promi
     defined.add(client);
   }
   await client.runCommand('jetlensDeadLetter', [key, entry]);
+}
+
+/** Rejects (and closes the worker) when Redis is not reachable in time, instead of retrying forever. */
+async function readyWithin(worker: Worker, ms: number, why: () => string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach Redis within ${ms} ms${why() ? ` (${why()})` : ''}`)), ms);
+  });
+  try {
+    await Promise.race([worker.waitUntilReady(), timeout]);
+  } catch (e) {
+    // close() would wait for the connection forever; force it down without waiting.
+    void worker.close(true).catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -82,8 +101,9 @@ export async function startWorker(o: WorkerOptions): Promise<JetlensWorker> {
     emit({ event: 'failed', id: String(job.id), error: err.message, attempt: job.attemptsMade, dead });
   });
   // Without a listener an 'error' event (e.g. Redis going away) would crash the process; BullMQ reconnects.
-  worker.on('error', () => {});
-  await worker.waitUntilReady();
+  let lastError = '';
+  worker.on('error', (e) => (lastError = e.message));
+  await readyWithin(worker, o.connectTimeoutMs ?? 10000, () => lastError);
   void worker.run();
   return { worker, close: () => worker.close() };
 }
