@@ -10,6 +10,7 @@ import { EFPSet } from '../src/efp/efpset.js';
 import { readArray, readTable, writeJets } from '../src/io/index.js';
 import { generateMixture } from '../src/jets/generator/generate.js';
 import { observables } from '../src/jss/observables.js';
+import { mergeParts } from '../src/shard/merge.js';
 import { JobQueue } from '../src/queue/client.js';
 import { redisConnection } from '../src/queue/connection.js';
 import { validateJob, type EfpJobOptions, type JetlensJob, type ObservablesJobOptions } from '../src/queue/job.js';
@@ -230,6 +231,14 @@ t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes 
   t.equal(again.cached, true, 'resubmitted job: cached, nothing recomputed');
   t.equal(statSync(jobs[0].output).mtimeMs, before, 'output not rewritten');
   t.same(again.columns, results[0].columns);
+
+  // Shard jobs write manifests, so `jetlens merge` joins their parts into the unsharded bytes.
+  const parts = [0, 1, 2].map((k) => join(dir, 'out', `part${k}.csv`));
+  const partIds = await Promise.all(parts.map((output, k) => queue!.submit({ command: 'observables', input, output, shard: `${k}/3` })));
+  const partResults = await Promise.all(partIds.map((id) => queue!.wait(id, { timeoutMs: 20_000 })));
+  t.same(partResults.map((r) => r.rows), [200, 200, 200], 'each shard job processed its slice');
+  await mergeParts(parts, join(dir, 'out', 'merged.csv'));
+  t.same(readFileSync(join(dir, 'out', 'merged.csv')), readFileSync(jobs[7].output), 'merged shard outputs = the unsharded job output (bytes)');
 
   // Invalid jobs go to the dead-letter list with their error, after one attempt; other failures are retried.
   const bad: [unknown, RegExp][] = [
