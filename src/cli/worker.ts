@@ -12,7 +12,7 @@ Jobs (JSON, submitted with the library's submit() or any BullMQ producer):
 Optional fields: "dataset" (default X), "shard" ("K/N", writes a manifest for jetlens merge). Paths are absolute.
 A job failing validation goes to the Redis list <queue>:dead and is not retried; other failures are retried.
 A finished output has a stamp <output>.job.json; a job whose output and stamp match is a no-op.
-Output: one JSON line {"ready": ...} on stdout, then one JSON line per job event (active, completed, failed).
+Output: one JSON line {"ready": ...} on stdout, then one JSON line per event (active, completed, failed, error).
 SIGTERM/SIGINT: stop taking jobs, finish the running ones, exit 0.`;
 
 interface Opts {

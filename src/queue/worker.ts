@@ -25,7 +25,9 @@ export interface WorkerOptions {
 export type WorkerEvent =
   | { event: 'active'; id: string; command: unknown; output: unknown }
   | { event: 'completed'; id: string; output: string; rows: number; cached: boolean; seconds: number }
-  | { event: 'failed'; id: string; error: string; attempt: number; dead: boolean };
+  | { event: 'failed'; id: string; error: string; attempt: number; dead: boolean }
+  /** Connection trouble after start (BullMQ keeps reconnecting). */
+  | { event: 'error'; error: string };
 
 export interface JetlensWorker {
   worker: Worker<JetlensJob, JobResult>;
@@ -102,8 +104,13 @@ export async function startWorker(o: WorkerOptions): Promise<JetlensWorker> {
   });
   // Without a listener an 'error' event (e.g. Redis going away) would crash the process; BullMQ reconnects.
   let lastError = '';
-  worker.on('error', (e) => (lastError = e.message));
+  let started = false;
+  worker.on('error', (e) => {
+    lastError = e.message;
+    if (started) emit({ event: 'error', error: e.message });
+  });
   await readyWithin(worker, o.connectTimeoutMs ?? 10000, () => lastError);
-  void worker.run();
+  started = true;
+  worker.run().catch(() => {}); // resolves on close; errors were already reported through the "error" event
   return { worker, close: () => worker.close() };
 }
