@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_QUEUE, redisConnection } from '../queue/connection.js';
 import { startWorker } from '../queue/worker.js';
-import { action, cliState, info, intOption } from './util.js';
+import { action, info, intOption } from './util.js';
 
 const HELP = `
 Jobs (JSON, submitted with the library's submit() or any BullMQ producer):
@@ -13,7 +13,7 @@ Optional fields: "dataset" (default X), "shard" ("K/N", writes a manifest for je
 A job failing validation goes to the Redis list <queue>:dead and is not retried; other failures are retried.
 A finished output has a stamp <output>.job.json; a job whose output and stamp match is a no-op.
 Output: one JSON line {"ready": ...} on stdout, then one JSON line per event (active, completed, failed, error).
-SIGTERM/SIGINT: stop taking jobs, finish the running ones, exit 0.`;
+SIGTERM/SIGINT: stop taking jobs, finish the running ones, exit 0; a second signal exits at once (code 1).`;
 
 interface Opts {
   redis: string;
@@ -54,11 +54,15 @@ export const register = (program: Command) =>
       print({ ready: true, queue: o.queue, redis: o.redis, concurrency: o.concurrency, pid: process.pid });
       let closing = false;
       const stop = (signal: string) => {
-        if (closing) return;
+        if (closing) {
+          // A second signal: do not wait any longer (e.g. Redis is gone and close() cannot finish).
+          info(`jetlens worker: ${signal} again: exiting now`);
+          process.exit(1);
+        }
         closing = true;
-        if (!cliState.quiet) info(`jetlens worker: ${signal}: finishing running jobs, taking no more`);
+        info(`jetlens worker: ${signal}: finishing running jobs, taking no more (send it again to exit now)`);
         void w.close().then(() => process.exit(0), () => process.exit(1));
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     }));
