@@ -41,7 +41,7 @@ t.test('one edge = 2 e2, triangle = 6 e3 (kappa = 1, normed, hadr)', async (t) =
     t.ok(rel(tri.compute(jet), 6 * e3) < 1e-12, `triangle beta=${beta}`);
     for (const backend of backendsFor('efp')) {
       const v = await tri.batchCompute([jet], { backend });
-      t.ok(rel(v[0], 6 * e3) < 1e-12, `triangle ${backend}`);
+      t.ok(rel(v[0], 6 * e3) < (backend === 'gpujs' ? 1e-5 : 1e-12), `triangle ${backend}`); // gpujs: float32
     }
   }
   t.same(new EFP([[0, 1]]).graph, [[0, 1]]);
@@ -132,7 +132,7 @@ t.test('batchCompute: backends, abort, progress, bad input', async (t) => {
   await set.batchCompute(jets, { backend: 'reference', onProgress: (d) => (last = d) });
   t.equal(last, 300);
   await t.rejects(set.batchCompute('nope' as never), JetlensInputError);
-  await t.rejects(set.batchCompute(jets, { backend: 'gpujs' }), /not registered/);
+  await t.rejects(set.batchCompute(jets, { backend: 'cuda' }), /not registered/);
   const big = new EFPSet(['d<=3', 'n<=3']);
   const brute = await big.batchCompute(jets.slice(0, 5), { backend: 'brute' });
   const ref = await big.batchCompute(jets.slice(0, 5), { backend: 'reference' });

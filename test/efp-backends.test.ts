@@ -11,6 +11,8 @@ import { type MeasureOptions, measureJet, resolveMeasure } from '../src/efp/meas
 import { Rng } from '../src/util/rng.js';
 
 const TOL = 1e-10;
+/** The float64 backends (gpujs computes in float32: test/efp-gpujs.test.ts). */
+const float64Backends = () => backendsFor('efp').filter((b) => b !== 'gpujs');
 interface Check { ok(cond: boolean, msg: string): void }
 const BRUTE_BUDGET = 6e4; // largest M^n evaluated by brute force per graph and jet
 
@@ -50,7 +52,7 @@ async function checkAll(t: Check, opts: MeasureOptions, rng: Rng) {
   const K = set.length;
   const graphs = set.graphs.map((e) => graphFromEdges(e));
   const results: Record<string, Float64Array> = {};
-  for (const b of backendsFor('efp')) results[b] = await set.batchCompute(batch, { backend: b, threads: 2 });
+  for (const b of float64Backends()) results[b] = await set.batchCompute(batch, { backend: b, threads: 2 });
   // brute force where affordable; every column is covered by the small jets
   const want: number[] = [];
   const got: Record<string, number[]> = Object.fromEntries(Object.keys(results).map((b) => [b, []]));
@@ -97,7 +99,7 @@ t.test('zero-pT padding rows are masked, for every kappa', async (t) => {
   jet.forEach((p, i) => padded.set(p, (i + 1) * 3)); // a zero row first and one last
   for (const kappa of [-1, 0, 1]) {
     const set = new EFPSet('d<=4', { kappa });
-    for (const backend of backendsFor('efp')) {
+    for (const backend of float64Backends()) {
       const a = await set.batchCompute({ data: padded, shape: [1, M, 3] }, { backend });
       const b = await set.batchCompute([jet], { backend });
       compare(t, a, b, `kappa=${kappa} ${backend}`);
@@ -108,7 +110,7 @@ t.test('zero-pT padding rows are masked, for every kappa', async (t) => {
 
 t.test('empty jets give 0 in every column', async (t) => {
   const set = new EFPSet('d<=3');
-  for (const backend of backendsFor('efp')) {
+  for (const backend of float64Backends()) {
     const out = await set.batchCompute(JetBatch.fromNested([[]]), { backend });
     t.same(Array.from(out), new Array(set.length).fill(0), backend);
   }
@@ -138,11 +140,11 @@ t.test('d <= 7 (incl. the c = 4 K4 family): native = reference; c = 4 graphs = b
   for (const kappa of [0.5, 1]) {
     const all = new EFPSet('d<=7', { kappa, beta: 0.5 });
     const ref = await all.batchCompute(batch, { backend: 'reference' });
-    for (const b of backendsFor('efp')) compare(t, await all.batchCompute(batch, { backend: b, threads: 2 }), ref, `d<=7 ${b} vs reference`);
+    for (const b of float64Backends()) compare(t, await all.batchCompute(batch, { backend: b, threads: 2 }), ref, `d<=7 ${b} vs reference`);
     const c4 = new EFPSet(['d<=7', 'c==4'], { kappa, beta: 0.5 });
     t.ok(c4.length >= 4);
     const brute = await c4.batchCompute(batch, { backend: 'brute' });
-    for (const b of backendsFor('efp')) compare(t, await c4.batchCompute(batch, { backend: b }), brute, `c=4 ${b} vs brute`);
+    for (const b of float64Backends()) compare(t, await c4.batchCompute(batch, { backend: b }), brute, `c=4 ${b} vs brute`);
   }
 });
 
@@ -152,9 +154,9 @@ t.test('the whole d <= 10 catalogue: native = reference on small jets; K5 (c = 5
   const all = new EFPSet('d<=10', { beta: 2 });
   t.equal(all.length, 45231);
   const ref = await all.batchCompute(batch, { backend: 'reference' });
-  for (const b of backendsFor('efp')) compare(t, await all.batchCompute(batch, { backend: b }), ref, `d<=10 ${b} vs reference`);
+  for (const b of float64Backends()) compare(t, await all.batchCompute(batch, { backend: b }), ref, `d<=10 ${b} vs reference`);
   const k5 = new EFPSet(['d<=10', 'c==5', 'p==1'], { beta: 2 });
   t.equal(k5.length, 1);
   const brute = await k5.batchCompute(batch, { backend: 'brute' });
-  for (const b of backendsFor('efp')) compare(t, await k5.batchCompute(batch, { backend: b }), brute, `K5 ${b} vs brute`);
+  for (const b of float64Backends()) compare(t, await k5.batchCompute(batch, { backend: b }), brute, `K5 ${b} vs brute`);
 });

@@ -28,7 +28,7 @@ export function loadNative(): NativeAddon | null {
   } catch (e) {
     if (!warned) {
       warned = true;
-      process.emitWarning(`jetlens: native addon unavailable, using the slower TypeScript kernels: ${(e as Error).message}`);
+      process.stderr.write(`jetlens: warning: native addon unavailable, using the slower TypeScript kernels: ${(e as Error).message}\n`);
     }
   }
   return cached;

@@ -18,6 +18,7 @@ import { register as knn } from './knn.js';
 import { register as smear } from './smear.js';
 import { register as nnScaling } from './nn-scaling.js';
 import { register as worker } from './worker.js';
+import { register as uncertainty } from './uncertainty.js';
 
 export const commands: Register[] = [
   study,
@@ -38,4 +39,5 @@ export const commands: Register[] = [
   smear,
   nnScaling,
   worker,
+  uncertainty,
 ];

@@ -59,3 +59,11 @@ export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFile(tmp, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
   await rename(tmp, file);
 }
+
+/** Writes report sections to DIR/report.json and renders them (the report module loads vega: only when asked). */
+export async function writeFigures(dir: string, sections: import('../report/schema.js').Section[], title: string): Promise<void> {
+  const { writeReportJson, renderReport } = await import('../report/index.js');
+  await writeReportJson(dir, sections, { title: `jetlens ${title}` });
+  const r = await renderReport(dir);
+  info(`figures: ${r.index} (${r.figures.length} files)`);
+}

@@ -1,3 +1,5 @@
+import { writeFigures } from './semd-common.js';
+import { smearSections } from '../semd/figures.js';
 import type { Command } from 'commander';
 import { readJets } from '../io/index.js';
 import { smearedLikelihood } from '../semd/smear.js';
@@ -5,6 +7,7 @@ import { semdOptions, withProgress, writeJson, type SemdCliOptions } from './sem
 import { action, info, intOption, numberList } from './util.js';
 
 interface Opts extends SemdCliOptions {
+  report?: string;
   in: string;
   test?: string;
   eps?: number[];
@@ -22,6 +25,7 @@ export const register = (program: Command) => {
     .option('--eps <list>', 'ball radii, comma-separated, used exactly as given (default: 24 log-spaced values from the 1st percentile of NN distances to the median pairwise distance of a seeded 1,000-jet subsample)', numberList('eps'))
     .requiredOption('--out <file>', 'output JSON: settings and results [{eps, auc, auc_err, empty_fraction, mean_ball}]')
     .option('--bootstrap <B>', 'bootstrap resamples for auc_err', intOption('bootstrap', 2), 200)
+    .option('--report <dir>', 'also write the figures: DIR/report.json, DIR/index.html and DIR/figures/*.png|svg')
     .option('--seed <s>', 'seed (subsample for the default grid, bootstrap)', intOption('seed', 0), 1);
   semdOptions(cmd, true).action(
     action(async (o: Opts) => {
@@ -33,6 +37,7 @@ export const register = (program: Command) => {
           cells: o.cells, bootstrap: o.bootstrap, seed: o.seed, ...run,
         }));
       await writeJson(o.out, { command: 'smear', input: o.in, test: o.test ?? null, ...r });
+      if (o.report) await writeFigures(o.report, smearSections(r), 'smear');
       info(`wrote ${o.out}: ${r.results.length} eps values`);
       for (const p of r.results) info(`  eps ${p.eps.toPrecision(4).padStart(10)}  AUC ${p.auc.toFixed(4)} +- ${p.auc_err.toFixed(4)}  empty ${(100 * p.empty_fraction).toFixed(1)}%`);
     }),

@@ -1,10 +1,13 @@
-// The 'efp' op behind the dispatcher: 'reference' = the TypeScript plan executor, 'native' = native/efp.cc.
+// The 'efp' op behind the dispatcher: 'reference' = the TypeScript plan executor, 'native' = native/efp.cc,
+// 'gpujs' = gpujs.ts (float32).
 // (The brute-force oracle, efpBruteForce, is not a dispatcher backend: EFPSet exposes it as backend 'brute'.)
 import { chunked, withControl, type RunOptions } from '../backend/control.js';
 import { registerKernel } from '../backend/dispatch.js';
+import { gpujsInstalled } from '../backend/gpujs.js';
 import { loadNative } from '../backend/native.js';
 import type { JetBatch } from '../jets/batch.js';
 import { type ParsedProgram, runProgram } from './exec.js';
+import { gpujsEfp } from './gpujs.js';
 import { type Measure, measureConfig, measureJet } from './measure.js';
 
 export interface EfpKernelArgs {
@@ -44,3 +47,6 @@ if (native?.efpCompute) {
   };
   registerKernel('efp', 'native', nativeEfp);
 }
+
+// gpu.js (float32) kernel: registered when the package resolves; gpu.js itself is imported on first use.
+if (gpujsInstalled()) registerKernel('efp', 'gpujs', gpujsEfp);

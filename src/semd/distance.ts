@@ -9,6 +9,7 @@ import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { computeSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+import './gpujs.js'; // registers the 'gpujs' (gpu.js, float32) semd.matrix kernel when gpu.js is installed
 
 /** SEMD^2 between jet a of A and jet b of B (reference kernel, same arithmetic as native/semd.cc). */
 export function semd2Reference(A: Spectra, a: number, B: Spectra, b: number): number {

@@ -1,0 +1,242 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { JetlensInputError } from '../errors.js';
+import { readArray, readTable, writeNpy } from '../io/index.js';
+import { toFloat64 } from '../io/ndarray.js';
+import { readModelData } from '../models/files.js';
+import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan } from '../uncertainty/index.js';
+import { choice, numberOption } from './train.js';
+import { action, info, intOption, numberList, progress, type Register } from './util.js';
+
+const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const sizes = (name: string) => (v: string) => numberList(name)(v).map((x) => {
+  if (!(Number.isInteger(x) && x > 0)) throw new Error(`--${name}: layer sizes must be positive integers, got '${v}'`);
+  return x;
+});
+
+/** Float64Arrays -> plain arrays; long per-event arrays are left out of the JSON (they go to .npy files). */
+function summaryJson(x: unknown): unknown {
+  if (x instanceof Float64Array) return x.length <= 1000 ? Array.from(x) : undefined;
+  if (Array.isArray(x)) return x.map(summaryJson);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, summaryJson(v)]).filter(([, v]) => v !== undefined));
+  return typeof x === 'number' && !Number.isFinite(x) ? null : x;
+}
+
+async function writeSummary(dir: string, summary: unknown): Promise<void> {
+  const text = JSON.stringify(summaryJson(summary), null, 2);
+  await writeFile(join(dir, 'summary.json'), `${text}\n`);
+  process.stdout.write(`${text}\n`);
+}
+
+/** Training and evaluation sets: --eval DATA, or a seeded split of --in with --eval-fraction held out. */
+function splitEval(data: ModelData, fraction: number, seed: number): { train: ModelData; evalData: ModelData } {
+  const n = data.inputs[0].shape[0];
+  const s = splitIndices(n, seed, [1 - fraction, 0, fraction]);
+  if (s.train.length === 0 || s.test.length === 0) throw new JetlensInputError(`--eval-fraction ${fraction} leaves an empty training or evaluation set (${n} samples)`);
+  return { train: takeSamples(data, s.train), evalData: takeSamples(data, s.test) };
+}
+
+interface BootstrapCli {
+  model: ModelKind; in: string; eval?: string; evalFraction: number; out: string; resamples: number; seed: number; modelSeed: number;
+  epochs: number; batchSize: number; lr: number; hidden?: number[]; latent?: number; effBackground: number;
+  features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName;
+}
+
+async function runBootstrap(o: BootstrapCli): Promise<void> {
+  if (o.model === 'cnn') throw new JetlensInputError('uncertainty bootstrap: the cnn is not supported here (use the API)');
+  await initTf({ backend: o.backend, log: info });
+  const all = await readModelData(o.model, o.in, { ...o, withPid: o.pid }, true);
+  const { train, evalData } = o.eval
+    ? { train: all, evalData: await readModelData(o.model, o.eval, { ...o, features: all.featureNames, withPid: o.pid }, true) }
+    : splitEval(all, o.evalFraction, o.seed);
+  const modelOptions = {
+    seed: o.modelSeed, hidden: o.hidden, latent: o.latent, withPid: o.pid ?? false,
+    nFeatures: o.model === 'dnn' ? all.inputs[0].shape[1] : undefined, featureNames: all.featureNames,
+  };
+  await mkdir(o.out, { recursive: true });
+  info(`bootstrap: ${o.resamples} resamples of ${train.inputs[0].shape[0]} training samples, evaluated on ${evalData.inputs[0].shape[0]}; initialisation seed ${o.modelSeed} fixed`);
+  const bar = progress('bootstrap', o.resamples + 1);
+  const r = await bootstrapTraining({
+    kind: o.model, modelOptions, data: train, evalData, resamples: o.resamples, seed: o.seed, effBackground: o.effBackground,
+    trainOptions: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr }, outDir: o.out, onProgress: (d) => bar.update(d),
+  });
+  bar.stop();
+  await writeNpy(join(o.out, 'score-mean.npy'), { data: r.scoreMean, shape: [r.scoreMean.length] });
+  await writeNpy(join(o.out, 'score-std.npy'), { data: r.scoreStd, shape: [r.scoreStd.length] });
+  await writeNpy(join(o.out, 'eval-labels.npy'), { data: evalData.labels!, shape: [evalData.labels!.length] });
+  if (r.reused) info(`${r.reused} runs read back from ${o.out}`);
+  await writeSummary(o.out, { ...r, nominal: { auc: r.nominal.auc, workingPoint: r.nominal.workingPoint }, scoreMean: undefined, scoreStd: undefined });
+}
+
+async function runPrediction(o: { scores: string; labels: string; resamples: number; seed: number; effBackground: number }): Promise<void> {
+  const s = toFloat64((await readArray(o.scores)).data);
+  const y = toFloat64((await readArray(o.labels)).data);
+  const r = bootstrapPrediction(s, y, { resamples: o.resamples, seed: o.seed, effBackground: o.effBackground });
+  process.stdout.write(`${JSON.stringify(summaryJson({ ...r, auc: { ...r.auc, values: undefined }, effSignal: { ...r.effSignal, values: undefined }, effBackground: { ...r.effBackground, values: undefined } }), null, 2)}\n`);
+}
+
+interface DecorrelateCli {
+  in: string; eval?: string; evalFraction: number; features?: string[]; labels: string; against: string; strength: number[]; out: string;
+  epochs: number; batchSize: number; lr: number; seed: number; hidden?: number[]; effBackground: number; bins: number; backend?: TfBackendName;
+}
+
+async function readDecorrelationTable(file: string, o: DecorrelateCli) {
+  const cols = await readTable(file);
+  const features = o.features ?? Object.keys(cols).filter((k) => k !== o.labels && k !== 'w');
+  if (!cols[o.labels]) throw new JetlensInputError(`no labels column '${o.labels}' (choose one with --labels)`, { file });
+  if (!cols[o.against]) throw new JetlensInputError(`no column '${o.against}' to decorrelate against (has: ${Object.keys(cols).join(', ')})`, { file });
+  return { data: tableInputs(cols, features, cols[o.labels]), against: cols[o.against], features };
+}
+
+async function runDecorrelate(o: DecorrelateCli): Promise<void> {
+  await initTf({ backend: o.backend, log: info });
+  const t = await readDecorrelationTable(o.in, o);
+  let train = t.data, against: Float64Array = t.against, evalData: ModelData, evalAgainst: Float64Array;
+  if (o.eval) {
+    const e = await readDecorrelationTable(o.eval, { ...o, features: t.features });
+    evalData = e.data;
+    evalAgainst = e.against;
+  } else {
+    const s = splitIndices(t.against.length, o.seed, [1 - o.evalFraction, 0, o.evalFraction]);
+    train = takeSamples(t.data, s.train);
+    against = Float64Array.from(s.train, (i) => t.against[i]);
+    evalData = takeSamples(t.data, s.test);
+    evalAgainst = Float64Array.from(s.test, (i) => t.against[i]);
+  }
+  await mkdir(o.out, { recursive: true });
+  info(`decorrelating a dnn on ${t.features.join(', ')} from '${o.against}' with strengths ${o.strength.join(', ')}`);
+  const bar = progress('decorrelate', o.strength.length);
+  const { edges, rows } = await decorrelationScan(o.strength, {
+    kind: 'dnn', modelOptions: { seed: o.seed, nFeatures: t.features.length, featureNames: t.features, hidden: o.hidden },
+    data: train, against, evalData, evalAgainst, train: { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr }, effBackground: o.effBackground, bins: o.bins,
+    onProgress: (d) => bar.update(d),
+  });
+  bar.stop();
+  for (const r of rows) await writeNpy(join(o.out, `scores-lambda-${r.lambda}.npy`), { data: r.scores, shape: [r.scores.length] });
+  await writeSummary(o.out, { against: o.against, features: t.features, edges, rows: rows.map((r) => ({ ...r, scores: undefined })) });
+}
+
+interface WorstCaseCli {
+  model: string; in: string; out: string; direction: 'up' | 'down'; lambdaCls: number; lambdaObs: Record<string, number>; epochs: number;
+  batchSize: number; lr: number; hidden: number; seed: number; effBackground: number; maxParticles?: number; dataset?: string; backend?: TfBackendName;
+}
+
+function weightsOption(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [k, w] = part.split('=');
+    const x = Number(w);
+    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new Error(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
+    out[k.trim()] = x;
+  }
+  return out;
+}
+
+async function runWorstCase(o: WorstCaseCli): Promise<void> {
+  await initTf({ backend: o.backend, log: info });
+  const model = await loadModel(o.model);
+  const data = await readModelData(model.kind, o.in, { dataset: o.dataset, maxParticles: o.maxParticles ?? model.meta.maxParticles, withPid: model.options.withPid }, true);
+  const bar = progress('worst case', o.epochs);
+  const r = await adversarialShift(model, data, {
+    direction: o.direction, lambdaCls: o.lambdaCls, lambdaObs: o.lambdaObs, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
+    hidden: o.hidden, seed: o.seed, effBackground: o.effBackground, onEpoch: (e) => bar.update(e.epoch),
+  });
+  bar.stop();
+  await mkdir(o.out, { recursive: true });
+  await writeNpy(join(o.out, 'scores.npy'), { data: r.scores, shape: [r.scores.length] });
+  await writeNpy(join(o.out, 'perturbed-scores.npy'), { data: r.perturbedScores, shape: [r.perturbedScores.length] });
+  await writeSummary(o.out, { ...r, scores: undefined, perturbedScores: undefined });
+}
+
+export const register: Register = (program: Command) => {
+  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, decorrelation');
+  unc
+    .command('bootstrap')
+    .description(
+      'statistical precision: retrain on B bootstrap resamples of the training set with the initialisation seed fixed ' +
+        '(only the data vary), predict on a fixed evaluation set. Writes DIR/nominal.npy, resample-<b>.npy (finished ' +
+        'ones are skipped when re-run: resumable), score-mean.npy, score-std.npy, eval-labels.npy and summary.json ' +
+        '(AUC and signal-efficiency spreads; also printed). Trains on all rows of each resample, no early stopping.',
+    )
+    .requiredOption('--model <kind>', `architecture: ${MODEL_KINDS.filter((k) => k !== 'cnn').join(' | ')}`, choice('model', MODEL_KINDS))
+    .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--eval <DATA>', 'evaluation data (default: hold out --eval-fraction of --in)')
+    .option('--eval-fraction <f>', 'fraction of --in held out for evaluation when --eval is not given', numberOption('eval-fraction', 0), 0.3)
+    .option('--resamples <B>', 'bootstrap resamples', intOption('resamples', 2), 20)
+    .option('--seed <s>', 'seed of the resampling and of the evaluation split', intOption('seed', 0), 0)
+    .option('--model-seed <s>', 'initialisation (and batch-order) seed, the same for every resample', intOption('model-seed', 0), 0)
+    .option('--epochs <n>', 'training epochs', intOption('epochs', 1), 10)
+    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size', 1), 128)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
+    .option('--hidden <a,b,c>', 'dense layer sizes (default 100,100,100)', sizes('hidden'))
+    .option('--latent <L>', 'particle models: latent size of Phi (default 128; 8 for moments)', intOption('latent', 1))
+    .option('--eff-background <e>', 'working point: the cut giving this background efficiency on the nominal model', numberOption('eff-background', 0), 0.1)
+    .option('--features <a,b,c>', 'dnn: feature columns (default: all but the labels column and w)', listOption)
+    .option('--labels <name>', 'dnn: labels column (default y)')
+    .option('--dataset <name>', 'jets: particle array in the file (default X)')
+    .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
+    .option('--pid', 'pfn: add the particle-id channel')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .action(action(runBootstrap));
+  unc
+    .command('prediction')
+    .description('statistical bias: bootstrap the evaluation set with the model fixed (AUC and efficiency spreads; no training). Prints JSON.')
+    .requiredOption('--scores <ARRAY>', 'scores (file.npy, file.npz:name, file.csv:column)')
+    .requiredOption('--labels <ARRAY>', 'labels 0/1, same spec forms')
+    .option('--resamples <B>', 'bootstrap resamples', intOption('resamples', 2), 200)
+    .option('--seed <s>', 'resampling seed', intOption('seed', 0), 0)
+    .option('--eff-background <e>', 'working point: background efficiency of the fixed cut', numberOption('eff-background', 0), 0.1)
+    .action(action(runPrediction));
+  unc
+    .command('decorrelate')
+    .description(
+      'train a dnn whose background score is independent of a column (default mass) with the DisCo penalty ' +
+        'loss = BCE + lambda dCorr^2(score, q) on the background of each batch (arXiv:2001.05310), for each strength; ' +
+        'writes DIR/summary.json (per lambda: AUC, residual background dCorr, background histograms of q before/after ' +
+        'the cut, their JS divergence) and scores-lambda-<L>.npy',
+    )
+    .requiredOption('--in <TABLE>', 'feature table (.csv/.npz/.h5 columns) with labels and the column to decorrelate against')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--eval <TABLE>', 'evaluation table (default: hold out --eval-fraction of --in)')
+    .option('--eval-fraction <f>', 'held-out fraction when --eval is not given', numberOption('eval-fraction', 0), 0.3)
+    .option('--features <a,b,c>', 'input columns (default: all but the labels and w; may include the --against column)', listOption)
+    .option('--labels <name>', 'labels column', 'y')
+    .option('--against <name>', 'column the background score should not depend on', 'mass')
+    .option('--strength <l1,l2>', 'DisCo strengths lambda', numberList('strength'), [0, 1, 10])
+    .option('--epochs <n>', 'training epochs', intOption('epochs', 1), 10)
+    .option('--batch-size <n>', 'mini-batch size (dCorr is estimated per batch)', intOption('batch-size', 2), 256)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
+    .option('--seed <s>', 'initialisation, batch order and evaluation split seed', intOption('seed', 0), 0)
+    .option('--hidden <a,b,c>', 'dense layer sizes (default 100,100,100)', sizes('hidden'))
+    .option('--eff-background <e>', 'cut for the sculpting histograms: background efficiency', numberOption('eff-background', 0), 0.1)
+    .option('--bins <n>', 'histogram bins', intOption('bins', 1), 20)
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .action(action(runDecorrelate));
+  unc
+    .command('worst-case')
+    .description(
+      'systematic bias, worst case: with a saved particle classifier f fixed, learn a per-particle perturbation ' +
+        'g(J) = J + dJ (d log pT, dy, dphi from a small network shared by all jets) minimising +-<log(1 - f(g(J)))>_sig + ' +
+        'lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_i <(O_i(J) - O_i(g(J)))^2>_bg (O: mass, pt, girth); writes ' +
+        'DIR/summary.json (signal-efficiency shift at the working point, size of dJ, constraint residuals), scores.npy, perturbed-scores.npy',
+    )
+    .requiredOption('--model <MODEL_DIR>', 'saved efn / pfn / moments / lipschitz-efn classifier (sigmoid head)')
+    .requiredOption('--in <JETS>', 'labelled jets')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--direction <d>', 'up (signal more signal-like) or down', choice('direction', ['up', 'down'] as const), 'up')
+    .option('--lambda-cls <w>', 'weight of the background-score constraint', numberOption('lambda-cls', 0), 10)
+    .option('--lambda-obs <k=w,...>', 'weights of the background observable constraints (mass, pt, girth)', weightsOption, { mass: 10 })
+    .option('--epochs <n>', 'optimisation epochs', intOption('epochs', 1), 20)
+    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size', 1), 256)
+    .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
+    .option('--hidden <n>', 'width of the perturbation network', intOption('hidden', 1), 32)
+    .option('--seed <s>', 'perturbation network initialisation and batch order', intOption('seed', 0), 0)
+    .option('--eff-background <e>', "the analysis' working point: background efficiency of the cut on f", numberOption('eff-background', 0), 0.1)
+    .option('--max-particles <M>', 'keep the M hardest particles (default: as the model was trained)', intOption('max-particles', 1))
+    .option('--dataset <name>', 'particle array in the file (default X)')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .action(action(runWorstCase));
+};

@@ -1,0 +1,13 @@
+// Uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scans,
+// decorrelation from a chosen quantity (DisCo).
+export { meanStd, columnMeanStd, efficiencies, workingPoint, histogram, type WorkingPoint } from './stats.js';
+export {
+  bootstrapTraining, bootstrapPrediction, scanConfigurations, resampleIndices,
+  type BootstrapTrainingOptions, type BootstrapTrainingResult, type BootstrapPredictionResult, type SpreadSummary, type ScanConfig, type ScanRow,
+} from './bootstrap.js';
+export { distanceCorrelationSquared, distanceCorrelationSquaredTf } from './dcorr.js';
+export {
+  trainDecorrelated, decorrelationScan, jensenShannon,
+  type DecorrelatedTrainOptions, type DecorrelationScanOptions, type DecorrelationRow,
+} from './decorrelate.js';
+export { adversarialShift, TF_OBSERVABLES, type AdversarialOptions, type AdversarialResult, type ParticleTensors, type TfObservable } from './adversarial.js';

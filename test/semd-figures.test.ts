@@ -1,0 +1,22 @@
+import t from 'tap';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateMixture } from '../src/jets/generator/index.js';
+import { renderReport, writeReportJson } from '../src/report/index.js';
+import { nnScaling } from '../src/semd/evt.js';
+import { nnScalingSections, smearSections } from '../src/semd/figures.js';
+import { smearedLikelihood } from '../src/semd/smear.js';
+
+t.test('smear and nn-scaling results make valid report figures', async (t) => {
+  const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 2 });
+  const s = await smearedLikelihood(jets, { bootstrap: 20, seed: 1 });
+  const e = await nnScaling(jets, { sizes: [100, 200, 400], repeats: 2, seed: 1 });
+  const sections = [...smearSections(s, { label: 'reference', auc: 0.9 }), ...nnScalingSections(e)];
+  t.equal(sections.length, 2 + 3 + 1);
+  const dir = mkdtempSync(join(tmpdir(), 'jetlens-semdfig-'));
+  await writeReportJson(dir, sections); // validates every section
+  const r = await renderReport(dir, { png: false });
+  t.ok(existsSync(r.index));
+  t.equal(r.figures.length, sections.length, 'one SVG per figure');
+});

@@ -1,0 +1,65 @@
+import t from 'tap';
+import { generateMixture } from '../src/jets/generator/index.js';
+import { createModel, efnInputs, initTf, pfnInputs, tf, train } from '../src/models/index.js';
+import { adversarialShift, TF_OBSERVABLES } from '../src/uncertainty/index.js';
+
+const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3 });
+const data = efnInputs(jets, { maxParticles: 16 });
+
+t.before(async () => {
+  await initTf({ log: () => {} });
+});
+
+t.test('built-in observables match four-vector sums on the unperturbed jets', async (t) => {
+  // Use all particles so that z sums over the same particles as the reference.
+  const full = efnInputs(jets.slice(0, 20));
+  const [, m, ] = full.inputs[0].shape;
+  const ang = tf.tensor3d(full.inputs[0].data, [20, m, 2]);
+  const z = tf.tensor2d(full.inputs[1].data, [20, m]);
+  const y = tf.reshape(tf.slice(ang, [0, 0, 0], [20, m, 1]), [20, m]) as tf.Tensor2D;
+  const phi = tf.reshape(tf.slice(ang, [0, 0, 1], [20, m, 1]), [20, m]) as tf.Tensor2D;
+  const p = { z, y, phi, ptScale: tf.ones([20]) as tf.Tensor1D };
+  const mass = TF_OBSERVABLES.mass(p).dataSync();
+  t.same(Array.from(TF_OBSERVABLES.pt(p).dataSync()), new Array(20).fill(1));
+  for (let j = 0; j < 20; j++) {
+    let e = 0, px = 0, py = 0, pz = 0, pt = 0;
+    for (let i = jets.offsets[j]; i < jets.offsets[j + 1]; i++) {
+      e += jets.pt[i] * Math.cosh(jets.y[i]);
+      px += jets.pt[i] * Math.cos(jets.phi[i]);
+      py += jets.pt[i] * Math.sin(jets.phi[i]);
+      pz += jets.pt[i] * Math.sinh(jets.y[i]);
+      pt += jets.pt[i];
+    }
+    const ref = Math.sqrt(Math.max(0, e * e - px * px - py * py - pz * pz)) / pt;
+    t.ok(Math.abs(mass[j] - ref) < 1e-4 * Math.max(1, ref), `jet ${j}: m/sum pT ${mass[j]} vs four-vectors ${ref}`);
+  }
+});
+
+t.test('worst-case shift: both directions move the signal efficiency, background held', async (t) => {
+  const model = createModel('efn', { seed: 1, latent: 8, phiSizes: [16, 16], hidden: [16] });
+  await train(model, data, { epochs: 6, lr: 3e-3, split: [1, 0, 0], patience: 0 });
+  const opts = { epochs: 8, lr: 1e-2, lambdaCls: 10, lambdaObs: { mass: 10, pt: 10 }, effBackground: 0.2, seed: 2 };
+  const up = await adversarialShift(model, data, { ...opts, direction: 'up' });
+  const down = await adversarialShift(model, data, { ...opts, direction: 'down' });
+  console.log(JSON.stringify([up, down].map((r) => ({ dir: r.direction, wp: r.workingPoint, shift: r.effSignalShift, bgShift: r.effBackgroundShift, size: r.size, constraints: r.constraints, dfSig: r.meanAbsDeltaFSignal }))));
+  t.ok(up.effSignalShift > 0, `up: signal efficiency ${up.workingPoint.effSignal} -> ${up.perturbed.effSignal}`);
+  t.ok(down.effSignalShift < 0, `down: signal efficiency ${down.workingPoint.effSignal} -> ${down.perturbed.effSignal}`);
+  for (const r of [up, down]) {
+    t.ok(r.meanAbsDeltaFSignal > r.constraints.meanAbsDeltaF, `${r.direction}: signal scores move more than background ones (${r.meanAbsDeltaFSignal} vs ${r.constraints.meanAbsDeltaF})`);
+    t.ok(r.size.dy > 0 || r.size.dphi > 0 || r.size.dLogPt > 0, 'a non-zero perturbation');
+    t.ok(Number.isFinite(r.constraints.observables.mass.meanAbsDelta));
+  }
+  model.net.dispose();
+});
+
+t.test('pfn inputs and errors', async (t) => {
+  const pd = pfnInputs(jets.slice(0, 100), { maxParticles: 8, withPid: false });
+  const model = createModel('pfn', { seed: 1, latent: 4, phiSizes: [8], hidden: [8] });
+  const r = await adversarialShift(model, pd, { epochs: 1, effBackground: 0.5 });
+  t.equal(r.scores.length, 100);
+  t.ok(r.perturbedScores.every(Number.isFinite));
+  await t.rejects(adversarialShift(model, pd, { lambdaObs: { nope: 1 } }), /unknown observable/);
+  const dnn = createModel('dnn', { nFeatures: 2, hidden: [4] });
+  await t.rejects(adversarialShift(dnn, pd), /takes none/);
+  model.net.dispose();
+});

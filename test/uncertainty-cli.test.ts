@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import t from 'tap';
+import { register } from '../src/cli/uncertainty.js';
+import { cliState } from '../src/cli/util.js';
+import { writeJets, writeNpy, writeTable } from '../src/io/index.js';
+import { generateMixture } from '../src/jets/generator/index.js';
+import { createModel, efnInputs, initTf, saveModel, train } from '../src/models/index.js';
+import { Rng } from '../src/util/rng.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jetlens-unc-cli-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+cliState.quiet = true;
+
+async function cli(...args: string[]): Promise<{ rc: number; out: string }> {
+  const program = new Command().exitOverride();
+  register(program);
+  process.exitCode = 0;
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const errWrite = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'jetlens', ...args]);
+  } catch (e) {
+    // exitOverride: commander's own option errors (the real CLI prints them and exits 1).
+    chunks.push(String((e as Error).message));
+    process.exitCode = 1;
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = errWrite;
+  }
+  const rc = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { rc, out: chunks.join('') };
+}
+
+const rng = new Rng(1);
+const n = 600;
+const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+const mass = Float64Array.from(y, (v) => (v ? 0.5 + 0.08 * rng.normal() : rng.uniform()));
+const x = Float64Array.from(y, (v) => rng.normal() + v);
+const table = join(dir, 'obs.csv');
+
+t.before(() => writeTable(table, { mass, x, y }));
+
+t.test('uncertainty bootstrap: files, summary, resume', async (t) => {
+  const out = join(dir, 'boot');
+  const args = ['uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', out, '--resamples', '3', '--epochs', '3', '--hidden', '8,8', '--lr', '0.01'];
+  const first = await cli(...args);
+  t.equal(first.rc, 0, first.out);
+  t.same(readdirSync(out).sort(), ['bootstrap.json', 'eval-labels.npy', 'nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'score-mean.npy', 'score-std.npy', 'summary.json']);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.equal(s.resamples, 3);
+  t.equal(s.auc.values.length, 3);
+  t.ok(s.auc.mean > 0.6 && s.auc.std > 0 && s.meanScoreStd > 0);
+  const again = await cli(...args);
+  t.equal(again.rc, 0);
+  const s2 = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.equal(s2.reused, 4, 'resumed: nothing retrained');
+  t.same(s2.auc, s.auc);
+});
+
+t.test('uncertainty prediction', async (t) => {
+  await writeNpy(join(dir, 's.npy'), { data: x, shape: [n] });
+  await writeNpy(join(dir, 'y.npy'), { data: y, shape: [n] });
+  const r = await cli('uncertainty', 'prediction', '--scores', join(dir, 's.npy'), '--labels', join(dir, 'y.npy'), '--resamples', '50');
+  t.equal(r.rc, 0, r.out);
+  const j = JSON.parse(r.out);
+  t.ok(j.auc.std > 0 && j.auc.mean > 0.6 && j.workingPoint.effBackground > 0);
+});
+
+t.test('uncertainty decorrelate', async (t) => {
+  const out = join(dir, 'disco');
+  const r = await cli('uncertainty', 'decorrelate', '--in', table, '--out', out, '--strength', '0,5', '--epochs', '2', '--hidden', '8', '--bins', '5');
+  t.equal(r.rc, 0, r.out);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.same(s.rows.map((row: { lambda: number }) => row.lambda), [0, 5]);
+  t.equal(s.edges.length, 6);
+  t.equal(s.rows[0].before.length, 5);
+  t.same(readdirSync(out).sort(), ['scores-lambda-0.npy', 'scores-lambda-5.npy', 'summary.json']);
+});
+
+t.test('uncertainty worst-case on a saved EFN', async (t) => {
+  await initTf({ log: () => {} });
+  const jets = generateMixture({ signal: 'w', background: 'qcd', n: 100, seed: 4 });
+  const jetsFile = join(dir, 'wq.npz');
+  await writeJets(jetsFile, jets);
+  const model = createModel('efn', { seed: 1, latent: 4, phiSizes: [8], hidden: [8] });
+  model.meta.maxParticles = 12;
+  await train(model, efnInputs(jets, { maxParticles: 12 }), { epochs: 2, split: [1, 0, 0], patience: 0 });
+  await saveModel(model, join(dir, 'efn'));
+  const out = join(dir, 'worst');
+  const r = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--epochs', '2', '--lambda-obs', 'mass=5,pt=1', '--direction', 'down');
+  t.equal(r.rc, 0, r.out);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.equal(s.direction, 'down');
+  t.same(Object.keys(s.constraints.observables).sort(), ['mass', 'pt']);
+  t.ok(Number.isFinite(s.effSignalShift));
+  t.same(readdirSync(out).sort(), ['perturbed-scores.npy', 'scores.npy', 'summary.json']);
+  const bad = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--lambda-obs', 'mass');
+  t.equal(bad.rc, 1);
+});
+
+t.test('bad input: one-line error, exit 1', async (t) => {
+  const a = await cli('uncertainty', 'decorrelate', '--in', table, '--out', join(dir, 'x'), '--against', 'nope');
+  t.equal(a.rc, 1);
+  t.match(a.out, /no column 'nope'/);
+  const b = await cli('uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', join(dir, 'y'), '--resamples', '1');
+  t.equal(b.rc, 1);
+  const c = await cli('uncertainty', 'bootstrap', '--model', 'dnn', '--in', join(dir, 'missing.csv'), '--out', join(dir, 'z'));
+  t.equal(c.rc, 1);
+});
