@@ -81,3 +81,5 @@ export {
   type NnScalingResult,
   type WeibullFit,
 } from './semd/index.js';
+// Redis job queue (BullMQ): queue.submit / queue.wait / queue.JobQueue for producers, queue.startWorker for workers.
+export * as queue from './queue/index.js';

@@ -17,6 +17,7 @@ import { register as semd } from './semd.js';
 import { register as knn } from './knn.js';
 import { register as smear } from './smear.js';
 import { register as nnScaling } from './nn-scaling.js';
+import { register as worker } from './worker.js';
 import { register as uncertainty } from './uncertainty.js';
 
 export const commands: Register[] = [
@@ -37,5 +38,6 @@ export const commands: Register[] = [
   knn,
   smear,
   nnScaling,
+  worker,
   uncertainty,
 ];

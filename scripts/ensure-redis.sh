@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Makes sure `redis-server` is on PATH (used by test/queue.test.ts). Installs the Debian/Ubuntu package when it is
+# missing and apt-get is usable (root, or sudo without a password); exits non-zero when it cannot.
+set -u
+if command -v redis-server >/dev/null 2>&1; then exit 0; fi
+if ! command -v apt-get >/dev/null 2>&1; then echo "ensure-redis: no redis-server and no apt-get" >&2; exit 1; fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+    echo "ensure-redis: no redis-server, and not root (cannot apt-get install redis-server)" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq redis-server >&2 || { echo "ensure-redis: apt-get install redis-server failed" >&2; exit 1; }
+command -v redis-server >/dev/null 2>&1 || { echo "ensure-redis: redis-server still not on PATH after install" >&2; exit 1; }

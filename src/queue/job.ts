@@ -1,0 +1,164 @@
+import { existsSync, statSync } from 'node:fs';
+import { extname, isAbsolute } from 'node:path';
+import { JetlensInputError } from '../errors.js';
+import { EFPSet, type EFPOptions } from '../efp/efpset.js';
+import { MEASURES, type MeasureName } from '../efp/measure.js';
+import { parseShard, type Shard } from '../shard/shard.js';
+import { AXES, type AxesKind } from '../jss/request.js';
+
+/**
+ * What a producer puts on the queue. Paths are local to the worker (a shared filesystem in a cluster);
+ * `options` mirrors the CLI flags of the same command.
+ */
+export interface JetlensJob {
+  command: 'efp' | 'observables';
+  /** Jets file (.npz, .npy, .h5, .csv, .jsonl). */
+  input: string;
+  /** Array/dataset holding the particles (default 'X'). */
+  dataset?: string;
+  /** efp: .npy (plus a .json column sidecar); observables: .csv or .npz. */
+  output: string;
+  /** Optional 'K/N': process only that contiguous slice; a shard manifest is written for `jetlens merge`. */
+  shard?: string;
+  options?: EfpJobOptions | ObservablesJobOptions;
+}
+
+export interface EfpJobOptions {
+  /** Catalogue selection (default 'd<=5'), or explicit graphs as edge lists. */
+  select?: string;
+  graphs?: [number, number][][];
+  measure?: MeasureName;
+  kappa?: number | 'pf';
+  beta?: number;
+  normed?: boolean;
+}
+
+export interface ObservablesJobOptions {
+  columns?: string[];
+  betas?: number[];
+  tauBeta?: number[];
+  axes?: AxesKind;
+}
+
+/** A job that passed validation: defaults filled, so that equal settings compare equal. */
+export interface ValidEfpOptions extends EFPOptions {
+  selection: string | [number, number][][];
+  measure: MeasureName;
+  kappa: number | 'pf';
+  beta: number;
+  normed: boolean;
+}
+export interface ValidObservablesOptions {
+  columns?: string[];
+  betas: number[];
+  tauBeta: number[];
+  axes: AxesKind;
+}
+interface ValidCommon {
+  input: string;
+  dataset: string;
+  output: string;
+  shard?: Shard;
+}
+export type ValidJob = (ValidCommon & { command: 'efp'; options: ValidEfpOptions }) | (ValidCommon & { command: 'observables'; options: ValidObservablesOptions });
+
+/** A job that can never succeed as written: it goes to the dead-letter list and is not retried. */
+export class JobValidationError extends JetlensInputError {
+  constructor(problem: string) {
+    super(`invalid job: ${problem}`);
+    this.name = 'JobValidationError';
+  }
+}
+
+const EFP_KEYS = ['select', 'graphs', 'measure', 'kappa', 'beta', 'normed'];
+const OBS_KEYS = ['columns', 'betas', 'tauBeta', 'axes'];
+const JOB_KEYS = ['command', 'input', 'dataset', 'output', 'shard', 'options'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function unknownKeys(o: Record<string, unknown>, allowed: string[], what: string): void {
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length) throw new JobValidationError(`${what}: unknown field(s) ${extra.join(', ')} (allowed: ${allowed.join(', ')})`);
+}
+
+function path(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v === '') throw new JobValidationError(`${what}: expected a non-empty file path`);
+  if (!isAbsolute(v)) throw new JobValidationError(`${what}: expected an absolute path (workers may run elsewhere), got '${v}'`);
+  return v;
+}
+
+function numbers(v: unknown, what: string, positive: boolean): number[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
+    throw new JobValidationError(`${what}: expected a non-empty list of finite numbers${positive ? ' > 0' : ''}`);
+  }
+  return v as number[];
+}
+
+function efpOptions(o: Record<string, unknown>): ValidEfpOptions {
+  unknownKeys(o, EFP_KEYS, 'options');
+  if (o.select !== undefined && o.graphs !== undefined) throw new JobValidationError('options: give select or graphs, not both');
+  if (o.select !== undefined && typeof o.select !== 'string') throw new JobValidationError('options.select: expected a string such as "d<=5"');
+  if (o.graphs !== undefined && !(Array.isArray(o.graphs) && o.graphs.length > 0 && o.graphs.every((g) => Array.isArray(g) && g.every((e) => Array.isArray(e) && e.length === 2)))) {
+    throw new JobValidationError('options.graphs: expected a non-empty list of edge lists [[[0,1],[1,2]], ...]');
+  }
+  const measure = o.measure ?? 'hadr';
+  if (!(MEASURES as unknown[]).includes(measure)) throw new JobValidationError(`options.measure: expected one of ${MEASURES.join(', ')}, got '${String(measure)}'`);
+  const kappa = o.kappa ?? 1;
+  if (kappa !== 'pf' && !(typeof kappa === 'number' && Number.isFinite(kappa))) throw new JobValidationError(`options.kappa: expected a number or 'pf'`);
+  const beta = o.beta ?? 1;
+  if (!(typeof beta === 'number' && beta > 0 && Number.isFinite(beta))) throw new JobValidationError('options.beta: expected a number > 0');
+  const normed = o.normed ?? true;
+  if (typeof normed !== 'boolean') throw new JobValidationError('options.normed: expected true or false');
+  const selection = (o.graphs ?? o.select ?? 'd<=5') as string | [number, number][][];
+  const opts = { measure: measure as MeasureName, kappa: kappa as number | 'pf', beta, normed };
+  try {
+    new EFPSet(selection, opts); // the selection and measure combination must make sense (cheap: the catalogue is cached)
+  } catch (e) {
+    throw new JobValidationError(`options: ${(e as Error).message}`);
+  }
+  return { selection, ...opts };
+}
+
+function observablesOptions(o: Record<string, unknown>): ValidObservablesOptions {
+  unknownKeys(o, OBS_KEYS, 'options');
+  let columns: string[] | undefined;
+  if (o.columns !== undefined) {
+    if (!Array.isArray(o.columns) || o.columns.length === 0 || !o.columns.every((c) => typeof c === 'string' && c !== '')) {
+      throw new JobValidationError('options.columns: expected a non-empty list of column names');
+    }
+    columns = o.columns as string[];
+  }
+  const axes = o.axes ?? 'kt';
+  if (!(AXES as unknown[]).includes(axes)) throw new JobValidationError(`options.axes: expected one of ${AXES.join(', ')}`);
+  const betas = o.betas === undefined ? [1, 2] : numbers(o.betas, 'options.betas', true);
+  const tauBeta = o.tauBeta === undefined ? [1] : numbers(o.tauBeta, 'options.tauBeta', true);
+  return { ...(columns ? { columns } : {}), betas, tauBeta, axes: axes as AxesKind };
+}
+
+/** Checks a job's shape, options and input file; throws JobValidationError with the reason. */
+export function validateJob(data: unknown): ValidJob {
+  if (!isObject(data)) throw new JobValidationError('expected a JSON object {command, input, output, options}');
+  unknownKeys(data, JOB_KEYS, 'job');
+  const { command } = data;
+  if (command !== 'efp' && command !== 'observables') throw new JobValidationError(`command: expected 'efp' or 'observables', got '${String(command)}'`);
+  const input = path(data.input, 'input');
+  if (!existsSync(input) || !statSync(input).isFile()) throw new JobValidationError(`input: no such file '${input}'`);
+  const output = path(data.output, 'output');
+  const ext = extname(output).toLowerCase();
+  const exts = command === 'efp' ? ['.npy'] : ['.csv', '.npz'];
+  if (!exts.includes(ext)) throw new JobValidationError(`output: ${command} writes ${exts.join(' or ')}, got '${output}'`);
+  const dataset = data.dataset ?? 'X';
+  if (typeof dataset !== 'string' || dataset === '') throw new JobValidationError('dataset: expected a non-empty string');
+  let shard: Shard | undefined;
+  if (data.shard !== undefined) {
+    try {
+      shard = parseShard(String(data.shard));
+    } catch (e) {
+      throw new JobValidationError((e as Error).message.replace('--shard', 'shard'));
+    }
+  }
+  const raw = data.options ?? {};
+  if (!isObject(raw)) throw new JobValidationError('options: expected an object');
+  const options = command === 'efp' ? efpOptions(raw) : observablesOptions(raw);
+  return { command, input, dataset, output, ...(shard ? { shard } : {}), options } as ValidJob;
+}
