@@ -74,3 +74,32 @@ t.test('index.html opens in Chromium with every figure visible and no errors', {
   t.same(errors, [], 'no console errors');
   t.same(network, [], 'no network requests');
 });
+
+t.test('the main job report (a small jetlens study) opens in Chromium with every figure', { skip }, async (t) => {
+  const { runStudy } = await import('../src/studies/study.js');
+  const dir = await mkdtemp(path.join(tmpdir(), 'jetlens-study-browser-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // The default pipeline, made small: every step and every report section still runs.
+  await runStudy({ outDir: dir, n: 300, seed: 3, cnnEpochs: 1, dnnEpochs: 3, passes: 2, space: { select: 'd<=2', kappas: [1, 2], betas: [1] } });
+  const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
+  const plots = report.sections.filter((s: { type: string }) => s.type !== 'text' && s.type !== 'table').length;
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(path.join(dir, 'index.html')).href, { waitUntil: 'load', timeout: 20_000 });
+  const boxes = await page.$$eval('figure.plot > svg, figure.plot > img', (els) => els.map((e) => e.getBoundingClientRect().width * e.getBoundingClientRect().height));
+  t.equal(boxes.length, plots, `${plots} figures (ROC, AUC/ADO per pass, histograms, average images)`);
+  t.ok(boxes.every((a) => a > 100 * 100), 'every figure is laid out');
+  t.equal(await page.locator('svg.graph').count(), 2, 'one EFP drawing per pass');
+  const shot = path.join(root, 'test', 'output', 'study-report.png');
+  await mkdir(path.dirname(shot), { recursive: true });
+  await page.screenshot({ path: shot, fullPage: true });
+  t.ok(existsSync(shot), `screenshot saved: ${path.relative(root, shot)}`);
+  t.same(errors, [], 'no console errors');
+});

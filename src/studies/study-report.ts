@@ -4,6 +4,7 @@ import type { JetBatch } from '../jets/batch.js';
 import { auc, rocCurve } from '../metrics/index.js';
 import type { Section } from '../report/schema.js';
 import { renderReport, writeReportJson } from '../report/index.js';
+import { Rng } from '../util/rng.js';
 import { logFeature, type Candidates, type GuideResult } from './guided.js';
 
 export interface StudyArtefacts {
@@ -21,10 +22,33 @@ export interface StudyArtefacts {
 const take = (v: ArrayLike<number>, idx: Uint32Array) => Float64Array.from(idx, (i) => v[i]);
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
 
-function roc(label: string, scores: Float64Array, y: Float64Array) {
+/** TPR at `fpr` on a ROC curve (the best TPR reached at or below that FPR). */
+function tprAt(c: { fpr: Float64Array; tpr: Float64Array }, fpr: number): number {
+  let best = 0;
+  for (let i = 0; i < c.fpr.length && c.fpr[i] <= fpr; i++) best = Math.max(best, c.tpr[i]);
+  return best;
+}
+
+/**
+ * ROC curve with a 68% bootstrap band: B resamples of the events (within each class, seeded), TPR read at a fixed
+ * FPR grid, the 16th and 84th percentiles per grid point.
+ */
+function roc(label: string, scores: Float64Array, y: Float64Array, B = 40, seed = 1) {
   const a = auc(scores, y, null, { direction: 'auto' });
   const c = rocCurve(scores, y, null, { direction: a.direction, maxPoints: 400 });
-  return { label, fpr: Array.from(c.fpr), tpr: Array.from(c.tpr), auc: a.auc };
+  const grid = Array.from({ length: 41 }, (_, i) => i / 40);
+  const sig = Array.from(y.keys()).filter((i) => y[i] === 1);
+  const bkg = Array.from(y.keys()).filter((i) => y[i] !== 1);
+  const rng = new Rng(seed);
+  const samples = grid.map(() => [] as number[]);
+  for (let b = 0; b < B; b++) {
+    const idx = [...sig.map(() => sig[rng.int(sig.length)]), ...bkg.map(() => bkg[rng.int(bkg.length)])];
+    const rc = rocCurve(Float64Array.from(idx, (i) => scores[i]), Float64Array.from(idx, (i) => y[i]), null, { direction: a.direction });
+    grid.forEach((f, k) => samples[k].push(tprAt(rc, f)));
+  }
+  const pct = (v: number[], q: number) => v.sort((p, r) => p - r)[Math.min(v.length - 1, Math.floor(q * v.length))];
+  const band = { fpr: grid, tprLow: samples.map((v) => pct(v, 0.16)), tprHigh: samples.map((v) => pct(v, 0.84)) };
+  return { label, fpr: Array.from(c.fpr), tpr: Array.from(c.tpr), auc: a.auc, band };
 }
 
 /** Writes report.json and renders index.html + figures for a finished study. */
@@ -65,6 +89,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
     },
     {
       type: 'roc', title: 'ROC curves (held-out jets)', rejection: true,
+      caption: 'Bands: 68% of 40 bootstrap resamples of the held-out jets.',
       curves: [
         roc('CNN (black box)', take(a.cnnScores, test), y),
         roc(`DNN(${a.hlNames.join(', ')})`, await dnnScores(0), y),
