@@ -9,7 +9,7 @@ const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-shardcli-'));
 const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args, '--quiet'], { cwd: dir, stdio: 'pipe' }).toString();
 
-t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
+t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp, images, predict)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
   run('generate', '--signal', 'w', '--background', 'qcd', '--n', '300', '--seed', '3', '--out', 'jets.npz');
   for (const ext of ['npz', 'csv']) {
     run('observables', '--in', 'jets.npz', '--out', `whole.${ext}`);
@@ -20,6 +20,14 @@ t.test('4 shards in 2 local processes merge to the unsharded bytes (observables,
   run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'merged.npy', '--', 'efp', '--in', 'jets.npz', '--select', 'd<=3', '--kappa', '0.5', '--beta', '2');
   t.same(readFileSync(join(dir, 'merged.npy')), readFileSync(join(dir, 'whole.npy')), 'efp .npy: identical bytes');
   t.same(readFileSync(join(dir, 'merged.json')), readFileSync(join(dir, 'whole.json')), 'efp sidecar: identical');
+  run('images', '--in', 'jets.npz', '--out', 'img-whole.npy', '--npix', '9');
+  run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'img-merged.npy', '--', 'images', '--in', 'jets.npz', '--npix', '9');
+  t.same(readFileSync(join(dir, 'img-merged.npy')), readFileSync(join(dir, 'img-whole.npy')), 'images .npy: identical bytes');
+  run('observables', '--in', 'jets.npz', '--out', 'obs.npz', '--columns', 'mass,d2_b1');
+  run('train', '--model', 'dnn', '--in', 'obs.npz', '--out', 'dnn', '--epochs', '1');
+  run('predict', '--model', 'dnn', '--in', 'obs.npz', '--out', 'p-whole.npy');
+  run('run-shards', '--shards', '3', '--jobs', '2', '--out', 'p-merged.npy', '--', 'predict', '--model', 'dnn', '--in', 'obs.npz');
+  t.same(readFileSync(join(dir, 'p-merged.npy')), readFileSync(join(dir, 'p-whole.npy')), 'predict .npy: identical bytes');
   const m = JSON.parse(readFileSync(join(dir, 'merged.shard-1-of-4.npz.manifest.json'), 'utf8'));
   t.same(m.rows, [150, 300]);
   t.same(m.shard, { k: 1, n: 4 });

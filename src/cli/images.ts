@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { readJets, writeNpy } from '../io/index.js';
+import { writeNpy } from '../io/index.js';
+import { runSharded } from '../shard/run.js';
 import { jetImages, type ImageCenter, type ImageRotate } from '../jss/images.js';
 import { action, info, intOption, progress } from './util.js';
 
@@ -16,6 +17,8 @@ interface Opts {
   norm: boolean;
   threads: number;
   backend: string;
+  shard?: string;
+  force?: boolean;
 }
 
 const HELP = `
@@ -53,18 +56,22 @@ export const register = (program: Command) =>
     .option('--no-norm', 'keep the pixel intensities in GeV')
     .option('--threads <n>', 'worker threads for a native kernel (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
+    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
+    .option('--force', 'redo a shard whose output already exists')
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
         if (extname(o.out).toLowerCase() !== '.npy') throw new Error(`--out: expected a .npy file (got ${o.out})`);
-        const jets = await readJets(o.in, { dataset: o.dataset });
-        const bar = progress('images', jets.length);
-        const im = await jetImages(jets, {
-          npix: o.npix, width: o.width, center: o.center as ImageCenter, rotate: o.rotate as ImageRotate, flip: Boolean(o.flip),
-          normalize: o.norm !== false, threads: o.threads, backend: o.backend, onProgress: (d, n) => bar.update(d, n),
-        }).finally(() => bar.stop());
-        await writeNpy(o.out, { data: im.data, shape: [...im.shape] });
-        const total = jets.size;
-        info(`images: ${jets.length} jets -> ${o.out} (${im.shape.join(' x ')}); ${im.dropped} of ${total} particles outside the image`);
+        const settings = { npix: o.npix, width: o.width, center: o.center, rotate: o.rotate, flip: Boolean(o.flip), norm: o.norm !== false, dataset: o.dataset };
+        const ran = await runSharded({ command: 'images', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
+          const bar = progress('images', jets.length);
+          const im = await jetImages(jets, {
+            npix: o.npix, width: o.width, center: o.center as ImageCenter, rotate: o.rotate as ImageRotate, flip: Boolean(o.flip),
+            normalize: o.norm !== false, threads: o.threads, backend: o.backend, onProgress: (d, n) => bar.update(d, n),
+          }).finally(() => bar.stop());
+          await writeNpy(o.out, { data: im.data, shape: [...im.shape] });
+          info(`images: ${jets.length} jets -> ${o.out} (${im.shape.join(' x ')}); ${im.dropped} of ${jets.size} particles outside the image`);
+        });
+        if (!ran) info(`images: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
       }),
     );

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { writeNpy } from '../io/index.js';
 import { readModelData } from '../models/files.js';
-import { initTf, loadModel, predict, type TfBackendName } from '../models/index.js';
+import { initTf, loadModel, predict, takeSamples, type TfBackendName } from '../models/index.js';
+import { sampleCount } from '../models/inputs.js';
+import { runShardedRows } from '../shard/run.js';
 import { choice } from './train.js';
 import { action, info, intOption, type Register } from './util.js';
 
@@ -12,6 +14,8 @@ interface PredictCliOptions {
   batchSize: number;
   dataset?: string;
   backend?: TfBackendName;
+  shard?: string;
+  force?: boolean;
 }
 
 async function run(o: PredictCliOptions): Promise<void> {
@@ -25,9 +29,14 @@ async function run(o: PredictCliOptions): Promise<void> {
     npix: model.options.npix,
     imageWidth: model.options.imageWidth,
   }, false);
-  const scores = await predict(model, data, { batchSize: o.batchSize });
-  await writeNpy(o.out, { data: scores, shape: [scores.length] });
-  info(`wrote ${scores.length} ${model.kind} scores to ${o.out}`);
+  const settings = { model: model.meta, dataset: o.dataset };
+  const ran = await runShardedRows({ command: 'predict', input: o.in, output: o.out, shard: o.shard, force: o.force, settings }, sampleCount(data), async ([a, b]) => {
+    const part = o.shard ? takeSamples(data, Uint32Array.from({ length: b - a }, (_, i) => a + i)) : data;
+    const scores = await predict(model, part, { batchSize: o.batchSize });
+    await writeNpy(o.out, { data: scores, shape: [scores.length] });
+    info(`wrote ${scores.length} ${model.kind} scores to ${o.out}`);
+  });
+  if (!ran) info(`predict: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
 }
 
 export const register: Register = (program: Command) => {
@@ -40,5 +49,7 @@ export const register: Register = (program: Command) => {
     .option('--batch-size <n>', 'prediction batch size', intOption('batch-size', 1), 1024)
     .option('--dataset <name>', 'jets: particle array in the file (default X)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .option('--shard <K/N>', 'score only the K-th of N contiguous slices of the rows (0-based); writes a manifest for `jetlens merge`')
+    .option('--force', 'redo a shard whose output already exists')
     .action(action(run));
 };

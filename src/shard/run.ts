@@ -17,29 +17,34 @@ export interface ShardedRunOptions {
 }
 
 /**
- * Reads the input, restricts it to the shard's jets, runs `work` and records the manifest. Returns false (doing
- * nothing) when the same shard was already written, unless `force`. Unsharded runs write no manifest.
+ * Runs `work` on the shard's rows [start, end) of `total` rows and records the manifest. Returns false (doing
+ * nothing) when the same shard was already written, unless `force`. Unsharded runs get [0, total) and no manifest.
  */
-export async function runSharded(o: ShardedRunOptions, work: (jets: JetBatch) => Promise<void>): Promise<boolean> {
-  const all = await readJets(o.input, { dataset: o.dataset });
+export async function runShardedRows(o: ShardedRunOptions, total: number, work: (rows: [number, number]) => Promise<void>): Promise<boolean> {
   if (!o.shard) {
-    await work(all);
+    await work([0, total]);
     return true;
   }
   const shard = parseShard(o.shard);
-  const rows = shardRange(all.length, shard);
+  const rows = shardRange(total, shard);
   const m: Manifest = {
     jetlens: VERSION,
     command: o.command,
     settings: o.settings,
-    input: { file: o.input, sha256: await sha256File(o.input), jets: all.length },
+    input: { file: o.input, sha256: await sha256File(o.input), jets: total },
     shard,
     rows,
     output: o.output,
     argv: process.argv.slice(2),
   };
   if (!o.force && shardDone(m)) return false;
-  await work(all.slice(rows[0], rows[1]));
+  await work(rows);
   await writeManifest(m);
   return true;
+}
+
+/** The jets form: reads the input and hands `work` the shard's jets. */
+export async function runSharded(o: ShardedRunOptions, work: (jets: JetBatch) => Promise<void>): Promise<boolean> {
+  const all = await readJets(o.input, { dataset: o.dataset });
+  return runShardedRows(o, all.length, ([a, b]) => work(o.shard ? all.slice(a, b) : all));
 }
