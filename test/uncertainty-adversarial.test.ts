@@ -1,7 +1,8 @@
 import t from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, pfnInputs, tf, train } from '../src/models/index.js';
-import { adversarialShift, TF_OBSERVABLES } from '../src/uncertainty/index.js';
+import type { JetModel } from '../src/models/models.js';
+import { adversarialShift, TF_OBSERVABLES, type ParticleTensors } from '../src/uncertainty/index.js';
 
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3 });
 const data = efnInputs(jets, { maxParticles: 16 });
@@ -62,4 +63,34 @@ t.test('pfn inputs and errors', async (t) => {
   const dnn = createModel('dnn', { nFeatures: 2, hidden: [4] });
   await t.rejects(adversarialShift(dnn, pd), /takes none/);
   model.net.dispose();
+});
+
+/** A fixed classifier f = sigmoid(slope (girth - cut)) on EFN inputs [(y, phi), z]: it uses girth and nothing else. */
+function girthClassifier(cut: number, slope: number): JetModel {
+  const f = (xs: tf.Tensor | tf.Tensor[]) => tf.tidy(() => {
+    const [ang, z] = xs as tf.Tensor[];
+    const [b, m] = z.shape;
+    const ch = (k: number) => tf.reshape(tf.slice(ang, [0, 0, k], [b, m, 1]), [b, m]) as tf.Tensor2D;
+    const p: ParticleTensors = { z: z as tf.Tensor2D, y: ch(0), phi: ch(1), ptScale: tf.ones([b]) as tf.Tensor1D };
+    return tf.reshape(tf.sigmoid(tf.mul(slope, tf.sub(TF_OBSERVABLES.girth(p), cut))), [-1, 1]);
+  });
+  return { kind: 'efn', options: { head: 'sigmoid' }, net: { apply: f, predict: f }, meta: {} } as unknown as JetModel;
+}
+
+t.test('known answer: large shift when the classifier uses an unconstrained direction, small when it is constrained', async (t) => {
+  // W vs QCD, classifier = a fixed function of girth. (a) only pt is constrained: girth is free and the search must
+  // move many signal jets across the cut. (b) the same with girth constrained as well (same default weight 100):
+  // the only direction f uses is held on background, so the shift must be small. Default lambda_cls (100) in both.
+  // Measured with these seeds: (a) +0.227, (b) +0.013 (background girth held to 1.5%). Thresholds: (a) > 0.15,
+  // (b) < (a) / 4.
+  // (With mass constrained too, (a) is also small on these jets: mass ties the angular spread, hence girth.)
+  const model = girthClassifier(0.1, 20);
+  const opts = { epochs: 30, batchSize: 50, lr: 1e-2, effBackground: 0.2, seed: 2, direction: 'up' as const };
+  const a = await adversarialShift(model, data, { ...opts, lambdaObs: { pt: 100 } });
+  const b = await adversarialShift(model, data, { ...opts, lambdaObs: { pt: 100, girth: 100 } });
+  console.log(JSON.stringify([a, b].map((r) => ({ wp: r.workingPoint, shift: r.effSignalShift, bgShift: r.effBackgroundShift, size: r.size, constraints: r.constraints }))));
+  t.ok(a.effSignalShift > 0.15, `(a) girth free: signal efficiency ${a.workingPoint.effSignal} -> ${a.perturbed.effSignal}`);
+  t.ok(Math.abs(b.effSignalShift) < a.effSignalShift / 4, `(b) girth constrained: shift ${b.effSignalShift} vs (a) ${a.effSignalShift}`);
+  t.ok(b.constraints.observables.girth.meanAbsDelta < 0.1 * b.constraints.observables.girth.mean, '(b) background girth held to < 10%');
+  t.ok(b.constraints.observables.pt.meanAbsDelta < 0.01, '(b) background pT held to < 1%');
 });

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import t from 'tap';
+import { register as registerTrain } from '../src/cli/train.js';
 import { register } from '../src/cli/uncertainty.js';
 import { cliState } from '../src/cli/util.js';
 import { writeJets, writeNpy, writeTable } from '../src/io/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
-import { createModel, efnInputs, initTf, saveModel, train } from '../src/models/index.js';
+import { createModel, efnInputs, initTf, loadModel, predict, saveModel, tableInputs, train } from '../src/models/index.js';
+import { distanceCorrelationSquared } from '../src/uncertainty/index.js';
 import { Rng } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-unc-cli-'));
@@ -17,6 +19,7 @@ cliState.quiet = true;
 async function cli(...args: string[]): Promise<{ rc: number; out: string }> {
   const program = new Command().exitOverride();
   register(program);
+  registerTrain(program);
   process.exitCode = 0;
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
@@ -113,4 +116,36 @@ t.test('bad input: one-line error, exit 1', async (t) => {
   t.equal(b.rc, 1);
   const c = await cli('uncertainty', 'bootstrap', '--model', 'dnn', '--in', join(dir, 'missing.csv'), '--out', join(dir, 'z'));
   t.equal(c.rc, 1);
+});
+
+t.test('train --decorrelate mass --strength L: saves a dnn whose background score is less mass-dependent', async (t) => {
+  // A feature that carries the mass (mz) and one that does not (x): without the penalty the dnn leans on mz.
+  const r2 = new Rng(7);
+  const mz = Float64Array.from(mass, (m) => m + 0.05 * r2.normal());
+  const file = join(dir, 'dec.csv');
+  await writeTable(file, { mass, mz, x, y });
+  const bgCorr = async (modelDir: string) => {
+    const model = await loadModel(modelDir);
+    const s = await predict(model, tableInputs({ mz, x }, ['mz', 'x']));
+    const bg = Array.from(y.keys()).filter((i) => y[i] === 0);
+    model.net.dispose();
+    return Math.sqrt(distanceCorrelationSquared(bg.map((i) => s[i]), bg.map((i) => mass[i])));
+  };
+  const common = ['train', '--model', 'dnn', '--in', file, '--decorrelate', 'mass', '--epochs', '15', '--lr', '0.01', '--batch-size', '200'];
+  const plain = await cli(...common, '--out', join(dir, 'dec0'), '--strength', '0');
+  t.equal(plain.rc, 0, plain.out);
+  const strong = await cli(...common, '--out', join(dir, 'dec30'), '--strength', '30');
+  t.equal(strong.rc, 0, strong.out);
+  const meta = JSON.parse(readFileSync(join(dir, 'dec30', 'jetlens.json'), 'utf8'));
+  t.same(meta.meta.decorrelation, { against: 'mass', strength: 30 });
+  t.same(meta.options.featureNames, ['mz', 'x'], 'the decorrelation column is not a default feature');
+  const [c0, c30] = [await bgCorr(join(dir, 'dec0')), await bgCorr(join(dir, 'dec30'))];
+  console.log(JSON.stringify({ dCorrStrength0: c0, dCorrStrength30: c30 }));
+  t.ok(c30 < c0 / 2, `background dCorr(score, mass): ${c0} at strength 0, ${c30} at strength 30`);
+  const bad = await cli('train', '--model', 'efn', '--in', file, '--out', join(dir, 'decx'), '--decorrelate', 'mass');
+  t.equal(bad.rc, 1);
+  t.match(bad.out, /--decorrelate works on the dnn/);
+  const missing = await cli('train', '--model', 'dnn', '--in', file, '--out', join(dir, 'decy'), '--decorrelate', 'nope');
+  t.equal(missing.rc, 1);
+  t.match(missing.out, /no column 'nope'/);
 });

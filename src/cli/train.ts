@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { JetlensInputError } from '../errors.js';
+import { readTable } from '../io/index.js';
 import { fileHash, readModelData } from '../models/files.js';
-import { createModel, initTf, MODEL_KINDS, saveModel, train, type ModelKind, type TfBackendName } from '../models/index.js';
+import { createModel, initTf, MODEL_KINDS, saveModel, train, type JetModel, type ModelData, type ModelKind, type TfBackendName } from '../models/index.js';
+import { trainDecorrelated } from '../uncertainty/decorrelate.js';
 import { action, info, intOption, type Register } from './util.js';
 
 export function numberOption(name: string, min = -Infinity): (v: string) => number {
@@ -49,11 +52,36 @@ interface TrainCliOptions {
   loss?: 'bce' | 'lr';
   pid?: boolean;
   backend?: TfBackendName;
+  decorrelate?: string;
+  strength: number;
+}
+
+/** The column to decorrelate from, read from the same table; by default it is not one of the features. */
+async function decorrelationColumn(o: TrainCliOptions): Promise<{ against: Float64Array; features?: string[] }> {
+  if (o.model !== 'dnn') throw new JetlensInputError(`--decorrelate works on the dnn (feature table input), not '${o.model}'`);
+  if (o.loss === 'lr') throw new JetlensInputError('--decorrelate needs the bce loss (sigmoid head)');
+  const cols = await readTable(o.in);
+  const col = cols[o.decorrelate!];
+  if (!col) throw new JetlensInputError(`no column '${o.decorrelate}' to decorrelate from (has: ${Object.keys(cols).join(', ')})`, { file: o.in });
+  const labels = o.labels ?? 'y';
+  return { against: col, features: o.features ?? Object.keys(cols).filter((k) => k !== labels && k !== 'w' && k !== o.decorrelate) };
+}
+
+/** BCE + lambda dCorr^2(score, q | background) on all rows (no validation split or early stopping: see uncertainty.md). */
+async function fitDecorrelated(model: JetModel, data: ModelData, against: Float64Array, o: TrainCliOptions): Promise<void> {
+  info(`decorrelating from '${o.decorrelate}' with DisCo strength ${o.strength}: all ${against.length} rows train (no split)`);
+  await trainDecorrelated(model, data, against, {
+    lambda: o.strength, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed,
+    onEpoch: (e) => info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} = BCE ${e.bce.toFixed(4)} + ${o.strength} x dCorr^2 ${e.penalty.toFixed(4)}`),
+  });
+  model.meta.decorrelation = { against: o.decorrelate!, strength: o.strength };
+  model.meta.epochs = o.epochs;
 }
 
 async function run(o: TrainCliOptions): Promise<void> {
   await initTf({ backend: o.backend, log: info });
-  const data = await readModelData(o.model, o.in, { ...o, withPid: o.pid }, true);
+  const dec = o.decorrelate ? await decorrelationColumn(o) : undefined;
+  const data = await readModelData(o.model, o.in, { ...o, features: dec?.features ?? o.features, withPid: o.pid }, true);
   const shape = data.inputs[0].shape;
   const model = createModel(o.model, {
     seed: o.seed,
@@ -71,6 +99,12 @@ async function run(o: TrainCliOptions): Promise<void> {
   model.meta.dataHash = await fileHash(o.in);
   if (o.maxParticles) model.meta.maxParticles = o.maxParticles;
   info(`training ${o.model} on ${shape[0]} samples from ${o.in} (${o.epochs} epochs, batch ${o.batchSize}, lr ${o.lr}, seed ${o.seed})`);
+  if (dec) {
+    await fitDecorrelated(model, data, dec.against, o);
+    await saveModel(model, o.out);
+    info(`saved to ${o.out}`);
+    return;
+  }
   const r = await train(model, data, {
     epochs: o.epochs,
     batchSize: o.batchSize,
@@ -118,6 +152,13 @@ export const register: Register = (program: Command) => {
     .option('--patience <n>', 'early stopping: epochs without val-loss improvement, 0 = off', intOption('patience', 0), 5)
     .option('--class-weights <w>', "'balanced' or W0,W1 (default none)", classWeightsOption)
     .option('--loss <name>', 'bce (sigmoid head) or lr (likelihood-ratio trick, softplus head)', choice('loss', ['bce', 'lr'] as const), 'bce')
+    .option(
+      '--decorrelate <column>',
+      'dnn: add a DisCo penalty lambda dCorr^2(score, column) on background (arXiv:2001.05310) so the score does not ' +
+        'sculpt that column (e.g. mass); the column comes from the table and is left out of the default features; all ' +
+        'rows train (no split, no early stopping) (default: off)',
+    )
+    .option('--strength <L>', 'DisCo strength lambda for --decorrelate', numberOption('strength', 0), 10)
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(run));
 };

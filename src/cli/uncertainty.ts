@@ -6,7 +6,7 @@ import { readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
-import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan } from '../uncertainty/index.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS } from '../uncertainty/index.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
 
@@ -220,15 +220,16 @@ export const register: Register = (program: Command) => {
     .description(
       'systematic bias, worst case: with a saved particle classifier f fixed, learn a per-particle perturbation ' +
         'g(J) = J + dJ (d log pT, dy, dphi from a small network shared by all jets) minimising +-<log(1 - f(g(J)))>_sig + ' +
-        'lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_i <(O_i(J) - O_i(g(J)))^2>_bg (O: mass, pt, girth); writes ' +
+        'lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_i <((O_i(J) - O_i(g(J))) / sigma_i)^2>_bg (O: mass, pt, girth; ' +
+        'sigma_i: std of O_i over the unperturbed background, 5% of its mean for pt, which is 1 for every jet); writes ' +
         'DIR/summary.json (signal-efficiency shift at the working point, size of dJ, constraint residuals), scores.npy, perturbed-scores.npy',
     )
     .requiredOption('--model <MODEL_DIR>', 'saved efn / pfn / moments / lipschitz-efn classifier (sigmoid head)')
     .requiredOption('--in <JETS>', 'labelled jets')
     .requiredOption('--out <DIR>', 'output directory')
     .option('--direction <d>', 'up (signal more signal-like) or down', choice('direction', ['up', 'down'] as const), 'up')
-    .option('--lambda-cls <w>', 'weight of the background-score constraint', numberOption('lambda-cls', 0), 10)
-    .option('--lambda-obs <k=w,...>', 'weights of the background observable constraints (mass, pt, girth)', weightsOption, { mass: 10 })
+    .option('--lambda-cls <w>', 'weight of the background-score constraint', numberOption('lambda-cls', 0), DEFAULT_LAMBDA_CLS)
+    .option('--lambda-obs <k=w,...>', 'weights of the background observable constraints, in units of their background spread (mass, pt, girth)', weightsOption, { ...DEFAULT_LAMBDA_OBS })
     .option('--epochs <n>', 'optimisation epochs', intOption('epochs', 1), 20)
     .option('--batch-size <n>', 'mini-batch size', intOption('batch-size', 1), 256)
     .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)

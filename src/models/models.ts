@@ -36,6 +36,8 @@ export interface ModelMeta {
   testAUC?: number;
   scaling?: { features?: string[]; mean: number[]; std: number[] };
   maxParticles?: number;
+  /** Trained with a DisCo penalty (jetlens train --decorrelate): the column and the strength lambda. */
+  decorrelation?: { against: string; strength: number };
 }
 
 /** A jetlens model: the tfjs network plus what is needed to feed it and to reproduce it. */

@@ -38,8 +38,11 @@ export const TF_OBSERVABLES: Record<string, TfObservable> = {
 export interface AdversarialOptions {
   /** Direction of the signal shift: 'up' minimises log(1 - f) (signal more signal-like), 'down' its negative. */
   direction?: 'up' | 'down';
-  lambdaCls?: number; // weight of (f(J) - f(g(J)))^2 on background (default 10)
-  /** Weights of (O_i(J) - O_i(g(J)))^2 on background, by observable name (default { mass: 10 }). */
+  lambdaCls?: number; // weight of (f(J) - f(g(J)))^2 on background (default 100)
+  /**
+   * Weights of ((O_i(J) - O_i(g(J))) / sigma_i)^2 on background, by observable name (default { mass: 100, pt: 100 }),
+   * sigma_i the spread (std) of O_i over the unperturbed background, so that a weight means the same for every observable.
+   */
   lambdaObs?: Record<string, number>;
   observables?: Record<string, TfObservable>; // extra observables beyond TF_OBSERVABLES
   hidden?: number; // width of the perturbation network (default 32)
@@ -99,8 +102,10 @@ class Perturbation {
   /** (B, M, 3) shifts for the particles; zero on padding. */
   shifts(p: ParticleTensors & { mask: tf.Tensor2D }): tf.Tensor3D {
     const [b, m] = p.z.shape;
-    const logz = tf.log(tf.add(p.z, 1e-8));
-    const x = tf.reshape(tf.stack([logz, p.y, p.phi], 2), [b * m, 3]);
+    // Inputs brought to O(1) (log z of jet constituents spans about -8..0, angles about +-0.5) so that tanh is not
+    // saturated at the start and g can tell hard from soft and central from wide particles.
+    const logz = tf.div(tf.add(tf.log(tf.add(p.z, 1e-8)), 4), 2);
+    const x = tf.reshape(tf.stack([logz, tf.mul(p.y, 4), tf.mul(p.phi, 4)], 2), [b * m, 3]);
     const [w1, b1, w2, b2] = this.vars;
     const h = tf.tanh(tf.add(tf.matMul(x, w1), b1));
     const d = tf.reshape(tf.add(tf.matMul(h, w2), b2), [b, m, 3]);
@@ -128,10 +133,39 @@ function modelInputs(kind: 'efn' | 'pfn', p: ParticleTensors, base: { mask: tf.T
   return [tf.stack(base.pid ? [p.z, p.y, p.phi, base.pid] : [p.z, p.y, p.phi], 2), base.mask];
 }
 
+/** Default constraint weights: strong enough that the background residuals stay small (docs/uncertainty.md). */
+export const DEFAULT_LAMBDA_CLS = 100;
+export const DEFAULT_LAMBDA_OBS: Readonly<Record<string, number>> = { mass: 100, pt: 100 };
+
+/**
+ * Std of each constrained observable over the unperturbed background, the unit of its constraint. An observable that
+ * is constant on background (pt before the perturbation is 1 for every jet) gets the unit 1% of its mean magnitude
+ * (or 0.01 when that is 0), so a weight means "about a percent of a shift costs lambda".
+ */
+async function backgroundSpread(kind: 'efn' | 'pfn', data: ModelData, obs: Record<string, TfObservable>, names: string[]): Promise<Record<string, number>> {
+  const labels = data.labels!;
+  const n = sampleCount(data);
+  const acc = Object.fromEntries(names.map((k) => [k, [] as number[]]));
+  for (let s = 0; s < n && names.length; s += 1024) {
+    const idx = Uint32Array.from({ length: Math.min(1024, n - s) }, (_, k) => s + k);
+    const xs = data.inputs.map((b) => { const r = takeRows(b, idx); return tf.tensor(r.data, r.shape, 'float32'); });
+    const out = tf.tidy(() => { const p = particles(kind, xs); return names.map((k) => obs[k](p)); });
+    const vals = await Promise.all(out.map((t) => t.data()));
+    names.forEach((k, c) => { for (let j = 0; j < idx.length; j++) if (labels[s + j] !== 1) acc[k].push(vals[c][j]); });
+    tf.dispose([...xs, ...out]);
+  }
+  return Object.fromEntries(names.map((k) => {
+    const { mean, std } = meanStd(acc[k]);
+    const floor = Number.isFinite(mean) && mean !== 0 ? 0.05 * Math.abs(mean) : 0.05;
+    return [k, Number.isFinite(std) && std > floor ? std : floor];
+  }));
+}
+
 /**
  * Worst-case systematic bias (ado.md section 3): with the classifier f fixed, learn g(J) = J + dJ (a per-particle
  * network shared by all events) minimising L_sig + L_bg, L_sig = +-<log(1 - f(g(J)))>_signal,
- * L_bg = lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_obs^(i) <(O_i(J) - O_i(g(J)))^2>_bg; report the shift of
+ * L_bg = lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_obs^(i) <((O_i(J) - O_i(g(J))) / sigma_i)^2>_bg (sigma_i: std of O_i on the
+ * unperturbed background); report the shift of
  * the signal efficiency at the working point, the size of dJ and how well the constraints held.
  */
 export async function adversarialShift(model: JetModel, data: ModelData, o: AdversarialOptions = {}): Promise<AdversarialResult> {
@@ -142,11 +176,12 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
   const n = sampleCount(data);
   const direction = o.direction ?? 'up';
   const sign = direction === 'up' ? 1 : -1;
-  const lambdaCls = o.lambdaCls ?? 10;
-  const lambdaObs = o.lambdaObs ?? { mass: 10 };
+  const lambdaCls = o.lambdaCls ?? DEFAULT_LAMBDA_CLS;
+  const lambdaObs = o.lambdaObs ?? DEFAULT_LAMBDA_OBS;
   const obs = { ...TF_OBSERVABLES, ...o.observables };
   for (const k of Object.keys(lambdaObs)) if (!obs[k]) throw new JetlensInputError(`unknown observable '${k}' (have: ${Object.keys(obs).join(', ')})`);
   const bs = o.batchSize ?? 256;
+  const spread = await backgroundSpread(kind, data, obs, Object.keys(lambdaObs));
   const g = new Perturbation(o.hidden ?? 32, o.seed ?? 0);
   const optimizer = tf.train.adam(o.lr ?? 1e-3);
   const rng = new Rng((o.seed ?? 0) ^ 0x2545f491);
@@ -173,7 +208,8 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
           const sig = tf.mul(sign / nSig, tf.sum(tf.mul(ySig, tf.log(tf.clipByValue(tf.sub(1, f1), 1e-6, 1)))));
           let bg = tf.mul(lambdaCls / nBg, tf.sum(tf.mul(yBg, tf.square(tf.sub(f0, f1)))));
           for (const [k, lam] of Object.entries(lambdaObs)) {
-            bg = tf.add(bg, tf.mul(lam / nBg, tf.sum(tf.mul(yBg, tf.square(tf.sub(obs[k](p), obs[k](q)))))));
+            const w = lam / (nBg * spread[k] ** 2);
+            bg = tf.add(bg, tf.mul(w, tf.sum(tf.mul(yBg, tf.square(tf.sub(obs[k](p), obs[k](q)))))));
           }
           lSig = sig.dataSync()[0];
           lBg = bg.dataSync()[0];

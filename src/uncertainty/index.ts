@@ -10,4 +10,4 @@ export {
   trainDecorrelated, decorrelationScan, jensenShannon,
   type DecorrelatedTrainOptions, type DecorrelationScanOptions, type DecorrelationRow,
 } from './decorrelate.js';
-export { adversarialShift, TF_OBSERVABLES, type AdversarialOptions, type AdversarialResult, type ParticleTensors, type TfObservable } from './adversarial.js';
+export { adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, TF_OBSERVABLES, type AdversarialOptions, type AdversarialResult, type ParticleTensors, type TfObservable } from './adversarial.js';
