@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Command } from 'commander';
+import { runCli } from './fixtures/cli.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +15,8 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 cliState.quiet = true;
 
 async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
-  const program = new Command().exitOverride();
-  register(program);
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (s: unknown) => out.push(String(s));
-  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'jetlens', ...args]);
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  const rc = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { rc, out: out.join('\n'), err: err.join('') };
+  const r = await runCli([register], args);
+  return { rc: r.code, out: r.out.replace(/\n$/, ''), err: r.err };
 }
 
 const rng = new Rng(3);

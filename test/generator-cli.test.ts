@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Command } from 'commander';
+import { runCli } from './fixtures/cli.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,9 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 cliState.quiet = true;
 
 async function cli(...args: string[]): Promise<number> {
-  const program = new Command().exitOverride();
-  register(program);
-  process.exitCode = 0;
-  await program.parseAsync(['node', 'jetlens', 'generate', ...args]);
-  const rc = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return rc;
+  const r = await runCli([register], ['generate', ...args]);
+  process.stderr.write(r.err); // callers read stderr themselves
+  return r.code;
 }
 
 t.test('generate --process writes the EnergyFlow layout, same jets as the API', async (t) => {

@@ -1,9 +1,9 @@
 // `jetlens observables` and `jetlens images`, run in-process through commander on a small EnergyFlow-style file.
 import t from 'tap';
+import { runCli } from './fixtures/cli.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { register as registerImages } from '../src/cli/images.js';
 import { register as registerObs } from '../src/cli/observables.js';
 import { cliState } from '../src/cli/util.js';
@@ -15,22 +15,10 @@ const input = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-jss-'));
 cliState.quiet = true;
 
-/** Runs one command; returns what it wrote to stderr and the exit code it set (then resets it). */
+/** Runs one command; returns what it wrote to stderr and the exit code it set. */
 async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  const program = new Command().exitOverride();
-  registerObs(program);
-  registerImages(program);
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'jetlens', ...args]);
-  } finally {
-    process.stderr.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr };
+  const r = await runCli([registerObs, registerImages], args);
+  return { code: r.code, stderr: r.err };
 }
 
 t.test('observables: default columns to CSV and NPZ, values equal the library', async (t) => {

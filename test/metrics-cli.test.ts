@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Command } from 'commander';
+import { runCli } from './fixtures/cli.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,25 +11,7 @@ import { sample } from './fixtures/metrics-samples.js';
 
 /** Runs one command in-process; returns stdout, stderr and the exit code it set. */
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const program = new Command().exitOverride();
-  registerAuc(program);
-  registerAdo(program);
-  let out = '';
-  let err = '';
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (s: string) => void (out += `${s}\n`);
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'jetlens', ...args]);
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
+  return runCli([registerAuc, registerAdo], args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-metrics-'));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Command } from 'commander';
+import { runCli } from './fixtures/cli.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +16,9 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 cliState.quiet = true;
 
 async function cli(...args: string[]): Promise<number> {
-  const program = new Command().exitOverride();
-  registerTrain(program);
-  registerPredict(program);
-  process.exitCode = 0;
-  await program.parseAsync(['node', 'jetlens', ...args]);
-  const rc = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return rc;
+  const r = await runCli([registerTrain, registerPredict], args);
+  process.stderr.write(r.err); // callers read stderr themselves
+  return r.code;
 }
 
 t.test('train + predict an EFN on generated W vs QCD jets; scores match the API', async (t) => {

@@ -2,8 +2,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import t from 'tap';
+import { runCli } from './fixtures/cli.js';
 import { register } from '../src/cli/report.js';
 import { cliState } from '../src/cli/util.js';
 import { writeReportJson } from '../src/report/index.js';
@@ -11,24 +11,8 @@ import { demoSections } from './fixtures/report-demo.js';
 
 /** Runs the command; returns what it printed and the exit code it set. */
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const program = new Command().exitOverride();
-  register(program);
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'jetlens', 'report', ...args]);
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out: out.join('\n'), err: err.join(''), code };
+  const r = await runCli([register], ['report', ...args]);
+  return { ...r, out: r.out.replace(/\n$/, '') };
 }
 
 t.test('renders a run directory; --no-png writes SVG only', async (t) => {

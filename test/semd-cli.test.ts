@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { Command } from 'commander';
+import { runCli } from './fixtures/cli.js';
 import { register as registerKnn } from '../src/cli/knn.js';
 import { register as registerNn } from '../src/cli/nn-scaling.js';
 import { register as registerSemd } from '../src/cli/semd.js';
@@ -19,13 +19,9 @@ cliState.quiet = true;
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-semd-cli-'));
 
 async function run(...args: string[]): Promise<number> {
-  const program = new Command().exitOverride();
-  for (const r of [registerSemd, registerKnn, registerSmear, registerNn]) r(program);
-  process.exitCode = 0;
-  await program.parseAsync(['node', 'jetlens', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return code;
+  const r = await runCli([registerSemd, registerKnn, registerSmear, registerNn], args);
+  process.stderr.write(r.err); // callers read stderr themselves
+  return r.code;
 }
 
 t.test('semd, knn, smear, nn-scaling', async (t) => {

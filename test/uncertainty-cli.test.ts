@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import t from 'tap';
+import { runCli } from './fixtures/cli.js';
 import { register as registerTrain } from '../src/cli/train.js';
 import { register } from '../src/cli/uncertainty.js';
 import { cliState } from '../src/cli/util.js';
@@ -17,28 +17,8 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 cliState.quiet = true;
 
 async function cli(...args: string[]): Promise<{ rc: number; out: string }> {
-  const program = new Command().exitOverride();
-  register(program);
-  registerTrain(program);
-  process.exitCode = 0;
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'jetlens', ...args]);
-  } catch (e) {
-    // exitOverride: commander's own option errors (the real CLI prints them and exits 1).
-    chunks.push(String((e as Error).message));
-    process.exitCode = 1;
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-  const rc = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { rc, out: chunks.join('') };
+  const r = await runCli([register, registerTrain], args);
+  return { rc: r.code, out: r.out + r.err };
 }
 
 const rng = new Rng(1);
