@@ -64,7 +64,7 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
   }
   const xName = opts.dataset ?? 'X';
   let arrays: Record<string, NdArray>;
-  if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file) };
+  if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file, true) };
   else if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else {
     const required = [xName, opts.labels, opts.weights].filter((n): n is string => n !== undefined);
@@ -136,7 +136,7 @@ export async function readArray(spec: string): Promise<NdArray> {
   const fmt = formatOf(file);
   if (fmt === 'npy') {
     if (name) throw new JetlensInputError(`a .npy file holds one array; drop ':${name}'`, { file });
-    return parseNpy(await readBytes(file), file);
+    return parseNpy(await readBytes(file), file, true);
   }
   let arrays: Record<string, NdArray>;
   if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);

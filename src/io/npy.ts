@@ -58,8 +58,11 @@ function parseHeader(text: string, file: string): Header {
   return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims };
 }
 
-/** Parses a .npy byte buffer. `file` is only used in error messages. */
-export function parseNpy(buf: Uint8Array, file = '<npy>'): NdArray {
+/**
+ * Parses a .npy byte buffer. `file` is only used in error messages. `owned`: the caller hands the buffer over (a
+ * fresh read or inflate), so aligned little-endian data is returned as a view, not copied (GB-sized inputs).
+ */
+export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArray {
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new JetlensInputError('not a .npy file (bad magic)', { file });
   const major = buf[6];
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -91,8 +94,10 @@ export function parseNpy(buf: Uint8Array, file = '<npy>'): NdArray {
     throw new JetlensInputError(`truncated .npy data: shape (${h.shape.join(', ')}) needs ${need} bytes, file has ${buf.length - dataStart}`, { file });
   }
   const little = order !== '>';
+  const aligned = little && (buf.byteOffset + dataStart) % dt.size === 0;
+  if (aligned && owned && !h.fortran) return { data: new dt.ctor(buf.buffer as ArrayBuffer, buf.byteOffset + dataStart, count), shape: h.shape };
   const out = new dt.ctor(count);
-  if (little && (buf.byteOffset + dataStart) % dt.size === 0) {
+  if (aligned) {
     out.set(new dt.ctor(buf.buffer as ArrayBuffer, buf.byteOffset + dataStart, count) as never);
   } else {
     const get = dt.get!;

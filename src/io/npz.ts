@@ -33,7 +33,7 @@ export function parseNpz(buf: Uint8Array, file = '<npz>'): Record<string, NdArra
     } else if (m.method !== 0) bad(`uses compression method ${m.method} (numpy writes 0 or 8)`);
     if (bytes.length !== m.size) bad(`has ${bytes.length} bytes, the directory says ${m.size}`);
     if (crc32 && crc32(bytes) >>> 0 !== m.crc32) bad('fails its CRC-32 check (the file is damaged)');
-    out[m.name.slice(0, -4)] = parseNpy(bytes, where);
+    out[m.name.slice(0, -4)] = parseNpy(bytes, where, m.method === 8); // an inflated member is ours: no copy
   }
   if (Object.keys(out).length === 0) throw new JetlensInputError('.npz file holds no .npy arrays', { file });
   return out;

@@ -18,7 +18,7 @@ export async function mergeParts(parts: string[], out: string): Promise<Manifest
   const files = ms.map((m) => m.output);
   const fmt = formatOf(out);
   if (fmt !== formatOf(files[0])) throw new JetlensInputError(`merge: parts are ${extname(files[0])}, output is ${extname(out)}`, { file: out });
-  if (fmt === 'npy') await writeNpy(out, concat(await Promise.all(files.map(async (f) => parseNpy(await readFile(f), f))), out));
+  if (fmt === 'npy') await writeNpy(out, concat(await Promise.all(files.map(async (f) => parseNpy(await readFile(f), f, true))), out));
   else if (fmt === 'npz') await writeNpz(out, await mergeNpz(files, out));
   else if (fmt === 'csv') await writeFile(out, await mergeCsv(files));
   else throw new JetlensInputError(`merge: cannot merge ${extname(out)} parts`, { file: out });
