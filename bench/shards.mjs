@@ -1,8 +1,8 @@
-// Throughput of `efp` run as one process vs N shards in N local processes (run-shards), each process on one
+// Throughput of `efp` (or `knn`) run as one process vs N shards in N local processes (run-shards), each process on one
 // thread, on the same generated jets; includes the sharding overhead (start-up, reading the input in every shard,
 // manifests, merge). Wall time gives the speed-up; CPU time (Linux: children's utime + stime from /proc) gives
 // the overhead, which does not depend on what else the machine is running.
-// Usage: node bench/shards.mjs [jets per class = 20000] [selection = 'd<=5'] [max processes = 4] [emission scale = 1]
+// Usage: node bench/shards.mjs [jets per class = 20000] [selection = 'd<=5', or knn] [max processes = 4] [emission scale = 1]
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -43,20 +43,22 @@ const capacity = { 1: 1 };
 for (let j = 2; j <= maxJobs; j *= 2) capacity[j] = (j * spin1) / (await spin(j));
 
 run('generate', '--signal', 'w', '--background', 'qcd', '--n', String(n), '--seed', '1', '--two-hadron-prob', '1', '--emission-scale', emission, '--out', 'jets.npz');
-const efp = ['efp', '--in', 'jets.npz', '--select', select];
+// The command under test: `efp --select SEL`, or `knn --k 10` when the selection argument is 'knn'.
+const [cmd, ext] = select === 'knn' ? [['knn', '--in', 'jets.npz', '--k', '10'], 'npz'] : [['efp', '--in', 'jets.npz', '--select', select], 'npy'];
+const same = (a, b) => readFileSync(join(dir, a)).equals(readFileSync(join(dir, b)));
 const jets = 2 * n;
 const row = (mode, processes, m, base, identical) => ({
   mode, processes, seconds: m.seconds, jetsPerSecond: jets / m.seconds, speedup: base ? base.seconds / m.seconds : 1, machineCapacity: capacity[processes] ?? null,
   cpuSeconds: m.cpu, cpuOverhead: base && m.cpu !== null && base.cpu ? m.cpu / base.cpu - 1 : 0, identical,
 });
 const rows = [];
-const one = measure(() => run(...efp, '--threads', '1', '--out', 'one.npy'));
+const one = measure(() => run(...cmd, '--threads', '1', '--out', `one.${ext}`));
 rows.push(row('1 process, 1 thread', 1, one, null, true));
-const threads = measure(() => run(...efp, '--threads', '0', '--out', 'threads.npy'));
-rows.push(row(`1 process, ${cpus().length} threads`, 1, threads, one, readFileSync(join(dir, 'threads.npy')).equals(readFileSync(join(dir, 'one.npy')))));
+const threads = measure(() => run(...cmd, '--threads', '0', '--out', `threads.${ext}`));
+rows.push(row(`1 process, ${cpus().length} threads`, 1, threads, one, same(`threads.${ext}`, `one.${ext}`)));
 for (let jobs = 1; jobs <= maxJobs; jobs *= 2) {
-  const m = measure(() => run('run-shards', '--shards', String(jobs), '--jobs', String(jobs), '--out', `s${jobs}.npy`, '--', ...efp, '--threads', '1'));
-  rows.push(row(`run-shards ${jobs}x${jobs}, 1 thread each`, jobs, m, one, readFileSync(join(dir, `s${jobs}.npy`)).equals(readFileSync(join(dir, 'one.npy')))));
+  const m = measure(() => run('run-shards', '--shards', String(jobs), '--jobs', String(jobs), '--out', `s${jobs}.${ext}`, '--', ...cmd, '--threads', '1'));
+  rows.push(row(`run-shards ${jobs}x${jobs}, 1 thread each`, jobs, m, one, same(`s${jobs}.${ext}`, `one.${ext}`)));
 }
 rmSync(dir, { recursive: true, force: true });
 const fmt = (v, d) => (v === null ? '-' : v.toFixed(d));
