@@ -111,15 +111,16 @@ export async function executeJob(job: ValidJob, o: ExecuteOptions = {}): Promise
   const seconds = () => Math.round(performance.now() - t0) / 1000;
   if (done) return { ...done.result, seconds: seconds(), cached: true };
   await mkdir(dirname(job.output), { recursive: true });
-  const all = await readJets(job.input, { dataset: job.dataset });
-  const rowsRange: [number, number] = job.shard ? shardRange(all.length, job.shard) : [0, all.length];
-  const jets = job.shard ? all.slice(rowsRange[0], rowsRange[1]) : all;
+  let total = 0;
+  let rowsRange: [number, number] = [0, 0];
+  // A shard converts and validates only its own rows.
+  const jets = await readJets(job.input, { dataset: job.dataset, rows: (n) => ((total = n), (rowsRange = job.shard ? shardRange(n, job.shard) : [0, n])) });
   const threads = o.threads ?? 0;
   const { columns } = job.command === 'efp' ? await runEfp(job, jets, threads) : await runObservables(job, jets, threads);
   if (job.shard) {
     const m: Manifest = {
-      jetlens: VERSION, command: job.command, settings: { ...job.options, dataset: job.dataset },
-      input: { file: job.input, sha256, jets: all.length }, shard: job.shard, rows: rowsRange, output: job.output, argv: [],
+      jetlens: VERSION, node: process.version, command: job.command, settings: { ...job.options, dataset: job.dataset },
+      input: { file: job.input, sha256, jets: total }, shard: job.shard, rows: rowsRange, output: job.output, argv: [],
     };
     await writeManifest(m);
   }

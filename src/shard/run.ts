@@ -29,6 +29,7 @@ export async function runShardedRows(o: ShardedRunOptions, total: number, work: 
   const rows = shardRange(total, shard);
   const m: Manifest = {
     jetlens: VERSION,
+    node: process.version,
     command: o.command,
     settings: o.settings,
     input: { file: o.input, sha256: await sha256File(o.input), jets: total },

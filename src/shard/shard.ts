@@ -27,6 +27,8 @@ export function shardRange(total: number, s: Shard): [number, number] {
 /** What a shard's part records next to its output (`<out>.manifest.json`). */
 export interface Manifest {
   jetlens: string;
+  /** Runtime that wrote the part (informational: merge does not compare it). */
+  node: string;
   command: string;
   /** The options that change results (not --shard, --out, --threads, --quiet, --force). */
   settings: Record<string, unknown>;
