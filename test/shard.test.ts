@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNpy, writeNpz, writeTable } from '../src/io/index.js';
@@ -34,7 +34,7 @@ async function makeParts(ext: string, n: number, total: number, tweak?: (m: Mani
     if (ext === 'npy') await writeNpy(out, { data, shape: [b - a, 2] });
     else if (ext === 'npz') await writeNpz(out, { X: { data, shape: [b - a, 2] } });
     else await writeTable(out, { r: data.filter((_, i) => i % 2 === 0), r10: data.filter((_, i) => i % 2 === 1) });
-    const m: Manifest = { jetlens: '0', command: 'fake', settings: { a: 1 }, input: { file: 'in.npz', sha256: 'abc', jets: total }, shard: { k, n }, rows: [a, b], output: out, argv: [] };
+    const m: Manifest = { jetlens: '0', node: 'v0', command: 'fake', settings: { a: 1 }, input: { file: 'in.npz', sha256: 'abc', jets: total }, shard: { k, n }, rows: [a, b], output: out, argv: [] };
     tweak?.(m);
     await writeManifest(m);
     parts.push(out);
@@ -67,6 +67,23 @@ t.test('merge refuses inconsistent parts', async (t) => {
   await t.rejects(mergeParts(set, join(dir, 'm.npy')), /different settings/);
   const gap = await makeParts('npy', 3, 9, (m) => { if (m.shard.k === 1) m.rows = [4, 6]; });
   await t.rejects(mergeParts(gap, join(dir, 'm.npy')), /gap or overlap/);
+  // A part whose file does not hold the rows its manifest claims, is cut short, or has another dtype.
+  const short = await makeParts('npy', 3, 9);
+  await writeNpy(short[1], { data: new Float64Array(4), shape: [2, 2] });
+  await t.rejects(mergeParts(short, join(dir, 'm.npy')), /p1.npy: merge: part holds 2 rows, its manifest says 3/);
+  const cut = await makeParts('npy', 3, 9);
+  writeFileSync(cut[2], readFileSync(cut[2]).subarray(0, 150));
+  await t.rejects(mergeParts(cut, join(dir, 'm.npy')), /p2.npy: part has \d+ data bytes, its header says 48 \(truncated\?\)/);
+  const f32 = await makeParts('npy', 3, 9);
+  await writeNpy(f32[0], { data: new Float32Array(6), shape: [3, 2] });
+  await t.rejects(mergeParts(f32, join(dir, 'm.npy')), /different dtypes/);
+  for (const ext of ['npz', 'csv']) {
+    const bad = await makeParts(ext, 2, 6);
+    if (ext === 'npz') await writeNpz(bad[0], { X: { data: new Float64Array(2), shape: [1, 2] } });
+    else await writeTable(bad[0], { r: new Float64Array([0]), r10: new Float64Array([0]) });
+    await t.rejects(mergeParts(bad, join(dir, `m.${ext}`)), /part holds 1 rows, its manifest says 3/, `${ext}: rows checked`);
+  }
+  t.notOk(readdirSync(dir).some((f) => f.includes('.tmp-')), 'no temporary file left behind');
   writeFileSync(join(dir, 'lonely.npy'), 'x');
   await t.rejects(mergeParts([join(dir, 'lonely.npy')], join(dir, 'm.npy')), /no manifest/);
 });

@@ -58,11 +58,8 @@ function parseHeader(text: string, file: string): Header {
   return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims };
 }
 
-/**
- * Parses a .npy byte buffer. `file` is only used in error messages. `owned`: the caller hands the buffer over (a
- * fresh read or inflate), so aligned little-endian data is returned as a view, not copied (GB-sized inputs).
- */
-export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArray {
+/** The header of a .npy buffer: dtype, order, shape and where the data starts (validated; data not read). */
+export function parseNpyHeader(buf: Uint8Array, file = '<npy>'): Header & { dataStart: number } {
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new JetlensInputError('not a .npy file (bad magic)', { file });
   const major = buf[6];
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -81,14 +78,29 @@ export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArra
   if (start + headerLen > buf.length) throw new JetlensInputError('truncated .npy header', { file });
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(buf.subarray(start, start + headerLen));
   const h = parseHeader(text, file);
+  if (!dtypeOf(h.descr)) throw new JetlensInputError(`unsupported .npy dtype '${h.descr}' (numeric and bool only)`, { file });
+  return { ...h, dataStart: start + headerLen };
+}
+
+function dtypeOf(descr: string): DType | undefined {
+  const key = descr.slice(1);
+  return '<>|='.includes(descr[0]) ? DTYPES[key === '?' ? 'b1' : key] : undefined;
+}
+
+/** Bytes per element of a supported dtype string such as '<f8'. */
+export const npyItemSize = (descr: string): number => dtypeOf(descr)!.size;
+
+/**
+ * Parses a .npy byte buffer. `file` is only used in error messages. `owned`: the caller hands the buffer over (a
+ * fresh read or inflate), so aligned little-endian data is returned as a view, not copied (GB-sized inputs).
+ */
+export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArray {
+  const h = parseNpyHeader(buf, file);
+  const dt = dtypeOf(h.descr)!;
   const order = h.descr[0];
-  const key = h.descr.slice(1);
-  const dt = DTYPES[key === '?' ? 'b1' : key];
-  if (!dt || !'<>|='.includes(order)) {
-    throw new JetlensInputError(`unsupported .npy dtype '${h.descr}' (numeric and bool only)`, { file });
-  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const count = h.shape.reduce((a, b) => a * b, 1);
-  const dataStart = start + headerLen;
+  const dataStart = h.dataStart;
   const need = count * dt.size;
   if (buf.length - dataStart < need) {
     throw new JetlensInputError(`truncated .npy data: shape (${h.shape.join(', ')}) needs ${need} bytes, file has ${buf.length - dataStart}`, { file });
@@ -133,16 +145,24 @@ function fortranToC<T extends TypedArray>(a: T, shape: number[]): T {
 
 /** Serialises to .npy version 1.0 (little-endian, C order). */
 export function formatNpy(arr: NdArray): Uint8Array {
-  const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
-  let header = `{'descr': '${descrOf(arr.data)}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const head = npyHeader(descrOf(arr.data), arr.shape);
+  const out = new Uint8Array(head.length + arr.data.byteLength);
+  out.set(head, 0);
+  out.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength), head.length);
+  return out;
+}
+
+/** The version 1.0 header (magic, length, dict padded so the data starts on a 64-byte boundary) of a C-order array. */
+export function npyHeader(descr: string, dims: readonly number[]): Uint8Array {
+  const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
   header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + arr.data.byteLength);
+  const out = new Uint8Array(10 + header.length);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength), 10 + header.length);
   return out;
 }

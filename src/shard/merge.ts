@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { copyFile, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
-import { formatOf, parseNpy, parseNpz, writeNpy, writeNpz, type NdArray } from '../io/index.js';
+import { formatOf, parseNpz, writeNpz, type NdArray } from '../io/index.js';
+import { npyHeader, npyItemSize, parseNpyHeader } from '../io/npy.js';
 import { readManifest, type Manifest } from './shard.js';
 
 /**
@@ -18,9 +20,14 @@ export async function mergeParts(parts: string[], out: string): Promise<Manifest
   const files = ms.map((m) => m.output);
   const fmt = formatOf(out);
   if (fmt !== formatOf(files[0])) throw new JetlensInputError(`merge: parts are ${extname(files[0])}, output is ${extname(out)}`, { file: out });
-  if (fmt === 'npy') await writeNpy(out, concat(await Promise.all(files.map(async (f) => parseNpy(await readFile(f), f, true))), out));
-  else if (fmt === 'npz') await writeNpz(out, await mergeNpz(files, out));
-  else if (fmt === 'csv') await writeFile(out, await mergeCsv(files));
+  // A part must hold exactly the rows its manifest claims (a truncated or swapped file is refused, not merged).
+  const rowsOf = ms.map((m) => m.rows[1] - m.rows[0]);
+  const checkRows = (i: number, got: number) => {
+    if (got !== rowsOf[i]) throw new JetlensInputError(`merge: part holds ${got} rows, its manifest says ${rowsOf[i]}`, { file: files[i] });
+  };
+  if (fmt === 'npy') await concatNpyFiles(files, out, checkRows);
+  else if (fmt === 'npz') await writeNpz(out, await mergeNpz(files, out, checkRows));
+  else if (fmt === 'csv') await writeFile(out, await mergeCsv(files, checkRows));
   else throw new JetlensInputError(`merge: cannot merge ${extname(out)} parts`, { file: out });
   await copySidecar(files, out);
   return ms;
@@ -68,21 +75,65 @@ function concat(arrays: NdArray[], out: string): NdArray {
   return { data, shape: [rows, ...arrays[0].shape.slice(1)] };
 }
 
-async function mergeNpz(files: string[], out: string): Promise<Record<string, NdArray>> {
+/**
+ * Concatenates .npy parts along axis 0 by copying their data bytes behind one new header: the same bytes as writing
+ * the concatenated array, in constant memory (a merged d<=5 EFP file for 10^7 jets is 8 GB).
+ */
+async function concatNpyFiles(files: string[], out: string, checkRows: (i: number, rows: number) => void): Promise<void> {
+  const heads = await Promise.all(files.map(async (f) => {
+    const fd = await open(f, 'r');
+    try {
+      const size = (await fd.stat()).size;
+      const buf = new Uint8Array(Math.min(size, 1 << 20));
+      await fd.read(buf, 0, buf.length, 0);
+      const h = parseNpyHeader(buf, f);
+      const bytes = h.shape.reduce((a, b) => a * b, 1) * npyItemSize(h.descr);
+      if (size !== h.dataStart + bytes) throw new JetlensInputError(`part has ${size - h.dataStart} data bytes, its header says ${bytes} (truncated?)`, { file: f });
+      if (h.fortran || h.shape.length === 0) throw new JetlensInputError('part is not a C-order array with a row axis', { file: f });
+      return { ...h, file: f };
+    } finally {
+      await fd.close();
+    }
+  }));
+  const first = heads[0];
+  heads.forEach((h, i) => checkRows(i, h.shape[0]));
+  for (const h of heads) {
+    if (h.descr !== first.descr) throw new JetlensInputError('merge: parts have different dtypes', { file: h.file });
+    if (JSON.stringify(h.shape.slice(1)) !== JSON.stringify(first.shape.slice(1))) throw new JetlensInputError('merge: parts have different row shapes', { file: h.file });
+  }
+  const rows = heads.reduce((s, h) => s + h.shape[0], 0);
+  const tmp = `${out}.tmp-${process.pid}`;
+  const ws = createWriteStream(tmp);
+  try {
+    ws.write(npyHeader(first.descr, [rows, ...first.shape.slice(1)]));
+    for (const h of heads) await pipeline(createReadStream(h.file, { start: h.dataStart }), ws, { end: false });
+    await new Promise<void>((ok, fail) => ws.end((e?: Error | null) => (e ? fail(e) : ok())));
+    await rename(tmp, out);
+  } catch (e) {
+    ws.destroy();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function mergeNpz(files: string[], out: string, checkRows: (i: number, rows: number) => void): Promise<Record<string, NdArray>> {
   const parts = await Promise.all(files.map(async (f) => parseNpz(await readFile(f), f)));
   const keys = Object.keys(parts[0]);
   for (const [i, p] of parts.entries()) {
     if (JSON.stringify(Object.keys(p)) !== JSON.stringify(keys)) throw new JetlensInputError('merge: parts hold different arrays', { file: files[i] });
+    for (const a of Object.values(p)) checkRows(i, a.shape[0] ?? 0);
   }
   return Object.fromEntries(keys.map((k) => [k, concat(parts.map((p) => p[k]), out)]));
 }
 
-async function mergeCsv(files: string[]): Promise<string> {
+async function mergeCsv(files: string[], checkRows: (i: number, rows: number) => void): Promise<string> {
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
   const header = texts[0].slice(0, texts[0].indexOf('\n') + 1);
   return header + texts.map((t, i) => {
     if (!t.startsWith(header)) throw new JetlensInputError('merge: CSV parts have different headers', { file: files[i] });
-    return t.slice(header.length);
+    const body = t.slice(header.length);
+    checkRows(i, body.split('\n').length - 1);
+    return body;
   }).join('');
 }
 
