@@ -5,7 +5,7 @@ import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
-import { formatNpy, parseNpy } from './npy.js';
+import { npyDescr, npyHeader, parseNpy } from './npy.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
 
@@ -31,7 +31,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 }
 
 /** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
-async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
+async function writeAtomic(file: string, data: Uint8Array | string | Uint8Array[]): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   await writeFile(tmp, data);
   await rename(tmp, file);
@@ -118,7 +118,7 @@ export async function writeJets(file: string, b: JetBatch, opts: { compress?: bo
   const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
   if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
   if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };
-  if (fmt === 'npy') return writeAtomic(file, formatNpy(arrays.X));
+  if (fmt === 'npy') return writeNpy(file, arrays.X);
   if (fmt === 'npz') return writeAtomic(file, formatNpz(arrays, opts.compress ?? true));
   const tmp = `${file}.tmp-${process.pid}`;
   await writeHdf5(tmp, arrays);
@@ -167,7 +167,8 @@ export async function readTable(file: string): Promise<Record<string, Float64Arr
 }
 
 export async function writeNpy(file: string, a: NdArray): Promise<void> {
-  await writeAtomic(file, formatNpy(a));
+  // Header, then the array's own bytes: no second copy of a large output in memory.
+  await writeAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
 }
 
 export async function writeNpz(file: string, arrays: Record<string, NdArray>, compress = true): Promise<void> {

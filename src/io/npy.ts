@@ -28,7 +28,8 @@ const DTYPES: Record<string, DType> = {
   u8: { ctor: BigUint64Array, size: 8, get: (v, o, le) => v.getBigUint64(o, le) },
 };
 
-function descrOf(a: TypedArray): string {
+/** The .npy dtype string ('<f8', ...) of a typed array. */
+export function npyDescr(a: TypedArray): string {
   if (a instanceof Float64Array) return '<f8';
   if (a instanceof Float32Array) return '<f4';
   if (a instanceof Int32Array) return '<i4';
@@ -145,7 +146,7 @@ function fortranToC<T extends TypedArray>(a: T, shape: number[]): T {
 
 /** Serialises to .npy version 1.0 (little-endian, C order). */
 export function formatNpy(arr: NdArray): Uint8Array {
-  const head = npyHeader(descrOf(arr.data), arr.shape);
+  const head = npyHeader(npyDescr(arr.data), arr.shape);
   const out = new Uint8Array(head.length + arr.data.byteLength);
   out.set(head, 0);
   out.set(new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength), head.length);
