@@ -172,3 +172,45 @@ t.test('npz: zip64 records (as numpy writes past 4 GiB) read the same; damaged m
   writeFileSync(noEnd, stored.subarray(0, stored.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))));
   await t.rejects(readJets(noEnd), /no end-of-central-directory record/);
 });
+
+t.test('rows from disk equal the rows of a whole read (npy, deflated, stored, zip64, float32, Fortran fallback), with clear errors', async (t) => {
+  const { generateMixture } = await import('../src/jets/generator/index.js');
+  const big = join(dir, 'big.npz');
+  await writeJets(big, generateMixture({ signal: 'w', background: 'qcd', n: 600, seed: 4 }));
+  const stored = join(dir, 'big-stored.npz');
+  await writeJets(stored, await readJets(big), { compress: false });
+  const npy = join(dir, 'big.npy');
+  await writeJets(npy, await readJets(big));
+  // A Fortran-order .npy: rows are not contiguous on disk, so the whole file is read and sliced.
+  const fortran = join(dir, 'fortran.npy');
+  const f = Buffer.from(readFileSync(fx('qg_small_X.npy')));
+  const X = parseNpy(f);
+  const [n, m, c] = X.shape;
+  const tr = new Float64Array(n * m * c);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) for (let k = 0; k < c; k++) tr[i + n * (j + m * k)] = X.data[(i * m + j) * c + k] as number;
+  const head = f.subarray(0, f.indexOf(0x0a) + 1).toString('latin1').replace("'fortran_order': False", "'fortran_order': True ");
+  writeFileSync(fortran, Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(tr.buffer)]));
+  const files = [big, stored, npy, fx('qg_small.npz'), fx('qg_small_stored_f32.npz'), fx('qg_small_zip64.npz'), fx('qg_small_X.npy'), fortran];
+  for (const file of files) {
+    const whole = await readJets(file);
+    const N = whole.length;
+    for (const [a, b] of [[0, N], [0, 1], [N - 1, N], [Math.floor(N / 3), Math.floor((2 * N) / 3)], [2, 2]]) {
+      const part = await readJets(file, { rows: () => [a, b] });
+      const ref = whole.slice(a, b);
+      const same = part.length === ref.length && ['offsets', 'pt', 'y', 'phi'].every((k) => Buffer.from((part as never)[k]).equals(Buffer.from((ref as never)[k])));
+      t.ok(same, `${file.split('/').pop()} [${a}, ${b}): identical`);
+      if (whole.labels) t.same(Array.from(part.labels ?? []), Array.from(ref.labels ?? []), 'labels');
+    }
+  }
+  // Damage anywhere in a deflated member, even past the slice, is found: the member is inflated to its end (in
+  // constant memory) to check its size and CRC-32.
+  const z = Buffer.from(readFileSync(big));
+  z[Math.floor(z.length / 2)] ^= 0xff;
+  writeFileSync(join(dir, 'bad-deflate.npz'), z);
+  await t.rejects(readJets(join(dir, 'bad-deflate.npz')), /bad-deflate.npz/, 'whole read');
+  await t.rejects(readJets(join(dir, 'bad-deflate.npz'), { rows: () => [0, 1] }), /bad-deflate.npz:X: cannot read rows/, 'first row only');
+  const cut = readFileSync(npy);
+  writeFileSync(join(dir, 'cut-rows.npy'), cut.subarray(0, cut.length - 100));
+  await t.rejects(readJets(join(dir, 'cut-rows.npy'), { rows: () => [0, 1] }), /cut-rows.npy: truncated .npy data/);
+  await t.rejects(readJets(join(dir, 'nope.npz'), { rows: () => [0, 1] }), /nope.npz: no such file/);
+});

@@ -6,6 +6,7 @@ import { JetBatch } from '../jets/batch.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
+import { readRowsFromDisk } from './rows.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
 
@@ -63,8 +64,12 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
     return opts.rows ? all.slice(...rowRange(opts.rows, all.length, file)) : all;
   }
   const xName = opts.dataset ?? 'X';
+  const pick = opts.rows && ((n: number) => rowRange(opts.rows!, n, file));
+  // A slice of a .npy/.npz comes straight from disk; the whole file is read otherwise (and for Fortran order).
+  const sliced = pick && fmt !== 'hdf5' ? await readRowsFromDisk(file, [xName, opts.labels ?? 'y', opts.weights ?? 'w'], pick) : null;
   let arrays: Record<string, NdArray>;
-  if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file, true) };
+  if (sliced?.arrays[xName]) arrays = sliced.arrays;
+  else if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file, true) };
   else if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else {
     const required = [xName, opts.labels, opts.weights].filter((n): n is string => n !== undefined);
@@ -86,9 +91,10 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
   };
   const labels = perJet(opts.labels, 'y');
   const weights = perJet(opts.weights, 'w');
-  if (!opts.rows || X.shape.length !== 3) return JetBatch.fromPadded(X.data, X.shape, { file, labels, weights });
+  if (sliced?.arrays[xName]) return JetBatch.fromPadded(X.data, X.shape, { file, firstJet: sliced.first, labels, weights });
+  if (!pick || X.shape.length !== 3) return JetBatch.fromPadded(X.data, X.shape, { file, labels, weights });
   const [n, m, f] = X.shape;
-  const [a, b] = rowRange(opts.rows, n, file);
+  const [a, b] = pick(n);
   for (const [name, v] of [['labels', labels], ['weights', weights]] as const) {
     if (v && v.length !== n) throw new JetlensInputError(`${name} has ${v.length} entries for ${n} jets`, { file, field: name });
   }

@@ -1,0 +1,159 @@
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import zlib from 'node:zlib';
+import { JetlensInputError } from '../errors.js';
+import type { NdArray } from './ndarray.js';
+import { npyHeader, npyItemSize, parseNpy, parseNpyHeader } from './npy.js';
+import { atOf, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
+
+/**
+ * Rows [a, b) (axis 0) of the arrays in a .npy or .npz file, reading from disk only the bytes of those rows (a .npy
+ * file, a stored .npz member) or inflating a deflated member only up to the last byte needed: a shard of a huge
+ * input holds its slice in memory, never the whole file. A deflated member is still inflated to its end, in
+ * constant memory, to check its size and CRC-32 (a damaged stream can inflate without error). C-order arrays only;
+ * anything else returns null and the caller reads the whole file.
+ */
+export async function readRowsFromDisk(
+  file: string,
+  names: string[],
+  rows: (total: number) => [number, number],
+): Promise<{ arrays: Record<string, NdArray>; total: number; first: number } | null> {
+  const fd = await open(file, 'r').catch(() => {
+    throw new JetlensInputError('no such file', { file });
+  });
+  try {
+    const size = (await fd.stat()).size;
+    const npy = file.endsWith('.npy');
+    const members = npy ? [{ name: names[0], source: raw(fd, 0, size) }] : await npzMembers(fd, size, names, file);
+    const out: Record<string, NdArray> = {};
+    let range: [number, number] | undefined;
+    let total = 0;
+    for (const { name, source } of members) {
+      const got = await readRows(source, npy ? file : `${file}:${name}`, (n) => {
+        if (!range) (total = n), (range = rows(n));
+        else if (n !== total) throw new JetlensInputError(`'${name}' has ${n} rows, '${members[0].name}' has ${total}`, { file });
+        return range;
+      });
+      if (!got) return null;
+      out[name] = got;
+    }
+    return { arrays: out, total, first: range?.[0] ?? 0 };
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Uncompressed bytes of one array, read strictly forwards. */
+interface Source {
+  size: number;
+  /** Fills `into` with bytes [pos, pos + into.length); pos never goes backwards. */
+  read(pos: number, into: Uint8Array): Promise<void>;
+  /** After the last read: checks what can be checked of the whole array (a deflated member's size and CRC-32). */
+  finish(): Promise<void>;
+  close(): void;
+}
+
+function raw(fd: FileHandle, base: number, size: number): Source {
+  return {
+    size,
+    async read(pos, into) {
+      const { bytesRead } = await fd.read(into, 0, into.length, base + pos);
+      if (bytesRead !== into.length) throw new Error('file ends early');
+    },
+    async finish() {},
+    close() {},
+  };
+}
+
+// zlib.crc32 arrived in Node 20.15; on older 20.x only the size is checked.
+const crc32 = (zlib as { crc32?: (b: Uint8Array, prev?: number) => number }).crc32;
+
+/** A deflated member inflated as a stream: bytes before `pos` are dropped, nothing after the last read is inflated. */
+function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
+  const big = 1 << 20; // 1 MiB pieces: 16 KiB ones make inflating a GB member twice as slow
+  const stream = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big }).pipe(zlib.createInflateRaw({ chunkSize: big }));
+  const it = stream[Symbol.asyncIterator]();
+  let chunk: Uint8Array = new Uint8Array(0);
+  let chunkStart = 0;
+  let sum = 0;
+  const next = async () => {
+    const r = await it.next();
+    if (!r.done) {
+      chunkStart += chunk.length;
+      chunk = r.value as Uint8Array;
+      if (crc32) sum = crc32(chunk, sum);
+    }
+    return !r.done;
+  };
+  return {
+    size,
+    async finish() {
+      while (await next());
+      if (chunkStart + chunk.length !== size) throw new Error(`inflates to ${chunkStart + chunk.length} bytes, the directory says ${size}`);
+      if (crc32 && sum >>> 0 !== crc) throw new Error('fails its CRC-32 check (the file is damaged)');
+    },
+    async read(pos, into) {
+      let filled = 0;
+      while (filled < into.length) {
+        const from = pos + filled - chunkStart;
+        if (from < chunk.length) {
+          const n = Math.min(chunk.length - from, into.length - filled);
+          into.set(chunk.subarray(from, from + n), filled);
+          filled += n;
+          continue;
+        }
+        if (!(await next())) throw new Error('member ends early');
+      }
+    },
+    close: () => stream.destroy(),
+  };
+}
+
+async function npzMembers(fd: FileHandle, size: number, names: string[], file: string): Promise<{ name: string; source: Source }[]> {
+  const readAt = async (pos: number, len: number) => {
+    const b = new Uint8Array(Math.max(0, Math.min(len, size - pos)));
+    await fd.read(b, 0, b.length, pos);
+    return b;
+  };
+  const tailStart = Math.max(0, size - ZIP_TAIL);
+  const end = zipEnd(atOf([[tailStart, await readAt(tailStart, ZIP_TAIL)]], file), size, file);
+  const entries = zipCentral(atOf([[end.cdOffset, await readAt(end.cdOffset, end.cdSize)]], file), end, file);
+  const out: { name: string; source: Source }[] = [];
+  for (const name of names) {
+    const m = entries.find((e) => e.name === `${name}.npy`);
+    if (!m) continue;
+    const start = dataOffset(await readAt(m.localOffset, 30), m, size, file);
+    if (m.method !== 0 && m.method !== 8) throw new JetlensInputError(`not a readable .npz (zip) file: member '${m.name}' uses compression method ${m.method}`, { file });
+    out.push({ name, source: m.method === 8 ? inflating(file, start, m.compressedSize, m.size, m.crc32) : raw(fd, start, m.size) });
+  }
+  return out;
+}
+
+/** Reads the header, then only the chosen rows; the slice is returned as its own small .npy (parseNpy converts it). */
+async function readRows(s: Source, where: string, rows: (total: number) => [number, number]): Promise<NdArray | null> {
+  try {
+    const lead = new Uint8Array(Math.min(12, s.size));
+    await s.read(0, lead);
+    const v = new DataView(lead.buffer);
+    const headerEnd = lead.length < 12 ? lead.length : lead[6] === 1 ? 10 + v.getUint16(8, true) : 12 + v.getUint32(8, true);
+    const head = new Uint8Array(Math.max(lead.length, Math.min(headerEnd, s.size)));
+    head.set(lead);
+    if (head.length > lead.length) await s.read(lead.length, head.subarray(lead.length));
+    const h = parseNpyHeader(head, where);
+    if (h.fortran || h.shape.length === 0) return null;
+    const [a, b] = rows(h.shape[0]);
+    const rowBytes = h.shape.slice(1).reduce((x, y) => x * y, 1) * npyItemSize(h.descr);
+    if (h.dataStart + h.shape[0] * rowBytes > s.size) throw new JetlensInputError(`truncated .npy data: shape (${h.shape.join(', ')}) does not fit in ${s.size} bytes`, { file: where });
+    const sliceHead = npyHeader(h.descr, [b - a, ...h.shape.slice(1)]);
+    const buf = new Uint8Array(sliceHead.length + (b - a) * rowBytes);
+    buf.set(sliceHead);
+    await s.read(h.dataStart + a * rowBytes, buf.subarray(sliceHead.length));
+    await s.finish();
+    return parseNpy(buf, where, true);
+  } catch (e) {
+    if (e instanceof JetlensInputError) throw e;
+    throw new JetlensInputError(`cannot read rows: ${(e as Error).message}`, { file: where });
+  } finally {
+    s.close();
+  }
+}
