@@ -10,4 +10,7 @@ export {
   trainDecorrelated, decorrelationScan, jensenShannon,
   type DecorrelatedTrainOptions, type DecorrelationScanOptions, type DecorrelationRow,
 } from './decorrelate.js';
-export { adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, TF_OBSERVABLES, type AdversarialOptions, type AdversarialResult, type ParticleTensors, type TfObservable } from './adversarial.js';
+export {
+  adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_EPOCHS, DEFAULT_LR, TF_OBSERVABLES,
+  type AdversarialOptions, type AdversarialResult, type Checkpoint, type EpochRecord, type ParticleTensors, type TfObservable,
+} from './adversarial.js';
