@@ -187,7 +187,7 @@ export function decorrelationSections(edges: ArrayLike<number>, rows: Decorrelat
   const centres = Array.from({ length: bins }, (_, k) => (edges[k] + edges[k + 1]) / 2);
   const range: [number, number] = [edges[0], edges[bins]];
   const sculpt = (r: DecorrelationRow): Section => ({
-    type: 'histogram', title: `Background ${s.against} before and after the cut, lambda = ${r.lambda}`, x: s.against, bins, range, density: true,
+    type: 'histogram', title: `lambda = ${r.lambda}: background ${s.against} before and after the cut`, x: s.against, bins, range, density: true,
     series: [
       { label: 'all background', values: centres, weights: Array.from(r.before) },
       { label: `score >= cut (${(100 * r.effBackground).toFixed(1)}% of background)`, values: centres, weights: Array.from(r.after) },
