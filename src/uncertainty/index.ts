@@ -14,3 +14,7 @@ export {
   adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_EPOCHS, DEFAULT_LR, TF_OBSERVABLES,
   type AdversarialOptions, type AdversarialResult, type Checkpoint, type EpochRecord, type ParticleTensors, type TfObservable,
 } from './adversarial.js';
+export {
+  bootstrapTrainingSections, bootstrapPredictionSections, scanSections, decorrelationSections, decorrelatedTrainingSections, worstCaseSections,
+  rocWithBand, tprAt, binnedMean, ROC_GRID,
+} from './figures.js';
