@@ -605,8 +605,9 @@ Tree build_tree(const double* u, size_t n, size_t D, const Rotation& rot, double
   return t;
 }
 
-// semdKnn(spec, u, D, k, brute 0|1, outIndex Int32Array(N*k), outDist Float64Array(N*k), threads, control)
-//   -> Promise<{refined}>. Exact: same result as brute force (ties by lower index, self excluded).
+// semdKnn(spec, u, D, k, brute 0|1, outIndex Int32Array(Q*k), outDist Float64Array(Q*k), threads, control[, q0, q1])
+//   -> Promise<{refined}>. Neighbours of the queries q0 <= q < q1 (default all N; a --shard owns such a slice)
+//   among all N jets; row q - q0 of the outputs. Exact: same result as brute force (ties by lower index, self excluded).
 Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
   SpecView S = spec_from(info[0], "spec");
   auto u = typed<double>(info[1], "u");
@@ -618,7 +619,9 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
   bool brute = integer(info[4], "brute", 0, 1) == 1;
   auto oi = typed<int32_t>(info[5], "outIndex");
   auto od = typed<double>(info[6], "outDist");
-  if (oi.size != n * k || od.size != n * k) fail("outIndex/outDist: expected length N * k");
+  size_t q0 = info[9].IsUndefined() ? 0 : (size_t)integer(info[9], "q0", 0, (int64_t)n);
+  size_t q1 = info[10].IsUndefined() ? n : (size_t)integer(info[10], "q1", (int64_t)q0, (int64_t)n);
+  if (oi.size != (q1 - q0) * k || od.size != (q1 - q0) * k) fail("outIndex/outDist: expected length (q1 - q0) * k");
   int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
   Control ctl = control_from(info[8]);
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
@@ -634,9 +637,15 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
     Margin mg{2e-11 * tree.max_norm + 1e-300};
     // Queries in tree order: consecutive queries are neighbours, so they reuse the same nodes, leaves and
     // spectra in cache. Results do not depend on the order.
-    parallel_for(n, threads, [&](size_t pos) {
-      if (ctl.cancelled()) return;
+    std::vector<uint32_t> queries;
+    queries.reserve(q1 - q0);
+    for (size_t pos = 0; pos < n; ++pos) {
       size_t q = brute ? pos : tree.perm[pos];
+      if (q >= q0 && q < q1) queries.push_back((uint32_t)q);
+    }
+    parallel_for(queries.size(), threads, [&](size_t i) {
+      if (ctl.cancelled()) return;
+      size_t q = queries[i];
       Best best{k, {}};
       best.v.reserve(k + 1);
       SearchStats st;
@@ -645,8 +654,8 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       nodes->fetch_add(st.nodes, std::memory_order_relaxed);
       bounds->fetch_add(st.bounds, std::memory_order_relaxed);
       for (size_t c = 0; c < k; ++c) {
-        oi[q * k + c] = (int32_t)best.v[c].second;
-        od[q * k + c] = best.v[c].first;
+        oi[(q - q0) * k + c] = (int32_t)best.v[c].second;
+        od[(q - q0) * k + c] = best.v[c].first;
       }
       ctl.add_done(1);
     }, 16);

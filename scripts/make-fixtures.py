@@ -24,3 +24,24 @@ np.save(os.path.join(out, 'bigendian_f8.npy'), np.arange(6, dtype='>f8').reshape
 np.save(os.path.join(out, 'labels_bool.npy'), np.array([True, False, True]))
 np.save(os.path.join(out, 'labels_i8.npy'), np.array([1, 0, 1], dtype=np.int64))
 np.save(os.path.join(out, 'strings.npy'), np.array(['a', 'b']))
+
+# The same arrays with zip64 records everywhere (central-directory extra fields and the zip64 end record), as numpy
+# writes for members or archives past 4 GiB; the limits are lowered so that a small file takes that path.
+import io
+import zipfile
+
+
+def savez_zip64(path, **arrays):
+    saved = zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT
+    zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = 64, 1
+    try:
+        with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+            for name, a in arrays.items():
+                buf = io.BytesIO()
+                np.save(buf, a)
+                z.writestr(name + '.npy', buf.getvalue())
+    finally:
+        zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = saved
+
+
+savez_zip64(os.path.join(out, 'qg_small_zip64.npz'), X=X, y=y)

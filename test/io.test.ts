@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { JetBatch } from '../src/jets/batch.js';
 import { formatNpy, parseNpy, readArray, readJets, readTable, writeJets, writeNpy, writeNpz, writeTable } from '../src/io/index.js';
 
@@ -136,3 +137,38 @@ function hasNumpy(): boolean {
     return false;
   }
 }
+
+t.test('rows: a shard reads, converts and validates only its slice; errors name the jet index in the file', async (t) => {
+  const whole = sample();
+  for (const ext of ['npz', 'npy', 'h5', 'csv', 'jsonl']) {
+    const f = join(dir, `rows.${ext}`);
+    await writeJets(f, whole);
+    const got = await readJets(f, { rows: (n) => (t.equal(n, 3, `${ext}: total jets passed`), [1, 3]) });
+    sameJets(t, got, whole.slice(1, 3), `${ext} [1, 3)`);
+    if (ext !== 'npy') t.same(Array.from(got.labels!), [0, 1], `${ext}: labels sliced`);
+    await t.rejects(readJets(f, { rows: () => [2, 4] }), /rows \[2, 4\) are not within the file's 3 jets/);
+  }
+  // Jet 2 of the file has a negative pT: the slice [0, 2) does not see it, the slice [1, 3) names jet 2.
+  const bad = join(dir, 'rows-bad.npz');
+  const p = whole.toPadded();
+  p.data[(2 * p.shape[1] + 1) * 4] = -1;
+  await writeNpz(bad, { X: { data: p.data, shape: p.shape } });
+  t.equal((await readJets(bad, { rows: () => [0, 2] })).length, 2);
+  await t.rejects(readJets(bad, { rows: () => [1, 3] }), /jet 2, particle 1.*negative pT/);
+});
+
+t.test('npz: zip64 records (as numpy writes past 4 GiB) read the same; damaged members are refused by size and CRC-32', async (t) => {
+  const plain = await readJets(fx('qg_small.npz'));
+  const z64 = await readJets(fx('qg_small_zip64.npz'));
+  sameJets(t, z64, plain, 'zip64 central directory and end record');
+  t.same(Array.from(z64.labels!), Array.from(plain.labels!));
+  // A stored member inflates nothing, so only the CRC can notice a flipped data byte.
+  const stored = Buffer.from(readFileSync(fx('qg_small_stored_f32.npz')));
+  const flipped = Buffer.from(stored);
+  flipped[stored.indexOf('NUMPY') + 200] ^= 0x01;
+  writeFileSync(join(dir, 'crc.npz'), flipped);
+  if ('crc32' in zlib) await t.rejects(readJets(join(dir, 'crc.npz')), /crc.npz: not a readable .npz \(zip\) file: member 'X.npy' fails its CRC-32 check/);
+  const noEnd = join(dir, 'noend.npz');
+  writeFileSync(noEnd, stored.subarray(0, stored.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))));
+  await t.rejects(readJets(noEnd), /no end-of-central-directory record/);
+});

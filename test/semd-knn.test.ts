@@ -45,6 +45,22 @@ t.test('native kNN equals brute force exactly (heavy ties, any threads)', { skip
   t.ok(ref.distance.every((v, i) => Math.abs(v - nat.distance[i]) <= 1e-12 * v), 'and distances');
 });
 
+t.test('a query slice (a --shard) gives exactly the rows of the full run, on every backend', async (t) => {
+  const b = duplicatedJets(5, 600, 150); // heavy ties: the slice must keep the tie order
+  const S = await computeSpectra(b);
+  for (const backend of hasNative ? ['reference', 'native'] : ['reference']) {
+    const full = await knnFromSpectra(S, { k: 6, backend });
+    for (const [q0, q1] of [[0, 150], [150, 151], [151, 599], [599, 600], [300, 300]] as [number, number][]) {
+      const r = await knnFromSpectra(S, { k: 6, backend, queries: [q0, q1] });
+      t.equal(r.n, q1 - q0);
+      t.equal(r.first, q0);
+      t.ok(same(r.index, full.index.subarray(q0 * 6, q1 * 6)) && same(r.distance, full.distance.subarray(q0 * 6, q1 * 6)), `${backend} [${q0}, ${q1}): identical rows`);
+    }
+  }
+  await t.rejects(knnFromSpectra(S, { k: 6, queries: [10, 5] }), /queries: expected integers 0 <= start <= end <= N = 600/);
+  await t.rejects(knnFromSpectra(S, { k: 6, queries: [0, 601] }), /queries/);
+});
+
 t.test('eps-ball counts equal brute force (leave-one-out and a separate query set)', { skip: hasNative ? false : 'no native addon' }, async (t) => {
   const b = duplicatedJets(17, 1200, 300);
   const labels = Uint8Array.from({ length: b.length }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);

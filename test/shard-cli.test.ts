@@ -9,7 +9,7 @@ const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-shardcli-'));
 const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args, '--quiet'], { cwd: dir, stdio: 'pipe' }).toString();
 
-t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp, images, predict)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
+t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp, images, predict, knn)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {
   run('generate', '--signal', 'w', '--background', 'qcd', '--n', '300', '--seed', '3', '--out', 'jets.npz');
   for (const ext of ['npz', 'csv']) {
     run('observables', '--in', 'jets.npz', '--out', `whole.${ext}`);
@@ -28,6 +28,10 @@ t.test('4 shards in 2 local processes merge to the unsharded bytes (observables,
   run('predict', '--model', 'dnn', '--in', 'obs.npz', '--out', 'p-whole.npy');
   run('run-shards', '--shards', '3', '--jobs', '2', '--out', 'p-merged.npy', '--', 'predict', '--model', 'dnn', '--in', 'obs.npz');
   t.same(readFileSync(join(dir, 'p-merged.npy')), readFileSync(join(dir, 'p-whole.npy')), 'predict .npy: identical bytes');
+  // knn: a shard owns a slice of the queries and searches all jets.
+  run('knn', '--in', 'jets.npz', '--k', '4', '--out', 'nn-whole.npz');
+  run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'nn-merged.npz', '--', 'knn', '--in', 'jets.npz', '--k', '4');
+  t.same(readFileSync(join(dir, 'nn-merged.npz')), readFileSync(join(dir, 'nn-whole.npz')), 'knn .npz: identical bytes');
   const m = JSON.parse(readFileSync(join(dir, 'merged.shard-1-of-4.npz.manifest.json'), 'utf8'));
   t.same(m.rows, [150, 300]);
   t.same(m.shard, { k: 1, n: 4 });

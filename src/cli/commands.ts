@@ -1,43 +1,38 @@
-// Every CLI command registers itself here: one file per command in src/cli/.
+// Every CLI command registers itself here: one file per command in src/cli/, with the command names it defines.
+// Modules load lazily: `jetlens efp` imports only efp.ts and what it needs (not TensorFlow.js, Vega or BullMQ),
+// which keeps a process's start-up short (it is paid once per shard in a sharded run).
 import type { Register } from './util.js';
-import { register as efp } from './efp.js';
-import { register as ado } from './ado.js';
-import { register as auc } from './auc.js';
-import { register as generate } from './generate.js';
-import { register as images } from './images.js';
-import { register as info } from './info.js';
-import { register as predict } from './predict.js';
-import { register as observables } from './observables.js';
-import { register as report } from './report.js';
-import { register as serve } from './serve.js';
-import { register as shards } from './shards.js';
-import { register as study } from './study.js';
-import { register as train } from './train.js';
-import { register as semd } from './semd.js';
-import { register as knn } from './knn.js';
-import { register as smear } from './smear.js';
-import { register as nnScaling } from './nn-scaling.js';
-import { register as worker } from './worker.js';
-import { register as uncertainty } from './uncertainty.js';
 
-export const commands: Register[] = [
-  study,
-  efp,
-  generate,
-  info,
-  observables,
-  images,
-  report,
-  shards,
-  serve,
-  train,
-  predict,
-  auc,
-  ado,
-  semd,
-  knn,
-  smear,
-  nnScaling,
-  worker,
-  uncertainty,
+interface CommandModule {
+  names: string[];
+  load: () => Promise<{ register: Register }>;
+}
+
+export const commands: CommandModule[] = [
+  { names: ['study', 'guide'], load: () => import('./study.js') },
+  { names: ['efp', 'efp-graphs'], load: () => import('./efp.js') },
+  { names: ['generate'], load: () => import('./generate.js') },
+  { names: ['info'], load: () => import('./info.js') },
+  { names: ['observables'], load: () => import('./observables.js') },
+  { names: ['images'], load: () => import('./images.js') },
+  { names: ['report'], load: () => import('./report.js') },
+  { names: ['merge', 'run-shards'], load: () => import('./shards.js') },
+  { names: ['serve'], load: () => import('./serve.js') },
+  { names: ['train'], load: () => import('./train.js') },
+  { names: ['predict'], load: () => import('./predict.js') },
+  { names: ['auc'], load: () => import('./auc.js') },
+  { names: ['ado'], load: () => import('./ado.js') },
+  { names: ['semd'], load: () => import('./semd.js') },
+  { names: ['knn'], load: () => import('./knn.js') },
+  { names: ['smear'], load: () => import('./smear.js') },
+  { names: ['nn-scaling'], load: () => import('./nn-scaling.js') },
+  { names: ['worker'], load: () => import('./worker.js') },
+  { names: ['uncertainty'], load: () => import('./uncertainty.js') },
 ];
+
+/** The register functions for `name` (its module only), or for every command when name is not one (help, errors). */
+export async function loadCommands(name?: string): Promise<Register[]> {
+  const own = commands.filter((c) => name !== undefined && c.names.includes(name));
+  const mods = await Promise.all((own.length ? own : commands).map((c) => c.load()));
+  return mods.map((m) => m.register);
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { commands } from './commands.js';
+import { loadCommands } from './commands.js';
 import { cliState } from './util.js';
 
 process.env.OMP_WAIT_POLICY ??= 'passive';
@@ -15,7 +15,8 @@ program
   .hook('preAction', (cmd) => {
     cliState.quiet = Boolean(cmd.opts().quiet);
   });
-for (const register of commands) register(program);
+// The first word that is not an option names the command (`jetlens --quiet efp ...`).
+for (const register of await loadCommands(process.argv.slice(2).find((a) => !a.startsWith('-')))) register(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`jetlens: error: ${e.message}\n`);

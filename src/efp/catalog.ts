@@ -174,10 +174,12 @@ export function catalogFromFile(f: CatalogFile): Catalog {
   if (f.format !== 'jetlens-efp-catalog-1') throw new Error(`unknown EFP catalogue format '${f.format}'`);
   const spec = (r: number[]) => Object.fromEntries(f.cols.map((k, i) => [k, r[i]])) as Spec;
   const connected: CatalogGraph[] = f.connected.map((g, i) => ({ id: g.id, edges: g.edges, spec: spec(g.spec), factors: [i], order: g.order }));
-  const composites = f.composites.map((g) => {
-    const c = composite(connected, g.factors);
-    c.spec = spec(g.spec);
-    return c;
+  // Composites (half the catalogue) get their id and edges only when used: a `d<=5` run reads the whole d <= 10
+  // file at start-up, once per process and so once per shard.
+  const composites = f.composites.map((g): CatalogGraph => {
+    let full: CatalogGraph | undefined;
+    const made = () => (full ??= composite(connected, g.factors));
+    return { get id() { return made().id; }, get edges() { return made().edges; }, spec: spec(g.spec), factors: g.factors, order: [] };
   });
   return { dmax: f.dmax, graphs: [...connected, ...composites], nConnected: connected.length };
 }

@@ -44,6 +44,11 @@ export interface ReadJetsOptions {
   labels?: string;
   /** Array/dataset holding per-jet weights (default 'w'; absent is fine). */
   weights?: string;
+  /**
+   * Keep only jets [start, end), chosen once the file's jet count is known (a shard's slice): for array formats only
+   * those rows are converted and validated, and errors name the jet's index in the file.
+   */
+  rows?: (total: number) => [number, number];
 }
 
 /**
@@ -52,8 +57,11 @@ export interface ReadJetsOptions {
  */
 export async function readJets(file: string, opts: ReadJetsOptions = {}): Promise<JetBatch> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return parseJetsCsv(await readFile(file, 'utf8').catch(() => missing(file)), file);
-  if (fmt === 'jsonl') return parseJetsJsonl(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  if (fmt === 'csv' || fmt === 'jsonl') {
+    const text = await readFile(file, 'utf8').catch(() => missing(file));
+    const all = fmt === 'csv' ? parseJetsCsv(text, file) : parseJetsJsonl(text, file);
+    return opts.rows ? all.slice(...rowRange(opts.rows, all.length, file)) : all;
+  }
   const xName = opts.dataset ?? 'X';
   let arrays: Record<string, NdArray>;
   if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file) };
@@ -76,7 +84,25 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
     if (a.shape.length !== 1) throw new JetlensInputError(`'${name ?? fallback}' must be 1-d, has shape (${a.shape.join(', ')})`, { file });
     return toFloat64(a.data);
   };
-  return JetBatch.fromPadded(X.data, X.shape, { file, labels: perJet(opts.labels, 'y'), weights: perJet(opts.weights, 'w') });
+  const labels = perJet(opts.labels, 'y');
+  const weights = perJet(opts.weights, 'w');
+  if (!opts.rows || X.shape.length !== 3) return JetBatch.fromPadded(X.data, X.shape, { file, labels, weights });
+  const [n, m, f] = X.shape;
+  const [a, b] = rowRange(opts.rows, n, file);
+  for (const [name, v] of [['labels', labels], ['weights', weights]] as const) {
+    if (v && v.length !== n) throw new JetlensInputError(`${name} has ${v.length} entries for ${n} jets`, { file, field: name });
+  }
+  return JetBatch.fromPadded(X.data.subarray(a * m * f, b * m * f), [b - a, m, f], {
+    file, firstJet: a, labels: labels?.subarray(a, b), weights: weights?.subarray(a, b),
+  });
+}
+
+function rowRange(rows: (total: number) => [number, number], total: number, file: string): [number, number] {
+  const [a, b] = rows(total);
+  if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && a <= b && b <= total)) {
+    throw new JetlensInputError(`rows [${a}, ${b}) are not within the file's ${total} jets`, { file });
+  }
+  return [a, b];
 }
 
 function missing(file: string): never {

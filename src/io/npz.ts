@@ -1,23 +1,39 @@
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
+import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
 import { formatNpy, parseNpy } from './npy.js';
+import { zipEntries } from './zip.js';
+
+// zlib.crc32 arrived in Node 20.15; on older 20.x the check is skipped (inflate still catches most damage).
+const crc32 = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
 
 /**
- * NumPy .npz: a zip of .npy members, stored (np.savez) or deflated (np.savez_compressed). fflate checks each
- * member's CRC, so corruption is an error, never a silent partial read.
+ * NumPy .npz: a zip of .npy members, stored (np.savez) or deflated (np.savez_compressed). Members are inflated by
+ * Node's native zlib (2-3x faster than a JavaScript inflater on the GB-sized files physicists have) and checked
+ * against their CRC-32 and size, so corruption is an error, never a silent wrong array.
  */
 export function parseNpz(buf: Uint8Array, file = '<npz>'): Record<string, NdArray> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(buf);
-  } catch (e) {
-    throw new JetlensInputError(`not a readable .npz (zip) file: ${(e as Error).message}`, { file });
-  }
   const out: Record<string, NdArray> = {};
-  for (const [name, bytes] of Object.entries(entries)) {
-    if (!name.endsWith('.npy')) continue;
-    out[name.slice(0, -4)] = parseNpy(bytes, `${file}:${name.slice(0, -4)}`);
+  for (const m of zipEntries(buf, file)) {
+    if (!m.name.endsWith('.npy')) continue;
+    const where = `${file}:${m.name.slice(0, -4)}`;
+    const bad = (what: string): never => {
+      throw new JetlensInputError(`not a readable .npz (zip) file: member '${m.name}' ${what}`, { file });
+    };
+    const raw = buf.subarray(m.dataOffset, m.dataOffset + m.compressedSize);
+    let bytes: Uint8Array = raw;
+    if (m.method === 8) {
+      try {
+        // One output chunk of the known size: no 16 KiB pieces to concatenate.
+        bytes = zlib.inflateRawSync(raw, { chunkSize: Math.max(64 * 1024, m.size) });
+      } catch (e) {
+        bad(`does not inflate (${(e as Error).message})`);
+      }
+    } else if (m.method !== 0) bad(`uses compression method ${m.method} (numpy writes 0 or 8)`);
+    if (bytes.length !== m.size) bad(`has ${bytes.length} bytes, the directory says ${m.size}`);
+    if (crc32 && crc32(bytes) >>> 0 !== m.crc32) bad('fails its CRC-32 check (the file is damaged)');
+    out[m.name.slice(0, -4)] = parseNpy(bytes, where);
   }
   if (Object.keys(out).length === 0) throw new JetlensInputError('.npz file holds no .npy arrays', { file });
   return out;
@@ -30,4 +46,3 @@ export function formatNpz(arrays: Record<string, NdArray>, compress = true): Uin
   // Fixed timestamp: same arrays, same bytes.
   return zipSync(files, { mtime: new Date('1980-01-02T00:00:00Z') });
 }
-

@@ -18,6 +18,7 @@ export interface JetBatchData {
 
 export interface ValidateOptions {
   file?: string; // named in errors
+  firstJet?: number; // index of this batch's jet 0 in the file (a shard's slice): errors name the file's jet index
 }
 
 /**
@@ -268,11 +269,12 @@ export class JetBatch {
    */
   validate(opts: ValidateOptions = {}): void {
     const file = opts.file;
+    const j0 = opts.firstJet ?? 0;
     const o = this.offsets;
     if (!(o instanceof Uint32Array)) throw new JetlensInputError('offsets must be a Uint32Array', { file, field: 'offsets' });
     if (o.length < 1 || o[0] !== 0) throw new JetlensInputError('offsets must start at 0 and have length N + 1', { file, field: 'offsets' });
     for (let j = 0; j < o.length - 1; j++) {
-      if (o[j + 1] < o[j]) throw new JetlensInputError('offsets must be non-decreasing', { file, jet: j, field: 'offsets' });
+      if (o[j + 1] < o[j]) throw new JetlensInputError('offsets must be non-decreasing', { file, jet: j0 + j, field: 'offsets' });
     }
     const total = o[o.length - 1];
     const cols: [string, Float64Array | undefined][] = [['pt', this.pt], ['y', this.y], ['phi', this.phi], ['pid', this.pid]];
@@ -285,7 +287,7 @@ export class JetBatch {
     }
     for (let j = 0; j < this.length; j++) {
       for (let i = o[j]; i < o[j + 1]; i++) {
-        const where = (field: string) => ({ file, jet: j, particle: i - o[j], field });
+        const where = (field: string) => ({ file, jet: j0 + j, particle: i - o[j], field });
         const pt = this.pt[i];
         if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
         if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
@@ -296,14 +298,14 @@ export class JetBatch {
         if (this.pid && !Number.isFinite(this.pid[i])) throw new JetlensInputError(`non-finite pid (${this.pid[i]})`, where('pid'));
       }
     }
-    this.checkPerJet('labels', this.labels, file, (v) => v === 0 || v === 1, 'label must be 0 or 1');
-    this.checkPerJet('weights', this.weights, file, (v) => Number.isFinite(v) && v >= 0, 'weight must be finite and >= 0');
+    this.checkPerJet('labels', this.labels, file, j0, (v) => v === 0 || v === 1, 'label must be 0 or 1');
+    this.checkPerJet('weights', this.weights, file, j0, (v) => Number.isFinite(v) && v >= 0, 'weight must be finite and >= 0');
   }
 
-  private checkPerJet(name: string, a: Float64Array | undefined, file: string | undefined, ok: (v: number) => boolean, msg: string): void {
+  private checkPerJet(name: string, a: Float64Array | undefined, file: string | undefined, j0: number, ok: (v: number) => boolean, msg: string): void {
     if (!a) return;
     if (a.length !== this.length) throw new JetlensInputError(`${name} has ${a.length} entries for ${this.length} jets`, { file, field: name });
-    for (let j = 0; j < a.length; j++) if (!ok(a[j])) throw new JetlensInputError(`${msg} (got ${a[j]})`, { file, jet: j, field: name });
+    for (let j = 0; j < a.length; j++) if (!ok(a[j])) throw new JetlensInputError(`${msg} (got ${a[j]})`, { file, jet: j0 + j, field: name });
   }
 }
 

@@ -15,11 +15,14 @@ import { embedSpectra, maxTotalWeight, type Embedding } from './embed.js';
 import { computeSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
 
 export interface KnnResult {
-  /** (N, k) row-major neighbour indices, nearest first. */
+  /** (n, k) row-major neighbour indices (into the whole set), nearest first; row r is query jet first + r. */
   index: Int32Array;
-  /** (N, k) row-major SEMD distances (times scale). */
+  /** (n, k) row-major SEMD distances (times scale). */
   distance: Float64Array;
+  /** Query rows (N unless `queries` was given). */
   n: number;
+  /** Index of the first query jet (0 unless `queries` was given). */
+  first: number;
   k: number;
   /** Exact SEMD evaluations made (N (N - 1) for brute force). */
   refined: number;
@@ -28,10 +31,10 @@ export interface KnnResult {
   bounds?: number;
 }
 
-type KnnKernel = (S: Spectra, emb: Embedding | null, k: number, run: RunOptions & { brute?: boolean }) => Promise<KnnResult>;
+type KnnKernel = (S: Spectra, emb: Embedding | null, k: number, queries: [number, number], run: RunOptions & { brute?: boolean }) => Promise<KnnResult>;
 
-/** Brute force for one query: all (d, j), sorted by distance then index. */
-function bruteRow(S: Spectra, q: number, k: number, index: Int32Array, distance: Float64Array): void {
+/** Brute force for one query: all (d, j), sorted by distance then index; written to row `row`. */
+function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Array, distance: Float64Array): void {
   const n = spectraCount(S);
   const d = new Float64Array(n);
   const order: number[] = [];
@@ -42,31 +45,31 @@ function bruteRow(S: Spectra, q: number, k: number, index: Int32Array, distance:
   }
   order.sort((a, b) => d[a] - d[b] || a - b);
   for (let c = 0; c < k; c++) {
-    index[q * k + c] = order[c];
-    distance[q * k + c] = d[order[c]];
+    index[row * k + c] = order[c];
+    distance[row * k + c] = d[order[c]];
   }
 }
 
-registerKernel('semd.knn', 'reference', (async (S, _emb, k, run) => {
-  const n = spectraCount(S);
-  const index = new Int32Array(n * k);
-  const distance = new Float64Array(n * k);
-  await chunked(n, run, (s, e) => {
-    for (let q = s; q < e; q++) bruteRow(S, q, k, index, distance);
+registerKernel('semd.knn', 'reference', (async (S, _emb, k, [q0, q1], run) => {
+  const nq = q1 - q0;
+  const index = new Int32Array(nq * k);
+  const distance = new Float64Array(nq * k);
+  await chunked(nq, run, (s, e) => {
+    for (let r = s; r < e; r++) bruteRow(S, q0 + r, k, r, index, distance);
   }, 8);
-  return { index, distance, n, k, refined: n * (n - 1) };
+  return { index, distance, n: nq, first: q0, k, refined: nq * (spectraCount(S) - 1) };
 }) as KnnKernel);
 
 const native = loadNative();
 if (native?.semdKnn) {
-  registerKernel('semd.knn', 'native', (async (S, emb, k, run) => {
-    const n = spectraCount(S);
-    const index = new Int32Array(n * k);
-    const distance = new Float64Array(n * k);
+  registerKernel('semd.knn', 'native', (async (S, emb, k, [q0, q1], run) => {
+    const nq = q1 - q0;
+    const index = new Int32Array(nq * k);
+    const distance = new Float64Array(nq * k);
     const e = emb ?? embedSpectra(S, { backend: 'native', threads: run.threads });
-    const res = await withControl<{ refined: number; nodes: number; bounds: number }>(n, run, (control) =>
-      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control));
-    return { index, distance, n, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
+    const res = await withControl<{ refined: number; nodes: number; bounds: number }>(nq, run, (control) =>
+      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control, q0, q1));
+    return { index, distance, n: nq, first: q0, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
   }) as KnnKernel);
 }
 
@@ -79,6 +82,8 @@ export interface KnnOptions extends SpectrumOptions, RunOptions {
   scale?: number;
   /** Native only: skip the tree and refine every pair (the baseline). */
   brute?: boolean;
+  /** Only the query jets [start, end) (a shard's slice); neighbours are still searched among all jets. */
+  queries?: [number, number];
 }
 
 function checkK(k: number, n: number): void {
@@ -90,14 +95,19 @@ export async function knnFromSpectra(S: Spectra, opts: KnnOptions): Promise<KnnR
   const n = spectraCount(S);
   checkK(opts.k, n);
   const scale = checkScale(opts.scale);
+  const queries = opts.queries ?? [0, n];
+  const [q0, q1] = queries;
+  if (!Number.isInteger(q0) || !Number.isInteger(q1) || q0 < 0 || q1 < q0 || q1 > n) {
+    throw new JetlensInputError(`queries: expected integers 0 <= start <= end <= N = ${n}, got [${q0}, ${q1}]`);
+  }
   const { backend, kernel } = getKernel<KnnKernel>('semd.knn', opts.backend);
   const emb = backend === 'native' ? embedSpectra(S, { K: opts.cells ?? 64, backend: 'native', threads: opts.threads }) : null;
-  const res = await kernel(S, emb, opts.k, opts);
+  const res = await kernel(S, emb, opts.k, queries, opts);
   if (scale !== 1) for (let i = 0; i < res.distance.length; i++) res.distance[i] *= scale;
   return res;
 }
 
-/** Exact SEMD k-NN of every jet in the set (self excluded, ties by lower index, rows in input order). */
+/** Exact SEMD k-NN of every jet in the set, or of the `queries` slice (self excluded, ties by lower index, rows in input order). */
 export async function semdKnn(jets: JetsLike, opts: KnnOptions): Promise<KnnResult> {
   const batch = toJetBatch(jets);
   checkK(opts.k, batch.length);

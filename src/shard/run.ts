@@ -43,8 +43,13 @@ export async function runShardedRows(o: ShardedRunOptions, total: number, work: 
   return true;
 }
 
-/** The jets form: reads the input and hands `work` the shard's jets. */
+/** The jets form: reads (converts and validates) only the shard's jets and hands them to `work`. */
 export async function runSharded(o: ShardedRunOptions, work: (jets: JetBatch) => Promise<void>): Promise<boolean> {
-  const all = await readJets(o.input, { dataset: o.dataset });
-  return runShardedRows(o, all.length, ([a, b]) => work(o.shard ? all.slice(a, b) : all));
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  let total = 0;
+  const jets = await readJets(o.input, {
+    dataset: o.dataset,
+    rows: shard && ((n) => shardRange((total = n), shard)),
+  });
+  return runShardedRows(o, shard ? total : jets.length, () => work(jets));
 }
