@@ -167,7 +167,10 @@ function modelInputs(kind: 'efn' | 'pfn', p: ParticleTensors, base: { mask: tf.T
 /** Default constraint weights: strong enough that the background residuals stay small (docs/uncertainty.md). */
 export const DEFAULT_LAMBDA_CLS = 100;
 export const DEFAULT_LAMBDA_OBS: Readonly<Record<string, number>> = { mass: 100, pt: 100 };
-/** Optimiser defaults (tuning scan in docs/uncertainty.md). */
+/**
+ * Optimiser defaults, from a scan of lr x epochs with two seeds on 10,000 W/QCD jets (docs/uncertainty.md): the loss
+ * is flat after 2 epochs, the efficiency shift settles within its seed-to-seed spread by 20 epochs (about 800 steps).
+ */
 export const DEFAULT_EPOCHS = 20;
 export const DEFAULT_LR = 1e-3;
 
