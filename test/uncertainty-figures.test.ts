@@ -5,7 +5,7 @@ import t from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, tableInputs } from '../src/models/index.js';
 import { histogram, renderReport, validateSection, writeReportJson, type Section } from '../src/report/index.js';
-import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, tprAt, worstCaseSections } from '../src/uncertainty/figures.js';
+import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, histogramSection, scanSections, tprAt, worstCaseSections } from '../src/uncertainty/figures.js';
 import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, scanConfigurations, workingPoint } from '../src/uncertainty/index.js';
 import { Rng } from '../src/util/rng.js';
 
@@ -45,6 +45,25 @@ t.test('tprAt: signal efficiency at fixed background efficiencies', async (t) =>
   t.same(tprAt(s, y, [0.25, 0.5, 1]), [0.75, 1, 1]); // cuts 0.4, 0.3, 0.1
   const wp = workingPoint(s, y, 0.25);
   t.equal(tprAt(s, y, [0.25])[0], wp.effSignal, 'the same cut as workingPoint');
+});
+
+t.test('histogramSection: long samples are stored binned, and draw the same histogram', async (t) => {
+  const rng = new Rng(8);
+  const a = Array.from({ length: 3000 }, () => rng.normal());
+  const b = Array.from({ length: 500 }, () => 2 + rng.normal());
+  const h = histogramSection({ title: 'x', x: 'x', bins: 25, density: true }, [{ label: 'a', values: a }, { label: 'b', values: b }]);
+  t.equal(h.series[0].values.length, 25, 'bin centres, not 3000 values');
+  const lo = Math.min(...a, ...b), hi = Math.max(...a, ...b);
+  t.same(h.range, [lo, hi]);
+  for (const [k, raw] of [a, b].entries()) {
+    const want = histogram(raw, undefined, 25, lo, hi, true).heights;
+    const got = histogram(h.series[k].values, h.series[k].weights, 25, lo, hi, true).heights;
+    got.forEach((g, i) => t.ok(Math.abs(g - want[i]) < 1e-12 * Math.max(1, want[i]), `series ${k} bin ${i}`));
+  }
+  const short = histogramSection({ title: 'x', x: 'x', bins: 5 }, [{ label: 'c', values: [1, 1, 1] }]);
+  t.same(short.series[0].values, [1, 1, 1], 'short samples stay raw');
+  t.same(short.range, [0.5, 1.5], 'a constant sample gets a unit-wide range');
+  t.doesNotThrow(() => validateSection(h));
 });
 
 t.test('training bootstrap and configuration scan figures carry the summary numbers', async (t) => {

@@ -83,6 +83,29 @@ export function binnedMean(x: ArrayLike<number>, y: ArrayLike<number>, bins = 20
   return out;
 }
 
+/** Above this many values in all, histogram series are stored binned (bin centres + counts): report.json stays small. */
+export const MAX_RAW_VALUES = 2000;
+
+/**
+ * A histogram section of raw samples. Long samples are binned here on the same bins the renderer would use (the plot
+ * is the same), so a million jets do not put a million numbers into report.json.
+ */
+export function histogramSection(
+  head: { title: string; x: string; caption?: string; bins: number; range?: [number, number]; density?: boolean },
+  samples: { label: string; values: ArrayLike<number> }[],
+): HistogramSection {
+  let [lo, hi] = head.range ?? [Infinity, -Infinity];
+  if (!head.range) for (const smp of samples) for (let i = 0; i < smp.values.length; i++) if (Number.isFinite(smp.values[i])) (lo = Math.min(lo, smp.values[i])), (hi = Math.max(hi, smp.values[i]));
+  if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+  else if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const total = samples.reduce((n, smp) => n + smp.values.length, 0);
+  const centres = Array.from({ length: head.bins }, (_, k) => lo + ((k + 0.5) * (hi - lo)) / head.bins);
+  const series = total <= MAX_RAW_VALUES
+    ? samples.map((smp) => ({ label: smp.label, values: Array.from(smp.values).filter(Number.isFinite) }))
+    : samples.map((smp) => ({ label: smp.label, values: centres, weights: Array.from(histogram(smp.values, lo, hi, head.bins)) }));
+  return { type: 'histogram', ...head, range: [lo, hi], series };
+}
+
 export interface BootstrapFigureSettings {
   model: string;
   nTrain: number;
@@ -246,19 +269,14 @@ export function worstCaseSections(r: AdversarialResult, labels: ArrayLike<number
       ],
       caption: `${setup}. Cut score >= ${wp.cut.toPrecision(4)} fixed at the nominal background efficiency ${wp.effBackground.toFixed(4)}. Check the background residuals before quoting the shift.`,
     },
-    ...Object.entries(r.backgroundObservables).map(([k, v]): Section => ({
-      type: 'histogram', title: `Background ${k} before and after the perturbation`, x: k === 'pt' ? 'pT / original jet pT' : k === 'mass' ? 'm / jet pT' : k, bins: 30, density: true,
-      series: [{ label: 'nominal', values: Array.from(v.before) }, { label: 'perturbed', values: Array.from(v.after) }],
+    ...Object.entries(r.backgroundObservables).map(([k, v]): Section => histogramSection({
+      title: `Background ${k} before and after the perturbation`, x: k === 'pt' ? 'pT / original jet pT' : k === 'mass' ? 'm / jet pT' : k, bins: 30, density: true,
       caption: `${setup}. Constrained observable (weight ${s.lambdaObs[k]}); mean |delta| ${r.constraints.observables[k].meanAbsDelta.toPrecision(3)}, mean ${r.constraints.observables[k].mean.toPrecision(3)}.`,
-    })),
-    {
-      type: 'histogram', title: 'Scores before and after the perturbation', x: 'classifier score f', bins: 40, range: [0, 1], density: true,
-      series: [
-        { label: 'signal, nominal', values: sig(r.scores, 1) }, { label: 'signal, perturbed', values: sig(r.perturbedScores, 1) },
-        { label: 'background, nominal', values: sig(r.scores, 0) }, { label: 'background, perturbed', values: sig(r.perturbedScores, 0) },
-      ],
-      caption: `${setup}.`,
-    },
+    }, [{ label: 'nominal', values: v.before }, { label: 'perturbed', values: v.after }])),
+    histogramSection({ title: 'Scores before and after the perturbation', x: 'classifier score f', bins: 40, range: [0, 1], density: true, caption: `${setup}.` }, [
+      { label: 'signal, nominal', values: sig(r.scores, 1) }, { label: 'signal, perturbed', values: sig(r.perturbedScores, 1) },
+      { label: 'background, nominal', values: sig(r.scores, 0) }, { label: 'background, perturbed', values: sig(r.perturbedScores, 0) },
+    ]),
   ];
   if (ep.length) {
     const cp = r.checkpoints;
@@ -285,8 +303,8 @@ export function worstCaseSections(r: AdversarialResult, labels: ArrayLike<number
     );
   }
   out.push(
-    { type: 'histogram', title: 'Perturbation size per jet: momentum', x: 'pT-weighted mean |d log pT|', bins: 30, series: [{ label: 'jets', values: Array.from(r.jetSize.dLogPt) }], caption: `${setup}.` },
-    { type: 'histogram', title: 'Perturbation size per jet: angles', x: 'pT-weighted rms sqrt(dy^2 + dphi^2)', bins: 30, series: [{ label: 'jets', values: Array.from(r.jetSize.dAngle) }], caption: `${setup}.` },
+    histogramSection({ title: 'Perturbation size per jet: momentum', x: 'pT-weighted mean |d log pT|', bins: 30, density: true, caption: `${setup}.` }, [{ label: 'jets', values: r.jetSize.dLogPt }]),
+    histogramSection({ title: 'Perturbation size per jet: angles', x: 'pT-weighted rms sqrt(dy^2 + dphi^2)', bins: 30, density: true, caption: `${setup}.` }, [{ label: 'jets', values: r.jetSize.dAngle }]),
   );
   return out;
 }

@@ -16,5 +16,5 @@ export {
 } from './adversarial.js';
 export {
   bootstrapTrainingSections, bootstrapPredictionSections, scanSections, decorrelationSections, decorrelatedTrainingSections, worstCaseSections,
-  rocWithBand, tprAt, binnedMean, ROC_GRID,
+  rocWithBand, tprAt, binnedMean, histogramSection, ROC_GRID, MAX_RAW_VALUES,
 } from './figures.js';
