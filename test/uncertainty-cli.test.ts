@@ -32,7 +32,7 @@ t.before(() => writeTable(table, { mass, x, y }));
 
 t.test('uncertainty bootstrap: files, summary, resume', async (t) => {
   const out = join(dir, 'boot');
-  const args = ['uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', out, '--resamples', '3', '--epochs', '3', '--hidden', '8,8', '--lr', '0.01'];
+  const args = ['uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', out, '--resamples', '3', '--epochs', '3', '--hidden', '8,8', '--lr', '0.01', '--no-report'];
   const first = await cli(...args);
   t.equal(first.rc, 0, first.out);
   t.same(readdirSync(out).sort(), ['bootstrap.json', 'eval-labels.npy', 'nominal.npy', 'resample-0.npy', 'resample-1.npy', 'resample-2.npy', 'score-mean.npy', 'score-std.npy', 'summary.json']);
@@ -54,6 +54,11 @@ t.test('uncertainty prediction', async (t) => {
   t.equal(r.rc, 0, r.out);
   const j = JSON.parse(r.out);
   t.ok(j.auc.std > 0 && j.auc.mean > 0.6 && j.workingPoint.effBackground > 0);
+  const out = join(dir, 'pred');
+  const w = await cli('uncertainty', 'prediction', '--scores', join(dir, 's.npy'), '--labels', join(dir, 'y.npy'), '--resamples', '50', '--out', out);
+  t.equal(w.rc, 0, w.out);
+  t.same(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), j, 'with --out: the same summary, written');
+  t.ok(['auc-resamples.npy', 'report.json', 'index.html', 'figures'].every((f) => readdirSync(out).includes(f)));
 });
 
 t.test('uncertainty decorrelate', async (t) => {
@@ -64,7 +69,19 @@ t.test('uncertainty decorrelate', async (t) => {
   t.same(s.rows.map((row: { lambda: number }) => row.lambda), [0, 5]);
   t.equal(s.edges.length, 6);
   t.equal(s.rows[0].before.length, 5);
-  t.same(readdirSync(out).sort(), ['scores-lambda-0.npy', 'scores-lambda-5.npy', 'summary.json']);
+  t.same(readdirSync(out).sort(), ['figures', 'index.html', 'report.json', 'scores-lambda-0.npy', 'scores-lambda-5.npy', 'summary.json'], 'the report by default');
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const trade = report.sections[0];
+  t.equal(trade.type, 'line');
+  const points = trade.series.filter((x: { mark?: string }) => x.mark === 'points');
+  t.same(points.map((p: { x: number[]; y: number[] }) => [p.x[0], p.y[0]]), s.rows.map((row: { dCorr: number; auc: number }) => [row.dCorr, row.auc]), 'trade-off points: the summary values');
+  const figures = readdirSync(join(out, 'figures'));
+  t.equal(figures.filter((f) => f.endsWith('.svg')).length, 4, 'trade-off, JSD, two sculpting histograms');
+  t.equal(figures.filter((f) => f.endsWith('.png')).length, 4);
+  t.match(readFileSync(join(out, 'index.html'), 'utf8'), /Trade-off: AUC versus residual dependence on mass/);
+  const quiet = await cli('uncertainty', 'decorrelate', '--in', table, '--out', join(dir, 'disco-nr'), '--strength', '0', '--epochs', '1', '--hidden', '4', '--no-report');
+  t.equal(quiet.rc, 0, quiet.out);
+  t.same(readdirSync(join(dir, 'disco-nr')).sort(), ['scores-lambda-0.npy', 'summary.json'], '--no-report: no figures');
 });
 
 t.test('uncertainty worst-case on a saved EFN', async (t) => {
@@ -77,13 +94,16 @@ t.test('uncertainty worst-case on a saved EFN', async (t) => {
   await train(model, efnInputs(jets, { maxParticles: 12 }), { epochs: 2, split: [1, 0, 0], patience: 0 });
   await saveModel(model, join(dir, 'efn'));
   const out = join(dir, 'worst');
-  const r = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--epochs', '2', '--lambda-obs', 'mass=5,pt=1', '--direction', 'down');
+  const r = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--epochs', '2', '--lambda-obs', 'mass=5,pt=1', '--direction', 'down', '--checkpoints', '1,2');
   t.equal(r.rc, 0, r.out);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.equal(s.direction, 'down');
   t.same(Object.keys(s.constraints.observables).sort(), ['mass', 'pt']);
   t.ok(Number.isFinite(s.effSignalShift));
-  t.same(readdirSync(out).sort(), ['perturbed-scores.npy', 'scores.npy', 'summary.json']);
+  t.same(readdirSync(out).sort(), ['figures', 'index.html', 'perturbed-scores.npy', 'report.json', 'scores.npy', 'summary.json']);
+  t.same(s.history.map((h: { epoch: number }) => h.epoch), [1, 2], 'loss and shift per epoch');
+  t.same(s.checkpoints.map((c: { epoch: number }) => c.epoch), [1, 2]);
+  t.equal(s.checkpoints[1].effSignalShift, s.effSignalShift);
   const bad = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--lambda-obs', 'mass');
   t.equal(bad.rc, 1);
 });
@@ -112,13 +132,18 @@ t.test('train --decorrelate mass --strength L: saves a dnn whose background scor
     return Math.sqrt(distanceCorrelationSquared(bg.map((i) => s[i]), bg.map((i) => mass[i])));
   };
   const common = ['train', '--model', 'dnn', '--in', file, '--decorrelate', 'mass', '--epochs', '15', '--lr', '0.01', '--batch-size', '200'];
-  const plain = await cli(...common, '--out', join(dir, 'dec0'), '--strength', '0');
+  const plain = await cli(...common, '--out', join(dir, 'dec0'), '--strength', '0', '--no-report');
   t.equal(plain.rc, 0, plain.out);
   const strong = await cli(...common, '--out', join(dir, 'dec30'), '--strength', '30');
   t.equal(strong.rc, 0, strong.out);
   const meta = JSON.parse(readFileSync(join(dir, 'dec30', 'jetlens.json'), 'utf8'));
+  t.notOk(readdirSync(join(dir, 'dec0')).includes('report.json'), '--no-report');
   t.same(meta.meta.decorrelation, { against: 'mass', strength: 30 });
   t.same(meta.options.featureNames, ['mz', 'x'], 'the decorrelation column is not a default feature');
+  t.ok(['report.json', 'index.html', 'figures'].every((f) => readdirSync(join(dir, 'dec30')).includes(f)), 'figures in the model directory');
+  const rep = JSON.parse(readFileSync(join(dir, 'dec30', 'report.json'), 'utf8'));
+  t.same(rep.sections.map((x: { type: string }) => x.type), ['line', 'histogram']);
+  t.equal(rep.sections[0].series[0].x.length, 15, 'loss per epoch');
   const [c0, c30] = [await bgCorr(join(dir, 'dec0')), await bgCorr(join(dir, 'dec30'))];
   console.log(JSON.stringify({ dCorrStrength0: c0, dCorrStrength30: c30 }));
   t.ok(c30 < c0 / 2, `background dCorr(score, mass): ${c0} at strength 0, ${c30} at strength 30`);

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { JetlensInputError } from '../errors.js';
 import { readTable } from '../io/index.js';
 import { fileHash, readModelData } from '../models/files.js';
-import { createModel, initTf, MODEL_KINDS, saveModel, train, type JetModel, type ModelData, type ModelKind, type TfBackendName } from '../models/index.js';
+import { createModel, initTf, MODEL_KINDS, predict, saveModel, train, type JetModel, type ModelData, type ModelKind, type TfBackendName } from '../models/index.js';
 import { trainDecorrelated } from '../uncertainty/decorrelate.js';
+import { decorrelatedTrainingSections } from '../uncertainty/figures.js';
+import { writeFigures } from './semd-common.js';
 import { action, info, intOption, type Register } from './util.js';
 
 export function numberOption(name: string, min = -Infinity): (v: string) => number {
@@ -54,6 +56,7 @@ interface TrainCliOptions {
   backend?: TfBackendName;
   decorrelate?: string;
   strength: number;
+  report: boolean;
 }
 
 /** The column to decorrelate from, read from the same table; by default it is not one of the features. */
@@ -70,12 +73,22 @@ async function decorrelationColumn(o: TrainCliOptions): Promise<{ against: Float
 /** BCE + lambda dCorr^2(score, q | background) on all rows (no validation split or early stopping: see uncertainty.md). */
 async function fitDecorrelated(model: JetModel, data: ModelData, against: Float64Array, o: TrainCliOptions): Promise<void> {
   info(`decorrelating from '${o.decorrelate}' with DisCo strength ${o.strength}: all ${against.length} rows train (no split)`);
+  const history: { epoch: number; loss: number; bce: number; penalty: number }[] = [];
   await trainDecorrelated(model, data, against, {
     lambda: o.strength, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed,
-    onEpoch: (e) => info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} = BCE ${e.bce.toFixed(4)} + ${o.strength} x dCorr^2 ${e.penalty.toFixed(4)}`),
+    onEpoch: (e) => {
+      history.push(e);
+      info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} = BCE ${e.bce.toFixed(4)} + ${o.strength} x dCorr^2 ${e.penalty.toFixed(4)}`);
+    },
   });
   model.meta.decorrelation = { against: o.decorrelate!, strength: o.strength };
   model.meta.epochs = o.epochs;
+  await saveModel(model, o.out);
+  info(`saved to ${o.out}`);
+  if (!o.report) return;
+  const scores = await predict(model, data);
+  const sections = decorrelatedTrainingSections({ against: o.decorrelate!, lambda: o.strength, history, scores, labels: data.labels!, q: against });
+  await writeFigures(o.out, sections, `train --decorrelate ${o.decorrelate}`);
 }
 
 async function run(o: TrainCliOptions): Promise<void> {
@@ -101,8 +114,6 @@ async function run(o: TrainCliOptions): Promise<void> {
   info(`training ${o.model} on ${shape[0]} samples from ${o.in} (${o.epochs} epochs, batch ${o.batchSize}, lr ${o.lr}, seed ${o.seed})`);
   if (dec) {
     await fitDecorrelated(model, data, dec.against, o);
-    await saveModel(model, o.out);
-    info(`saved to ${o.out}`);
     return;
   }
   const r = await train(model, data, {
@@ -159,6 +170,7 @@ export const register: Register = (program: Command) => {
         'rows train (no split, no early stopping) (default: off)',
     )
     .option('--strength <L>', 'DisCo strength lambda for --decorrelate', numberOption('strength', 0), 10)
+    .option('--no-report', 'with --decorrelate: skip the figures (by default MODEL_DIR/index.html: loss per epoch, background column before/after a 10% background cut on the training rows)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(run));
 };

@@ -6,7 +6,9 @@ import { readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
-import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS } from '../uncertainty/index.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR } from '../uncertainty/index.js';
+import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, worstCaseSections } from '../uncertainty/figures.js';
+import { writeFigures } from './semd-common.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
 
@@ -41,7 +43,7 @@ function splitEval(data: ModelData, fraction: number, seed: number): { train: Mo
 interface BootstrapCli {
   model: ModelKind; in: string; eval?: string; evalFraction: number; out: string; resamples: number; seed: number; modelSeed: number;
   epochs: number; batchSize: number; lr: number; hidden?: number[]; latent?: number; effBackground: number;
-  features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName;
+  features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName; report: boolean;
 }
 
 async function runBootstrap(o: BootstrapCli): Promise<void> {
@@ -67,19 +69,31 @@ async function runBootstrap(o: BootstrapCli): Promise<void> {
   await writeNpy(join(o.out, 'score-std.npy'), { data: r.scoreStd, shape: [r.scoreStd.length] });
   await writeNpy(join(o.out, 'eval-labels.npy'), { data: evalData.labels!, shape: [evalData.labels!.length] });
   if (r.reused) info(`${r.reused} runs read back from ${o.out}`);
-  await writeSummary(o.out, { ...r, nominal: { auc: r.nominal.auc, workingPoint: r.nominal.workingPoint }, scoreMean: undefined, scoreStd: undefined });
+  await writeSummary(o.out, { ...r, nominal: { auc: r.nominal.auc, workingPoint: r.nominal.workingPoint }, scoreMean: undefined, scoreStd: undefined, resampleScores: undefined });
+  if (o.report) {
+    const settings = { model: o.model, nTrain: train.inputs[0].shape[0], epochs: o.epochs, effBackground: o.effBackground };
+    await writeFigures(o.out, bootstrapTrainingSections(r, evalData.labels!, settings), 'uncertainty bootstrap');
+  }
 }
 
-async function runPrediction(o: { scores: string; labels: string; resamples: number; seed: number; effBackground: number }): Promise<void> {
+async function runPrediction(o: { scores: string; labels: string; resamples: number; seed: number; effBackground: number; out?: string; report: boolean }): Promise<void> {
   const s = toFloat64((await readArray(o.scores)).data);
   const y = toFloat64((await readArray(o.labels)).data);
   const r = bootstrapPrediction(s, y, { resamples: o.resamples, seed: o.seed, effBackground: o.effBackground });
-  process.stdout.write(`${JSON.stringify(summaryJson({ ...r, auc: { ...r.auc, values: undefined }, effSignal: { ...r.effSignal, values: undefined }, effBackground: { ...r.effBackground, values: undefined } }), null, 2)}\n`);
+  const summary = { ...r, auc: { ...r.auc, values: undefined }, effSignal: { ...r.effSignal, values: undefined }, effBackground: { ...r.effBackground, values: undefined } };
+  if (!o.out) {
+    process.stdout.write(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
+    return;
+  }
+  await mkdir(o.out, { recursive: true });
+  await writeNpy(join(o.out, 'auc-resamples.npy'), { data: r.auc.values, shape: [r.resamples] });
+  await writeSummary(o.out, summary);
+  if (o.report) await writeFigures(o.out, bootstrapPredictionSections(r, s, y, o), 'uncertainty prediction');
 }
 
 interface DecorrelateCli {
   in: string; eval?: string; evalFraction: number; features?: string[]; labels: string; against: string; strength: number[]; out: string;
-  epochs: number; batchSize: number; lr: number; seed: number; hidden?: number[]; effBackground: number; bins: number; backend?: TfBackendName;
+  epochs: number; batchSize: number; lr: number; seed: number; hidden?: number[]; effBackground: number; bins: number; backend?: TfBackendName; report: boolean;
 }
 
 async function readDecorrelationTable(file: string, o: DecorrelateCli) {
@@ -116,11 +130,16 @@ async function runDecorrelate(o: DecorrelateCli): Promise<void> {
   bar.stop();
   for (const r of rows) await writeNpy(join(o.out, `scores-lambda-${r.lambda}.npy`), { data: r.scores, shape: [r.scores.length] });
   await writeSummary(o.out, { against: o.against, features: t.features, edges, rows: rows.map((r) => ({ ...r, scores: undefined })) });
+  if (o.report) {
+    const settings = { against: o.against, features: t.features, epochs: o.epochs, effBackground: o.effBackground, nEval: evalAgainst.length };
+    await writeFigures(o.out, decorrelationSections(edges, rows, settings), 'uncertainty decorrelate');
+  }
 }
 
 interface WorstCaseCli {
   model: string; in: string; out: string; direction: 'up' | 'down'; lambdaCls: number; lambdaObs: Record<string, number>; epochs: number;
   batchSize: number; lr: number; hidden: number; seed: number; effBackground: number; maxParticles?: number; dataset?: string; backend?: TfBackendName;
+  checkpoints?: number[]; report: boolean;
 }
 
 function weightsOption(v: string): Record<string, number> {
@@ -141,13 +160,17 @@ async function runWorstCase(o: WorstCaseCli): Promise<void> {
   const bar = progress('worst case', o.epochs);
   const r = await adversarialShift(model, data, {
     direction: o.direction, lambdaCls: o.lambdaCls, lambdaObs: o.lambdaObs, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr,
-    hidden: o.hidden, seed: o.seed, effBackground: o.effBackground, onEpoch: (e) => bar.update(e.epoch),
+    hidden: o.hidden, seed: o.seed, effBackground: o.effBackground, checkpoints: o.checkpoints, onEpoch: (e) => bar.update(e.epoch),
   });
   bar.stop();
   await mkdir(o.out, { recursive: true });
   await writeNpy(join(o.out, 'scores.npy'), { data: r.scores, shape: [r.scores.length] });
   await writeNpy(join(o.out, 'perturbed-scores.npy'), { data: r.perturbedScores, shape: [r.perturbedScores.length] });
-  await writeSummary(o.out, { ...r, scores: undefined, perturbedScores: undefined });
+  await writeSummary(o.out, { ...r, scores: undefined, perturbedScores: undefined, backgroundObservables: undefined, jetSize: undefined });
+  if (o.report) {
+    const settings = { lambdaCls: o.lambdaCls, lambdaObs: o.lambdaObs, epochs: o.epochs, lr: o.lr, seed: o.seed };
+    await writeFigures(o.out, worstCaseSections(r, data.labels!, settings), 'uncertainty worst-case');
+  }
 }
 
 export const register: Register = (program: Command) => {
@@ -158,7 +181,9 @@ export const register: Register = (program: Command) => {
       'statistical precision: retrain on B bootstrap resamples of the training set with the initialisation seed fixed ' +
         '(only the data vary), predict on a fixed evaluation set. Writes DIR/nominal.npy, resample-<b>.npy (finished ' +
         'ones are skipped when re-run: resumable), score-mean.npy, score-std.npy, eval-labels.npy and summary.json ' +
-        '(AUC and signal-efficiency spreads; also printed). Trains on all rows of each resample, no early stopping.',
+        '(AUC and signal-efficiency spreads; also printed) and the figures: DIR/index.html (AUC over resamples, per-event ' +
+        'score spread, ROC with the bootstrap band, efficiency table; --no-report skips them). Trains on all rows of each ' +
+        'resample, no early stopping.',
     )
     .requiredOption('--model <kind>', `architecture: ${MODEL_KINDS.filter((k) => k !== 'cnn').join(' | ')}`, choice('model', MODEL_KINDS))
     .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
@@ -179,16 +204,22 @@ export const register: Register = (program: Command) => {
     .option('--dataset <name>', 'jets: particle array in the file (default X)')
     .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
     .option('--pid', 'pfn: add the particle-id channel')
+    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(runBootstrap));
   unc
     .command('prediction')
-    .description('statistical bias: bootstrap the evaluation set with the model fixed (AUC and efficiency spreads; no training). Prints JSON.')
+    .description(
+      'statistical bias: bootstrap the evaluation set with the model fixed (AUC and efficiency spreads; no training). ' +
+        'Prints JSON; with --out also writes it and the figures (AUC over resamples, ROC with the bootstrap band, efficiency table)',
+    )
     .requiredOption('--scores <ARRAY>', 'scores (file.npy, file.npz:name, file.csv:column)')
     .requiredOption('--labels <ARRAY>', 'labels 0/1, same spec forms')
     .option('--resamples <B>', 'bootstrap resamples', intOption('resamples', 2), 200)
     .option('--seed <s>', 'resampling seed', intOption('seed', 0), 0)
     .option('--eff-background <e>', 'working point: background efficiency of the fixed cut', numberOption('eff-background', 0), 0.1)
+    .option('--out <DIR>', 'also write DIR/summary.json, auc-resamples.npy and the figures (report.json, index.html, figures/)')
+    .option('--no-report', 'with --out: skip the figures')
     .action(action(runPrediction));
   unc
     .command('decorrelate')
@@ -196,7 +227,8 @@ export const register: Register = (program: Command) => {
       'train a dnn whose background score is independent of a column (default mass) with the DisCo penalty ' +
         'loss = BCE + lambda dCorr^2(score, q) on the background of each batch (arXiv:2001.05310), for each strength; ' +
         'writes DIR/summary.json (per lambda: AUC, residual background dCorr, background histograms of q before/after ' +
-        'the cut, their JS divergence) and scores-lambda-<L>.npy',
+        'the cut, their JS divergence), scores-lambda-<L>.npy and the figures: DIR/index.html (AUC versus dCorr per lambda, ' +
+        'background mass before/after the cut per lambda, table; --no-report skips them)',
     )
     .requiredOption('--in <TABLE>', 'feature table (.csv/.npz/.h5 columns) with labels and the column to decorrelate against')
     .requiredOption('--out <DIR>', 'output directory')
@@ -213,6 +245,7 @@ export const register: Register = (program: Command) => {
     .option('--hidden <a,b,c>', 'dense layer sizes (default 100,100,100)', sizes('hidden'))
     .option('--eff-background <e>', 'cut for the sculpting histograms: background efficiency', numberOption('eff-background', 0), 0.1)
     .option('--bins <n>', 'histogram bins', intOption('bins', 1), 20)
+    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(runDecorrelate));
   unc
@@ -222,7 +255,9 @@ export const register: Register = (program: Command) => {
         'g(J) = J + dJ (d log pT, dy, dphi from a small network shared by all jets) minimising +-<log(1 - f(g(J)))>_sig + ' +
         'lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_i <((O_i(J) - O_i(g(J))) / sigma_i)^2>_bg (O: mass, pt, girth; ' +
         'sigma_i: std of O_i over the unperturbed background, 5% of its mean for pt, which is 1 for every jet); writes ' +
-        'DIR/summary.json (signal-efficiency shift at the working point, size of dJ, constraint residuals), scores.npy, perturbed-scores.npy',
+        'DIR/summary.json (signal-efficiency shift at the working point, size of dJ, constraint residuals, loss and shift per ' +
+        'epoch), scores.npy, perturbed-scores.npy and the figures: DIR/index.html (efficiencies before/after, constrained ' +
+        'observables before/after, scores, history per epoch, size of dJ per jet; --no-report skips them)',
     )
     .requiredOption('--model <MODEL_DIR>', 'saved efn / pfn / moments / lipschitz-efn classifier (sigmoid head)')
     .requiredOption('--in <JETS>', 'labelled jets')
@@ -230,14 +265,16 @@ export const register: Register = (program: Command) => {
     .option('--direction <d>', 'up (signal more signal-like) or down', choice('direction', ['up', 'down'] as const), 'up')
     .option('--lambda-cls <w>', 'weight of the background-score constraint', numberOption('lambda-cls', 0), DEFAULT_LAMBDA_CLS)
     .option('--lambda-obs <k=w,...>', 'weights of the background observable constraints, in units of their background spread (mass, pt, girth)', weightsOption, { ...DEFAULT_LAMBDA_OBS })
-    .option('--epochs <n>', 'optimisation epochs', intOption('epochs', 1), 20)
+    .option('--epochs <n>', 'optimisation epochs (the default converges on 10,000 jets, about 800 steps: scale it up for fewer jets; see docs/uncertainty.md)', intOption('epochs', 1), DEFAULT_EPOCHS)
     .option('--batch-size <n>', 'mini-batch size', intOption('batch-size', 1), 256)
-    .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
+    .option('--lr <rate>', 'Adam learning rate (tuned with --epochs on W vs QCD; larger rates drift, not a larger optimum)', numberOption('lr', 0), DEFAULT_LR)
+    .option('--checkpoints <e1,e2>', 'also evaluate the exact shift and residuals after these epochs (summary.checkpoints)', numberList('checkpoints'))
     .option('--hidden <n>', 'width of the perturbation network', intOption('hidden', 1), 32)
     .option('--seed <s>', 'perturbation network initialisation and batch order', intOption('seed', 0), 0)
     .option('--eff-background <e>', "the analysis' working point: background efficiency of the cut on f", numberOption('eff-background', 0), 0.1)
     .option('--max-particles <M>', 'keep the M hardest particles (default: as the model was trained)', intOption('max-particles', 1))
     .option('--dataset <name>', 'particle array in the file (default X)')
+    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
     .action(action(runWorstCase));
 };

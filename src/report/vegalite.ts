@@ -31,10 +31,25 @@ type Row = Record<string, number | string | null>;
 
 const colorScale = (domain: string[], range = PALETTE) => ({ domain, range: domain.map((_, i) => range[i % range.length]) });
 
+/** Breaks a caption into lines of at most about `width` characters (a vega subtitle is one line per string). */
+export function wrapLines(text: string, width = 110): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 function top(section: Section, body: Record<string, unknown>): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: section.caption ? { text: section.title, subtitle: section.caption } : section.title,
+    // A long caption on one line would make the figure as wide as the caption.
+    title: section.caption ? { text: section.title, subtitle: wrapLines(section.caption) } : section.title,
     config: CONFIG,
     ...body,
   } as TopLevelSpec;

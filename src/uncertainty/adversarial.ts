@@ -46,13 +46,38 @@ export interface AdversarialOptions {
   lambdaObs?: Record<string, number>;
   observables?: Record<string, TfObservable>; // extra observables beyond TF_OBSERVABLES
   hidden?: number; // width of the perturbation network (default 32)
-  epochs?: number; // default 20
+  epochs?: number; // default DEFAULT_EPOCHS
   batchSize?: number; // default 256
-  lr?: number; // default 1e-3
+  lr?: number; // Adam, default DEFAULT_LR
   seed?: number; // perturbation network init and batch order (default 0)
   effBackground?: number; // the analysis' working point: cut giving this background efficiency on f (default 0.1)
+  /** Epochs after which the exact shift and residuals are also evaluated (result.checkpoints), e.g. [10, 20, 40]. */
+  checkpoints?: number[];
   signal?: AbortSignal;
-  onEpoch?: (e: { epoch: number; loss: number; lSig: number; lBg: number }) => void;
+  onEpoch?: (e: EpochRecord) => void;
+}
+
+/**
+ * One epoch of the search: mean loss terms over its batches, and the efficiency shifts at the nominal cut measured on
+ * the perturbed scores computed during the epoch (g still training, so they lag the end-of-epoch value slightly).
+ */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  lSig: number;
+  lBg: number;
+  effSignalShift: number;
+  effBackgroundShift: number;
+}
+
+/** The exact shift and constraint residuals after a given epoch (AdversarialOptions.checkpoints). */
+export interface Checkpoint {
+  epoch: number;
+  effSignalShift: number;
+  effBackgroundShift: number;
+  meanAbsDeltaF: number;
+  /** Mean |delta O| / mean O on background, per constrained observable. */
+  relDeltaObs: Record<string, number>;
 }
 
 export interface AdversarialResult {
@@ -69,6 +94,12 @@ export interface AdversarialResult {
   meanAbsDeltaFSignal: number;
   scores: Float64Array; // f(J)
   perturbedScores: Float64Array; // f(g(J))
+  /** Per background jet, each constrained observable before and after the perturbation (for the figures). */
+  backgroundObservables: Record<string, { before: Float64Array; after: Float64Array }>;
+  /** Per jet: pT-weighted mean |d log pT| and pT-weighted rms angular shift sqrt(<dy^2 + dphi^2>). */
+  jetSize: { dLogPt: Float64Array; dAngle: Float64Array };
+  history: EpochRecord[];
+  checkpoints: Checkpoint[];
 }
 
 /** Layout of a particle model's inputs: where z, y, phi sit. */
@@ -136,6 +167,12 @@ function modelInputs(kind: 'efn' | 'pfn', p: ParticleTensors, base: { mask: tf.T
 /** Default constraint weights: strong enough that the background residuals stay small (docs/uncertainty.md). */
 export const DEFAULT_LAMBDA_CLS = 100;
 export const DEFAULT_LAMBDA_OBS: Readonly<Record<string, number>> = { mass: 100, pt: 100 };
+/**
+ * Optimiser defaults, from a scan of lr x epochs with two seeds on 10,000 W/QCD jets (docs/uncertainty.md): the loss
+ * is flat after 2 epochs, the efficiency shift settles within its seed-to-seed spread by 20 epochs (about 800 steps).
+ */
+export const DEFAULT_EPOCHS = 20;
+export const DEFAULT_LR = 1e-3;
 
 /**
  * Std of each constrained observable over the unperturbed background, the unit of its constraint. An observable that
@@ -183,12 +220,18 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
   const bs = o.batchSize ?? 256;
   const spread = await backgroundSpread(kind, data, obs, Object.keys(lambdaObs));
   const g = new Perturbation(o.hidden ?? 32, o.seed ?? 0);
-  const optimizer = tf.train.adam(o.lr ?? 1e-3);
+  const optimizer = tf.train.adam(o.lr ?? DEFAULT_LR);
   const rng = new Rng((o.seed ?? 0) ^ 0x2545f491);
   const f = (xs: tf.Tensor[]) => tf.reshape(model.net.apply(xs) as tf.Tensor, [-1]);
   const batchTensors = (idx: ArrayLike<number>) => data.inputs.map((b) => { const r = takeRows(b, idx); return tf.tensor(r.data, r.shape, 'float32'); });
+  const scores = await predict(model, data, { signal: o.signal });
+  const wp = workingPoint(scores, labels, o.effBackground ?? 0.1);
+  const running = new Float64Array(n); // f(g(J)) as computed in the epoch's batches
+  const history: EpochRecord[] = [];
+  const checkpoints: Checkpoint[] = [];
+  const names = Object.keys(lambdaObs);
   try {
-    for (let epoch = 1; epoch <= (o.epochs ?? 20); epoch++) {
+    for (let epoch = 1; epoch <= (o.epochs ?? DEFAULT_EPOCHS); epoch++) {
       const order = rng.permutation(n);
       let sum = 0, sumSig = 0, sumBg = 0, batches = 0;
       for (let s = 0; s < n; s += bs) {
@@ -205,6 +248,8 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
           const q = perturb(p, g.shifts(p));
           const f0 = f(xs);
           const f1 = f(modelInputs(kind, q, p));
+          const f1v = f1.dataSync();
+          idx.forEach((i, k) => { running[i] = f1v[k]; });
           const sig = tf.mul(sign / nSig, tf.sum(tf.mul(ySig, tf.log(tf.clipByValue(tf.sub(1, f1), 1e-6, 1)))));
           let bg = tf.mul(lambdaCls / nBg, tf.sum(tf.mul(yBg, tf.square(tf.sub(f0, f1)))));
           for (const [k, lam] of Object.entries(lambdaObs)) {
@@ -222,9 +267,19 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
         tf.dispose([...xs, ySig, yBg, cost!]);
         await new Promise((r) => setImmediate(r));
       }
-      o.onEpoch?.({ epoch, loss: sum / batches, lSig: sumSig / batches, lBg: sumBg / batches });
+      const now = efficiencies(running, labels, wp.cut);
+      const rec = { epoch, loss: sum / batches, lSig: sumSig / batches, lBg: sumBg / batches, effSignalShift: now.effSignal - wp.effSignal, effBackgroundShift: now.effBackground - wp.effBackground };
+      history.push(rec);
+      o.onEpoch?.(rec);
+      if (o.checkpoints?.includes(epoch)) {
+        const r = await evaluate(model, data, kind, g, obs, names, direction, scores, o);
+        checkpoints.push({
+          epoch, effSignalShift: r.effSignalShift, effBackgroundShift: r.effBackgroundShift, meanAbsDeltaF: r.constraints.meanAbsDeltaF,
+          relDeltaObs: Object.fromEntries(names.map((k) => [k, r.constraints.observables[k].meanAbsDelta / Math.abs(r.constraints.observables[k].mean)])),
+        });
+      }
     }
-    return await evaluate(model, data, kind, g, obs, Object.keys(lambdaObs), direction, o);
+    return { ...(await evaluate(model, data, kind, g, obs, names, direction, scores, o)), history, checkpoints };
   } finally {
     optimizer.dispose();
     g.dispose();
@@ -233,14 +288,16 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
 
 async function evaluate(
   model: JetModel, data: ModelData, kind: 'efn' | 'pfn', g: Perturbation, obs: Record<string, TfObservable>, names: string[],
-  direction: 'up' | 'down', o: AdversarialOptions,
-): Promise<AdversarialResult> {
+  direction: 'up' | 'down', scores: Float64Array, o: AdversarialOptions,
+): Promise<Omit<AdversarialResult, 'history' | 'checkpoints'>> {
   const labels = data.labels!;
   const n = sampleCount(data);
-  const scores = await predict(model, data, { signal: o.signal });
   const perturbedScores = new Float64Array(n);
   const dO = Object.fromEntries(names.map((k) => [k, { sumAbs: 0, sum: 0 }]));
-  let wLogPt = 0, wSum = 0, dy2 = 0, dphi2 = 0, nPart = 0;
+  const nBg = labels.reduce((c, y) => c + (y === 1 ? 0 : 1), 0);
+  const bgObs = Object.fromEntries(names.map((k) => [k, { before: new Float64Array(nBg), after: new Float64Array(nBg) }]));
+  const jetSize = { dLogPt: new Float64Array(n), dAngle: new Float64Array(n) };
+  let wLogPt = 0, wSum = 0, dy2 = 0, dphi2 = 0, nPart = 0, kBg = 0;
   for (let s = 0; s < n; s += 1024) {
     const idx = Uint32Array.from({ length: Math.min(1024, n - s) }, (_, k) => s + k);
     const xs = data.inputs.map((b) => { const r = takeRows(b, idx); return tf.tensor(r.data, r.shape, 'float32'); });
@@ -253,27 +310,34 @@ async function evaluate(
     });
     const [f1, d, z, mask, ...o2] = await Promise.all(out.map((t) => t.data()));
     perturbedScores.set(f1, s);
+    const m = mask.length / idx.length;
     for (let r = 0; r < mask.length; r++) {
       if (!mask[r]) continue;
+      const j = s + Math.floor(r / m);
       wLogPt += z[r] * Math.abs(d[3 * r]);
       wSum += z[r];
       dy2 += d[3 * r + 1] ** 2;
       dphi2 += d[3 * r + 2] ** 2;
       nPart++;
+      jetSize.dLogPt[j] += z[r] * Math.abs(d[3 * r]); // z sums to 1 over the kept particles (up to truncation)
+      jetSize.dAngle[j] += z[r] * (d[3 * r + 1] ** 2 + d[3 * r + 2] ** 2);
     }
-    names.forEach((k, c) => {
-      for (let j = 0; j < idx.length; j++) {
-        if (labels[s + j] === 1) continue;
+    for (let j = 0; j < idx.length; j++) {
+      if (labels[s + j] === 1) continue;
+      names.forEach((k, c) => {
         dO[k].sumAbs += Math.abs(o2[2 * c][j] - o2[2 * c + 1][j]);
         dO[k].sum += o2[2 * c][j];
-      }
-    });
+        bgObs[k].before[kBg] = o2[2 * c][j];
+        bgObs[k].after[kBg] = o2[2 * c + 1][j];
+      });
+      kBg++;
+    }
     tf.dispose([...xs, ...out]);
   }
+  for (let j = 0; j < n; j++) jetSize.dAngle[j] = Math.sqrt(jetSize.dAngle[j]);
   const wp = workingPoint(scores, labels, o.effBackground ?? 0.1);
   const after = efficiencies(perturbedScores, labels, wp.cut);
   const absDelta = (want: number) => meanStd(Array.from(scores.keys()).filter((i) => (labels[i] === 1 ? 1 : 0) === want).map((i) => Math.abs(scores[i] - perturbedScores[i]))).mean;
-  const nBg = labels.reduce((c, y) => c + (y === 1 ? 0 : 1), 0);
   return {
     direction,
     workingPoint: wp,
@@ -285,5 +349,7 @@ async function evaluate(
     meanAbsDeltaFSignal: absDelta(1),
     scores,
     perturbedScores,
+    backgroundObservables: bgObs,
+    jetSize,
   };
 }

@@ -46,6 +46,8 @@ export interface BootstrapTrainingResult {
   effSignalAtNominalCut: SpreadSummary;
   effBackgroundAtNominalCut: SpreadSummary;
   reused: number; // resamples read back from outDir instead of retrained
+  /** Evaluation scores of each resample's model (B rows), for the figures' ROC band. */
+  resampleScores: Float64Array[];
 }
 
 function summary(values: Float64Array): SpreadSummary {
@@ -146,6 +148,7 @@ export async function bootstrapTraining(o: BootstrapTrainingOptions): Promise<Bo
     effSignalAtNominalCut: per((s) => efficiencies(s, evalLabels, wp.cut).effSignal),
     effBackgroundAtNominalCut: per((s) => efficiencies(s, evalLabels, wp.cut).effBackground),
     reused,
+    resampleScores: rows,
   };
 }
 

@@ -10,4 +10,11 @@ export {
   trainDecorrelated, decorrelationScan, jensenShannon,
   type DecorrelatedTrainOptions, type DecorrelationScanOptions, type DecorrelationRow,
 } from './decorrelate.js';
-export { adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, TF_OBSERVABLES, type AdversarialOptions, type AdversarialResult, type ParticleTensors, type TfObservable } from './adversarial.js';
+export {
+  adversarialShift, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_EPOCHS, DEFAULT_LR, TF_OBSERVABLES,
+  type AdversarialOptions, type AdversarialResult, type Checkpoint, type EpochRecord, type ParticleTensors, type TfObservable,
+} from './adversarial.js';
+export {
+  bootstrapTrainingSections, bootstrapPredictionSections, scanSections, decorrelationSections, decorrelatedTrainingSections, worstCaseSections,
+  rocWithBand, tprAt, binnedMean, histogramSection, ROC_GRID, MAX_RAW_VALUES,
+} from './figures.js';
