@@ -3,6 +3,7 @@
 // manifests, merge). Wall time gives the speed-up; CPU time (Linux: children's utime + stime from /proc) gives
 // the overhead, which does not depend on what else the machine is running.
 // Usage: node bench/shards.mjs [jets per class = 20000] [selection = 'd<=5', or knn] [max processes = 4] [emission scale = 1]
+//        [input = npz (deflated: every shard inflates it all) | npy (a shard reads only its rows)]
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ const n = Number(process.argv[2] ?? 20000);
 const select = process.argv[3] ?? 'd<=5';
 const maxJobs = Number(process.argv[4] ?? 4);
 const emission = process.argv[5] ?? '1'; // 4: about 34 particles per jet instead of 10 (more work per jet)
+const input = `jets.${process.argv[6] ?? 'npz'}`;
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-bench-shards-'));
 const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 const run = (...a) => execFileSync(process.execPath, [cli, ...a, '--quiet'], { cwd: dir, stdio: 'pipe' });
@@ -42,9 +44,9 @@ const spin1 = await spin(1);
 const capacity = { 1: 1 };
 for (let j = 2; j <= maxJobs; j *= 2) capacity[j] = (j * spin1) / (await spin(j));
 
-run('generate', '--signal', 'w', '--background', 'qcd', '--n', String(n), '--seed', '1', '--two-hadron-prob', '1', '--emission-scale', emission, '--out', 'jets.npz');
+run('generate', '--signal', 'w', '--background', 'qcd', '--n', String(n), '--seed', '1', '--two-hadron-prob', '1', '--emission-scale', emission, '--out', input);
 // The command under test: `efp --select SEL`, or `knn --k 10` when the selection argument is 'knn'.
-const [cmd, ext] = select === 'knn' ? [['knn', '--in', 'jets.npz', '--k', '10'], 'npz'] : [['efp', '--in', 'jets.npz', '--select', select], 'npy'];
+const [cmd, ext] = select === 'knn' ? [['knn', '--in', input, '--k', '10'], 'npz'] : [['efp', '--in', input, '--select', select], 'npy'];
 const same = (a, b) => readFileSync(join(dir, a)).equals(readFileSync(join(dir, b)));
 const jets = 2 * n;
 const row = (mode, processes, m, base, identical) => ({
@@ -63,4 +65,4 @@ for (let jobs = 1; jobs <= maxJobs; jobs *= 2) {
 rmSync(dir, { recursive: true, force: true });
 const fmt = (v, d) => (v === null ? '-' : v.toFixed(d));
 console.table(rows.map((r) => ({ ...r, seconds: fmt(r.seconds, 2), jetsPerSecond: fmt(r.jetsPerSecond, 0), speedup: fmt(r.speedup, 2), machineCapacity: fmt(r.machineCapacity, 2), cpuSeconds: fmt(r.cpuSeconds, 2), cpuOverhead: `${fmt(100 * r.cpuOverhead, 1)}%` })));
-console.log(JSON.stringify({ jets, select, cores: cpus().length, capacity, rows }));
+console.log(JSON.stringify({ jets, select, input, emission, cores: cpus().length, capacity, rows }));

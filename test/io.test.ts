@@ -173,7 +173,7 @@ t.test('npz: zip64 records (as numpy writes past 4 GiB) read the same; damaged m
   await t.rejects(readJets(noEnd), /no end-of-central-directory record/);
 });
 
-t.test('rows from disk equal the rows of a whole read (npy, deflated, stored, zip64, float32, Fortran fallback), with clear errors', async (t) => {
+t.test('rows from disk equal the rows of a whole read (npy, deflated, stored, zip64, HDF5, float32, Fortran fallback), with clear errors', async (t) => {
   const { generateMixture } = await import('../src/jets/generator/index.js');
   const big = join(dir, 'big.npz');
   await writeJets(big, generateMixture({ signal: 'w', background: 'qcd', n: 600, seed: 4 }));
@@ -181,6 +181,8 @@ t.test('rows from disk equal the rows of a whole read (npy, deflated, stored, zi
   await writeJets(stored, await readJets(big), { compress: false });
   const npy = join(dir, 'big.npy');
   await writeJets(npy, await readJets(big));
+  const h5 = join(dir, 'big.h5'); // chunked, gzip: HDF5 reads only the chunks that hold the rows
+  await writeJets(h5, await readJets(big));
   // A Fortran-order .npy: rows are not contiguous on disk, so the whole file is read and sliced.
   const fortran = join(dir, 'fortran.npy');
   const f = Buffer.from(readFileSync(fx('qg_small_X.npy')));
@@ -190,7 +192,7 @@ t.test('rows from disk equal the rows of a whole read (npy, deflated, stored, zi
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) for (let k = 0; k < c; k++) tr[i + n * (j + m * k)] = X.data[(i * m + j) * c + k] as number;
   const head = f.subarray(0, f.indexOf(0x0a) + 1).toString('latin1').replace("'fortran_order': False", "'fortran_order': True ");
   writeFileSync(fortran, Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(tr.buffer)]));
-  const files = [big, stored, npy, fx('qg_small.npz'), fx('qg_small_stored_f32.npz'), fx('qg_small_zip64.npz'), fx('qg_small_X.npy'), fortran];
+  const files = [big, stored, npy, h5, fx('qg_small.npz'), fx('qg_small_stored_f32.npz'), fx('qg_small_zip64.npz'), fx('qg_small_X.npy'), fortran];
   for (const file of files) {
     const whole = await readJets(file);
     const N = whole.length;

@@ -26,7 +26,12 @@ function checkSignature(file: string): void {
 /**
  * Reads the named datasets (all top-level datasets when `names` is omitted); `optional` ones are read when present.
  */
-export async function readHdf5(file: string, names?: string[], optional: string[] = []): Promise<Record<string, NdArray>> {
+export async function readHdf5(
+  file: string,
+  names?: string[],
+  optional: string[] = [],
+  rows?: (total: number) => [number, number],
+): Promise<Record<string, NdArray>> {
   checkSignature(file);
   const h = await lib();
   const f = new h.File(file, 'r');
@@ -34,14 +39,22 @@ export async function readHdf5(file: string, names?: string[], optional: string[
     const keys: string[] = f.keys();
     const want = names ? [...names, ...optional.filter((k) => keys.includes(k))] : keys.filter((k) => f.get(k)?.type === 'Dataset');
     const out: Record<string, NdArray> = {};
+    let range: [number, number] | undefined;
+    let total = 0;
     for (const name of want) {
       const d = f.get(name);
       if (!d || d.type !== 'Dataset') {
         throw new JetlensInputError(`no dataset '${name}' (has: ${keys.join(', ') || 'nothing'})`, { file });
       }
-      const value = d.value as TypedArray | unknown;
+      const shape = (d.shape as number[]) ?? [];
+      // rows: only rows [a, b) of axis 0 are read (HDF5 reads just the chunks that hold them; a shard's slice).
+      if (rows && shape.length > 0) {
+        if (!range) (total = shape[0]), (range = rows(total));
+        else if (shape[0] !== total) throw new JetlensInputError(`dataset '${name}' has ${shape[0]} rows, '${want[0]}' has ${total}`, { file });
+      }
+      const value = (range && shape.length > 0 ? d.slice([range]) : d.value) as TypedArray | unknown;
       if (!ArrayBuffer.isView(value)) throw new JetlensInputError(`dataset '${name}' is not numeric`, { file });
-      out[name] = { data: value as TypedArray, shape: (d.shape as number[]) ?? [] };
+      out[name] = { data: value as TypedArray, shape: range && shape.length > 0 ? [range[1] - range[0], ...shape.slice(1)] : shape };
     }
     return out;
   } finally {

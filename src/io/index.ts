@@ -66,14 +66,16 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
   const xName = opts.dataset ?? 'X';
   const pick = opts.rows && ((n: number) => rowRange(opts.rows!, n, file));
   // A slice of a .npy/.npz comes straight from disk; the whole file is read otherwise (and for Fortran order).
-  const sliced = pick && fmt !== 'hdf5' ? await readRowsFromDisk(file, [xName, opts.labels ?? 'y', opts.weights ?? 'w'], pick) : null;
+  let sliced = pick && fmt !== 'hdf5' ? await readRowsFromDisk(file, [xName, opts.labels ?? 'y', opts.weights ?? 'w'], pick) : null;
   let arrays: Record<string, NdArray>;
   if (sliced?.arrays[xName]) arrays = sliced.arrays;
   else if (fmt === 'npy') arrays = { [xName]: parseNpy(await readBytes(file), file, true) };
   else if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else {
     const required = [xName, opts.labels, opts.weights].filter((n): n is string => n !== undefined);
-    arrays = await readHdf5(file, required, ['y', 'w']);
+    let first = 0;
+    arrays = await readHdf5(file, required, ['y', 'w'], pick && ((n) => { const r = pick(n); first = r[0]; return r; }));
+    if (pick) sliced = { arrays, total: 0, first };
   }
   const X = arrays[xName];
   if (!X) throw new JetlensInputError(`no particle array '${xName}' (has: ${Object.keys(arrays).join(', ')}); choose one with --dataset`, { file });
