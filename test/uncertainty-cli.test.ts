@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -6,7 +6,8 @@ import { runCli } from './fixtures/cli.js';
 import { register as registerTrain } from '../src/cli/train.js';
 import { register } from '../src/cli/uncertainty.js';
 import { cliState } from '../src/cli/util.js';
-import { writeJets, writeNpy, writeTable } from '../src/io/index.js';
+import { parseNpy, writeJets, writeNpy, writeTable } from '../src/io/index.js';
+import { auc } from '../src/metrics/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, loadModel, predict, saveModel, tableInputs, train } from '../src/models/index.js';
 import { distanceCorrelationSquared } from '../src/uncertainty/index.js';
@@ -106,6 +107,48 @@ t.test('uncertainty worst-case on a saved EFN', async (t) => {
   t.equal(s.checkpoints[1].effSignalShift, s.effSignalShift);
   const bad = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--lambda-obs', 'mass');
   t.equal(bad.rc, 1);
+});
+
+t.test('uncertainty scan: configurations side by side, deterministic, numbers equal the written scores', async (t) => {
+  const configs = join(dir, 'configs.json');
+  const list = [
+    { name: 'small', model: 'dnn', hidden: [4], epochs: 3, lr: 0.01 },
+    { name: 'small, seed 1', model: 'dnn', hidden: [4], seed: 1, epochs: 3, lr: 0.01 },
+    { name: 'wide', model: 'dnn', hidden: [16, 16] },
+  ];
+  writeFileSync(configs, JSON.stringify(list));
+  const out = join(dir, 'scan');
+  const r = await cli('uncertainty', 'scan', '--configs', configs, '--in', table, '--out', out, '--epochs', '2', '--lr', '0.01');
+  t.equal(r.rc, 0, r.out);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.same(s.rows.map((x: { name: string }) => x.name), list.map((c) => c.name));
+  t.same(s.rows.map((x: { epochs: number; seed: number }) => [x.epochs, x.seed]), [[3, 0], [3, 1], [2, 0]], 'per-configuration settings, defaults from the flags');
+  const labels = parseNpy(readFileSync(join(out, 'eval-labels.npy'))).data as Float64Array;
+  for (const [k, row] of s.rows.entries()) {
+    const scores = parseNpy(readFileSync(join(out, `scores-${k}.npy`))).data as Float64Array;
+    t.ok(Math.abs(auc(scores, labels).auc - row.auc) < 1e-12, `${row.name}: AUC equals the written scores' AUC`);
+    t.ok(row.auc > 0.6, `${row.name}: learned something (AUC ${row.auc})`);
+  }
+  t.not(s.rows[0].auc, s.rows[1].auc, 'the initialisation seed changes the result');
+  t.ok(['report.json', 'index.html', 'figures'].every((f) => readdirSync(out).includes(f)), 'figures written');
+  const again = await cli('uncertainty', 'scan', '--configs', configs, '--in', table, '--out', join(dir, 'scan2'), '--epochs', '2', '--lr', '0.01', '--no-report');
+  t.equal(again.rc, 0, again.out);
+  t.same(JSON.parse(readFileSync(join(dir, 'scan2', 'summary.json'), 'utf8')).rows, s.rows, 'same seeds, same numbers');
+  const bad = async (list: unknown, re: RegExp) => {
+    writeFileSync(configs, JSON.stringify(list));
+    const b = await cli('uncertainty', 'scan', '--configs', configs, '--in', table, '--out', join(dir, 'scan-bad'));
+    t.equal(b.rc, 1);
+    t.match(b.out, re);
+  };
+  await bad([], /expected a non-empty JSON list/);
+  await bad([{ model: 'dnn', hiden: [3] }], /configuration 0: unknown key\(s\) hiden/);
+  await bad([{ model: 'cnn' }], /"model" must be one of dnn, efn/);
+  await bad([{ name: 'a', model: 'dnn' }, { name: 'a', model: 'dnn' }], /configuration 1: name 'a' is used twice/);
+  await bad([{ model: 'dnn', hidden: [0] }], /"hidden" must be a list of positive integers/);
+  await bad([{ model: 'dnn' }, { model: 'efn' }], /all dnn \(a feature table\) or all particle models/);
+  writeFileSync(configs, '{ not json');
+  const nj = await cli('uncertainty', 'scan', '--configs', configs, '--in', table, '--out', join(dir, 'scan-bad'));
+  t.match(nj.out, /configs.json: cannot read the configurations/);
 });
 
 t.test('bad input: one-line error, exit 1', async (t) => {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { JetlensInputError } from '../errors.js';
@@ -6,8 +6,8 @@ import { readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
-import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR } from '../uncertainty/index.js';
-import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, worstCaseSections } from '../uncertainty/figures.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR, parseScanConfigs, scanConfigurations } from '../uncertainty/index.js';
+import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, worstCaseSections } from '../uncertainty/figures.js';
 import { writeFigures } from './semd-common.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
@@ -89,6 +89,42 @@ async function runPrediction(o: { scores: string; labels: string; resamples: num
   await writeNpy(join(o.out, 'auc-resamples.npy'), { data: r.auc.values, shape: [r.resamples] });
   await writeSummary(o.out, summary);
   if (o.report) await writeFigures(o.out, bootstrapPredictionSections(r, s, y, o), 'uncertainty prediction');
+}
+
+interface ScanCli {
+  configs: string; in: string; eval?: string; evalFraction: number; out: string; seed: number; epochs: number; batchSize: number; lr: number;
+  effBackground: number; features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName; report: boolean;
+}
+
+async function runScan(o: ScanCli): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(o.configs, 'utf8'));
+  } catch (e) {
+    throw new JetlensInputError(`cannot read the configurations: ${(e as Error).message}`, { file: o.configs });
+  }
+  const configs = parseScanConfigs(json, { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr }, o.configs);
+  // One input for every configuration: a feature table (dnn) or jets (particle models), not both.
+  const table = configs.map((c) => c.kind === 'dnn');
+  if (table.some((t) => t !== table[0])) throw new JetlensInputError('every configuration must read the same input: all dnn (a feature table) or all particle models (jets)', { file: o.configs });
+  await initTf({ backend: o.backend, log: info });
+  const all = await readModelData(configs[0].kind, o.in, { ...o, withPid: o.pid }, true);
+  const { train, evalData } = o.eval
+    ? { train: all, evalData: await readModelData(configs[0].kind, o.eval, { ...o, features: all.featureNames, withPid: o.pid }, true) }
+    : splitEval(all, o.evalFraction, o.seed);
+  for (const c of configs) {
+    Object.assign(c.modelOptions, { withPid: o.pid ?? false, featureNames: all.featureNames, nFeatures: c.kind === 'dnn' ? all.inputs[0].shape[1] : undefined });
+  }
+  await mkdir(o.out, { recursive: true });
+  info(`scan: ${configs.length} configurations trained on ${train.inputs[0].shape[0]} samples, evaluated on ${evalData.inputs[0].shape[0]}`);
+  const bar = progress('scan', configs.length);
+  const rows = await scanConfigurations(configs, { data: train, evalData, effBackground: o.effBackground, onProgress: (d) => bar.update(d) });
+  bar.stop();
+  for (const [k, r] of rows.entries()) await writeNpy(join(o.out, `scores-${k}.npy`), { data: r.scores, shape: [r.scores.length] });
+  await writeNpy(join(o.out, 'eval-labels.npy'), { data: evalData.labels!, shape: [evalData.labels!.length] });
+  const described = rows.map((r, k) => ({ ...r, scores: `scores-${k}.npy`, model: configs[k].kind, ...configs[k].modelOptions, ...configs[k].trainOptions, featureNames: undefined }));
+  await writeSummary(o.out, { effBackground: o.effBackground, rows: described });
+  if (o.report) await writeFigures(o.out, scanSections(rows, evalData.labels!, { effBackground: o.effBackground, seed: o.seed }), 'uncertainty scan');
 }
 
 interface DecorrelateCli {
@@ -174,7 +210,7 @@ async function runWorstCase(o: WorstCaseCli): Promise<void> {
 }
 
 export const register: Register = (program: Command) => {
-  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, decorrelation');
+  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scan, decorrelation, worst case');
   unc
     .command('bootstrap')
     .description(
@@ -221,6 +257,32 @@ export const register: Register = (program: Command) => {
     .option('--out <DIR>', 'also write DIR/summary.json, auc-resamples.npy and the figures (report.json, index.html, figures/)')
     .option('--no-report', 'with --out: skip the figures')
     .action(action(runPrediction));
+  unc
+    .command('scan')
+    .description(
+      'systematic precision: train each configuration of a list (architecture, initialisation seed, training choices) on ' +
+        'the same training set and evaluate all on the same events; writes DIR/summary.json (AUC and signal efficiency at ' +
+        'the working point, side by side; also printed), scores-<k>.npy, eval-labels.npy and the figures: DIR/index.html ' +
+        '(AUC per configuration with evaluation-bootstrap errors, table; --no-report skips them)',
+    )
+    .requiredOption('--configs <FILE.json>', 'list of configurations, e.g. [{"name": "3x100", "model": "dnn"}, {"name": "wide", "model": "dnn", "hidden": [300, 300], "seed": 1, "lr": 0.0003}]; keys: name, model, seed, hidden, phiSizes, latent, order, lipschitz, epochs, batchSize, lr')
+    .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--eval <DATA>', 'evaluation data (default: hold out --eval-fraction of --in)')
+    .option('--eval-fraction <f>', 'fraction of --in held out for evaluation when --eval is not given', numberOption('eval-fraction', 0), 0.3)
+    .option('--seed <s>', 'seed of the evaluation split and of the error bootstrap', intOption('seed', 0), 0)
+    .option('--epochs <n>', 'training epochs of configurations that do not set them', intOption('epochs', 1), 10)
+    .option('--batch-size <n>', 'mini-batch size of configurations that do not set it', intOption('batch-size', 1), 128)
+    .option('--lr <rate>', 'Adam learning rate of configurations that do not set it', numberOption('lr', 0), 1e-3)
+    .option('--eff-background <e>', 'working point: each model cut at this background efficiency', numberOption('eff-background', 0), 0.1)
+    .option('--features <a,b,c>', 'dnn: feature columns (default: all but the labels column and w)', listOption)
+    .option('--labels <name>', 'dnn: labels column (default y)')
+    .option('--dataset <name>', 'jets: particle array in the file (default X)')
+    .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
+    .option('--pid', 'pfn: add the particle-id channel')
+    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
+    .action(action(runScan));
   unc
     .command('decorrelate')
     .description(

@@ -5,6 +5,7 @@ export {
   bootstrapTraining, bootstrapPrediction, scanConfigurations, resampleIndices,
   type BootstrapTrainingOptions, type BootstrapTrainingResult, type BootstrapPredictionResult, type SpreadSummary, type ScanConfig, type ScanRow,
 } from './bootstrap.js';
+export { parseScanConfigs, type ScanDefaults } from './configs.js';
 export { distanceCorrelationSquared, distanceCorrelationSquaredTf } from './dcorr.js';
 export {
   trainDecorrelated, decorrelationScan, jensenShannon,
