@@ -7,11 +7,11 @@ import { npyHeader, npyItemSize, parseNpy, parseNpyHeader } from './npy.js';
 import { atOf, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
 
 /**
- * Rows [a, b) (axis 0) of the arrays in a .npy or .npz file, reading from disk only the bytes of those rows (a .npy
- * file, a stored .npz member) or inflating a deflated member only up to the last byte needed: a shard of a huge
- * input holds its slice in memory, never the whole file. A deflated member is still inflated to its end, in
- * constant memory, to check its size and CRC-32 (a damaged stream can inflate without error). C-order arrays only;
- * anything else returns null and the caller reads the whole file.
+ * Rows [a, b) (axis 0) of the arrays in a .npy or .npz file, holding only those rows in memory, never the whole
+ * file: a .npy file or a stored .npz member is read at the rows' position; a deflated member is inflated as a
+ * stream, keeping the rows' bytes and dropping the rest, to its end so that its size and CRC-32 are checked (a
+ * damaged stream can inflate without error). C-order arrays only; anything else returns null and the caller reads
+ * the whole file.
  */
 export async function readRowsFromDisk(
   file: string,
@@ -21,10 +21,11 @@ export async function readRowsFromDisk(
   const fd = await open(file, 'r').catch(() => {
     throw new JetlensInputError('no such file', { file });
   });
+  let members: { name: string; source: Source }[] = [];
   try {
     const size = (await fd.stat()).size;
     const npy = file.endsWith('.npy');
-    const members = npy ? [{ name: names[0], source: raw(fd, 0, size) }] : await npzMembers(fd, size, names, file);
+    members = npy ? [{ name: names[0], source: raw(fd, 0, size) }] : await npzMembers(fd, size, names, file);
     const out: Record<string, NdArray> = {};
     let range: [number, number] | undefined;
     let total = 0;
@@ -39,6 +40,7 @@ export async function readRowsFromDisk(
     }
     return { arrays: out, total, first: range?.[0] ?? 0 };
   } finally {
+    for (const m of members) m.source.close(); // members not reached (an error, a Fortran array) hold open streams
     await fd.close();
   }
 }
@@ -68,7 +70,7 @@ function raw(fd: FileHandle, base: number, size: number): Source {
 // zlib.crc32 arrived in Node 20.15; on older 20.x only the size is checked.
 const crc32 = (zlib as { crc32?: (b: Uint8Array, prev?: number) => number }).crc32;
 
-/** A deflated member inflated as a stream: bytes before `pos` are dropped, nothing after the last read is inflated. */
+/** A deflated member inflated as a stream: bytes before `pos` are dropped; `finish` inflates the rest for the checks. */
 function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
   const big = 1 << 20; // 1 MiB pieces: 16 KiB ones make inflating a GB member twice as slow
   const stream = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big }).pipe(zlib.createInflateRaw({ chunkSize: big }));
