@@ -40,22 +40,32 @@ function splitEval(data: ModelData, fraction: number, seed: number): { train: Mo
   return { train: takeSamples(data, s.train), evalData: takeSamples(data, s.test) };
 }
 
-interface BootstrapCli {
-  model: ModelKind; in: string; eval?: string; evalFraction: number; out: string; resamples: number; seed: number; modelSeed: number;
-  epochs: number; batchSize: number; lr: number; hidden?: number[]; latent?: number; effBackground: number;
-  features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName; report: boolean;
+interface DataCli {
+  in: string; eval?: string; evalFraction: number; seed: number;
+  features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean;
+}
+
+/** Reads --in for a model kind, and its evaluation set (--eval, or --eval-fraction of --in held out). */
+async function readTrainEval(kind: ModelKind, o: DataCli) {
+  const all = await readModelData(kind, o.in, { ...o, withPid: o.pid }, true);
+  const { train, evalData } = o.eval
+    ? { train: all, evalData: await readModelData(kind, o.eval, { ...o, features: all.featureNames, withPid: o.pid }, true) }
+    : splitEval(all, o.evalFraction, o.seed);
+  return { train, evalData, featureNames: all.featureNames, nFeatures: all.inputs[0].shape[1] };
+}
+
+interface BootstrapCli extends DataCli {
+  model: ModelKind; out: string; resamples: number; modelSeed: number;
+  epochs: number; batchSize: number; lr: number; hidden?: number[]; latent?: number; effBackground: number; backend?: TfBackendName; report: boolean;
 }
 
 async function runBootstrap(o: BootstrapCli): Promise<void> {
   if (o.model === 'cnn') throw new JetlensInputError('uncertainty bootstrap: the cnn is not supported here (use the API)');
   await initTf({ backend: o.backend, log: info });
-  const all = await readModelData(o.model, o.in, { ...o, withPid: o.pid }, true);
-  const { train, evalData } = o.eval
-    ? { train: all, evalData: await readModelData(o.model, o.eval, { ...o, features: all.featureNames, withPid: o.pid }, true) }
-    : splitEval(all, o.evalFraction, o.seed);
+  const { train, evalData, featureNames, nFeatures } = await readTrainEval(o.model, o);
   const modelOptions = {
     seed: o.modelSeed, hidden: o.hidden, latent: o.latent, withPid: o.pid ?? false,
-    nFeatures: o.model === 'dnn' ? all.inputs[0].shape[1] : undefined, featureNames: all.featureNames,
+    nFeatures: o.model === 'dnn' ? nFeatures : undefined, featureNames,
   };
   await mkdir(o.out, { recursive: true });
   info(`bootstrap: ${o.resamples} resamples of ${train.inputs[0].shape[0]} training samples, evaluated on ${evalData.inputs[0].shape[0]}; initialisation seed ${o.modelSeed} fixed`);
@@ -91,9 +101,8 @@ async function runPrediction(o: { scores: string; labels: string; resamples: num
   if (o.report) await writeFigures(o.out, bootstrapPredictionSections(r, s, y, o), 'uncertainty prediction');
 }
 
-interface ScanCli {
-  configs: string; in: string; eval?: string; evalFraction: number; out: string; seed: number; epochs: number; batchSize: number; lr: number;
-  effBackground: number; features?: string[]; labels?: string; dataset?: string; maxParticles?: number; pid?: boolean; backend?: TfBackendName; report: boolean;
+interface ScanCli extends DataCli {
+  configs: string; out: string; epochs: number; batchSize: number; lr: number; effBackground: number; backend?: TfBackendName; report: boolean;
 }
 
 async function runScan(o: ScanCli): Promise<void> {
@@ -108,13 +117,8 @@ async function runScan(o: ScanCli): Promise<void> {
   const table = configs.map((c) => c.kind === 'dnn');
   if (table.some((t) => t !== table[0])) throw new JetlensInputError('every configuration must read the same input: all dnn (a feature table) or all particle models (jets)', { file: o.configs });
   await initTf({ backend: o.backend, log: info });
-  const all = await readModelData(configs[0].kind, o.in, { ...o, withPid: o.pid }, true);
-  const { train, evalData } = o.eval
-    ? { train: all, evalData: await readModelData(configs[0].kind, o.eval, { ...o, features: all.featureNames, withPid: o.pid }, true) }
-    : splitEval(all, o.evalFraction, o.seed);
-  for (const c of configs) {
-    Object.assign(c.modelOptions, { withPid: o.pid ?? false, featureNames: all.featureNames, nFeatures: c.kind === 'dnn' ? all.inputs[0].shape[1] : undefined });
-  }
+  const { train, evalData, featureNames, nFeatures } = await readTrainEval(configs[0].kind, o);
+  for (const c of configs) Object.assign(c.modelOptions, { withPid: o.pid ?? false, featureNames, nFeatures: c.kind === 'dnn' ? nFeatures : undefined });
   await mkdir(o.out, { recursive: true });
   info(`scan: ${configs.length} configurations trained on ${train.inputs[0].shape[0]} samples, evaluated on ${evalData.inputs[0].shape[0]}`);
   const bar = progress('scan', configs.length);
@@ -209,9 +213,32 @@ async function runWorstCase(o: WorstCaseCli): Promise<void> {
   }
 }
 
+/** --in, --out, --eval, --eval-fraction: the training data and its evaluation set. */
+const dataOptions = (cmd: Command) =>
+  cmd
+    .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
+    .requiredOption('--out <DIR>', 'output directory')
+    .option('--eval <DATA>', 'evaluation data (default: hold out --eval-fraction of --in)')
+    .option('--eval-fraction <f>', 'fraction of --in held out for evaluation when --eval is not given', numberOption('eval-fraction', 0), 0.3);
+
+/** How the data are read for each model kind (readModelData). */
+const readOptions = (cmd: Command) =>
+  cmd
+    .option('--features <a,b,c>', 'dnn: feature columns (default: all but the labels column and w)', listOption)
+    .option('--labels <name>', 'dnn: labels column (default y)')
+    .option('--dataset <name>', 'jets: particle array in the file (default X)')
+    .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
+    .option('--pid', 'pfn: add the particle-id channel');
+
+/** --no-report and --backend: every command that trains or evaluates a network. */
+const runOptions = (cmd: Command) =>
+  cmd
+    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const));
+
 export const register: Register = (program: Command) => {
   const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scan, decorrelation, worst case');
-  unc
+  const bootstrap = unc
     .command('bootstrap')
     .description(
       'statistical precision: retrain on B bootstrap resamples of the training set with the initialisation seed fixed ' +
@@ -222,10 +249,6 @@ export const register: Register = (program: Command) => {
         'resample, no early stopping.',
     )
     .requiredOption('--model <kind>', `architecture: ${MODEL_KINDS.filter((k) => k !== 'cnn').join(' | ')}`, choice('model', MODEL_KINDS))
-    .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
-    .requiredOption('--out <DIR>', 'output directory')
-    .option('--eval <DATA>', 'evaluation data (default: hold out --eval-fraction of --in)')
-    .option('--eval-fraction <f>', 'fraction of --in held out for evaluation when --eval is not given', numberOption('eval-fraction', 0), 0.3)
     .option('--resamples <B>', 'bootstrap resamples', intOption('resamples', 2), 20)
     .option('--seed <s>', 'seed of the resampling and of the evaluation split', intOption('seed', 0), 0)
     .option('--model-seed <s>', 'initialisation (and batch-order) seed, the same for every resample', intOption('model-seed', 0), 0)
@@ -234,15 +257,8 @@ export const register: Register = (program: Command) => {
     .option('--lr <rate>', 'Adam learning rate', numberOption('lr', 0), 1e-3)
     .option('--hidden <a,b,c>', 'dense layer sizes (default 100,100,100)', sizes('hidden'))
     .option('--latent <L>', 'particle models: latent size of Phi (default 128; 8 for moments)', intOption('latent', 1))
-    .option('--eff-background <e>', 'working point: the cut giving this background efficiency on the nominal model', numberOption('eff-background', 0), 0.1)
-    .option('--features <a,b,c>', 'dnn: feature columns (default: all but the labels column and w)', listOption)
-    .option('--labels <name>', 'dnn: labels column (default y)')
-    .option('--dataset <name>', 'jets: particle array in the file (default X)')
-    .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
-    .option('--pid', 'pfn: add the particle-id channel')
-    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
-    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
-    .action(action(runBootstrap));
+    .option('--eff-background <e>', 'working point: the cut giving this background efficiency on the nominal model', numberOption('eff-background', 0), 0.1);
+  runOptions(readOptions(dataOptions(bootstrap))).action(action(runBootstrap));
   unc
     .command('prediction')
     .description(
@@ -257,7 +273,7 @@ export const register: Register = (program: Command) => {
     .option('--out <DIR>', 'also write DIR/summary.json, auc-resamples.npy and the figures (report.json, index.html, figures/)')
     .option('--no-report', 'with --out: skip the figures')
     .action(action(runPrediction));
-  unc
+  const scan = unc
     .command('scan')
     .description(
       'systematic precision: train each configuration of a list (architecture, initialisation seed, training choices) on ' +
@@ -266,24 +282,13 @@ export const register: Register = (program: Command) => {
         '(AUC per configuration with evaluation-bootstrap errors, table; --no-report skips them)',
     )
     .requiredOption('--configs <FILE.json>', 'list of configurations, e.g. [{"name": "3x100", "model": "dnn"}, {"name": "wide", "model": "dnn", "hidden": [300, 300], "seed": 1, "lr": 0.0003}]; keys: name, model, seed, hidden, phiSizes, latent, order, lipschitz, epochs, batchSize, lr')
-    .requiredOption('--in <DATA>', 'training data (jets for particle models, a feature table for dnn)')
-    .requiredOption('--out <DIR>', 'output directory')
-    .option('--eval <DATA>', 'evaluation data (default: hold out --eval-fraction of --in)')
-    .option('--eval-fraction <f>', 'fraction of --in held out for evaluation when --eval is not given', numberOption('eval-fraction', 0), 0.3)
     .option('--seed <s>', 'seed of the evaluation split and of the error bootstrap', intOption('seed', 0), 0)
     .option('--epochs <n>', 'training epochs of configurations that do not set them', intOption('epochs', 1), 10)
     .option('--batch-size <n>', 'mini-batch size of configurations that do not set it', intOption('batch-size', 1), 128)
     .option('--lr <rate>', 'Adam learning rate of configurations that do not set it', numberOption('lr', 0), 1e-3)
-    .option('--eff-background <e>', 'working point: each model cut at this background efficiency', numberOption('eff-background', 0), 0.1)
-    .option('--features <a,b,c>', 'dnn: feature columns (default: all but the labels column and w)', listOption)
-    .option('--labels <name>', 'dnn: labels column (default y)')
-    .option('--dataset <name>', 'jets: particle array in the file (default X)')
-    .option('--max-particles <M>', 'particle models: keep the M hardest particles', intOption('max-particles', 1))
-    .option('--pid', 'pfn: add the particle-id channel')
-    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
-    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
-    .action(action(runScan));
-  unc
+    .option('--eff-background <e>', 'working point: each model cut at this background efficiency', numberOption('eff-background', 0), 0.1);
+  runOptions(readOptions(dataOptions(scan))).action(action(runScan));
+  const decorrelate = unc
     .command('decorrelate')
     .description(
       'train a dnn whose background score is independent of a column (default mass) with the DisCo penalty ' +
@@ -306,11 +311,9 @@ export const register: Register = (program: Command) => {
     .option('--seed <s>', 'initialisation, batch order and evaluation split seed', intOption('seed', 0), 0)
     .option('--hidden <a,b,c>', 'dense layer sizes (default 100,100,100)', sizes('hidden'))
     .option('--eff-background <e>', 'cut for the sculpting histograms: background efficiency', numberOption('eff-background', 0), 0.1)
-    .option('--bins <n>', 'histogram bins', intOption('bins', 1), 20)
-    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
-    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
-    .action(action(runDecorrelate));
-  unc
+    .option('--bins <n>', 'histogram bins', intOption('bins', 1), 20);
+  runOptions(decorrelate).action(action(runDecorrelate));
+  const worstCase = unc
     .command('worst-case')
     .description(
       'systematic bias, worst case: with a saved particle classifier f fixed, learn a per-particle perturbation ' +
@@ -335,8 +338,6 @@ export const register: Register = (program: Command) => {
     .option('--seed <s>', 'perturbation network initialisation and batch order', intOption('seed', 0), 0)
     .option('--eff-background <e>', "the analysis' working point: background efficiency of the cut on f", numberOption('eff-background', 0), 0.1)
     .option('--max-particles <M>', 'keep the M hardest particles (default: as the model was trained)', intOption('max-particles', 1))
-    .option('--dataset <name>', 'particle array in the file (default X)')
-    .option('--no-report', 'skip the figures (by default DIR/report.json, DIR/index.html and DIR/figures/*.svg|png are written)')
-    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
-    .action(action(runWorstCase));
+    .option('--dataset <name>', 'particle array in the file (default X)');
+  runOptions(worstCase).action(action(runWorstCase));
 };
