@@ -8,7 +8,7 @@ import { MEASURES, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
 import { writeNpy } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
-import { action, info, intOption, progress } from './util.js';
+import { action, info, intOption, progress, shardOptions } from './util.js';
 
 interface MeasureFlags {
   measure: string;
@@ -47,7 +47,7 @@ function describe(set: EFPSet) {
 }
 
 const registerEfp = (program: Command) =>
-  program
+  shardOptions(program
     .command('efp')
     .description('compute Energy Flow Polynomials: an (N, K) .npy plus a .json sidecar describing every column')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
@@ -60,9 +60,7 @@ const registerEfp = (program: Command) =>
     .option('--beta <b>', 'angular exponent > 0', '1')
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')
     .option('--threads <n>', 'worker threads (0 = all cores)', intOption('threads', 0), 0)
-    .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto')
-    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
-    .option('--force', 'redo a shard whose output already exists')
+    .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto'))
     .action(
       action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
         if (o.select && o.graphs) throw new JetlensInputError('give --select or --graphs, not both');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeNpy } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
 import { jetImages, type ImageCenter, type ImageRotate } from '../jss/images.js';
-import { action, info, intOption, progress } from './util.js';
+import { action, info, intOption, progress, shardOptions } from './util.js';
 
 interface Opts {
   in: string;
@@ -41,7 +41,7 @@ function finite(name: string) {
 }
 
 export const register = (program: Command) =>
-  program
+  shardOptions(program
     .command('images')
     .description('jet images: pT-weighted (y, phi) grids with optional centring, rotation, flip and normalisation')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
@@ -55,9 +55,7 @@ export const register = (program: Command) =>
     .option('--norm', 'normalise each image to unit sum (default)')
     .option('--no-norm', 'keep the pixel intensities in GeV')
     .option('--threads <n>', 'worker threads for a native kernel (0 = all cores)', intOption('threads', 0), 0)
-    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
-    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
-    .option('--force', 'redo a shard whose output already exists')
+    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto'))
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {

@@ -3,7 +3,7 @@ import { readJets, writeNpz } from '../io/index.js';
 import { semdKnn } from '../semd/knn.js';
 import { runShardedRows } from '../shard/run.js';
 import { semdOptions, withProgress, type SemdCliOptions } from './semd-common.js';
-import { action, info, intOption } from './util.js';
+import { action, info, intOption, shardOptions } from './util.js';
 
 interface Opts extends SemdCliOptions {
   in: string;
@@ -21,10 +21,8 @@ export const register = (program: Command) => {
     .requiredOption('--in <file>', 'jets (.npz EnergyFlow layout; also .npy/.h5/.csv/.jsonl)')
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
     .requiredOption('--k <K>', 'neighbours per jet', intOption('k', 1))
-    .requiredOption('--out <file>', 'output .npz with index (N, K) int32 and distance (N, K) float64')
-    .option('--shard <K/N>', 'answer only the K-th of N contiguous slices of the query jets (0-based; neighbours are searched among all jets); writes a manifest for `jetlens merge`')
-    .option('--force', 'redo a shard whose output already exists');
-  semdOptions(cmd, true).action(
+    .requiredOption('--out <file>', 'output .npz with index (N, K) int32 and distance (N, K) float64');
+  shardOptions(semdOptions(cmd, true), 'the query jets (neighbours are searched among all jets)').action(
     action(async (o: Opts) => {
       const b = await readJets(o.in, { dataset: o.dataset });
       const t0 = Date.now();

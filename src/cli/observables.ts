@@ -4,7 +4,7 @@ import { writeTable } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
 import { observables } from '../jss/observables.js';
 import { AXES, type AxesKind } from '../jss/request.js';
-import { action, info, intOption, numberList, progress } from './util.js';
+import { action, info, intOption, numberList, progress, shardOptions } from './util.js';
 
 interface Opts {
   in: string;
@@ -38,7 +38,7 @@ Output: .csv (header row, 17 significant digits) or .npz (one float64 array per 
 when the input has them), one row per jet in input order.`;
 
 export const register = (program: Command) =>
-  program
+  shardOptions(program
     .command('observables')
     .description('jet substructure observables per jet: mass, ECFs (e2, e3, C2, D2), N-subjettiness (tau_N, tau21, tau32)')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
@@ -49,9 +49,7 @@ export const register = (program: Command) =>
     .option('--columns <list>', 'comma-separated columns instead of the default set (see below)')
     .option('--axes <kind>', `N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)`, 'kt')
     .option('--threads <n>', 'worker threads for the native kernel (0 = all cores)', intOption('threads', 0), 0)
-    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
-    .option('--shard <K/N>', 'process only the K-th of N contiguous slices of the jets (0-based); writes a manifest for `jetlens merge`')
-    .option('--force', 'redo a shard whose output already exists')
+    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto'))
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {

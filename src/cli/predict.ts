@@ -5,7 +5,7 @@ import { initTf, loadModel, predict, takeSamples, type TfBackendName } from '../
 import { sampleCount } from '../models/inputs.js';
 import { runShardedRows } from '../shard/run.js';
 import { choice } from './train.js';
-import { action, info, intOption, type Register } from './util.js';
+import { action, info, intOption, shardOptions, type Register } from './util.js';
 
 interface PredictCliOptions {
   model: string;
@@ -40,7 +40,7 @@ async function run(o: PredictCliOptions): Promise<void> {
 }
 
 export const register: Register = (program: Command) => {
-  program
+  shardOptions(program
     .command('predict')
     .description('score data with a model saved by `jetlens train`; writes float64 scores (N,) as .npy. DATA as for train')
     .requiredOption('--model <MODEL_DIR>', 'model directory written by jetlens train')
@@ -48,8 +48,6 @@ export const register: Register = (program: Command) => {
     .requiredOption('--out <scores.npy>', 'output scores')
     .option('--batch-size <n>', 'prediction batch size', intOption('batch-size', 1), 1024)
     .option('--dataset <name>', 'jets: particle array in the file (default X)')
-    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const))
-    .option('--shard <K/N>', 'score only the K-th of N contiguous slices of the rows (0-based); writes a manifest for `jetlens merge`')
-    .option('--force', 'redo a shard whose output already exists')
+    .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const)), 'the rows')
     .action(action(run));
 };

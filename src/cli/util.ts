@@ -70,3 +70,13 @@ export function numberList(name: string): (v: string) => number[] {
 }
 
 export type Register = (program: Command) => void;
+
+/**
+ * --shard K/N and --force for a command that maps rows to rows; `rows` says what is sliced (the jets, the query
+ * jets of knn, the rows of predict).
+ */
+export function shardOptions(cmd: Command, rows = 'the jets'): Command {
+  return cmd
+    .option('--shard <K/N>', `process only the K-th of N contiguous slices of ${rows} (0-based); writes a manifest for \`jetlens merge\``)
+    .option('--force', 'redo a shard whose output already exists');
+}
