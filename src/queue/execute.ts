@@ -113,8 +113,9 @@ export async function executeJob(job: ValidJob, o: ExecuteOptions = {}): Promise
   await mkdir(dirname(job.output), { recursive: true });
   let total = 0;
   let rowsRange: [number, number] = [0, 0];
-  // A shard converts and validates only its own rows.
-  const jets = await readJets(job.input, { dataset: job.dataset, rows: (n) => ((total = n), (rowsRange = job.shard ? shardRange(n, job.shard) : [0, n])) });
+  // A shard reads, converts and validates only its own rows.
+  const shard = job.shard;
+  const jets = await readJets(job.input, { dataset: job.dataset, rows: shard && ((n) => ((total = n), (rowsRange = shardRange(n, shard)))) });
   const threads = o.threads ?? 0;
   const { columns } = job.command === 'efp' ? await runEfp(job, jets, threads) : await runObservables(job, jets, threads);
   if (job.shard) {
