@@ -3,10 +3,8 @@ import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
 import { formatNpy, parseNpy } from './npy.js';
-import { zipEntries } from './zip.js';
+import { crc32, zipEntries } from './zip.js';
 
-// zlib.crc32 arrived in Node 20.15; on older 20.x the check is skipped (inflate still catches most damage).
-const crc32 = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
 
 /**
  * NumPy .npz: a zip of .npy members, stored (np.savez) or deflated (np.savez_compressed). Members are inflated by

@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
 import { npyHeader, npyItemSize, parseNpy, parseNpyHeader } from './npy.js';
-import { atOf, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
+import { atOf, crc32, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
 
 /**
  * Rows [a, b) (axis 0) of the arrays in a .npy or .npz file, holding only those rows in memory, never the whole
@@ -67,8 +67,6 @@ function raw(fd: FileHandle, base: number, size: number): Source {
   };
 }
 
-// zlib.crc32 arrived in Node 20.15; on older 20.x only the size is checked.
-const crc32 = (zlib as { crc32?: (b: Uint8Array, prev?: number) => number }).crc32;
 
 /** A deflated member inflated as a stream: bytes before `pos` are dropped; `finish` inflates the rest for the checks. */
 function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
