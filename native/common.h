@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,57 @@ inline int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64
     fail(std::string(what) + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return (int64_t)d;
 }
+
+// ---------- named arguments ----------
+// Every native entry point takes ONE options object and reads its fields by name, so a reordered argument list
+// in TypeScript can never change what C++ computes. Enums travel as the same strings the TypeScript API uses.
+//   Opts o(info[0], "efpCompute");
+//   auto pt = o.typed<double>("pt");  double beta = o.number("beta");
+//   int threads = (int)o.integer("threads", 0, 256, 0);  int m = o.choice("measure", {"hadr", "hadrdot", "ee"});
+class Opts {
+ public:
+  Opts(const Napi::Value& v, const char* op) : op_(op) {
+    if (!v.IsObject() || v.IsTypedArray() || v.IsArray()) fail(std::string(op) + ": expected an options object");
+    obj_ = v.As<Napi::Object>();
+  }
+  bool has(const char* k) const {
+    Napi::Value v = obj_.Get(k);
+    return !v.IsUndefined() && !v.IsNull();
+  }
+  Napi::Value raw(const char* k) const { return obj_.Get(k); }
+  std::string where(const char* k) const { return std::string(op_) + "." + k; }
+  template <typename T> Span<T> typed(const char* k) const { return jetlens::typed<T>(obj_.Get(k), where(k).c_str()); }
+  double number(const char* k) const { return jetlens::number(obj_.Get(k), where(k).c_str()); }
+  double number(const char* k, double dflt) const { return has(k) ? number(k) : dflt; }
+  int64_t integer(const char* k, int64_t lo, int64_t hi) const { return jetlens::integer(obj_.Get(k), where(k).c_str(), lo, hi); }
+  int64_t integer(const char* k, int64_t lo, int64_t hi, int64_t dflt) const { return has(k) ? integer(k, lo, hi) : dflt; }
+  bool boolean(const char* k, bool dflt) const {
+    if (!has(k)) return dflt;
+    Napi::Value v = obj_.Get(k);
+    if (!v.IsBoolean()) fail(where(k) + ": expected a boolean");
+    return v.As<Napi::Boolean>().Value();
+  }
+  std::string string(const char* k) const {
+    Napi::Value v = obj_.Get(k);
+    if (!v.IsString()) fail(where(k) + ": expected a string");
+    return v.As<Napi::String>().Utf8Value();
+  }
+  // Index of the value among `names`; an unknown string is an error listing the accepted ones.
+  int choice(const char* k, std::initializer_list<const char*> names) const {
+    std::string s = string(k), all;
+    int i = 0;
+    for (const char* n : names) {
+      if (s == n) return i;
+      all += (i++ ? ", " : "") + std::string(n);
+    }
+    fail(where(k) + ": unknown value '" + s + "' (expected one of " + all + ")");
+  }
+  Napi::Object object() const { return obj_; }
+
+ private:
+  Napi::Object obj_;
+  const char* op_;
+};
 
 // ---------- jets (CSR, structure of arrays; zero copy) ----------
 struct JetView {

@@ -1,0 +1,53 @@
+/**
+ * The one way jetlens writes a file that someone may read later (outputs, sidecars, checkpoints): into a temporary
+ * file next to the target, then a rename. A kill at any moment leaves either the old file or the complete new one,
+ * never a truncated file that a resumed run would choke on.
+ */
+import { readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { JetlensInputError } from '../errors.js';
+
+let counter = 0;
+
+/** A temporary path next to `file` (same directory, so the rename is atomic). */
+export function tempPathFor(file: string): string {
+  return `${file}.tmp-${process.pid}-${counter++}`;
+}
+
+/** Writes `data` to `file` atomically (temporary file + rename); the temporary file is removed on failure. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array | Uint8Array[]): Promise<void> {
+  await withTempFile(file, (tmp) => writeFile(tmp, Array.isArray(data) ? Buffer.concat(data) : data));
+}
+
+/** Writes JSON atomically (pretty-printed with `indent` spaces; 0 for one line). */
+export async function writeJsonAtomic(file: string, value: unknown, indent = 2): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, indent || undefined) + (indent ? '\n' : ''));
+}
+
+/** Runs `write(tmp)` and renames tmp onto `file`; removes tmp if anything fails. For writers that need a path. */
+export async function withTempFile(file: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
+  const tmp = tempPathFor(file);
+  try {
+    await write(tmp);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Reads a JSON file, naming the file in the error when it is missing, truncated or not JSON. */
+export function readJsonFile<T = unknown>(file: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new JetlensInputError(`cannot read: ${(e as Error).message}`, { file });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    const hint = text.length === 0 ? 'empty file (an interrupted write?)' : (e as Error).message;
+    throw new JetlensInputError(`not valid JSON: ${hint}; delete it to recompute`, { file });
+  }
+}
