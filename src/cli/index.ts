@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { loadCommands } from './commands.js';
 import { cliState } from './util.js';
+import { VERSION } from '../util/version.js';
 
 process.env.OMP_WAIT_POLICY ??= 'passive';
 
@@ -9,7 +10,7 @@ const program = new Command();
 program
   .name('jetlens')
   .description('Interpretable machine learning for jet physics: EFPs, ADO, SEMD, substructure, models.')
-  .version('0.1.0')
+  .version(VERSION)
   .option('-q, --quiet', 'no progress bars or messages')
   .showHelpAfterError('(run with --help for usage)')
   .hook('preAction', (cmd) => {
