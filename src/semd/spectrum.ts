@@ -10,6 +10,7 @@ import { getKernel, registerKernel } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
+import { deltaPhi } from '../util/kinematics.js';
 
 export interface SpectrumOptions {
   /** 'norm' (default): e_i = pt_i / sum pt; 'raw': e_i = pt_i in GeV. */
@@ -27,8 +28,6 @@ export interface Spectra {
   cum: Float64Array;
 }
 
-const TWO_PI = 6.283185307179586;
-const PI = 3.141592653589793;
 
 export function checkSpectrumOptions(opts: SpectrumOptions): { raw: boolean; beta: number } {
   const energy = opts.energy ?? 'norm';
@@ -56,8 +55,7 @@ export function allocateSpectra(batch: JetBatch): Spectra {
 /** Angle between particles a and b (indices into the batch), same arithmetic as native/semd.cc. */
 function pairOmega(batch: JetBatch, a: number, b: number, beta: number): number {
   const dy = batch.y[a] - batch.y[b];
-  let dp = Math.abs(batch.phi[a] - batch.phi[b]) % TWO_PI;
-  if (dp > PI) dp = TWO_PI - dp;
+  const dp = Math.abs(deltaPhi(batch.phi[a], batch.phi[b]));
   const r2 = dy * dy + dp * dp;
   if (beta === 1) return Math.sqrt(r2);
   if (beta === 2) return r2;
