@@ -43,7 +43,7 @@ t.test('the issue example: one-edge EFP (beta 2, normed) of a jet at phi = +-2.9
       const [v] = await set.batchCompute(jet(p), { backend });
       expectClose(t, [v], [want], tol, `phi = +-${(p / Math.PI).toFixed(1)} pi`);
     }
-  }, { extra: ['brute'], tolerance: FLOAT64 });
+  }, { tolerance: FLOAT64 });
 });
 
 for (const measure of ['hadr', 'hadrdot', 'ee'] as const) {
@@ -52,7 +52,7 @@ for (const measure of ['hadr', 'hadrdot', 'ee'] as const) {
     const want = await set.batchCompute(near, { backend: 'reference' });
     await forEachBackend(t, 'efp', async (t, backend, tol) => {
       expectClose(t, await set.batchCompute(far, { backend }), want, tol, `${measure} on ${backend}`);
-    }, { extra: ['brute'], tolerance: FLOAT64 });
+    }, { tolerance: FLOAT64 });
   });
 }
 

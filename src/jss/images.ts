@@ -233,6 +233,6 @@ if (native?.jssImages) {
 export async function jetImages(jets: JetsLike, opts: ImageOptions & RunOptions = {}): Promise<JetImages> {
   const batch = toJetBatch(jets);
   const o = resolveImageOptions(opts);
-  const { kernel } = getKernel<ImagesKernel>('images', opts.backend);
+  const { kernel } = getKernel('images', opts.backend);
   return kernel(batch, o, opts);
 }

@@ -6,7 +6,7 @@
  * SEMD merge walks.
  */
 import { withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
+import { backendsFor, getKernel, registerKernel, type BackendName } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
@@ -102,7 +102,7 @@ function fillSpectrum(batch: JetBatch, j: number, raw: boolean, beta: number, sp
   }
 }
 
-type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
+export type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
 
 registerKernel('semd.spectra', 'reference', (async (batch, opts) => spectraReference(batch, opts)) as SpectraKernel);
 
@@ -118,8 +118,18 @@ if (native?.semdSpectra) {
 
 /** Spectra of every jet in the batch (pre-validated JetBatch; see toJetBatch). */
 export async function computeSpectra(batch: JetBatch, opts: SpectrumOptions & RunOptions = {}): Promise<Spectra> {
-  const { kernel } = getKernel<SpectraKernel>('semd.spectra', opts.backend);
+  const { kernel } = getKernel('semd.spectra', opts.backend);
   return kernel(batch, opts, opts);
+}
+
+/**
+ * The backend that computes the spectra for a SEMD op run on `backend`. Spectra are float64 preprocessing shared by
+ * every SEMD op; a backend with no spectra kernel of its own (gpujs computes only distances, in float32) gets them
+ * from the automatic choice. Said here, in the facade, rather than hidden in a kernel that runs another backend.
+ */
+export function spectraBackend(backend?: string): string | undefined {
+  if (backend === undefined || backend === 'auto') return backend;
+  return backendsFor('semd.spectra').includes(backend as BackendName) ? backend : undefined;
 }
 
 /** Number of jets in a spectra set. */

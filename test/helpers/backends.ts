@@ -4,7 +4,7 @@
  * Backends come from the registry (backendsFor), so a new kernel is tested as soon as it is registered.
  */
 import { type Test } from 'tap';
-import { backendsFor, type BackendName } from '../../src/backend/dispatch.js';
+import { backendsFor, type BackendName, type OpName } from '../../src/backend/dispatch.js';
 
 /** Comparison tolerance: |a - b| <= max(rel * max(|a|, |b|), abs). */
 export interface Tolerance {
@@ -27,20 +27,18 @@ export const DEFAULT_TOLERANCE: Record<string, Tolerance> = {
 export interface ForEachOptions {
   /** Per-backend overrides of DEFAULT_TOLERANCE. */
   tolerance?: Partial<Record<string, Partial<Tolerance>>>;
-  /** Extra backends to include even if not registered for the op (e.g. 'brute' where the op exposes it). */
-  extra?: string[];
   /** Backends to leave out, with the reason printed as a skip. */
   skip?: Partial<Record<string, string>>;
 }
 
-/** Runs `fn` as one subtest per backend that has `op` (plus opts.extra), each with its tolerance. */
+/** Runs `fn` as one subtest per backend that has `op`, each with its tolerance. */
 export async function forEachBackend(
   t: Test,
-  op: string,
+  op: OpName,
   fn: (t: Test, backend: BackendName, tol: Tolerance) => Promise<void> | void,
   opts: ForEachOptions = {},
 ): Promise<void> {
-  const backends = [...backendsFor(op), ...(opts.extra ?? [])] as BackendName[];
+  const backends = backendsFor(op);
   if (backends.length === 0) throw new Error(`forEachBackend: no backend has op '${op}'`);
   for (const b of backends) {
     const tol = { ...(DEFAULT_TOLERANCE[b] ?? DEFAULT_TOLERANCE.native), ...(opts.tolerance?.[b] ?? {}) };
