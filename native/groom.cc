@@ -17,7 +17,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct Spec {
   bool trim = true;
-  bool kt = true;  // trimming subjets: kt (true) or C/A
+  bool kt = true;  // the re-clustering: kt (true) or C/A
   double r_sub = 0, f_cut = 0, z_cut = 0, beta = 0, r0 = 1;
 };
 
@@ -152,7 +152,7 @@ void groom_jet(const double* pt, const double* y, const double* phi, const doubl
     info[1] = (double)t.finals.size();
     return;
   }
-  recluster(pt, y, phi, mass, M, false, kInf, t);
+  recluster(pt, y, phi, mass, M, s.kt, kInf, t);
   int node = t.finals[0];
   const int m = (int)M;
   while (node >= m) {

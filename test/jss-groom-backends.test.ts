@@ -19,7 +19,7 @@ const massive = new JetBatch({
 const SPECS: GroomSpec[] = [
   { method: 'trim', rSub: 0.2, fCut: 0.03 }, { method: 'trim', rSub: 0.3, fCut: 0.05, algorithm: 'ca' },
   { method: 'softdrop', zCut: 0.1, beta: 0 }, { method: 'softdrop', zCut: 0.1, beta: 1 },
-  { method: 'softdrop', zCut: 0.25, beta: 1.5, R0: 0.8 },
+  { method: 'softdrop', zCut: 0.25, beta: 1.5, R0: 0.8 }, { method: 'softdrop', zCut: 0.1, beta: 1, algorithm: 'kt' },
 ];
 
 t.test('native kernel registered when the addon has it', async (t) => {
