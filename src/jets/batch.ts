@@ -4,6 +4,13 @@ const TWO_PI = 2 * Math.PI;
 // Azimuths may sit in [-pi, pi] or [0, 2pi] (EnergyFlow) and a jet's particles spill past the edge by up to R;
 // anything beyond 3 pi cannot be such an angle (degrees, or a wrong column).
 const PHI_LIMIT = 3 * Math.PI;
+/**
+ * Finite but extreme values overflow inside the kernels (pT 1e308: sum of pT = Infinity; rapidity 1e300: cosh = Infinity,
+ * mass NaN) and would come out as NaN/Infinity with exit 0, so they are refused here. The bounds are far outside
+ * physics in any unit (|y| of a particle < 10; pT in eV < 1e13) and keep (pT cosh y)^2 and degree-10 pT products finite.
+ */
+export const PT_LIMIT = 1e20;
+export const RAPIDITY_LIMIT = 100;
 
 /** Constructor fields of a JetBatch: CSR, structure of arrays. */
 export interface JetBatchData {
@@ -311,6 +318,8 @@ export class JetBatch {
         if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
         if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
         if (!Number.isFinite(this.y[i])) throw new JetlensInputError(`non-finite rapidity (${this.y[i]})`, where('y'));
+        if (pt > PT_LIMIT) throw new JetlensInputError(`pT = ${pt} > ${PT_LIMIT.toExponential()}: outside any physical range (would overflow)`, where('pt'));
+        if (Math.abs(this.y[i]) > RAPIDITY_LIMIT) throw new JetlensInputError(`|rapidity| = ${Math.abs(this.y[i])} > ${RAPIDITY_LIMIT}: outside any physical range (would overflow)`, where('y'));
         const phi = this.phi[i];
         if (!Number.isFinite(phi)) throw new JetlensInputError(`non-finite phi (${phi})`, where('phi'));
         if (Math.abs(phi) > PHI_LIMIT) throw new JetlensInputError(`|phi| = ${Math.abs(phi)} > 3 pi: not an azimuth in radians`, where('phi'));
