@@ -36,7 +36,9 @@ export function powBeta(dr2: number, beta: number): number {
   return Math.pow(dr2, beta / 2);
 }
 
-export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E'): KtAxes {
+export function exclusiveKtAxes(
+  pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E', mass?: ArrayLike<number>,
+): KtAxes {
   const M = pt.length;
   const axes: KtAxes = { y: [], phi: [], pt: [] };
   if (M <= 1 || nMax < 1) return axes;
@@ -52,10 +54,11 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
     P[i] = pt[i];
     Y[i] = y[i];
     F[i] = phi[i];
-    E[i] = pt[i] * Math.cosh(y[i]);
+    const mt = mass ? transverseMass(pt[i], mass[i]) : pt[i]; // massive constituents: E = mT cosh y, pz = mT sinh y
+    E[i] = mt * Math.cosh(y[i]);
     PX[i] = pt[i] * Math.cos(phi[i]);
     PY[i] = pt[i] * Math.sin(phi[i]);
-    PZ[i] = pt[i] * Math.sinh(y[i]);
+    PZ[i] = mt * Math.sinh(y[i]);
   }
   const dist = (i: number, j: number) => Math.min(P[i] * P[i], P[j] * P[j]) * deltaR2(Y[i], F[i], Y[j], F[j]);
   const active: number[] = [];
