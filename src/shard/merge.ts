@@ -5,7 +5,8 @@ import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { formatOf, parseNpz, writeNpz, type NdArray } from '../io/index.js';
 import { npyHeader, npyItemSize, parseNpyHeader } from '../io/npy.js';
-import { readManifest, type Manifest } from './shard.js';
+import { refuseOverwrite, sidecarOf } from '../io/paths.js';
+import { manifestPath, readManifest, type Manifest } from './shard.js';
 
 /**
  * Merges shard parts into the file an unsharded run would have written (same bytes): checks that the manifests
@@ -14,6 +15,8 @@ import { readManifest, type Manifest } from './shard.js';
  */
 export async function mergeParts(parts: string[], out: string): Promise<Manifest[]> {
   if (parts.length === 0) throw new JetlensInputError('merge: no parts given');
+  // --out onto a part (or its sidecar or manifest) would destroy the input while it is read.
+  refuseOverwrite(parts.flatMap((p) => [p, sidecarOf(p), manifestPath(p)]), [out, sidecarOf(out)]);
   const ms = parts.map((p) => ({ ...readManifest(p), output: p }));
   checkManifests(ms);
   ms.sort((a, b) => a.shard.k - b.shard.k);
