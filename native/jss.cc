@@ -169,7 +169,8 @@ void ecfs(const double* z, const double* dr2, size_t M, double beta, bool with_e
   out[1] = with_e3 ? e3 : 0;
 }
 
-void jet_row(const double* pt, const double* y, const double* phi, size_t M, const Request& r, Scratch& s, double* out) {
+void jet_row(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const Request& r, Scratch& s,
+             double* out) {
   std::fill(out, out + r.row(), 0.0);
   if (M == 0) return;
   kinematics(pt, y, phi, M, s, out);
@@ -187,7 +188,7 @@ void jet_row(const double* pt, const double* y, const double* phi, size_t M, con
   for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at, s.ctl);
   if (r.n_max > 0) {
     s.ctl.check();
-    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt);
+    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
         if (M <= (size_t)n) at[n - 1] = 0;
@@ -232,13 +233,21 @@ static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
     if (jets.end(j) - jets.begin(j) > maxM) maxM = jets.end(j) - jets.begin(j), largest = j;
   check_scratch(2.0 * 8 * (double)maxM * (double)maxM * (double)std::min<size_t>((size_t)threads, std::max<size_t>(n, 1)),
                 "observables: jet " + std::to_string(largest) + " (" + std::to_string(maxM) + " particles)");
-  auto work = [jets, out, r, threads, control]() -> std::string {
+  // Optional constituent masses (jetops): they enter the E-scheme kT axes; the kinematic columns with masses are
+  // formed in TypeScript (src/jss/massive.ts).
+  const double* mass = nullptr;
+  if (info[0].As<Napi::Object>().Has("mass") && info[0].As<Napi::Object>().Get("mass").IsTypedArray()) {
+    auto m = typed<double>(info[0].As<Napi::Object>().Get("mass"), "jets.mass");
+    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
+    mass = m.data;
+  }
+  auto work = [jets, out, r, threads, control, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local Scratch s;
       s.ctl = control;
       size_t a = jets.begin(j), m = jets.end(j) - a;
-      jet_row(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, m, r, s, out.data + j * r.row());
+      jet_row(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, m, r, s, out.data + j * r.row());
       control.add_done(1);
     }, 4, "jet");
     return "";

@@ -135,7 +135,7 @@ export class JetlensServer {
       const err = e as Error;
       const status = e instanceof HttpError || e instanceof RequestError ? e.status
         : e instanceof JetlensInputError || /scratch memory/.test(err.message) ? 400 : err.name === 'AbortError' ? 503 : 500;
-      if (status === 408 || status === 413) res.setHeader('Connection', 'close');
+      if (status === 408) res.setHeader('Connection', 'close'); // a slow sender's socket is not kept
       if (!res.headersSent) send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${err.message}` : err.message }));
     }
   }

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
@@ -168,5 +168,5 @@ async function copySidecar(files: string[], out: string): Promise<void> {
   for (const f of files) {
     if (!existsSync(side(f)) || readFileSync(side(f), 'utf8') !== first) throw new JetlensInputError('merge: sidecar .json differs between parts', { file: side(f) });
   }
-  await withTempFile(side(out), (tmp) => copyFile(side(files[0]), tmp));
+  await writeFileAtomic(side(out), first);
 }

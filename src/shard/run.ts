@@ -3,7 +3,9 @@ import { readJets } from '../io/index.js';
 import { refuseOverwrite, sidecarOf } from '../io/paths.js';
 import { manifestPath, parseShard, sha256File, shardDone, shardRange, writeManifest, type Manifest } from './shard.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../util/version.js';
+
+export { VERSION };
 
 export interface ShardedRunOptions {
   command: string;
