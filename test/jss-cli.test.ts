@@ -73,9 +73,9 @@ t.test('images: writes (N, npix, npix) float32 equal to the library', async (t) 
   t.equal((await run(['images', '--in', input, '--out', raw, '--no-norm'])).code, 0);
   const r = await readArray(raw);
   t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33))) > 1, 'pT intensities without --norm');
-  const bad = await run(['images', '--in', input, '--out', join(dir, 'x.npz')]);
+  const bad = await run(['images', '--in', input, '--out', join(dir, 'x.csv')]);
   t.equal(bad.code, 1);
-  t.match(bad.stderr, /expected a .npy/);
+  t.match(bad.stderr, /cannot write '\.csv' here; this command writes \.npy, \.npz, \.h5/);
   const bad2 = await run(['images', '--in', input, '--out', raw, '--center', 'middle']);
   t.match(bad2.stderr, /center must be/);
 });

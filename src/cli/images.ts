@@ -1,6 +1,5 @@
-import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { writeNpy } from '../io/index.js';
+import { outputFormat, writeOutput, type OutFormat } from './output.js';
 import { runSharded } from '../shard/run.js';
 import { jetImages, type ImageCenter, type ImageRotate } from '../jss/images.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
@@ -32,6 +31,8 @@ intensity = sum of pT per pixel. Preprocessing, in order (docs/jss.md):
   4. pixels cover [-width, width] in dy and dphi; particles outside are dropped and counted.
   5. --norm (default on; --no-norm to keep GeV): divide each image by its total intensity.`;
 
+const FORMATS: OutFormat[] = ['npy', 'npz', 'h5'];
+
 function finite(name: string) {
   return (v: string) => {
     const x = Number(v);
@@ -45,7 +46,7 @@ export const register = (program: Command) =>
     .command('images')
     .description('jet images: pT-weighted (y, phi) grids with optional centring, rotation, flip and normalisation')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
-    .requiredOption('--out <file>', 'images to write (.npy)')
+    .requiredOption('--out <file>', "images: .npy (N, npix, npix), or .npz/.h5 with 'images' and the labels as 'y'")
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
     .option('--npix <n>', 'pixels per side', intOption('npix', 1), 33)
     .option('--width <w>', 'half-width of the image in y and phi', finite('width'), 1.0)
@@ -59,7 +60,7 @@ export const register = (program: Command) =>
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
-        if (extname(o.out).toLowerCase() !== '.npy') throw new Error(`--out: expected a .npy file (got ${o.out})`);
+        outputFormat(o.out, FORMATS);
         const settings = { npix: o.npix, width: o.width, center: o.center, rotate: o.rotate, flip: Boolean(o.flip), norm: o.norm !== false, dataset: o.dataset };
         const ran = await runSharded({ command: 'images', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
           const bar = progress('images', jets.length);
@@ -67,7 +68,7 @@ export const register = (program: Command) =>
             npix: o.npix, width: o.width, center: o.center as ImageCenter, rotate: o.rotate as ImageRotate, flip: Boolean(o.flip),
             normalize: o.norm !== false, threads: o.threads, backend: o.backend, onProgress: (d, n) => bar.update(d, n),
           }).finally(() => bar.stop());
-          await writeNpy(o.out, { data: im.data, shape: [...im.shape] });
+          await writeOutput(o.out, { arrays: { images: { data: im.data, shape: [...im.shape] } }, main: 'images', labels: jets.labels }, FORMATS);
           info(`images: ${jets.length} jets -> ${o.out} (${im.shape.join(' x ')}); ${im.dropped} of ${jets.size} particles outside the image`);
         });
         if (!ran) info(`images: ${o.out} already holds shard ${o.shard} (use --force to redo)`);

@@ -3,6 +3,7 @@ import { nnScalingSections } from '../semd/figures.js';
 import type { Command } from 'commander';
 import { readJets } from '../io/index.js';
 import { nnScaling } from '../semd/evt.js';
+import { outputFormat } from './output.js';
 import { semdOptions, withProgress, writeJson, type SemdCliOptions } from './semd-common.js';
 import { action, info, intOption, numberList } from './util.js';
 
@@ -27,6 +28,7 @@ export const register = (program: Command) => {
     .option('--seed <s>', 'seed of the subsamples', intOption('seed', 0), 1);
   semdOptions(cmd, true).action(
     action(async (o: Opts) => {
+      outputFormat(o.out, ['json']);
       const b = await readJets(o.in);
       const r = await withProgress('nn-scaling', (run) =>
         nnScaling(b, { sizes: o.sizes, repeats: o.repeats, seed: o.seed, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend, cells: o.cells, ...run }));
