@@ -46,7 +46,7 @@ t.test('observables: default columns to CSV and NPZ, values equal the library', 
 
 t.test('observables: bad input is one line and exit 1', async (t) => {
   for (const [args, re] of [
-    [['--out', join(dir, 'x.txt')], /--out: expected a .csv or .npz/],
+    [['--out', join(dir, 'x.txt')], /cannot write '\.txt' here; this command writes \.csv, \.npz, \.h5/],
     [['--out', join(dir, 'x.csv'), '--columns', 'foo'], /unknown column 'foo'/],
     [['--out', join(dir, 'x.csv'), '--beta', '1,x'], /--beta: 'x' is not a number/],
     [['--out', join(dir, 'x.csv'), '--axes', 'anti-kt'], /--axes: expected one of/],
