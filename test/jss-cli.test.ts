@@ -27,7 +27,7 @@ t.test('observables: default columns to CSV and NPZ, values equal the library', 
   const csv = join(dir, 'obs.csv');
   t.equal((await run(['observables', '--in', input, '--out', csv])).code, 0);
   const header = readFileSync(csv, 'utf8').split('\n')[0];
-  t.equal(header, 'pt,mass,mult,width,e2_b1,e2_b2,e3_b1,e3_b2,c2_b1,c2_b2,d2_b1,d2_b2,tau1_b1,tau2_b1,tau3_b1,tau21_b1,tau32_b1');
+  t.equal(header, 'pt,mass,mult,width,e2_b1,e2_b2,e3_b1,e3_b2,c2_b1,c2_b2,d2_b1,d2_b2,tau1_b1,tau2_b1,tau3_b1,tau21_b1,tau32_b1,y', 'labels carried as y');
   const table = await readTable(csv);
   for (const c of ref.columns) {
     const a = table[c];
@@ -41,7 +41,7 @@ t.test('observables: default columns to CSV and NPZ, values equal the library', 
   t.same(Array.from(t2.y), Array.from(jets.labels!), 'labels as y');
   const sel = join(dir, 'sel.csv');
   t.equal((await run(['observables', '--in', input, '--out', sel, '--columns', 'mass,tau4_b1,rap'])).code, 0);
-  t.equal(readFileSync(sel, 'utf8').split('\n')[0], 'mass,tau4_b1,rap');
+  t.equal(readFileSync(sel, 'utf8').split('\n')[0], 'mass,tau4_b1,rap,y');
 });
 
 t.test('observables: bad input is one line and exit 1', async (t) => {
