@@ -52,7 +52,7 @@ const refusals: [string[], string][] = [
 for (const [args, formats] of refusals) {
   t.test(`${args[0]} refuses ${args[args.length - 1].replace(/.*\./, '.')} listing ${formats}`, async (t) => {
     const r = await run(...args);
-    t.equal(r.code, 1);
+    t.equal(r.code, 2, 'usage error');
     t.match(r.err, `this command writes ${formats}`);
     t.notOk(existsSync(args[args.length - 1]), 'nothing written');
   });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { JetlensInputError } from '../errors.js';
@@ -54,8 +54,8 @@ const registerEfp = (program: Command) =>
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
     .requiredOption('--out <file>', "output .npy (N, K); .npz/.h5 (array 'efp' and labels 'y'); .csv (columns efp_0.., y). The sidecar goes next to it with extension .json")
     .option('--select <sel>', "catalogue selection, e.g. 'd<=5' or 'd<=7 and c<=3' (default 'd<=5' unless --graphs)")
-    .option('--graphs <file>', 'JSON list of graphs as edge lists, instead of --select')
-    .option('--measure <name>', `angular measure: ${MEASURES.join(', ')} ('ee' takes rows as massless four-vectors)`, 'hadr')
+    .addOption(new Option('--graphs <file>', 'JSON list of graphs as edge lists, instead of --select').conflicts('select'))
+    .addOption(new Option('--measure <name>', "angular measure ('ee' takes rows as massless four-vectors)").choices(MEASURES).default('hadr'))
     .option('--kappa <k>', "energy exponent, or 'pf' (needs --no-normed, not hadr)", '1')
     .option('--beta <b>', 'angular exponent > 0', '1')
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')
@@ -63,7 +63,6 @@ const registerEfp = (program: Command) =>
     .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto'))
     .action(
       action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
-        if (o.select && o.graphs) throw new JetlensInputError('give --select or --graphs, not both');
         outputFormat(o.out, TABLE_FORMATS);
         const sel: Selection = o.graphs ? readGraphs(o.graphs) : (o.select ?? 'd<=5');
         const mo = measureOptions(o);

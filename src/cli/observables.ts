@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { outputFormat, writeOutput, type OutFormat } from './output.js';
 import type { NdArray } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
@@ -49,14 +49,13 @@ export const register = (program: Command) =>
     .option('--beta <list>', 'ECF angular exponents, comma separated', numberList('beta'), [1, 2])
     .option('--tau-beta <list>', 'N-subjettiness angular exponents, comma separated', numberList('tau-beta'), [1])
     .option('--columns <list>', 'comma-separated columns instead of the default set (see below)')
-    .option('--axes <kind>', `N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)`, 'kt')
+    .addOption(new Option('--axes <kind>', 'N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)').choices(AXES).default('kt'))
     .option('--threads <n>', 'worker threads for the native kernel (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto'))
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
         outputFormat(o.out, FORMATS);
-        if (!AXES.includes(o.axes as AxesKind)) throw new Error(`--axes: expected one of ${AXES.join(', ')} (got '${o.axes}')`);
         const columns = o.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (o.columns !== undefined && !columns?.length) throw new Error('--columns: expected at least one column');
         const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset };

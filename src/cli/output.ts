@@ -6,6 +6,7 @@ import { formatCsvTable } from '../io/text.js';
 import { writeNpy, writeNpz, type NdArray } from '../io/index.js';
 import { writeHdf5 } from '../io/hdf5.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { UsageError } from './util.js';
 
 /** Output kinds by extension. 'h5' covers .h5 and .hdf5. */
 export type OutFormat = 'npy' | 'npz' | 'csv' | 'h5' | 'json';
@@ -25,7 +26,7 @@ export function outputFormat(file: string, formats: readonly OutFormat[], flag =
   const ext = extname(file).toLowerCase();
   const f = EXT[ext];
   if (!f || !formats.includes(f)) {
-    throw new JetlensInputError(`${flag} ${file}: cannot write '${ext || '(no extension)'}' here; this command writes ${list(formats)}`);
+    throw new UsageError(`${flag} ${file}: cannot write '${ext || '(no extension)'}' here; this command writes ${list(formats)}`);
   }
   return f;
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { JetlensInputError } from '../errors.js';
 import { readTable } from '../io/index.js';
 import { fileHash, readModelData } from '../models/files.js';
@@ -11,14 +11,14 @@ import { action, info, intOption, type Register } from './util.js';
 export function numberOption(name: string, min = -Infinity): (v: string) => number {
   return (v: string) => {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < min) throw new Error(`--${name}: expected a number >= ${min}, got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(x) || x < min) throw new InvalidArgumentError(`--${name}: expected a number >= ${min}, got '${v}'`);
     return x;
   };
 }
 
 export function choice<T extends string>(name: string, values: readonly T[]): (v: string) => T {
   return (v: string) => {
-    if (!values.includes(v as T)) throw new Error(`--${name}: expected one of ${values.join(', ')}, got '${v}'`);
+    if (!values.includes(v as T)) throw new InvalidArgumentError(`--${name}: expected one of ${values.join(', ')}, got '${v}'`);
     return v as T;
   };
 }
@@ -28,7 +28,7 @@ const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boole
 function classWeightsOption(v: string): 'balanced' | [number, number] {
   if (v === 'balanced') return 'balanced';
   const w = v.split(',').map(Number);
-  if (w.length !== 2 || !w.every((x) => Number.isFinite(x) && x > 0)) throw new Error(`--class-weights: expected 'balanced' or W0,W1, got '${v}'`);
+  if (w.length !== 2 || !w.every((x) => Number.isFinite(x) && x > 0)) throw new InvalidArgumentError(`--class-weights: expected 'balanced' or W0,W1, got '${v}'`);
   return [w[0], w[1]];
 }
 

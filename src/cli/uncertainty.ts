@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { JetlensInputError } from '../errors.js';
 import { labelVector, readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
@@ -14,7 +14,7 @@ import { action, info, intOption, numberList, progress, type Register } from './
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const sizes = (name: string) => (v: string) => numberList(name)(v).map((x) => {
-  if (!(Number.isInteger(x) && x > 0)) throw new Error(`--${name}: layer sizes must be positive integers, got '${v}'`);
+  if (!(Number.isInteger(x) && x > 0)) throw new InvalidArgumentError(`--${name}: layer sizes must be positive integers, got '${v}'`);
   return x;
 });
 
@@ -187,7 +187,7 @@ function weightsOption(v: string): Record<string, number> {
   for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [k, w] = part.split('=');
     const x = Number(w);
-    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new Error(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
+    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
     out[k.trim()] = x;
   }
   return out;
