@@ -23,7 +23,7 @@ interface Opts {
 
 const HELP = `
 Writes a float32 array (N, npix, npix): rows = phi (row index grows with dphi), columns = y (grows with dy),
-intensity = sum of pT per pixel. Preprocessing, in order (docs/jss.md):
+intensity = sum of pT per pixel. Preprocessing, in order:
   1. --center centroid (default): subtract the pT-weighted centroid of (y, phi), phi wrapped around the jet axis;
      leading: the leading exclusive-kT (N = 2) subjet's axis; none: (y, phi wrapped to [-pi, pi]) as they are.
   2. --rotate principal: principal axis of the pT-weighted second-moment matrix along +phi; subjet: the direction

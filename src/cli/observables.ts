@@ -26,7 +26,7 @@ Columns (default): pt,mass,mult,width, then e2,e3,c2,d2 for each --beta, then ta
 only; N-subjettiness uses --tau-beta (default 1). --columns picks any list instead, e.g.
   --columns mass,c2_b0.5,d2_b2,tau21_b2,tau4_b1,rap,phi
 (also: rap and phi, the jet rapidity and azimuth; tauN for N <= 8).
-Conventions (docs/jss.md): rapidity, not pseudorapidity; z_i = pT_i / sum pT; no division by R^beta; tau_N with
+Conventions: rapidity, not pseudorapidity; z_i = pT_i / sum pT; no division by R^beta; tau_N with
 R0 = 1. Empty jets give 0 in every column; C2 = D2 = 0 when e2 = 0; tau_N = 0 when M <= N; tau21 = 0 when
 tau1 = 0 and tau32 = 0 when tau2 = 0.
 Axes: kt = exclusive kT (d_ij = min(pT_i^2, pT_j^2) DeltaR_ij^2, E-scheme, ties -> first pair in creation order);

@@ -237,7 +237,7 @@ const runOptions = (cmd: Command) =>
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const));
 
 export const register: Register = (program: Command) => {
-  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scan, decorrelation, worst case');
+  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (docs/uncertainty.md): bootstrap precision and bias, configuration scan, decorrelation, worst case');
   const bootstrap = unc
     .command('bootstrap')
     .description(
