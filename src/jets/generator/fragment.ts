@@ -18,7 +18,10 @@ export interface FragmentationParams {
   strange: number;
   /** Probability that a step makes a nucleon or antinucleon instead of a meson (0.07). */
   baryon: number;
-  /** 1: a gluon fragments as a q qbar pair sharing its momentum (two chains); 0: like a quark (one chain). */
+  /**
+   * Probability that a gluon fragments as a q qbar pair sharing its momentum (two chains, as in the models of
+   * Hoyer et al. and Ali et al.) rather than like a quark (one chain); 0 by default.
+   */
   gluonSplit: number;
 }
 
@@ -52,7 +55,7 @@ export function fragment(rng: Rng, partons: MomentumList, p: FragmentationParams
     b[0] = nx; b[1] = ny; b[2] = nz;
     b[3] = e1x; b[4] = e1y; b[5] = e1z;
     b[6] = ny * e1z - nz * e1y; b[7] = nz * e1x - nx * e1z; b[8] = nx * e1y - ny * e1x;
-    if (partons.tag[i] === GLUON_TAG && p.gluonSplit > 0) {
+    if (partons.tag[i] === GLUON_TAG && p.gluonSplit > 0 && rng.uniform() < p.gluonSplit) {
       // A gluon carries two colour lines: it fragments as a q qbar pair sharing its momentum (z uniform), as in
       // the independent-fragmentation models of Hoyer et al. and Ali et al.; a gluon then makes more hadrons.
       const z = rng.uniform();

@@ -158,7 +158,7 @@ function resolveFragmentation(f: Partial<FragmentationParams> | undefined): Frag
     pStop: num('fragmentation.pStop', f.pStop, d.pStop, (x) => x >= 0.05 && x <= 100, 'in [0.05, 100]'),
     strange: num('fragmentation.strange', f.strange, d.strange, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
     baryon: num('fragmentation.baryon', f.baryon, d.baryon, (x) => x >= 0 && x <= 0.5, 'in [0, 0.5]'),
-    gluonSplit: num('fragmentation.gluonSplit', f.gluonSplit, d.gluonSplit, (x) => x === 0 || x === 1, '0 or 1'),
+    gluonSplit: num('fragmentation.gluonSplit', f.gluonSplit, d.gluonSplit, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
   };
 }
 
