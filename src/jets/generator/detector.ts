@@ -4,6 +4,8 @@ import { massOf } from './hadrons.js';
 import type { JetParticles } from './particles.js';
 
 const PHI_LIMIT = 3 * Math.PI;
+/** Reused cell-index buffers of mergeCells (the generator is single-threaded per process/worker). */
+let scratch = new Float64Array(384);
 
 /**
  * Toy detector, applied only when asked: Gaussian relative pT resolution, a calorimeter-like (y, phi) grid whose
@@ -26,9 +28,10 @@ export function applyDetector(rng: Rng, p: JetParticles, s: Required<SmearOption
  */
 export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number, towerPid?: number): void {
   const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
-  const iy = new Float64Array(p.n);
-  const iphi = new Float64Array(p.n);
-  const hardest = new Float64Array(p.n);
+  if (scratch.length < 3 * p.n) scratch = new Float64Array(Math.max(2 * scratch.length, 3 * p.n));
+  const iy = scratch.subarray(0, p.n);
+  const iphi = scratch.subarray(p.n, 2 * p.n);
+  const hardest = scratch.subarray(2 * p.n, 3 * p.n);
   for (let i = 0; i < p.n; i++) {
     iy[i] = Math.floor((y0 + p.dy[i]) / cell);
     iphi[i] = Math.floor((phi0 + p.dphi[i]) / dphiCell);

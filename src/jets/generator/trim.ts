@@ -18,6 +18,8 @@ export class Trimmer {
   private owner = new Int32Array(128);
   private alive = new Uint8Array(128);
   private keep = new Uint8Array(128);
+  private di = new Float64Array(128);
+  private r2 = 0;
 
   constructor(readonly rSub: number, readonly fCut: number) {}
 
@@ -37,27 +39,28 @@ export class Trimmer {
       py += p.pt[i] * Math.sin(p.dphi[i]);
     }
     const ptCut = this.fCut * Math.sqrt(px * px + py * py);
+    this.r2 = this.rSub * this.rSub;
     for (let i = 0; i < M; i++) this.updateNn(i, M);
     const keep = this.keep;
     keep.fill(0, 0, M);
-    const r2 = this.rSub * this.rSub;
+    const di = this.di;
     for (let left = M; left > 0; left--) {
-      // Smallest of d_iB = pT_i^2 and d_ij = min(pT_i^2, pT_j^2) dR_ij^2 / rSub^2.
-      let best = -1, bestD = Infinity, beam = false;
+      // Smallest of d_iB = pT_i^2 and d_ij = min(pT_i^2, pT_j^2) dR_ij^2 / rSub^2 (di caches min over both per i).
+      let best = -1, bestD = Infinity;
       for (let i = 0; i < M; i++) {
-        if (!alive[i]) continue;
-        const dB = cpt[i] * cpt[i];
-        const dij = this.nn[i] >= 0 ? Math.min(dB, cpt[this.nn[i]] * cpt[this.nn[i]]) * this.nnDist[i] / r2 : Infinity;
-        if (dB < bestD) { bestD = dB; best = i; beam = true; }
-        if (dij < bestD) { bestD = dij; best = i; beam = false; }
+        if (alive[i] && di[i] < bestD) {
+          bestD = di[i];
+          best = i;
+        }
       }
-      if (beam) {
+      const j = this.nn[best];
+      const dB = cpt[best] * cpt[best];
+      if (j < 0 || dB <= bestD) {
         alive[best] = 0;
         if (cpt[best] >= ptCut) for (let k = 0; k < M; k++) if (owner[k] === best) keep[k] = 1;
         this.refresh(best, M);
         continue;
       }
-      const j = this.nn[best];
       const s = cpt[best] + cpt[j];
       cy[best] = (cpt[best] * cy[best] + cpt[j] * cy[j]) / s;
       cphi[best] = (cpt[best] * cphi[best] + cpt[j] * cphi[j]) / s;
@@ -81,6 +84,19 @@ export class Trimmer {
     }
     this.nn[i] = bj;
     this.nnDist[i] = bd;
+    this.setD(i);
+  }
+
+  /** d_i = min(d_iB, d_i,nn(i)). */
+  private setD(i: number): void {
+    const pi = this.cpt[i] * this.cpt[i];
+    const j = this.nn[i];
+    if (j < 0) {
+      this.di[i] = pi;
+      return;
+    }
+    const pj = this.cpt[j] * this.cpt[j];
+    this.di[i] = Math.min(pi, ((pi < pj ? pi : pj) * this.nnDist[i]) / this.r2);
   }
 
   /** After `gone` left (and `changed` moved), recompute the neighbours that pointed at them or now sit closer. */
@@ -91,7 +107,11 @@ export class Trimmer {
       else if (changed >= 0) {
         const dy = this.cy[i] - this.cy[changed], df = this.cphi[i] - this.cphi[changed];
         const d = dy * dy + df * df;
-        if (d < this.nnDist[i]) { this.nn[i] = changed; this.nnDist[i] = d; }
+        if (d < this.nnDist[i]) {
+          this.nn[i] = changed;
+          this.nnDist[i] = d;
+          this.setD(i);
+        }
       }
     }
   }
@@ -108,5 +128,6 @@ export class Trimmer {
     this.owner = new Int32Array(cap);
     this.alive = new Uint8Array(cap);
     this.keep = new Uint8Array(cap);
+    this.di = new Float64Array(cap);
   }
 }
