@@ -104,4 +104,7 @@ t.test('info summary: multiplicity, mass and pT per class', async (t) => {
   t.ok(w.pt.mean > 280 && w.pt.mean < 400 && w.multiplicity.mean > 5, 'pT and multiplicity');
   const one = summarize(generate({ process: 'quark', n: 50, seed: 1 }));
   t.equal(one.classes.length, 1, 'one class present');
+  t.equal(one.classes[0].massSource, 'PDG ids', 'hadron masses from the PDG ids');
+  const v1 = summarize(generate({ process: 'w', n: 200, seed: 1, hadronize: 'none' }));
+  t.equal(v1.classes[0].massSource, 'PDG ids', 'v1 pions too');
 });

@@ -26,7 +26,7 @@ function classLines(classes: ClassSummary[]): string[] {
     return [
       `${name}: ${c.jets} jets`,
       `  multiplicity  ${dist(c.multiplicity, 1)}`,
-      `  mass [GeV]    ${dist(c.mass, 1)}`,
+      `  mass [GeV]    ${dist(c.mass, 1)} (constituent masses: ${c.massSource})`,
       `  pT [GeV]      ${dist(c.pt, 1)}`,
     ];
   });

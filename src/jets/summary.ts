@@ -1,5 +1,5 @@
 import type { JetBatch } from './batch.js';
-import { massOf } from './generator/hadrons.js';
+import { pdgMass } from './pdg.js';
 
 export interface Stats {
   min: number;
@@ -19,10 +19,29 @@ export interface ClassSummary {
   label: number | null;
   jets: number;
   multiplicity: Dist;
-  /** Jet mass (GeV): constituents massive from their PDG ids when a pid column is present, else massless. */
+  /**
+   * Jet mass (GeV) with the constituent masses of the mass column, else from the PDG ids when every id is known
+   * (src/jets/pdg.ts, as EnergyFlow's pids2ms), else massless; `massSource` says which.
+   */
   mass: Dist;
   /** Jet pT (GeV) of the four-vector sum. */
   pt: Dist;
+  massSource: MassSource;
+}
+
+export type MassSource = 'mass column' | 'PDG ids' | 'massless';
+
+/** Constituent masses for the summary, and where they came from. */
+function constituentMasses(b: JetBatch): [Float64Array | null, MassSource] {
+  if (b.mass) return [b.mass, 'mass column'];
+  if (!b.pid) return [null, 'massless'];
+  const m = new Float64Array(b.size);
+  for (let i = 0; i < b.size; i++) {
+    const x = pdgMass(b.pid[i]);
+    if (x === undefined) return [null, 'massless'];
+    m[i] = x;
+  }
+  return [m, 'PDG ids'];
 }
 
 /** What `jetlens info` reports about a batch. */
@@ -66,11 +85,11 @@ function dist(values: Float64Array): Dist {
   return { ...st, sd: Math.sqrt(v / n), median };
 }
 
-/** Jet mass and pT of jet j: four-vector sum, masses from PDG ids (unknown ids and no pid column: massless). */
-function jetMassPt(b: JetBatch, j: number): [number, number] {
+/** Jet mass and pT of jet j: four-vector sum with constituent masses `ms` (null: massless). */
+function jetMassPt(b: JetBatch, j: number, ms: Float64Array | null): [number, number] {
   let e = 0, px = 0, py = 0, pz = 0;
   for (let i = b.offsets[j]; i < b.offsets[j + 1]; i++) {
-    const m = b.pid ? massOf(b.pid[i]) : 0;
+    const m = ms ? ms[i] : 0;
     const mt = m === 0 ? b.pt[i] : Math.sqrt(b.pt[i] * b.pt[i] + m * m);
     e += mt * Math.cosh(b.y[i]);
     px += b.pt[i] * Math.cos(b.phi[i]);
@@ -82,6 +101,7 @@ function jetMassPt(b: JetBatch, j: number): [number, number] {
 
 /** Multiplicity, mass and pT per class (label 1 first, then 0), or of all jets without labels. */
 export function classSummaries(b: JetBatch): ClassSummary[] {
+  const [ms, massSource] = constituentMasses(b);
   const groups: [number | null, number[]][] = b.labels
     ? [1, 0].map((l) => [l, Array.from({ length: b.length }, (_, j) => j).filter((j) => b.labels![j] === l)] as [number, number[]])
     : [[null, Array.from({ length: b.length }, (_, j) => j)]];
@@ -91,9 +111,9 @@ export function classSummaries(b: JetBatch): ClassSummary[] {
       const mult = new Float64Array(js.length), mass = new Float64Array(js.length), pt = new Float64Array(js.length);
       js.forEach((j, k) => {
         mult[k] = b.mult(j);
-        [mass[k], pt[k]] = jetMassPt(b, j);
+        [mass[k], pt[k]] = jetMassPt(b, j, ms);
       });
-      return { label, jets: js.length, multiplicity: dist(mult), mass: dist(mass), pt: dist(pt) };
+      return { label, jets: js.length, multiplicity: dist(mult), mass: dist(mass), pt: dist(pt), massSource };
     });
 }
 

@@ -28,6 +28,37 @@ export class JetParticles {
     this.order = new Uint32Array(cap);
   }
 
+  /** Keeps the particles within r2 (Delta R^2) of the jet axis, in order (a loop, not a closure: hot path). */
+  keepInCone(r2: number): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (!(this.dy[i] * this.dy[i] + this.dphi[i] * this.dphi[i] <= r2)) continue;
+      this.move(i, m++);
+    }
+    this.n = m;
+  }
+
+  /** Keeps the particles with pT > 0, in order. */
+  keepPositivePt(): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (this.pt[i] > 0) this.move(i, m++);
+    this.n = m;
+  }
+
+  /** Keeps the particles with mask[i] === 1, in order. */
+  keepMasked(mask: Uint8Array): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (mask[i] === 1) this.move(i, m++);
+    this.n = m;
+  }
+
+  private move(from: number, to: number): void {
+    this.pt[to] = this.pt[from];
+    this.dy[to] = this.dy[from];
+    this.dphi[to] = this.dphi[from];
+    this.pid[to] = this.pid[from];
+  }
+
   /** Keeps only the particles for which keep(i) is true, in order. */
   filter(keep: (i: number) => boolean): void {
     let m = 0;

@@ -4,15 +4,20 @@ import type { JetParticles } from './particles.js';
  * Trimming (Krohn, Thaler, Wang, JHEP 02 (2010) 084) of one generated jet, in place: re-cluster its particles
  * with inclusive kT at radius rSub, drop every subjet whose pT is below fCut times the jet pT.
  *
- * This is the generator's own small kernel (pT-scheme recombination: subjet pT is the scalar sum, its axis the
- * pT-weighted (y, phi) centroid; all particles are within R <= 1.5 of the axis, so no phi wrapping is needed).
- * The jets-level operation for users' jets is `jetlens groom` (src/jss/groom.ts); this one keeps the generator's
- * hot loop free of allocations. O(M^2) per jet with a nearest-neighbour cache.
+ * The generator's own allocation-free kernel with the semantics of `jetlens groom --trim` (src/jss/groom.ts,
+ * FastJet's Filter(kt_algorithm, rSub) + SelectorPtFractionMin(fCut)) on the written jets: E-scheme recombination
+ * of the constituents as stored (massless, as groom reads a file without a mass column), subjet and jet pT of the
+ * four-vector sums. Coordinates are relative to the jet axis (Delta R is invariant), all within R <= 1.5 of it,
+ * so no phi wrapping is needed. A test compares it jet by jet with groom's reference kernel.
  */
 export class Trimmer {
   private cpt = new Float64Array(128);
   private cy = new Float64Array(128);
   private cphi = new Float64Array(128);
+  private ce = new Float64Array(128);
+  private cpx = new Float64Array(128);
+  private cpy = new Float64Array(128);
+  private cpz = new Float64Array(128);
   private nnDist = new Float64Array(128);
   private nn = new Int32Array(128);
   private owner = new Int32Array(128);
@@ -29,14 +34,19 @@ export class Trimmer {
     this.reserve(M);
     const { cpt, cy, cphi, owner, alive } = this;
     let px = 0, py = 0;
+    const { ce, cpx, cpy, cpz } = this;
     for (let i = 0; i < M; i++) {
       cpt[i] = p.pt[i];
       cy[i] = p.dy[i];
       cphi[i] = p.dphi[i];
       owner[i] = i;
       alive[i] = 1;
-      px += p.pt[i] * Math.cos(p.dphi[i]);
-      py += p.pt[i] * Math.sin(p.dphi[i]);
+      ce[i] = p.pt[i] * Math.cosh(p.dy[i]);
+      cpx[i] = p.pt[i] * Math.cos(p.dphi[i]);
+      cpy[i] = p.pt[i] * Math.sin(p.dphi[i]);
+      cpz[i] = p.pt[i] * Math.sinh(p.dy[i]);
+      px += cpx[i];
+      py += cpy[i];
     }
     const ptCut = this.fCut * Math.sqrt(px * px + py * py);
     this.r2 = this.rSub * this.rSub;
@@ -61,16 +71,19 @@ export class Trimmer {
         this.refresh(best, M);
         continue;
       }
-      const s = cpt[best] + cpt[j];
-      cy[best] = (cpt[best] * cy[best] + cpt[j] * cy[j]) / s;
-      cphi[best] = (cpt[best] * cphi[best] + cpt[j] * cphi[j]) / s;
-      cpt[best] = s;
+      ce[best] += ce[j];
+      cpx[best] += cpx[j];
+      cpy[best] += cpy[j];
+      cpz[best] += cpz[j];
+      cpt[best] = Math.sqrt(cpx[best] * cpx[best] + cpy[best] * cpy[best]);
+      cy[best] = 0.5 * Math.log((ce[best] + cpz[best]) / (ce[best] - cpz[best]));
+      cphi[best] = Math.atan2(cpy[best], cpx[best]);
       alive[j] = 0;
       for (let k = 0; k < M; k++) if (owner[k] === j) owner[k] = best;
       this.updateNn(best, M);
       this.refresh(j, M, best);
     }
-    p.filter((i) => keep[i] === 1);
+    p.keepMasked(keep);
   }
 
   /** Nearest alive neighbour of i (geometric dR^2). */
@@ -123,6 +136,10 @@ export class Trimmer {
     this.cpt = new Float64Array(cap);
     this.cy = new Float64Array(cap);
     this.cphi = new Float64Array(cap);
+    this.ce = new Float64Array(cap);
+    this.cpx = new Float64Array(cap);
+    this.cpy = new Float64Array(cap);
+    this.cpz = new Float64Array(cap);
     this.nnDist = new Float64Array(cap);
     this.nn = new Int32Array(cap);
     this.owner = new Int32Array(cap);
