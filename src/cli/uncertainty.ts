@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { JetlensInputError } from '../errors.js';
@@ -10,6 +10,7 @@ import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelation
 import { writeFigures } from './semd-common.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const sizes = (name: string) => (v: string) => numberList(name)(v).map((x) => {
@@ -27,7 +28,7 @@ function summaryJson(x: unknown): unknown {
 
 async function writeSummary(dir: string, summary: unknown): Promise<void> {
   const text = JSON.stringify(summaryJson(summary), null, 2);
-  await writeFile(join(dir, 'summary.json'), `${text}\n`);
+  await writeFileAtomic(join(dir, 'summary.json'), `${text}\n`);
   process.stdout.write(`${text}\n`);
 }
 

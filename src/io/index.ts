@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
+import { withTempFile, writeFileAtomic } from '../util/atomic.js';
 import { JetBatch } from '../jets/batch.js';
 import { massesMatchPids } from '../jets/pdg.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
@@ -32,13 +33,6 @@ export function formatOf(file: string): JetFormat {
 async function readBytes(file: string): Promise<Uint8Array> {
   if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
   return new Uint8Array(await readFile(file));
-}
-
-/** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
-async function writeAtomic(file: string, data: Uint8Array | string | Uint8Array[]): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 export interface ReadJetsOptions {
@@ -127,18 +121,16 @@ function missing(file: string): never {
  */
 export async function writeJets(file: string, b: JetBatch, opts: { compress?: boolean } = {}): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatJetsCsv(b));
-  if (fmt === 'jsonl') return writeAtomic(file, formatJetsJsonl(b));
+  if (fmt === 'csv') return writeFileAtomic(file, formatJetsCsv(b));
+  if (fmt === 'jsonl') return writeFileAtomic(file, formatJetsJsonl(b));
   // Masses travel as a 5th column only when the pid column cannot carry them (jetops: mass column).
   const X = b.toPadded(undefined, undefined, b.mass !== undefined && !massesMatchPids(b));
   const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
   if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
   if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };
   if (fmt === 'npy') return writeNpy(file, arrays.X);
-  if (fmt === 'npz') return writeAtomic(file, formatNpz(arrays, opts.compress ?? true));
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeHdf5(tmp, arrays);
-  await rename(tmp, file);
+  if (fmt === 'npz') return writeFileAtomic(file, formatNpz(arrays, opts.compress ?? true));
+  await withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
 }
 
 /**
@@ -184,23 +176,23 @@ export async function readTable(file: string): Promise<Record<string, Float64Arr
 
 export async function writeNpy(file: string, a: NdArray): Promise<void> {
   // Header, then the array's own bytes: no second copy of a large output in memory.
-  await writeAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
+  await writeFileAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
 }
 
 export async function writeNpz(file: string, arrays: Record<string, NdArray>, compress = true): Promise<void> {
-  await writeAtomic(file, formatNpz(arrays, compress));
+  await writeFileAtomic(file, formatNpz(arrays, compress));
 }
 
 /** Writes named float64 columns as .csv (header, 17 significant digits) or .npz (one array per column). */
 export async function writeTable(file: string, columns: Record<string, ArrayLike<number>>): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatCsvTable(columns));
+  if (fmt === 'csv') return writeFileAtomic(file, formatCsvTable(columns));
   const arrays: Record<string, NdArray> = {};
   for (const [k, v] of Object.entries(columns)) {
     const data = v instanceof Float64Array ? v : Float64Array.from(v);
     arrays[k] = { data, shape: [data.length] };
   }
   if (fmt === 'npz') return writeNpz(file, arrays);
-  if (fmt === 'hdf5') return writeHdf5(file, arrays);
+  if (fmt === 'hdf5') return withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
   throw new JetlensInputError('a table must be written as .csv, .npz or .h5', { file });
 }

@@ -9,8 +9,8 @@ import type { RunOptions } from '../../backend/control.js';
 import { JetlensInputError } from '../../errors.js';
 import { toJetBatch, type JetsLike } from '../../jets/input.js';
 import { Rng } from '../../util/rng.js';
+import { quantileSorted } from '../../metrics/index.js';
 import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, spectraCount, type SpectrumOptions } from '../../semd/index.js';
-import { quantileSorted } from './smear.js';
 
 export interface WeibullFit {
   shape: number;
