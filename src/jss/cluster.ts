@@ -25,7 +25,9 @@ export interface KtAxes {
 
 export function deltaR2(y1: number, phi1: number, y2: number, phi2: number): number {
   const dy = y1 - y2;
-  const dphi = wrapPhi(phi1 - phi2);
+  let dphi = phi1 - phi2;
+  // |dphi| <= pi: wrapPhi would return it unchanged (x % 2pi is exact), so skip the division.
+  if (!(dphi >= -Math.PI && dphi <= Math.PI)) dphi = wrapPhi(dphi);
   return dy * dy + dphi * dphi;
 }
 
