@@ -11,6 +11,7 @@ import { JetBatch } from '../src/jets/batch.js';
 import { massesFromPids, pdgMass, withMasses, withPdgMasses } from '../src/jets/pdg.js';
 import { recluster } from '../src/jss/cluster.js';
 import { massiveMass2 } from '../src/jss/massive.js';
+import { jetImages } from '../src/jss/images.js';
 import { observables, observablesReference } from '../src/jss/observables.js';
 import { Rng } from '../src/util/rng.js';
 import { maxRelDiff, randomJets } from './fixtures/jss-jets.js';
@@ -136,4 +137,22 @@ t.test('masses from PDG ids (pids2ms) and the mass column through the readers an
     t.same([...back.mass!], [...own.mass!], `${f}: masses round-trip`);
   }
   t.throws(() => JetBatch.fromNested([[[10, 0, 0, 0, -1]]]), /mass must be finite and >= 0/);
+});
+
+t.test('images with masses: the kT subjets (center leading, rotate subjet) use them; native == reference', async (t) => {
+  const b = randomJets(12, 60, 30);
+  const rng = new Rng(6);
+  const massive = withMasses(b, Float64Array.from({ length: b.size }, () => rng.range(0, 20)));
+  const o = { center: 'leading', rotate: 'subjet', npix: 25, width: 1 } as const;
+  const ref = await jetImages(massive, { ...o, backend: 'reference' });
+  const ref0 = await jetImages(b, { ...o, backend: 'reference' });
+  let differ = 0;
+  for (let k = 0; k < ref.data.length; k++) if (ref.data[k] !== ref0.data[k]) differ++;
+  t.ok(differ > 0, `heavy constituents move the kT subjets (${differ} pixels differ)`);
+  if (!native?.jssImages) return;
+  const nat = await jetImages(massive, { ...o, backend: 'native', threads: 2 });
+  let worst = 0;
+  for (let k = 0; k < ref.data.length; k++) worst = Math.max(worst, Math.abs(ref.data[k] - nat.data[k]));
+  t.ok(worst <= 1e-5, `native == reference (max |diff| ${worst})`);
+  t.equal(nat.dropped, ref.dropped);
 });
