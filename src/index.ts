@@ -76,6 +76,6 @@ export {
   type KnnOptions,
   type KnnResult,
 } from './semd/index.js';
-export { smearedLikelihood, nnScaling, fitWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';
+export { smearedLikelihood, nnScaling, fitWeibull, fitConditionalWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';
 // Redis job queue (BullMQ): queue.submit / queue.wait / queue.JobQueue for producers, queue.startWorker for workers.
 export * as queue from './queue/index.js';
