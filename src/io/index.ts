@@ -6,6 +6,7 @@ import { JetBatch } from '../jets/batch.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
+import { readWhole } from './read.js';
 import { readRowsFromDisk } from './rows.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
@@ -28,7 +29,7 @@ export function formatOf(file: string): JetFormat {
 
 async function readBytes(file: string): Promise<Uint8Array> {
   if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
-  return new Uint8Array(await readFile(file));
+  return readWhole(file); // one buffer of the file's size, few large reads (src/io/read.ts)
 }
 
 /** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
