@@ -53,17 +53,12 @@ export {
   semdKnn,
   knnFromSpectra,
   ballCountsFromSpectra,
-  smearedLikelihood,
-  nnScaling,
-  fitWeibull,
   type Spectra,
   type SemdOptions,
   type KnnOptions,
   type KnnResult,
-  type SmearResult,
-  type NnScalingResult,
-  type WeibullFit,
 } from './semd/index.js';
 // Redis job queue (BullMQ, loaded on first use): queue.submit / queue.wait for producers, queue.startWorker for
 // workers; the JobQueue class and the rest from 'jetlens/queue'.
 export { queue } from './lazy.js';
+export { smearedLikelihood, nnScaling, fitWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';

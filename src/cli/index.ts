@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadCommands } from './commands.js';
-import { cliState } from './util.js';
+import { setNoteHandler } from '../io/labels.js';
+import { cliState, info } from './util.js';
 
 process.env.OMP_WAIT_POLICY ??= 'passive';
+setNoteHandler((m) => info(`jetlens: note: ${m}`));
 
 const program = new Command();
 program

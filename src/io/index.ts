@@ -7,6 +7,7 @@ import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
 import { readWhole } from './read.js';
+import { labelVector } from './labels.js';
 import { readRowsFromDisk } from './rows.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
@@ -15,6 +16,7 @@ export type { NdArray, TypedArray } from './ndarray.js';
 export { ndarray, toFloat64 } from './ndarray.js';
 export { parseNpy, formatNpy } from './npy.js';
 export { parseNpz, formatNpz } from './npz.js';
+export { labelVector, setNoteHandler } from './labels.js';
 
 export type JetFormat = 'npz' | 'npy' | 'hdf5' | 'csv' | 'jsonl';
 
@@ -89,6 +91,7 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
       if (name) throw new JetlensInputError(`no array '${name}'`, { file });
       return undefined;
     }
+    if (fallback === 'y' && a.shape.length === 2) return labelVector(a, `${file}:${name ?? fallback}`);
     if (a.shape.length !== 1) throw new JetlensInputError(`'${name ?? fallback}' must be 1-d, has shape (${a.shape.join(', ')})`, { file });
     return toFloat64(a.data);
   };
@@ -151,7 +154,7 @@ export async function readArray(spec: string): Promise<NdArray> {
   if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else if (fmt === 'hdf5') arrays = await readHdf5(file, name ? [name] : undefined);
   else {
-    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file, name ? [name] : undefined);
     arrays = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
   }
   const keys = Object.keys(arrays);

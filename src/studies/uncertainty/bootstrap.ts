@@ -1,13 +1,11 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JetlensAbortError, JetlensInputError } from '../errors.js';
-import { readArray, writeNpy } from '../io/index.js';
-import { auc } from '../metrics/index.js';
-import { createModel, type ModelKind, type ModelOptions } from '../models/models.js';
-import { type ModelData, sampleCount, takeSamples } from '../models/inputs.js';
-import { dataHash, predict, train, type TrainOptions } from '../models/train.js';
-import { toFloat64 } from '../io/ndarray.js';
-import { Rng } from '../util/rng.js';
+import { JetlensAbortError, JetlensInputError } from '../../errors.js';
+import { readArray, writeNpy } from '../../io/index.js';
+import { auc } from '../../metrics/index.js';
+import { createModel, dataHash, type ModelData, type ModelKind, type ModelOptions, predict, sampleCount, takeSamples, train, type TrainOptions } from '../../models/index.js';
+import { toFloat64 } from '../../io/ndarray.js';
+import { Rng } from '../../util/rng.js';
 import { columnMeanStd, efficiencies, meanStd, workingPoint } from './stats.js';
 
 export interface BootstrapTrainingOptions {

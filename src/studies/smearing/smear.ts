@@ -4,16 +4,22 @@
  * (n_s/N_s) / (n_s/N_s + n_b/N_b); an empty ball scores 1/2 (counted in empty_fraction). Default evaluation is
  * leave-one-out (x never in its own ball, its own class one smaller). AUC per eps with a seeded bootstrap error.
  */
-import type { RunOptions } from '../backend/control.js';
-import { JetlensInputError } from '../errors.js';
-import type { JetBatch } from '../jets/batch.js';
-import { toJetBatch, type JetsLike } from '../jets/input.js';
-import { Rng } from '../util/rng.js';
-import { auc } from '../metrics/auc.js';
-import { aucBootstrap } from '../metrics/bootstrap.js';
-import { checkScale, semdMatrixFromSpectra } from './distance.js';
-import { ballCountsFromSpectra } from './knn.js';
-import { computeSpectra, selectSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+import type { RunOptions } from '../../backend/control.js';
+import { JetlensInputError } from '../../errors.js';
+import type { JetBatch } from '../../jets/batch.js';
+import { toJetBatch, type JetsLike } from '../../jets/input.js';
+import { Rng } from '../../util/rng.js';
+import { auc, aucBootstrap } from '../../metrics/index.js';
+import {
+  ballCountsFromSpectra,
+  checkScale,
+  computeSpectra,
+  selectSpectra,
+  semdMatrixFromSpectra,
+  spectraCount,
+  type Spectra,
+  type SpectrumOptions,
+} from '../../semd/index.js';
 
 export interface SmearOptions extends SpectrumOptions, RunOptions {
   /** Ball radii in output units (SEMD times scale), used exactly as given. Default: the grid of defaultEpsGrid. */

@@ -1,7 +1,7 @@
 // Report sections (src/report/schema.ts) for the uncertainty studies: one builder per `jetlens uncertainty` command.
 // The numbers drawn are the ones in the command's summary.json; the captions carry the settings.
-import { auc, rocCurve } from '../metrics/index.js';
-import type { HistogramSection, LineSeries, RocCurve, Section, TableCell } from '../report/schema.js';
+import { auc, rocCurve } from '../../metrics/index.js';
+import type { HistogramSection, LineSeries, RocCurve, Section, TableCell } from '../../report/schema.js';
 import type { AdversarialResult } from './adversarial.js';
 import { bootstrapPrediction, resampleIndices, type BootstrapPredictionResult, type BootstrapTrainingResult, type ScanRow } from './bootstrap.js';
 import { distanceCorrelationSquared } from './dcorr.js';
