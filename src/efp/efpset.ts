@@ -1,14 +1,12 @@
 // Public API: EFPSet (a selection of graphs) and EFP (one graph), mirroring EnergyFlow.
-import { type RunOptions, chunked } from '../backend/control.js';
+import { type RunOptions } from '../backend/control.js';
 import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 import { type JetsLike, toJetBatch } from '../jets/input.js';
-import { efpBruteForce } from './brute.js';
 import { type CatalogGraph, type Spec, SPEC_COLS, composite, connectedSpec, defaultCatalog } from './catalog.js';
 import { type ParsedProgram, parseProgram, runProgram } from './exec.js';
 import { canonical, components, edgesOf, graphFromCode, graphFromEdges, type MultiGraph, subgraph } from './graph.js';
-import { type EfpKernel } from './kernels.js';
 import './kernels.js'; // registers the 'efp' kernels with the dispatcher
 import { type Measure, type MeasureOptions, measureJet, resolveMeasure } from './measure.js';
 import { Memo, planFor } from './cache.js';
@@ -101,26 +99,15 @@ export class EFPSet {
    */
   async batchCompute(jets: JetsLike, opts: RunOptions = {}): Promise<Float64Array> {
     const batch = toJetBatch(jets);
-    if (opts.backend === 'brute') return this.bruteCompute(batch, opts);
-    const { kernel } = getKernel<EfpKernel>('efp', opts.backend);
+    const { kernel } = getKernel('efp', opts.backend);
     const set = this; // eslint-disable-line @typescript-eslint/no-this-alias
-    const args = { jets: batch, program: this.plan.program, get parsed() { return set.parsed; }, measure: this.measure, K: this.length };
+    // parsed and edges on demand: the native kernel needs neither (composite edges are built lazily)
+    const args = {
+      jets: batch, program: this.plan.program, measure: this.measure, K: this.length,
+      get parsed() { return set.parsed; },
+      get edges() { return set.columns.map((c) => c.edges); },
+    };
     return kernel(args, opts);
-  }
-
-  private async bruteCompute(batch: JetBatch, opts: RunOptions): Promise<Float64Array> {
-    const K = this.length;
-    const out = new Float64Array(batch.length * K);
-    const graphs = this.columns.map((c) => graphFromEdges(c.edges));
-    await chunked(batch.length, opts, (s, e) => {
-      for (let j = s; j < e; j++) {
-        const a = batch.offsets[j];
-        const b = batch.offsets[j + 1];
-        const { z, theta } = measureJet(this.measure, batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b));
-        graphs.forEach((g, k) => (out[j * K + k] = efpBruteForce(g, z, theta)));
-      }
-    }, 1);
-    return out;
   }
 }
 

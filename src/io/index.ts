@@ -1,14 +1,16 @@
-import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
+import { withTempFile, writeFileAtomic } from '../util/atomic.js';
 import { JetBatch } from '../jets/batch.js';
+import { massesMatchPids } from '../jets/pdg.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
 import { readWhole } from './read.js';
 import { labelVector } from './labels.js';
 import { readRowsFromDisk } from './rows.js';
+import { checkJetCount, regularFile } from './files.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
 
@@ -30,15 +32,14 @@ export function formatOf(file: string): JetFormat {
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
-  if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
+  regularFile(file);
   return readWhole(file); // one buffer of the file's size, few large reads (src/io/read.ts)
 }
 
-/** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
-async function writeAtomic(file: string, data: Uint8Array | string | Uint8Array[]): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
+/** Text of a regular file (FIFOs and devices refused, size limited). */
+async function readText(file: string): Promise<string> {
+  regularFile(file);
+  return readFile(file, 'utf8');
 }
 
 export interface ReadJetsOptions {
@@ -62,7 +63,7 @@ export interface ReadJetsOptions {
 export async function readJets(file: string, opts: ReadJetsOptions = {}): Promise<JetBatch> {
   const fmt = formatOf(file);
   if (fmt === 'csv' || fmt === 'jsonl') {
-    const text = await readFile(file, 'utf8').catch(() => missing(file));
+    const text = await readText(file);
     const all = fmt === 'csv' ? parseJetsCsv(text, file) : parseJetsJsonl(text, file);
     return opts.rows ? all.slice(...rowRange(opts.rows, all.length, file)) : all;
   }
@@ -82,6 +83,8 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
   }
   const X = arrays[xName];
   if (!X) throw new JetlensInputError(`no particle array '${xName}' (has: ${Object.keys(arrays).join(', ')}); choose one with --dataset`, { file });
+  // The jets this read materialises (a whole file, or a shard's slice): a header such as (4e8, 0, 4) is refused here.
+  if (sliced?.arrays[xName] || !pick) checkJetCount(X.shape[0] ?? 0, file);
   if (!(X.data instanceof Float64Array || X.data instanceof Float32Array)) {
     throw new JetlensInputError(`particle array '${xName}' must be float32 or float64`, { file });
   }
@@ -117,24 +120,23 @@ function rowRange(rows: (total: number) => [number, number], total: number, file
   return [a, b];
 }
 
-function missing(file: string): never {
-  throw new JetlensInputError('no such file', { file });
-}
 
-/** Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed). */
+/**
+ * Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed; a 5th
+ * column, mass, when the jets carry masses that their PDG ids do not give).
+ */
 export async function writeJets(file: string, b: JetBatch, opts: { compress?: boolean } = {}): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatJetsCsv(b));
-  if (fmt === 'jsonl') return writeAtomic(file, formatJetsJsonl(b));
-  const X = b.toPadded();
+  if (fmt === 'csv') return writeFileAtomic(file, formatJetsCsv(b));
+  if (fmt === 'jsonl') return writeFileAtomic(file, formatJetsJsonl(b));
+  // Masses travel as a 5th column only when the pid column cannot carry them (jetops: mass column).
+  const X = b.toPadded(undefined, undefined, b.mass !== undefined && !massesMatchPids(b));
   const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
   if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
   if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };
   if (fmt === 'npy') return writeNpy(file, arrays.X);
-  if (fmt === 'npz') return writeAtomic(file, formatNpz(arrays, opts.compress ?? true));
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeHdf5(tmp, arrays);
-  await rename(tmp, file);
+  if (fmt === 'npz') return writeFileAtomic(file, formatNpz(arrays, opts.compress ?? true));
+  await withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
 }
 
 /**
@@ -154,7 +156,7 @@ export async function readArray(spec: string): Promise<NdArray> {
   if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else if (fmt === 'hdf5') arrays = await readHdf5(file, name ? [name] : undefined);
   else {
-    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file, name ? [name] : undefined);
+    const t = parseCsvTable(await readText(file), file, name ? [name] : undefined);
     arrays = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
   }
   const keys = Object.keys(arrays);
@@ -170,7 +172,7 @@ export async function readArray(spec: string): Promise<NdArray> {
 /** Reads a table of named float64 columns from .csv (header row), .npz (1-d arrays) or .h5 (1-d datasets). */
 export async function readTable(file: string): Promise<Record<string, Float64Array>> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  if (fmt === 'csv') return parseCsvTable(await readText(file), file);
   const arrays = fmt === 'npz' ? parseNpz(await readBytes(file), file) : fmt === 'hdf5' ? await readHdf5(file) : undefined;
   if (!arrays) throw new JetlensInputError('a table must be .csv, .npz or .h5', { file });
   const out: Record<string, Float64Array> = {};
@@ -180,23 +182,23 @@ export async function readTable(file: string): Promise<Record<string, Float64Arr
 
 export async function writeNpy(file: string, a: NdArray): Promise<void> {
   // Header, then the array's own bytes: no second copy of a large output in memory.
-  await writeAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
+  await writeFileAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
 }
 
 export async function writeNpz(file: string, arrays: Record<string, NdArray>, compress = true): Promise<void> {
-  await writeAtomic(file, formatNpz(arrays, compress));
+  await writeFileAtomic(file, formatNpz(arrays, compress));
 }
 
 /** Writes named float64 columns as .csv (header, 17 significant digits) or .npz (one array per column). */
 export async function writeTable(file: string, columns: Record<string, ArrayLike<number>>): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatCsvTable(columns));
+  if (fmt === 'csv') return writeFileAtomic(file, formatCsvTable(columns));
   const arrays: Record<string, NdArray> = {};
   for (const [k, v] of Object.entries(columns)) {
     const data = v instanceof Float64Array ? v : Float64Array.from(v);
     arrays[k] = { data, shape: [data.length] };
   }
   if (fmt === 'npz') return writeNpz(file, arrays);
-  if (fmt === 'hdf5') return writeHdf5(file, arrays);
+  if (fmt === 'hdf5') return withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
   throw new JetlensInputError('a table must be written as .csv, .npz or .h5', { file });
 }

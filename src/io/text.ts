@@ -144,7 +144,7 @@ function fmt(v: number): string {
 export function parseJetsCsv(text: string, file: string): JetBatch {
   const t = parseCsvTable(text, file);
   for (const need of ['jet', 'pt', 'y', 'phi']) {
-    if (!t[need]) throw new JetlensInputError(`CSV jets need columns jet,pt,y,phi[,pid][,label]; missing '${need}'`, { file });
+    if (!t[need]) throw new JetlensInputError(`CSV jets need columns jet,pt,y,phi[,pid][,mass][,label]; missing '${need}'`, { file });
   }
   const rows = t.jet.length;
   const jets: number[][][] = [];
@@ -159,7 +159,8 @@ export function parseJetsCsv(text: string, file: string): JetBatch {
       last = id;
     }
     const p = [t.pt[r], t.y[r], t.phi[r]];
-    if (t.pid) p.push(t.pid[r]);
+    if (t.pid || t.mass) p.push(t.pid ? t.pid[r] : 0);
+    if (t.mass) p.push(t.mass[r]); // constituent masses (jetops: optional mass column)
     jets[jets.length - 1].push(p);
   }
   return JetBatch.fromNested(jets, { file, labels: t.label ? labels : undefined });
@@ -168,6 +169,7 @@ export function parseJetsCsv(text: string, file: string): JetBatch {
 export function formatJetsCsv(b: JetBatch): string {
   const cols: Record<string, number[]> = { jet: [], pt: [], y: [], phi: [] };
   if (b.pid) cols.pid = [];
+  if (b.mass) cols.mass = [];
   if (b.labels) cols.label = [];
   for (let j = 0; j < b.length; j++) {
     for (let i = b.offsets[j]; i < b.offsets[j + 1]; i++) {
@@ -176,6 +178,7 @@ export function formatJetsCsv(b: JetBatch): string {
       cols.y.push(b.y[i]);
       cols.phi.push(b.phi[i]);
       cols.pid?.push(b.pid![i]);
+      cols.mass?.push(b.mass![i]);
       cols.label?.push(b.labels![j]);
     }
   }

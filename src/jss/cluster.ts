@@ -12,7 +12,7 @@
  * common direction) or 'wta' (winner-takes-all: pT summed,
  * direction of the harder parent; equal pT -> the parent created first).
  */
-import { wrapPhi } from '../jets/batch.js';
+import { deltaR2, wrapPhi } from '../util/kinematics.js';
 
 export type Recombination = 'E' | 'wta';
 
@@ -23,11 +23,7 @@ export interface KtAxes {
   pt: Float64Array[];
 }
 
-export function deltaR2(y1: number, phi1: number, y2: number, phi2: number): number {
-  const dy = y1 - y2;
-  const dphi = wrapPhi(phi1 - phi2);
-  return dy * dy + dphi * dphi;
-}
+export { deltaR2 };
 
 /** DeltaR^beta from DeltaR^2 (exact for beta = 1, 2). */
 export function powBeta(dr2: number, beta: number): number {
@@ -36,7 +32,9 @@ export function powBeta(dr2: number, beta: number): number {
   return Math.pow(dr2, beta / 2);
 }
 
-export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E'): KtAxes {
+export function exclusiveKtAxes(
+  pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E', mass?: ArrayLike<number>,
+): KtAxes {
   const M = pt.length;
   const axes: KtAxes = { y: [], phi: [], pt: [] };
   if (M <= 1 || nMax < 1) return axes;
@@ -52,10 +50,11 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
     P[i] = pt[i];
     Y[i] = y[i];
     F[i] = phi[i];
-    E[i] = pt[i] * Math.cosh(y[i]);
+    const mt = mass ? transverseMass(pt[i], mass[i]) : pt[i]; // massive constituents: E = mT cosh y, pz = mT sinh y
+    E[i] = mt * Math.cosh(y[i]);
     PX[i] = pt[i] * Math.cos(phi[i]);
     PY[i] = pt[i] * Math.sin(phi[i]);
-    PZ[i] = pt[i] * Math.sinh(y[i]);
+    PZ[i] = mt * Math.sinh(y[i]);
   }
   const dist = (i: number, j: number) => Math.min(P[i] * P[i], P[j] * P[j]) * deltaR2(Y[i], F[i], Y[j], F[j]);
   const active: number[] = [];
@@ -138,8 +137,10 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
 // ---------------------------------------------------------------------------------------------------------------
 // Inclusive re-clustering for grooming (src/jss/groom.ts; native/groom.cc follows these steps in the same order).
 
-/** Generalised-kT exponent: kt (p = 1) or Cambridge/Aachen (p = 0). */
+/** Generalised-kT exponent: kt (p = 1) or Cambridge/Aachen (p = 0); grooming uses these two. */
 export type ClusterAlgorithm = 'kt' | 'ca';
+/** Also anti-kT (p = -1), for clustering events into jets (TypeScript only). */
+export type JetAlgorithm = ClusterAlgorithm | 'antikt';
 
 /**
  * The clustering history of one jet. Objects 0..n-1 are the constituents, n.. the merged objects in creation
@@ -167,7 +168,7 @@ export function transverseMass(pt: number, m: number): number {
 
 /**
  * Inclusive generalised-kT clustering of one jet's constituents with radius R (Infinity: no beam, everything
- * ends in one object). d_ij = min(k_i, k_j) DeltaR_ij^2, d_iB = k_i R^2 with k = pT^2 (kt) or 1 (ca) (the usual
+ * ends in one object). d_ij = min(k_i, k_j) DeltaR_ij^2, d_iB = k_i R^2 with k = pT^2 (kt), 1 (ca), pT^-2 (antikt) (the usual
  * d_ij / R^2 scaled by R^2, so no division). E-scheme recombination with massive constituents when `mass` is
  * given (E = mT cosh y, pz = mT sinh y). Each step takes the smallest distance; a pair merges only when
  * d_ij < d_iB (a pair at exactly R does not); ties go to the smallest (lo, hi) in creation order, a beam step of
@@ -175,7 +176,7 @@ export function transverseMass(pt: number, m: number): number {
  */
 export function recluster(
   pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, mass: ArrayLike<number> | undefined,
-  algorithm: ClusterAlgorithm, R: number,
+  algorithm: JetAlgorithm, R: number,
 ): ClusterTree {
   const M = pt.length;
   const cap = Math.max(2 * M - 1, 0);
@@ -197,9 +198,9 @@ export function recluster(
     PZ[i] = mt * Math.sinh(y[i]);
     active.push(i);
   }
-  const kt = algorithm === 'kt';
+  const p = algorithm === 'kt' ? 1 : algorithm === 'ca' ? 0 : -1;
   const R2 = R * R;
-  const k = (i: number) => (kt ? P[i] * P[i] : 1);
+  const k = (i: number) => (p === 1 ? P[i] * P[i] : p === 0 ? 1 : 1 / (P[i] * P[i]));
   const dist = (i: number, j: number) => Math.min(k(i), k(j)) * deltaR2(Y[i], F[i], Y[j], F[j]);
   const beam = (i: number) => (R2 === Infinity ? Infinity : k(i) * R2);
   const nn = new Int32Array(cap).fill(-1);

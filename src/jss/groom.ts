@@ -6,7 +6,7 @@
  * trim: re-cluster the constituents inclusively with kT (default) or C/A at radius rSub; keep the subjets with
  *   pT_sub >= fCut * pT_jet (pT_jet of the whole jet's 4-vector sum), drop the others (FastJet's
  *   Filter(JetDefinition(kt_algorithm, rSub), SelectorPtFractionMin(fCut))).
- * softDrop: re-cluster with C/A into one tree, then from the top: split into the two parents j1, j2 and stop if
+ * softDrop: re-cluster with C/A (or kT on request) into one tree, then from the top: split into the two parents j1, j2 and stop if
  *   z = min(pT1, pT2) / (pT1 + pT2) > zCut (DeltaR_12 / R0)^beta, else drop the softer parent (smaller pT; on a
  *   tie the one created first is kept) and go on with the harder one. A jet that declusters down to one
  *   constituent keeps that constituent (fjcontrib's grooming mode). beta = 0 is the modified mass-drop tagger
@@ -40,6 +40,8 @@ export interface SoftDropOptions {
   beta: number;
   /** Characteristic radius R0 (default 1, usually the jet radius). */
   R0?: number;
+  /** The tree to decluster: 'ca' (default, the soft-drop definition) or 'kt'. */
+  algorithm?: ClusterAlgorithm;
 }
 
 export type GroomSpec = ({ method: 'trim' } & TrimOptions) | ({ method: 'softdrop' } & SoftDropOptions);
@@ -77,9 +79,9 @@ function inRange(name: string, v: unknown, lo: number, hi: number, loOpen = fals
 /** Checks a grooming spec and fills the defaults; throws JetlensInputError naming the bad field. */
 export function checkGroomSpec(spec: GroomSpec): Required<GroomSpecPlain> {
   const s = spec as Partial<GroomSpecPlain>;
+  const algorithm = s.algorithm ?? (s.method === 'trim' ? 'kt' : 'ca');
+  if (algorithm !== 'kt' && algorithm !== 'ca') throw new JetlensInputError(`algorithm must be 'kt' or 'ca' (got '${String(algorithm)}')`);
   if (s.method === 'trim') {
-    const algorithm = s.algorithm ?? 'kt';
-    if (algorithm !== 'kt' && algorithm !== 'ca') throw new JetlensInputError(`algorithm must be 'kt' or 'ca' (got '${String(algorithm)}')`);
     return {
       method: 'trim', rSub: inRange('rSub', s.rSub, 0, 10, true), fCut: inRange('fCut', s.fCut, 0, 1), algorithm,
       zCut: 0, beta: 0, R0: 1,
@@ -87,7 +89,7 @@ export function checkGroomSpec(spec: GroomSpec): Required<GroomSpecPlain> {
   }
   if (s.method === 'softdrop') {
     return {
-      method: 'softdrop', rSub: 0, fCut: 0, algorithm: 'ca', zCut: inRange('zCut', s.zCut, 0, 1),
+      method: 'softdrop', rSub: 0, fCut: 0, algorithm, zCut: inRange('zCut', s.zCut, 0, 1),
       beta: inRange('beta', s.beta, -10, 10), R0: inRange('R0', s.R0 ?? 1, 0, 10, true),
     };
   }
@@ -136,7 +138,7 @@ export function groomJet(batch: JetBatch, j: number, s: Required<GroomSpecPlain>
     out.info[2 * j + 1] = t.finals.length;
     return;
   }
-  const t = recluster(pt, y, phi, mass, 'ca', Infinity);
+  const t = recluster(pt, y, phi, mass, s.algorithm, Infinity);
   let node = t.finals[0];
   while (node >= M) {
     const p1 = t.left[node - M];
@@ -207,7 +209,7 @@ export function keepConstituents(batch: JetBatch, keep: Uint8Array): JetBatch {
 export async function groom(jets: JetsLike, spec: GroomSpec, run: RunOptions = {}): Promise<GroomResult> {
   const batch = toJetBatch(jets);
   const s = checkGroomSpec(spec);
-  const { kernel } = getKernel<GroomKernel>('groom', run.backend);
+  const { kernel } = getKernel('groom', run.backend);
   const out = await kernel(batch, s, run);
   return { jets: keepConstituents(batch, out.keep), ...out };
 }
@@ -228,7 +230,7 @@ export async function trim(jets: JetsLike, opts: TrimOptions & RunOptions): Prom
 
 /** Soft-dropped jets (see the file comment). */
 export async function softDrop(jets: JetsLike, opts: SoftDropOptions & RunOptions): Promise<JetBatch> {
-  return (await groom(jets, { method: 'softdrop', zCut: opts.zCut, beta: opts.beta, R0: opts.R0 }, opts)).jets;
+  return (await groom(jets, { method: 'softdrop', zCut: opts.zCut, beta: opts.beta, R0: opts.R0, algorithm: opts.algorithm }, opts)).jets;
 }
 
 /** Synchronous reference trimming (for callers without an event loop to spare, e.g. the generator). */

@@ -2,6 +2,7 @@ import './kernels.js';
 import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { Rng } from '../util/rng.js';
+import { quantileSorted } from '../util/stats.js';
 import { resolveDirection } from './auc.js';
 import { type AucKernel } from './kernels.js';
 import { classIndices } from './reference.js';
@@ -48,7 +49,7 @@ export function aucBootstrap(scores: ScoresLike, labels: LabelsLike, weights?: S
   const labelsSorted = Uint8Array.from(order, (i) => e0.labels[i]);
   const w0 = Float64Array.from(order, (i) => e0.weights?.[i] ?? 1);
   const { sig, bkg } = classIndices(labelsSorted);
-  const { kernel } = getKernel<AucKernel>('auc', opts.backend);
+  const { kernel } = getKernel('auc', opts.backend);
   const direction = resolveDirection(opts.direction, opts.direction === 'auto' ? kernel(x, { labels: labelsSorted, weights: e0.weights ? w0 : undefined, n: e0.n }).aucRaw : 0.5);
   const rng = new Rng(opts.seed ?? 1);
   const w = new Float64Array(e0.n);
@@ -66,13 +67,5 @@ export function aucBootstrap(scores: ScoresLike, labels: LabelsLike, weights?: S
   for (const v of samples) mean += v / B;
   let ss = 0;
   for (const v of samples) ss += (v - mean) ** 2;
-  return { ciLow: quantile(sorted, alpha), ciHigh: quantile(sorted, 1 - alpha), std: Math.sqrt(ss / (B - 1)), direction, samples };
-}
-
-/** Linear-interpolation quantile (numpy's default) of sorted values. */
-export function quantile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  return { ciLow: quantileSorted(sorted, alpha), ciHigh: quantileSorted(sorted, 1 - alpha), std: Math.sqrt(ss / (B - 1)), direction, samples };
 }

@@ -6,11 +6,11 @@
  * guide G order differently; score every candidate by its exact ADO against G on those pairs; add the best.
  * Every pass is written to `state.json` as soon as it finishes, so an interrupted run resumes from there.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { writeNpy } from '../io/index.js';
+import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
 import { ado, adoOnDisagreementBatch, auc } from '../metrics/index.js';
 import { createModel, initTf, predict, saveModel, tableInputs, train } from '../models/index.js';
 
@@ -143,7 +143,7 @@ export async function guide(o: GuideOptions): Promise<GuideResult> {
       seconds: (performance.now() - t0) / 1000,
     };
     state.passes.push(row);
-    await writeFile(statePath, JSON.stringify(state, null, 2));
+    await writeJsonAtomic(statePath, state);
     log(describe(row));
     const prev = state.passes[state.passes.length - 2];
     if (o.plateau !== undefined && prev && row.adoDnnBlackBox - prev.adoDnnBlackBox < o.plateau) {
@@ -168,7 +168,7 @@ function candidateColumn(c: Candidates, k: number, n: number): Float64Array {
 
 function loadState(path: string, mode: GuideMode, K: number): State {
   if (!existsSync(path)) return { version: 1, mode, candidates: K, passes: [] };
-  const s = JSON.parse(readFileSync(path, 'utf8')) as State;
+  const s = readJsonFile<State>(path);
   if (s.mode !== mode || s.candidates !== K) {
     throw new JetlensInputError(`${path} is from a run with mode ${s.mode} and ${s.candidates} candidates; use a new --out or remove it`);
   }

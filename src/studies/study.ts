@@ -5,7 +5,6 @@
  * Each step checkpoints its output; a re-run with the same options picks up where the last one stopped.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../backend/control.js';
 import { JetlensInputError } from '../errors.js';
@@ -17,8 +16,9 @@ import { observables } from '../jss/observables.js';
 import { auc, rocCurve } from '../metrics/index.js';
 import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
-import { guide, type GuideMode, type GuideResult } from './guided.js';
+import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
 import { studyReport } from './study-report.js';
 
 export const HL_SETS: Record<string, string[]> = {
@@ -118,11 +118,12 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   const candidates = await step('EFP candidates', p('efp-candidates.npy'), times, log, async () => {
     const c = await efpCandidates(jets, space, { ...run, onProgress: prog('EFPs') });
+    // The .json first: the .npy marks the step done, so a kill between the two recomputes instead of losing the .json.
+    await writeJsonAtomic(p('efp-candidates.json'), { space, candidates: c.info }, 1);
     await writeNpy(p('efp-candidates.npy'), { data: c.values, shape: [c.info.length, N] });
-    await writeFile(p('efp-candidates.json'), JSON.stringify({ space, candidates: c.info }, null, 1));
   }, async () => ({
     values: Float64Array.from((await readArray(p('efp-candidates.npy'))).data as Float64Array),
-    info: JSON.parse(readFileSync(p('efp-candidates.json'), 'utf8')).candidates,
+    info: readJsonFile<{ candidates: CandidateInfo[] }>(p('efp-candidates.json')).candidates,
   }));
   log(`${candidates.info.length} candidate EFPs (${space.select}, kappa ${space.kappas.join('/')}, beta ${space.betas.join('/')})`);
 
@@ -157,7 +158,7 @@ async function checkSettings(file: string, settings: object): Promise<void> {
   if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
     throw new Error(`${file} records different settings (${readFileSync(file, 'utf8')}); use another --out or delete the directory`);
   }
-  await writeFile(file, text);
+  await writeFileAtomic(file, text);
 }
 
 /** Seeded, class-blind split: the CNN and every DNN train on `train`; all metrics use `test`. */
@@ -175,7 +176,7 @@ const csvCell = (v: unknown) => {
 
 /** The pass table as JSON and CSV. */
 export async function writeGuideTables(dir: string, g: GuideResult): Promise<void> {
-  await writeFile(join(dir, 'guided.json'), JSON.stringify(g, null, 2));
+  await writeJsonAtomic(join(dir, 'guided.json'), g);
   const header = 'pass,efp,edges,n,d,kappa,beta,chromatic,irc_safe,ado_efp_bb_on_D,auc_efp,auc_dnn,ado_dnn_bb';
   const rows = g.passes.map((r) => {
     const c = r.chosen;
@@ -184,6 +185,6 @@ export async function writeGuideTables(dir: string, g: GuideResult): Promise<voi
       : [r.pass, '(start)', '', '', '', '', '', '', '', '', ''];
     return [...cells, r.aucDnn, r.adoDnnBlackBox].map(csvCell).join(',');
   });
-  await writeFile(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
+  await writeFileAtomic(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
 }
 

@@ -9,13 +9,14 @@ import { JetlensInputError } from '../../errors.js';
 import type { JetBatch } from '../../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../../jets/input.js';
 import { Rng } from '../../util/rng.js';
-import { auc, aucBootstrap } from '../../metrics/index.js';
+import { auc, aucBootstrap, quantileSorted } from '../../metrics/index.js';
 import {
   ballCountsFromSpectra,
   checkScale,
   computeSpectra,
   selectSpectra,
   semdMatrixFromSpectra,
+  spectraBackend,
   spectraCount,
   type Spectra,
   type SpectrumOptions,
@@ -64,14 +65,6 @@ function labelsOf(b: JetBatch, what: string): Uint8Array {
   return Uint8Array.from(b.labels);
 }
 
-/** Linear-interpolated quantile of sorted values. */
-export function quantileSorted(v: Float64Array, q: number): number {
-  if (v.length === 0) return NaN;
-  const x = q * (v.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < v.length ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[i];
-}
-
 /**
  * Default eps grid: 24 values log-spaced from the 1st percentile of nearest-neighbour distances to the median
  * pairwise distance, both within a seeded 1,000-jet subsample (in SEMD units before scale). A zero 1st
@@ -80,6 +73,7 @@ export function quantileSorted(v: Float64Array, q: number): number {
 export async function defaultEpsGrid(S: Spectra, seed: number, opts: RunOptions = {}, count = 24): Promise<number[]> {
   const n = spectraCount(S);
   const m = Math.min(n, 1000);
+  if (m < 2) throw new JetlensInputError('cannot build a default eps grid from fewer than 2 jets: pass --eps');
   const pick = Array.from(new Rng(seed).permutation(n).subarray(0, m)).sort((a, b) => a - b);
   const sub = selectSpectra(S, pick);
   const d = await semdMatrixFromSpectra(sub, null, { ...opts, onProgress: undefined });
@@ -133,10 +127,10 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
   const seed = opts.seed ?? 1;
   const bootstrap = opts.bootstrap ?? 200;
   const spec: SpectrumOptions & RunOptions = { energy: opts.energy, beta: opts.beta, backend: opts.backend, threads: opts.threads, signal: opts.signal };
-  const S = await computeSpectra(ref, spec);
+  const S = await computeSpectra(ref, { ...spec, backend: spectraBackend(spec.backend) });
   const testBatch = loo ? null : toJetBatch(opts.test!);
   const evalLabels = testBatch ? labelsOf(testBatch, 'test') : labels;
-  const Q = testBatch ? await computeSpectra(testBatch, spec) : null;
+  const Q = testBatch ? await computeSpectra(testBatch, { ...spec, backend: spectraBackend(spec.backend) }) : null;
   const given = opts.eps !== undefined;
   const eps = given ? opts.eps!.slice() : (await defaultEpsGrid(S, seed, spec)).map((e) => e * scale);
   if (eps.length === 0 || eps.some((e) => !(e >= 0) || !Number.isFinite(e))) throw new JetlensInputError('eps: expected finite values >= 0');
