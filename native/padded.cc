@@ -1,6 +1,7 @@
 // paddedToCsr: zero-padded (N, M, F) float64/float32 particles -> CSR JetBatch arrays, converted and validated in
-// one pass over the input (issue #20.2: the TypeScript loops ran at about 30 MB/s). The checks are JetBatch's:
-// finite pT >= 0, finite y, finite |phi| <= 3 pi, finite pid; rows with pT == 0 are padding. On the first bad row
+// one pass over the input (issue #20.2: the TypeScript loops ran at about 30 MB/s). The checks are JetBatch's
+// (src/jets/batch.ts validate; its limits come in as options): 0 <= pT <= ptLimit, |y| <= yLimit, |phi| <= phiLimit,
+// finite pid, finite mass >= 0 (column 5); rows with pT == 0 are padding. On the first bad row
 // it returns {bad: row} and the caller re-runs the TypeScript path on the same data, which throws the exact error
 // (jet, particle, field); so both paths accept and reject the same inputs with the same messages.
 #include <cmath>
@@ -10,20 +11,23 @@
 namespace jetlens {
 namespace {
 
-constexpr double PHI_LIMIT = 3 * M_PI;
+struct Limits {
+  double pt, y, phi;
+};
 
 template <typename T>
-bool row_ok(const T* r, bool with_pid) {
+bool row_ok(const T* r, size_t f, const Limits& lim) {
   const double pt = r[0], y = r[1], phi = r[2];
-  // |phi| <= limit is false for NaN and inf too
-  bool ok = std::isfinite(pt) && pt >= 0 && std::isfinite(y) && std::abs(phi) <= PHI_LIMIT;
-  if (with_pid) ok = ok && std::isfinite((double)r[3]);
+  // comparisons are false for NaN, and the limits are finite: NaN and inf fail each test
+  bool ok = pt >= 0 && pt <= lim.pt && std::abs(y) <= lim.y && std::abs(phi) <= lim.phi;
+  if (f >= 4) ok = ok && std::isfinite((double)r[3]);
+  if (f >= 5) ok = ok && r[4] >= 0 && std::isfinite((double)r[4]);
   return ok;
 }
 
 template <typename T>
-Napi::Value convert(const Napi::Env& env, const T* data, size_t n, size_t m, size_t f) {
-  const bool with_pid = f >= 4;
+Napi::Value convert(const Napi::Env& env, const T* data, size_t n, size_t m, size_t f, const Limits& lim) {
+  const bool with_pid = f >= 4, with_mass = f >= 5;
   Napi::Uint32Array offsets = Napi::Uint32Array::New(env, n + 1);
   uint32_t* off = offsets.Data();
   off[0] = 0;
@@ -40,13 +44,15 @@ Napi::Value convert(const Napi::Env& env, const T* data, size_t n, size_t m, siz
   Napi::Float64Array y = Napi::Float64Array::New(env, total);
   Napi::Float64Array phi = Napi::Float64Array::New(env, total);
   Napi::Float64Array pid = with_pid ? Napi::Float64Array::New(env, total) : Napi::Float64Array();
+  Napi::Float64Array mass = with_mass ? Napi::Float64Array::New(env, total) : Napi::Float64Array();
   double *ppt = pt.Data(), *py = y.Data(), *pphi = phi.Data(), *ppid = with_pid ? pid.Data() : nullptr;
+  double* pmass = with_mass ? mass.Data() : nullptr;
   size_t i = 0;
   const size_t rows = n * m;
   for (size_t r = 0; r < rows; ++r) {
     const T* p = data + r * f;
     if (p[0] == 0) continue;
-    if (!row_ok(p, with_pid)) {
+    if (!row_ok(p, f, lim)) {
       Napi::Object bad = Napi::Object::New(env);
       bad.Set("bad", Napi::Number::New(env, (double)r));
       return bad;
@@ -55,6 +61,7 @@ Napi::Value convert(const Napi::Env& env, const T* data, size_t n, size_t m, siz
     py[i] = p[1];
     pphi[i] = p[2];
     if (with_pid) ppid[i] = p[3];
+    if (with_mass) pmass[i] = p[4];
     ++i;
   }
   Napi::Object out = Napi::Object::New(env);
@@ -63,17 +70,21 @@ Napi::Value convert(const Napi::Env& env, const T* data, size_t n, size_t m, siz
   out.Set("y", y);
   out.Set("phi", phi);
   if (with_pid) out.Set("pid", pid);
+  if (with_mass) out.Set("mass", mass);
   return out;
 }
 
 }  // namespace
 
-// paddedToCsr({data: Float64Array | Float32Array, n, m, f}) -> {offsets, pt, y, phi, pid?} | {bad: row}
+// paddedToCsr({data: Float64Array | Float32Array, n, m, f, ptLimit, yLimit, phiLimit})
+//   -> {offsets, pt, y, phi, pid?, mass?} | {bad: row}
 static Napi::Value PaddedToCsr(const Napi::CallbackInfo& info) {
   Opts o(info[0], "paddedToCsr");
   const size_t n = (size_t)o.integer("n", 0, 1e12);
   const size_t m = (size_t)o.integer("m", 0, 1e9);
   const size_t f = (size_t)o.integer("f", 3, 1024);
+  const Limits lim{o.number("ptLimit"), o.number("yLimit"), o.number("phiLimit")};
+  if (!(std::isfinite(lim.pt) && std::isfinite(lim.y) && std::isfinite(lim.phi))) fail("paddedToCsr: limits must be finite");
   Napi::Value d = o.raw("data");
   if (!d.IsTypedArray()) fail("paddedToCsr.data: expected a Float64Array or Float32Array");
   const auto type = d.As<Napi::TypedArray>().TypedArrayType();
@@ -81,12 +92,12 @@ static Napi::Value PaddedToCsr(const Napi::CallbackInfo& info) {
   if (type == napi_float64_array) {
     auto a = o.typed<double>("data");
     if (a.size != need) fail("paddedToCsr.data: length does not match n * m * f");
-    return convert<double>(info.Env(), a.data, n, m, f);
+    return convert<double>(info.Env(), a.data, n, m, f, lim);
   }
   if (type == napi_float32_array) {
     auto a = o.typed<float>("data");
     if (a.size != need) fail("paddedToCsr.data: length does not match n * m * f");
-    return convert<float>(info.Env(), a.data, n, m, f);
+    return convert<float>(info.Env(), a.data, n, m, f, lim);
   }
   fail("paddedToCsr.data: expected a Float64Array or Float32Array");
 }

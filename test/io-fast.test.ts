@@ -25,6 +25,7 @@ function padded(n: number, m: number, f: number, seed: number, f32 = false) {
       data[r + 1] = rng.range(-1, 1);
       data[r + 2] = rng.range(-3, 6);
       if (f > 3) data[r + 3] = rng.int(3) - 1;
+      if (f > 4) data[r + 4] = rng.range(0, 1);
     }
   }
   return data;
@@ -55,32 +56,35 @@ t.test('native conversion equals the TypeScript path (f = 3, 4, 5; float64 and f
   for (const [f, f32] of [[3, false], [4, false], [5, false], [4, true]] as const) {
     const data = padded(40, 17, f, f * 10 + Number(f32), f32);
     const labels = Array.from({ length: 40 }, (_, i) => i % 2);
-    t.ok(paddedToCsrNative(data, 40, 17, f), 'the native path ran');
+    t.ok(paddedToCsrNative(data, 40, 17, f, { ptLimit: 1e20, yLimit: 100, phiLimit: 3 * Math.PI }), 'the native path ran');
     const a = JetBatch.fromPadded(data, [40, 17, f], { labels });
     const b = reference(() => JetBatch.fromPadded(data, [40, 17, f], { labels }));
-    for (const k of ['offsets', 'pt', 'y', 'phi', 'pid', 'labels'] as const) t.same(a[k], b[k], `f = ${f}${f32 ? ' f4' : ''}: ${k}`);
+    for (const k of ['offsets', 'pt', 'y', 'phi', 'pid', 'mass', 'labels'] as const) t.same(a[k], b[k], `f = ${f}${f32 ? ' f4' : ''}: ${k}`);
   }
 });
 
 t.test('bad rows: the same error as the TypeScript path, naming jet, particle and field', { skip: native }, async (t) => {
   const cases: [number, number, string][] = [
     [0, NaN, 'non-finite pT'], [0, Infinity, 'non-finite pT'], [0, -1, 'negative pT'], [1, NaN, 'rapidity'],
-    [1, -Infinity, 'rapidity'], [2, 10, '3 pi'], [2, NaN, 'phi'], [3, NaN, 'pid'],
+    [1, -Infinity, 'rapidity'], [2, 10, '3 pi'], [2, NaN, 'phi'], [3, NaN, 'pid'], [0, 2e20, 'pT = '],
+    [1, -101, 'rapidity'], [4, -1, 'mass'], [4, NaN, 'mass'], [4, Infinity, 'mass'],
   ];
+  const lim = { ptLimit: 1e20, yLimit: 100, phiLimit: 3 * Math.PI };
   for (const [col, v, what] of cases) {
-    const data = padded(6, 5, 4, 3);
-    const r = (4 * 5 + 2) * 4; // jet 4, padded row 2
+    const data = padded(6, 5, 5, 3);
+    const r = (4 * 5 + 2) * 5; // jet 4, padded row 2
     data[r] = data[r] || 7;
     data[r + col] = v;
-    t.equal(paddedToCsrNative(data, 6, 5, 4), null, `${what}: native declines`);
-    const fast = errorOf(() => JetBatch.fromPadded(data, [6, 5, 4], { file: 'x.npy' }));
-    const slow = errorOf(() => reference(() => JetBatch.fromPadded(data, [6, 5, 4], { file: 'x.npy' })));
+    t.equal(paddedToCsrNative(data, 6, 5, 5, lim), null, `${what}: native declines`);
+    const fast = errorOf(() => JetBatch.fromPadded(data, [6, 5, 5], { file: 'x.npy' }));
+    const slow = errorOf(() => reference(() => JetBatch.fromPadded(data, [6, 5, 5], { file: 'x.npy' })));
     t.equal(fast, slow, `${what}: same message`);
     t.match(fast, new RegExp(what.replace(/[()]/g, '.')), what);
     t.match(fast, /jet 4/);
   }
-  t.throws(() => loadNative()!.paddedToCsr({ data: new Float64Array(5), n: 1, m: 2, f: 3 }), /length does not match/);
-  t.throws(() => loadNative()!.paddedToCsr({ data: new Int32Array(6), n: 1, m: 2, f: 3 }), /Float64Array or Float32Array/);
+  t.throws(() => loadNative()!.paddedToCsr({ data: new Float64Array(5), n: 1, m: 2, f: 3, ...lim }), /length does not match/);
+  t.throws(() => loadNative()!.paddedToCsr({ data: new Int32Array(6), n: 1, m: 2, f: 3, ...lim }), /Float64Array or Float32Array/);
+  t.throws(() => loadNative()!.paddedToCsr({ data: new Float64Array(6), n: 1, m: 2, f: 3 }), /ptLimit: expected a number/);
 });
 
 t.test('unaligned .npy data (stored .npz member) reads as a copy with the right values', async (t) => {

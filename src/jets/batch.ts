@@ -180,7 +180,7 @@ export class JetBatch {
     if (data.length !== n * m * f) {
       throw new JetlensInputError(`data length ${data.length} does not match shape (${n}, ${m}, ${f})`, { file: opts.file });
     }
-    const fast = paddedToCsrNative(data, n, m, f);
+    const fast = paddedToCsrNative(data, n, m, f, { ptLimit: PT_LIMIT, yLimit: RAPIDITY_LIMIT, phiLimit: PHI_LIMIT });
     if (fast) {
       return new JetBatch({ ...fast, labels: toF64(opts.labels), weights: toF64(opts.weights) }, { ...opts, [PARTICLES_CHECKED]: true });
     }
