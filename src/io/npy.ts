@@ -112,6 +112,9 @@ export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArra
   const out = new dt.ctor(count);
   if (aligned) {
     out.set(new dt.ctor(buf.buffer as ArrayBuffer, buf.byteOffset + dataStart, count) as never);
+  } else if (little) {
+    // unaligned (a member of a stored .npz sits wherever the zip put it): one byte copy, not a DataView loop
+    new Uint8Array(out.buffer, out.byteOffset, need).set(buf.subarray(dataStart, dataStart + need));
   } else {
     const get = dt.get!;
     for (let i = 0; i < count; i++) (out as unknown as (number | bigint)[])[i] = get(view, dataStart + i * dt.size, little);
