@@ -3,7 +3,7 @@ import { readArray, type NdArray } from '../io/index.js';
 import type { JetBatch } from '../jets/batch.js';
 import { auc, rocCurve } from '../metrics/index.js';
 import type { Section } from '../report/schema.js';
-import { renderReport, writeReportJson } from '../report/index.js';
+import { efpTitle, renderReport, writeReportJson } from '../report/index.js';
 import { Rng } from '../util/rng.js';
 import { logFeature, type Candidates, type GuideResult } from './guided.js';
 
@@ -80,7 +80,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
       }),
     },
     {
-      type: 'line', title: 'AUC and ADO per pass', x: 'pass', y: 'value',
+      type: 'line', title: 'AUC and ADO per pass', x: 'guided-iteration pass', y: 'AUC, ADO',
       series: [
         { label: 'AUC[DNN(HL_n)]', x: g.passes.map((p) => p.pass), y: g.passes.map((p) => p.aucDnn), mark: 'linepoints' },
         { label: 'ADO[DNN(HL_n), CNN]', x: g.passes.map((p) => p.pass), y: g.passes.map((p) => p.adoDnnBlackBox), mark: 'linepoints' },
@@ -98,7 +98,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
       ],
     },
     histogram('Jet mass', 'mass [GeV]', a.obs.mass, a.labels),
-    ...chosen.map((p) => histogram(`Pass ${p.pass}: ${p.chosen!.name}`, 'log10 EFP',
+    ...chosen.map((p) => histogram(`Pass ${p.pass}: ${efpTitle(p.chosen!.edges as [number, number][], p.chosen!.kappa, Number.isFinite(p.chosen!.beta) ? p.chosen!.beta : undefined)}`, 'log10 EFP value',
       logFeature(a.candidates.values.subarray(p.chosen!.index * a.labels.length, (p.chosen!.index + 1) * a.labels.length).slice()), a.labels)),
     averageImages(a.images, a.labels),
   ];

@@ -35,7 +35,7 @@ export function nnScalingSections(r: NnScalingResult): Section[] {
       caption: `Weibull fit: shape a = ${s.weibull.shape.toFixed(3)} +- ${s.weibull.shape_err.toFixed(3)}, scale ${s.weibull.scale.toPrecision(3)}.`,
       series: [
         { label: 'd_min', x: centres(s.histogram.edges), y: s.histogram.density, mark: 'points' },
-        { label: 'Weibull fit', x: centres(s.histogram.edges), y: s.histogram.weibull_density },
+        { label: 'Weibull fit', x: centres(s.histogram.edges), y: s.histogram.weibull_density, mark: 'line' },
       ],
     })),
     {
@@ -43,7 +43,7 @@ export function nnScalingSections(r: NnScalingResult): Section[] {
       caption: `Power law d_min ~ N^(-1/a): 1/a = ${pl.inv_a.toFixed(3)} +- ${pl.inv_a_err.toFixed(3)}.`,
       series: [
         { label: 'median d_min', x: Ns, y: fitted.map((s) => s.median), yErr: fitted.map((s) => s.median_err), mark: 'points' },
-        { label: 'power-law fit', x: Ns, y: Ns.map((n) => Math.exp(pl.c0 - pl.inv_a * Math.log(n))), dashed: true },
+        { label: 'power-law fit', x: Ns, y: Ns.map((n) => Math.exp(pl.c0 - pl.inv_a * Math.log(n))), dashed: true, mark: 'line' },
       ],
     },
   ];
