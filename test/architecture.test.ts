@@ -38,3 +38,10 @@ t.test('core folders do not import studies', async (t) => {
   }
   t.same(bad, [], 'no core -> studies import');
 });
+
+t.test('light CLI commands do not load training code (lazy command loading)', async (t) => {
+  for (const f of ['predict.ts', 'uncertainty.ts', 'efp.ts', 'observables.ts']) {
+    const src = readFileSync(join(root, 'src', 'cli', f), 'utf8');
+    t.notMatch(src, /from '\.\/train\.js'/, `src/cli/${f} does not import ./train.js`);
+  }
+});

@@ -170,7 +170,7 @@ t.test('underlying event: Poisson per unit area, falling pT, off by default', as
 
 t.test('trimming: the generator kernel agrees with a brute-force kT reference', async (t) => {
   const brute = (pt: number[], y: number[], f: number[], rSub: number, fCut: number) => {
-    let cl = pt.map((p, i) => ({ pt: p, y: y[i], f: f[i], mem: [i] }));
+    const cl = pt.map((p, i) => ({ pt: p, y: y[i], f: f[i], mem: [i] }));
     const keep = new Set<number>();
     const cut = fCut * Math.hypot(pt.reduce((s, p, i) => s + p * Math.cos(f[i]), 0), pt.reduce((s, p, i) => s + p * Math.sin(f[i]), 0));
     while (cl.length) {

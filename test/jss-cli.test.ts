@@ -68,11 +68,11 @@ t.test('images: writes (N, npix, npix) float32 equal to the library', async (t) 
   t.same(a.shape, [jets.length, 21, 21]);
   t.ok(a.data instanceof Float32Array);
   const lib = await jetImages(jets, { npix: 21, width: 0.8, rotate: 'principal', flip: true });
-  t.same(Array.from(a.data), Array.from(lib.data));
+  t.same(Array.from(a.data as ArrayLike<number>), Array.from(lib.data as ArrayLike<number>));
   const raw = join(dir, 'raw.npy');
   t.equal((await run(['images', '--in', input, '--out', raw, '--no-norm'])).code, 0);
   const r = await readArray(raw);
-  t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33))) > 1, 'pT intensities without --norm');
+  t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33) as ArrayLike<number>)) > 1, 'pT intensities without --norm');
   const bad = await run(['images', '--in', input, '--out', join(dir, 'x.npz')]);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /expected a .npy/);

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import { checkChoice, parseNumber, relabel } from '../util/validate.js';
 
 /** Global CLI state set from the root options. */
 export const cliState = { quiet: false };
@@ -56,6 +57,28 @@ export function intOption(name: string, min = 0): (v: string) => number {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer >= ${min}, got '${v}'`);
     return n;
+  };
+}
+
+/** A number flag (finite, >= min), checked by the library's parseNumber; the error names the flag. */
+export function numberOption(name: string, min = -Infinity): (v: string) => number {
+  return (v: string) => {
+    try {
+      return parseNumber(v, name, { min });
+    } catch (e) {
+      throw relabel(e, (f) => `--${f}`);
+    }
+  };
+}
+
+/** One of a fixed set of strings (kept here, not in train.ts, so that light commands do not load training code). */
+export function choice<T extends string>(name: string, values: readonly T[]): (v: string) => T {
+  return (v: string) => {
+    try {
+      return checkChoice(v, name, values);
+    } catch (e) {
+      throw relabel(e, (f) => `--${f}`);
+    }
   };
 }
 

@@ -7,7 +7,6 @@ import { type JetsLike, toJetBatch } from '../jets/input.js';
 import { type CatalogGraph, type Spec, SPEC_COLS, composite, connectedSpec, defaultCatalog } from './catalog.js';
 import { type ParsedProgram, parseProgram, runProgram } from './exec.js';
 import { canonical, components, edgesOf, graphFromCode, graphFromEdges, type MultiGraph, subgraph } from './graph.js';
-import { type EfpKernel } from './kernels.js';
 import './kernels.js'; // registers the 'efp' kernels with the dispatcher
 import { type Measure, type MeasureOptions, measureJet, resolveMeasure } from './measure.js';
 import { type Plan, buildPlan } from './plan.js';
