@@ -17,7 +17,7 @@ t.test('a corrupt gzip chunk in an HDF5 file is an error naming the file and dat
   const data = new Float64Array(n * 3).map((_, i) => i + 1);
   const good = join(dir, 'good.h5');
   await writeHdf5(good, { X: { data, shape: [n, 3] } });
-  t.same(Array.from((await readHdf5(good)).X.data.subarray(0, 3)), [1, 2, 3], 'the intact file reads back');
+  t.same(Array.from((await readHdf5(good)).X.data.subarray(0, 3) as ArrayLike<number>), [1, 2, 3], 'the intact file reads back');
   const b = readFileSync(good);
   for (let i = 4000; i < 4200; i++) b[i] ^= 0x55; // inside the first compressed chunk
   const bad = join(dir, 'bad.h5');

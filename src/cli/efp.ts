@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
-import { MEASURES, type MeasureName } from '../efp/measure.js';
+import { MEASURES, resolveMeasure, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
 import { energyflowIndexOfEdges } from '../efp/energyflow-order.js';
 import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
 import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { relabel } from '../util/validate.js';
 
 interface MeasureFlags {
   measure: string;
@@ -19,12 +20,13 @@ interface MeasureFlags {
 }
 
 function measureOptions(o: MeasureFlags): EFPOptions {
-  if (!(MEASURES as string[]).includes(o.measure)) throw new JetlensInputError(`--measure: expected one of ${MEASURES.join(', ')}, got '${o.measure}'`);
-  const kappa = o.kappa === 'pf' ? 'pf' : Number(o.kappa);
-  if (kappa !== 'pf' && !Number.isFinite(kappa)) throw new JetlensInputError(`--kappa: expected a number or 'pf', got '${o.kappa}'`);
-  const beta = Number(o.beta);
-  if (!(beta > 0)) throw new JetlensInputError(`--beta: expected a number > 0, got '${o.beta}'`);
-  return { measure: o.measure as MeasureName, kappa, beta, normed: o.normed };
+  const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  try {
+    // The library validates (resolveMeasure); the CLI only parses the text and names the flag.
+    return resolveMeasure({ measure: o.measure as MeasureName, kappa: o.kappa === 'pf' ? 'pf' : num(o.kappa), beta: num(o.beta), normed: o.normed });
+  } catch (e) {
+    throw relabel(e, (f) => `--${f}`);
+  }
 }
 
 /** --graphs file: a JSON list of edge lists, or {"graphs": [...]}. */

@@ -75,7 +75,10 @@ export async function readHdf5(
       const shape = (d.shape as number[]) ?? [];
       // rows: only rows [a, b) of axis 0 are read (HDF5 reads just the chunks that hold them; a shard's slice).
       if (rows && shape.length > 0) {
-        if (!range) (total = shape[0]), (range = rows(total));
+        if (!range) {
+        total = shape[0];
+        range = rows(total);
+      }
         else if (shape[0] !== total) throw new JetlensInputError(`dataset '${name}' has ${shape[0]} rows, '${want[0]}' has ${total}`, { file });
       }
       let value: unknown;

@@ -33,7 +33,10 @@ export async function readRowsFromDisk(
     let total = 0;
     for (const { name, source } of members) {
       const got = await readRows(source, npy ? file : `${file}:${name}`, (n) => {
-        if (!range) (total = n), (range = rows(n));
+        if (!range) {
+        total = n;
+        range = rows(n);
+      }
         else if (n !== total) throw new JetlensInputError(`'${name}' has ${n} rows, '${members[0].name}' has ${total}`, { file });
         return range;
       });

@@ -186,7 +186,12 @@ export function histogramRange(s: HistogramSection): [number, number] {
   if (s.range) return s.range;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of s.series) for (const v of r.values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const r of s.series) {
+    for (const v of r.values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
   if (!Number.isFinite(lo)) return [0, 1];
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
 }

@@ -13,7 +13,6 @@ import type { JetBatch } from '../jets/batch.js';
 import { generateMixtureAsync } from '../jets/generator/index.js';
 import { jetImages } from '../jss/images.js';
 import { observables } from '../jss/observables.js';
-import { auc, rocCurve } from '../metrics/index.js';
 import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
