@@ -22,21 +22,27 @@ export interface StudyArtefacts {
 const take = (v: ArrayLike<number>, idx: Uint32Array) => Float64Array.from(idx, (i) => v[i]);
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
 
-/** TPR at `fpr` on a ROC curve (the best TPR reached at or below that FPR). */
-function tprAt(c: { fpr: Float64Array; tpr: Float64Array }, fpr: number): number {
+/** The best TPR at FPR <= f for every f in fprs, in one merged walk over the curve (a resample has up to N points). */
+function tprAtAll(c: { fpr: Float64Array; tpr: Float64Array }, fprs: number[]): number[] {
+  const order = fprs.map((_, k) => k).sort((a, b) => fprs[a] - fprs[b]); // both walks ascending
+  const out = new Array<number>(fprs.length);
   let best = 0;
-  for (let i = 0; i < c.fpr.length && c.fpr[i] <= fpr; i++) best = Math.max(best, c.tpr[i]);
-  return best;
+  let i = 0;
+  for (const k of order) {
+    for (; i < c.fpr.length && c.fpr[i] <= fprs[k]; i++) best = Math.max(best, c.tpr[i]);
+    out[k] = best;
+  }
+  return out;
 }
 
 /**
- * ROC curve with a 68% bootstrap band: B resamples of the events (within each class, seeded), TPR read at a fixed
- * FPR grid, the 16th and 84th percentiles per grid point.
+ * ROC curve with a 68% bootstrap band: B resamples of the events (within each class, seeded), TPR read at the
+ * curve's own FPR points (so the band follows the curve out to high rejection), the 16th and 84th percentiles.
  */
 function roc(label: string, scores: Float64Array, y: Float64Array, B = 40, seed = 1) {
   const a = auc(scores, y, null, { direction: 'auto' });
   const c = rocCurve(scores, y, null, { direction: a.direction, maxPoints: 400 });
-  const grid = Array.from({ length: 41 }, (_, i) => i / 40);
+  const grid = Array.from(c.fpr);
   const sig = Array.from(y.keys()).filter((i) => y[i] === 1);
   const bkg = Array.from(y.keys()).filter((i) => y[i] !== 1);
   const rng = new Rng(seed);
@@ -44,7 +50,7 @@ function roc(label: string, scores: Float64Array, y: Float64Array, B = 40, seed 
   for (let b = 0; b < B; b++) {
     const idx = [...sig.map(() => sig[rng.int(sig.length)]), ...bkg.map(() => bkg[rng.int(bkg.length)])];
     const rc = rocCurve(Float64Array.from(idx, (i) => scores[i]), Float64Array.from(idx, (i) => y[i]), null, { direction: a.direction });
-    grid.forEach((f, k) => samples[k].push(tprAt(rc, f)));
+    tprAtAll(rc, grid).forEach((v, k) => samples[k].push(v));
   }
   const pct = (v: number[], q: number) => v.sort((p, r) => p - r)[Math.min(v.length - 1, Math.floor(q * v.length))];
   const band = { fpr: grid, tprLow: samples.map((v) => pct(v, 0.16)), tprHigh: samples.map((v) => pct(v, 0.84)) };
