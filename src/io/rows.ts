@@ -99,6 +99,8 @@ function inflating(file: string, start: number, compressed: number, size: number
     if (!r.done) {
       chunkStart += chunk.length;
       chunk = r.value as Uint8Array;
+      // The declared size is enforced while inflating: a zip bomb stops here, not after gigabytes.
+      if (chunkStart + chunk.length > size) throw new Error(`inflates to more than the ${size} bytes the directory says`);
       if (crc32) sum = crc32(chunk, sum);
     }
     return !r.done;
