@@ -89,7 +89,11 @@ function raw(fd: FileHandle, base: number, size: number, crc?: number): Source {
 /** A deflated member inflated as a stream: bytes before `pos` are dropped; `finish` inflates the rest for the checks. */
 function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
   const big = 1 << 20; // 1 MiB pieces: 16 KiB ones make inflating a GB member twice as slow
-  const stream = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big }).pipe(zlib.createInflateRaw({ chunkSize: big }));
+  const input = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big });
+  const stream = input.pipe(zlib.createInflateRaw({ chunkSize: big }));
+  // Errors reach the reader through the iterator; these keep a late one (after close) from crashing the process.
+  input.on('error', () => {});
+  stream.on('error', () => {});
   const it = stream[Symbol.asyncIterator]();
   let chunk: Uint8Array = new Uint8Array(0);
   let chunkStart = 0;
@@ -125,7 +129,10 @@ function inflating(file: string, start: number, compressed: number, size: number
         if (!(await next())) throw new Error('member ends early');
       }
     },
-    close: () => stream.destroy(),
+    close: () => {
+      stream.destroy();
+      input.destroy();
+    },
   };
 }
 
