@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common.h"
+#include "kinematics.h"
 
 namespace jetlens {
 namespace {
@@ -402,9 +403,7 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
     for (size_t j = 0; j < i; ++j) {
       double d2;
       if (m.code == 0) {
-        double dy = y[i] - y[j];
-        double dp = M_PI - std::fabs(std::fabs(phi[i] - phi[j]) - M_PI);
-        d2 = dy * dy + dp * dp;
+        d2 = delta_r2(y[i], phi[i], y[j], phi[j]);  // wrapped for any |Delta phi| (JetBatch allows |phi| <= 3 pi)
       } else if (m.code == 1) {
         double a = 2 * std::sinh((y[i] - y[j]) / 2), b = 2 * std::sin((phi[i] - phi[j]) / 2);
         d2 = a * a + b * b;
