@@ -166,7 +166,8 @@ void ecfs(const double* z, const double* dr2, size_t M, double beta, bool with_e
   out[1] = with_e3 ? e3 : 0;
 }
 
-void jet_row(const double* pt, const double* y, const double* phi, size_t M, const Request& r, Scratch& s, double* out) {
+void jet_row(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const Request& r, Scratch& s,
+             double* out) {
   std::fill(out, out + r.row(), 0.0);
   if (M == 0) return;
   kinematics(pt, y, phi, M, s, out);
@@ -182,7 +183,7 @@ void jet_row(const double* pt, const double* y, const double* phi, size_t M, con
   double* at = out + kKin;
   for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at);
   if (r.n_max > 0) {
-    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt);
+    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
         if (M <= (size_t)n) at[n - 1] = 0;
@@ -221,12 +222,20 @@ static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
   Control control = control_from(info[8]);
   size_t n = jets.n(), K = r.row();
   if (out.size != n * K) fail("out: expected length N * K = " + std::to_string(n * K));
-  auto work = [jets, out, r, threads, control]() -> std::string {
+  // Optional constituent masses (jetops): they enter the E-scheme kT axes; the kinematic columns with masses are
+  // formed in TypeScript (src/jss/massive.ts).
+  const double* mass = nullptr;
+  if (info[0].As<Napi::Object>().Has("mass") && info[0].As<Napi::Object>().Get("mass").IsTypedArray()) {
+    auto m = typed<double>(info[0].As<Napi::Object>().Get("mass"), "jets.mass");
+    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
+    mass = m.data;
+  }
+  auto work = [jets, out, r, threads, control, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local Scratch s;
       size_t a = jets.begin(j), m = jets.end(j) - a;
-      jet_row(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, m, r, s, out.data + j * r.row());
+      jet_row(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, m, r, s, out.data + j * r.row());
       control.add_done(1);
     }, 4);
     return "";

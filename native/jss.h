@@ -32,7 +32,8 @@ struct KtScratch {
 
 // Exclusive kT (E-scheme, or winner-takes-all when wta) down to one object. dr2: the constituents' DeltaR^2
 // matrix (M x M) when the caller has it, else nullptr.
+// mass: the constituents' masses (E = mT cosh y, pz = mT sinh y), or nullptr for massless.
 void kt_axes(const double* pt, const double* y, const double* phi, const double* dr2, size_t M, int n_max, bool wta,
-             KtScratch& s);
+             KtScratch& s, const double* mass = nullptr);
 
 }  // namespace jetlens::jss

@@ -9,7 +9,7 @@ namespace jetlens::jss {
 // Records the active objects' (y, phi) at each N <= n_max (see cluster.ts).
 // dr2: the constituents' DeltaR^2 matrix (M x M), bit-identical to delta_r2 on the originals, reused here.
 void kt_axes(const double* pt, const double* y, const double* phi, const double* dr2, size_t M, int n_max, bool wta,
-             KtScratch& s) {
+             KtScratch& s, const double* mass) {
   s.ay.assign(n_max + 1, {});
   s.aphi.assign(n_max + 1, {});
   s.apt.assign(n_max + 1, {});
@@ -25,10 +25,11 @@ void kt_axes(const double* pt, const double* y, const double* phi, const double*
     P[i] = pt[i];
     Y[i] = y[i];
     F[i] = phi[i];
-    E[i] = pt[i] * std::cosh(y[i]);
+    double mt = mass && mass[i] != 0 ? std::sqrt(pt[i] * pt[i] + mass[i] * mass[i]) : pt[i];  // see cluster.ts
+    E[i] = mt * std::cosh(y[i]);
     PX[i] = pt[i] * std::cos(phi[i]);
     PY[i] = pt[i] * std::sin(phi[i]);
-    PZ[i] = pt[i] * std::sinh(y[i]);
+    PZ[i] = mt * std::sinh(y[i]);
     active.push_back((int)i);
   }
   const int m = (int)M;

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure `redis-server` is on PATH (used by test/queue.test.ts). Installs the Debian/Ubuntu package when it is
 # missing and apt-get is usable (root, or sudo without a password); exits non-zero when it cannot.
+# Installs nothing unless JETLENS_INSTALL_TEST_DEPS=1 (which .ci/run sets); without it a missing redis-server exits
+# 10 with the command that installs it.
 set -u
 if command -v redis-server >/dev/null 2>&1; then exit 0; fi
+if [ "${JETLENS_INSTALL_TEST_DEPS:-}" != "1" ]; then
+  echo "redis-server is missing; install it with 'sudo apt-get install -y redis-server', or run the tests with JETLENS_INSTALL_TEST_DEPS=1 to let them install it" >&2
+  exit 10
+fi
 if ! command -v apt-get >/dev/null 2>&1; then echo "ensure-redis: no redis-server and no apt-get" >&2; exit 1; fi
 SUDO=""
 if [ "$(id -u)" != "0" ]; then

@@ -70,16 +70,11 @@ export {
   semdKnn,
   knnFromSpectra,
   ballCountsFromSpectra,
-  smearedLikelihood,
-  nnScaling,
-  fitWeibull,
   type Spectra,
   type SemdOptions,
   type KnnOptions,
   type KnnResult,
-  type SmearResult,
-  type NnScalingResult,
-  type WeibullFit,
 } from './semd/index.js';
+export { smearedLikelihood, nnScaling, fitWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';
 // Redis job queue (BullMQ): queue.submit / queue.wait / queue.JobQueue for producers, queue.startWorker for workers.
 export * as queue from './queue/index.js';

@@ -106,7 +106,7 @@ t.test('splitting kinematics: 3-momentum conserved, exact opening angle, pair ma
 
 // The veto algorithm must reproduce the exact no-emission probability of the stated density:
 // P(no branching) = exp(-int dtheta/theta int dz alpha_s(k_t)/pi P(z) [k_t > 1 GeV]). Without hadronisation and
-// without the cone, a jet with one particle is exactly a parton that never branched.
+// without the cone, a jet with one particle is exactly a parton that never branched (parton level, k_t cut 1 GeV).
 function sudakov(e: number, thetaMax: number, p: (z: number) => number): number {
   const lMin = Math.log(4 / e);
   const lMax = Math.log(thetaMax);
@@ -134,7 +134,7 @@ t.test('Sudakov veto algorithm: no-emission probability matches the exact integr
     ['gluon', (z) => pGG(z) + pQG(z)],
   ];
   for (const [process, p] of cases) {
-    const { jets } = generateWithTruth({ process, n, seed: 5, ptMin: 100, ptMax: 100, R: 0.4, cone: false });
+    const { jets } = generateWithTruth({ process, n, seed: 5, ptMin: 100, ptMax: 100, R: 0.4, cone: false, hadronize: 'partons', ktCut: 1 });
     let single = 0;
     for (let j = 0; j < n; j++) if (jets.mult(j) === 1) single++;
     const mc = single / n;
@@ -180,11 +180,15 @@ t.test('W jets peak near m_W; QCD jet mass falls steeply', async (t) => {
 
 // ---- kinematics and validity ----
 
-t.test('every particle valid, inside the cone; jet pT as generated', async (t) => {
+const V2_IDS = [0, 22, 211, -211, 321, -321, 130, 310, 2212, -2212, 2112, -2112];
+
+t.test('every particle valid, inside the cone; jet pT as generated (v1 and v2 defaults)', async (t) => {
   const procs = ['quark', 'gluon', 'qcd', 'w'] as const;
-  for (const process of procs) {
+  for (const [process, v1] of procs.flatMap((p) => [[p, true], [p, false]] as const)) {
     const n = 2000;
-    const { jets: b, truth } = generateWithTruth({ process, n, seed: 31, twoHadronProb: 0.5 });
+    const { jets: b, truth } = generateWithTruth({ process, n, seed: 31, twoHadronProb: 0.5, hadronize: v1 ? 'none' : 'fragment' });
+    const ids = v1 ? [211, -211, 111] : V2_IDS;
+    const tag = `${process} ${v1 ? 'v1' : 'v2'}`;
     const R = process === 'quark' || process === 'gluon' ? 0.4 : 1.0;
     const [lo, hi] = process === 'quark' || process === 'gluon' ? [500, 550] : [300, 400];
     let bad = 0;
@@ -196,29 +200,32 @@ t.test('every particle valid, inside the cone; jet pT as generated', async (t) =
       for (let i = b.offsets[j]; i < b.offsets[j + 1]; i++) {
         if (!(b.pt[i] > 0 && Number.isFinite(b.y[i]) && Number.isFinite(b.phi[i]) && Math.abs(b.phi[i]) <= 3 * Math.PI)) bad++;
         if (Math.hypot(b.y[i] - truth.y[j], b.phi[i] - truth.phi[j]) > R + 1e-12) outside++;
-        if (![211, -211, 111].includes(b.pid![i])) badPid++;
+        if (!ids.includes(b.pid![i])) badPid++;
         if (i > b.offsets[j] && b.pt[i] > b.pt[i - 1]) bad++; // hardest first
       }
     }
-    t.equal(bad, 0, `${process}: finite, pT > 0, sorted, axis and pT in range`);
-    t.equal(outside, 0, `${process}: no particle beyond R = ${R}`);
-    t.equal(badPid, 0, `${process}: pion pids`);
-    t.ok(b.labels!.every((l) => l === (process === 'quark' || process === 'w' ? 1 : 0)), `${process}: labels`);
+    t.equal(bad, 0, `${tag}: finite, pT > 0, sorted, axis and pT in range`);
+    t.equal(outside, 0, `${tag}: no particle beyond R = ${R}`);
+    t.equal(badPid, 0, `${tag}: known pids`);
+    t.ok(b.labels!.every((l) => l === (process === 'quark' || process === 'w' ? 1 : 0)), `${tag}: labels`);
     // Jet pT after the cone (E-scheme vector sum): out-of-cone losses are small and rare. Exact balance without
-    // the cone is checked below.
+    // the cone is checked below (v1) and in generator-v2.test.ts (v2 singlets). v2 W/QCD jets are also trimmed
+    // and measured in towers with a 50%/sqrt(E) resolution, so they spread more.
     let inRange = 0;
+    const tol = v1 ? 0.02 : 0.05;
     for (let j = 0; j < n; j++) {
       const pt = jetPt(b, j);
-      if (pt >= lo * 0.98 && pt <= hi * 1.02) inRange++;
+      if (pt >= lo * (1 - tol) && pt <= hi * (1 + tol)) inRange++;
     }
-    t.ok(inRange / n > 0.97, `${process}: ${(100 * inRange / n).toFixed(1)}% of jets within 2% of [${lo}, ${hi}] GeV after the cone`);
+    const want = v1 ? 0.97 : 0.9;
+    t.ok(inRange / n > want, `${tag}: ${(100 * inRange / n).toFixed(1)}% of jets within ${100 * tol}% of [${lo}, ${hi}] GeV after the cone`);
   }
 });
 
-t.test('without the cone the vector pT sum equals the generated pT to 1e-9', async (t) => {
+t.test('v1: without the cone the vector pT sum equals the generated pT to 1e-9', async (t) => {
   for (const process of ['quark', 'gluon', 'qcd', 'w'] as const) {
     const n = 2000;
-    const { jets: b, truth } = generateWithTruth({ process, n, seed: 41, cone: false, twoHadronProb: 1, ptMin: 150, ptMax: 900 });
+    const { jets: b, truth } = generateWithTruth({ process, n, seed: 41, cone: false, twoHadronProb: 1, ptMin: 150, ptMax: 900, hadronize: 'none' });
     let worst = 0;
     let outOfRange = 0;
     for (let j = 0; j < n; j++) {
@@ -317,11 +324,11 @@ t.test('quark fraction, two-hadron option, detector smearing', async (t) => {
   const half = generateWithTruth({ process: 'qcd', n, seed: 61 });
   const nq = half.truth.initiator.filter((x) => x === 1).length;
   t.ok(Math.abs(nq / n - 0.5) < 0.03, `default 50/50 (${nq}/${n})`);
-  const one = generate({ process: 'gluon', n: 2000, seed: 62 });
-  const two = generate({ process: 'gluon', n: 2000, seed: 62, twoHadronProb: 1 });
+  const one = generate({ process: 'gluon', n: 2000, seed: 62, hadronize: 'none' });
+  const two = generate({ process: 'gluon', n: 2000, seed: 62, twoHadronProb: 1, hadronize: 'none' });
   t.ok(two.size > 1.9 * one.size, `twoHadronProb 1 doubles the hadrons (${one.size} -> ${two.size})`);
   const cell = 0.1;
-  const s = generate({ process: 'gluon', n: 1000, seed: 63, smear: { ptResolution: 0.1, ptMin: 2, cell } });
+  const s = generate({ process: 'gluon', n: 1000, seed: 63, smear: { ptResolution: 0.1, ptMin: 2, cell }, hadronize: 'none' });
   let off = 0;
   let dup = 0;
   for (let j = 0; j < s.length; j++) {

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { loadNative } from '../src/backend/native.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { Rng } from '../src/util/rng.js';
 import {
@@ -135,14 +136,16 @@ t.test('EFN with order-1 pooling: Phi network is exposed on a grid', async (t) =
   t.throws(() => efnFilters(createModel('pfn', { latent: 4 })), /EFN-like/);
 });
 
-t.test('backend choice: automatic wasm, option and JETLENS_TF_BACKEND override, bad names rejected', async (t) => {
+t.test('backend choice: automatic jetlens (native addon) or wasm, option and JETLENS_TF_BACKEND override, bad names rejected', async (t) => {
   const lines: string[] = [];
   process.env.JETLENS_TF_BACKEND = 'cpu';
   t.equal(await initTf({ log: (m) => lines.push(m) }), 'cpu');
   t.equal(tf.getBackend(), 'cpu');
   delete process.env.JETLENS_TF_BACKEND;
-  t.equal(await initTf({ log: (m) => lines.push(m) }), 'wasm', 'wasm loads in Node (tfjs-node is not installed)');
-  t.match(lines.join('\n'), /tfjs backend: cpu \(requested\)[\s\S]*tfjs backend: wasm \(automatic\)/);
+  // tfjs-node is not installed: the addon's 'jetlens' backend comes next, then wasm (addon missing).
+  const auto = loadNative()?.tfConv2d ? 'jetlens' : 'wasm';
+  t.equal(await initTf({ log: (m) => lines.push(m) }), auto, `${auto} chosen automatically`);
+  t.match(lines.join('\n'), new RegExp(`tfjs backend: cpu \\(requested\\)[\\s\\S]*tfjs backend: ${auto} \\(automatic\\)`));
   await t.rejects(initTf({ backend: 'gpu' as never }), /unknown TensorFlow.js backend/);
   t.equal(await initTf({ backend: 'wasm' }), 'wasm');
 });

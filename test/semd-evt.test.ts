@@ -1,7 +1,7 @@
 // Extreme-value scaling of minimal distances: the Weibull MLE on synthetic samples, the line fit, and the
 // power law on a toy whose answer is known (a one-parameter family of jets: d_min ~ 1/N, Weibull shape 1).
 import t from 'tap';
-import { fitLine, fitWeibull, nnScaling } from '../src/semd/evt.js';
+import { fitLine, fitWeibull, nnScaling } from '../src/studies/smearing/evt.js';
 import { Rng } from '../src/util/rng.js';
 
 t.test('Weibull MLE recovers shape and scale; errors match the spread', async (t) => {

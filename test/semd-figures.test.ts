@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { renderReport, writeReportJson } from '../src/report/index.js';
-import { nnScaling } from '../src/semd/evt.js';
-import { nnScalingSections, smearSections } from '../src/semd/figures.js';
-import { smearedLikelihood } from '../src/semd/smear.js';
+import { nnScaling } from '../src/studies/smearing/evt.js';
+import { nnScalingSections, smearSections } from '../src/studies/smearing/figures.js';
+import { smearedLikelihood } from '../src/studies/smearing/smear.js';
 
 t.test('smear and nn-scaling results make valid report figures', async (t) => {
   const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 2 });

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { JetBatch } from '../src/jets/batch.js';
 import { semdMatrix } from '../src/semd/distance.js';
-import { smearedLikelihood } from '../src/semd/smear.js';
+import { smearedLikelihood } from '../src/studies/smearing/smear.js';
 import { Rng } from '../src/util/rng.js';
 
 const DELTA = 0.02;

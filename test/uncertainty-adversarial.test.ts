@@ -2,7 +2,7 @@ import t from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, pfnInputs, tf, train } from '../src/models/index.js';
 import type { JetModel } from '../src/models/models.js';
-import { adversarialShift, TF_OBSERVABLES, type ParticleTensors } from '../src/uncertainty/index.js';
+import { adversarialShift, TF_OBSERVABLES, type ParticleTensors } from '../src/studies/uncertainty/index.js';
 
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3 });
 const data = efnInputs(jets, { maxParticles: 16 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { initTf, tableInputs } from '../src/models/index.js';
 import { Rng } from '../src/util/rng.js';
-import { bootstrapPrediction, bootstrapTraining, efficiencies, resampleIndices, scanConfigurations, workingPoint } from '../src/uncertainty/index.js';
+import { bootstrapPrediction, bootstrapTraining, efficiencies, resampleIndices, scanConfigurations, workingPoint } from '../src/studies/uncertainty/index.js';
 
 /** Two gaussian features, signal shifted in both; labels alternate. */
 function toy(n: number, seed: number) {

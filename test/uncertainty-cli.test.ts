@@ -10,7 +10,7 @@ import { parseNpy, writeJets, writeNpy, writeTable } from '../src/io/index.js';
 import { auc } from '../src/metrics/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, loadModel, predict, saveModel, tableInputs, train } from '../src/models/index.js';
-import { distanceCorrelationSquared } from '../src/uncertainty/index.js';
+import { distanceCorrelationSquared } from '../src/studies/uncertainty/index.js';
 import { Rng } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-unc-cli-'));

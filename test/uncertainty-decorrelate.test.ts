@@ -1,7 +1,7 @@
 import t from 'tap';
 import { initTf, tableInputs, tf } from '../src/models/index.js';
 import { Rng } from '../src/util/rng.js';
-import { decorrelationScan, distanceCorrelationSquared, distanceCorrelationSquaredTf, jensenShannon } from '../src/uncertainty/index.js';
+import { decorrelationScan, distanceCorrelationSquared, distanceCorrelationSquaredTf, jensenShannon } from '../src/studies/uncertainty/index.js';
 
 t.before(async () => {
   await initTf({ log: () => {} });

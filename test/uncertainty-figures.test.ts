@@ -5,8 +5,8 @@ import t from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, tableInputs } from '../src/models/index.js';
 import { histogram, renderReport, validateSection, writeReportJson, type Section } from '../src/report/index.js';
-import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, histogramSection, scanSections, tprAt, worstCaseSections } from '../src/uncertainty/figures.js';
-import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, scanConfigurations, workingPoint } from '../src/uncertainty/index.js';
+import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, histogramSection, scanSections, tprAt, worstCaseSections } from '../src/studies/uncertainty/figures.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, scanConfigurations, workingPoint } from '../src/studies/uncertainty/index.js';
 import { Rng } from '../src/util/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-unc-fig-'));

@@ -3,7 +3,7 @@ import { ado, adoOnDisagreement, disagreeingPairs } from '../metrics/index.js';
 import { writeTable } from '../io/index.js';
 import { JetlensInputError } from '../errors.js';
 import { action, info, intOption } from './util.js';
-import { printJson, printTable, readVector } from './arrays.js';
+import { printJson, printTable, readLabels, readVector } from './arrays.js';
 
 interface AdoCliOptions {
   f: string;
@@ -37,7 +37,7 @@ export const register = (program: Command) =>
       action(async (o: AdoCliOptions) => {
         const f = await readVector(o.f, 'f');
         const g = await readVector(o.g, 'g');
-        const labels = await readVector(o.labels, 'labels');
+        const labels = await readLabels(o.labels);
         const weights = o.weights ? await readVector(o.weights, 'weights') : undefined;
         let out: Record<string, number>;
         if (o.disagreeWith) {

@@ -1,4 +1,4 @@
-import { readArray, toFloat64 } from '../io/index.js';
+import { labelVector, readArray, toFloat64 } from '../io/index.js';
 import { JetlensInputError } from '../errors.js';
 
 /** Reads a 1-d array (or (N, 1)) from 'f.npy', 'f.npz:name', 'f.csv:column' or 'f.h5:dataset' as float64. */
@@ -9,6 +9,11 @@ export async function readVector(spec: string, what: string): Promise<Float64Arr
     throw new JetlensInputError(`--${what} ${spec}: expected a 1-d array, got shape (${a.shape.join(', ')})`);
   if (a.data.length !== n) throw new JetlensInputError(`--${what} ${spec}: expected ${n} values`);
   return toFloat64(a.data);
+}
+
+/** Reads labels (1 signal, 0 background) from an array spec; one-hot (N, 2) is read as argmax with a note. */
+export async function readLabels(spec: string, what = 'labels'): Promise<Float64Array> {
+  return labelVector(await readArray(spec), `--${what} ${spec}`);
 }
 
 /** Prints `key  value` lines, aligned. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { auc, aucBootstrap } from '../metrics/index.js';
 import { action, intOption } from './util.js';
-import { printJson, printTable, readVector } from './arrays.js';
+import { printJson, printTable, readLabels, readVector } from './arrays.js';
 import { JetlensInputError } from '../errors.js';
 
 interface AucCliOptions {
@@ -45,7 +45,7 @@ export const register = (program: Command) =>
     .action(
       action(async (o: AucCliOptions) => {
         const scores = await readVector(o.scores, 'scores');
-        const labels = await readVector(o.labels, 'labels');
+        const labels = await readLabels(o.labels);
         const weights = o.weights ? await readVector(o.weights, 'weights') : undefined;
         const direction = parseDirection(o.direction);
         const r = auc(scores, labels, weights, { direction, backend: o.backend });

@@ -14,6 +14,7 @@ export const commands: CommandModule[] = [
   { names: ['generate'], load: () => import('./generate.js') },
   { names: ['info'], load: () => import('./info.js') },
   { names: ['observables'], load: () => import('./observables.js') },
+  { names: ['groom'], load: () => import('./groom.js') },
   { names: ['images'], load: () => import('./images.js') },
   { names: ['report'], load: () => import('./report.js') },
   { names: ['merge', 'run-shards'], load: () => import('./shards.js') },

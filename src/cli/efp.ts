@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
@@ -9,6 +8,7 @@ import type { Selection } from '../efp/select.js';
 import { writeNpy } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
+import { writeJsonAtomic } from '../util/atomic.js';
 
 interface MeasureFlags {
   measure: string;
@@ -78,7 +78,7 @@ const registerEfp = (program: Command) =>
           await writeNpy(o.out, { data: values, shape: [jets.length, set.length] });
           // No row count here: the sidecar is the same for every shard and for the merged file.
           const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, cols: set.cols, columns: describe(set) };
-          await writeFile(side, JSON.stringify(meta, null, 1));
+          await writeJsonAtomic(side, meta, 1);
         });
         if (!ran) return info(`efp: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
         info(`efp: wrote ${o.out} and ${side} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadCommands } from './commands.js';
-import { cliState } from './util.js';
+import { setNoteHandler } from '../io/labels.js';
+import { cliState, info } from './util.js';
+import { VERSION } from '../util/version.js';
 
 process.env.OMP_WAIT_POLICY ??= 'passive';
+setNoteHandler((m) => info(`jetlens: note: ${m}`));
 
 const program = new Command();
 program
   .name('jetlens')
   .description('Interpretable machine learning for jet physics: EFPs, ADO, SEMD, substructure, models.')
-  .version('0.1.0')
+  .version(VERSION)
   .option('-q, --quiet', 'no progress bars or messages')
   .showHelpAfterError('(run with --help for usage)')
   .hook('preAction', (cmd) => {

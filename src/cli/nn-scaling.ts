@@ -1,9 +1,7 @@
-import { writeFigures } from './semd-common.js';
-import { nnScalingSections } from '../semd/figures.js';
+import { writeFigures, semdOptions, withProgress, writeJson, type SemdCliOptions } from './semd-common.js';
+import { nnScalingSections, nnScaling } from '../studies/smearing/index.js';
 import type { Command } from 'commander';
 import { readJets } from '../io/index.js';
-import { nnScaling } from '../semd/evt.js';
-import { semdOptions, withProgress, writeJson, type SemdCliOptions } from './semd-common.js';
 import { action, info, intOption, numberList } from './util.js';
 
 interface Opts extends SemdCliOptions {

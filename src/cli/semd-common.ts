@@ -1,7 +1,7 @@
 // Options and plumbing shared by the SEMD commands (semd, knn, smear, nn-scaling).
-import { rename, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { info, intOption, progress } from './util.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export interface SemdCliOptions {
   energy: 'norm' | 'raw';
@@ -55,9 +55,7 @@ export async function withProgress<T>(label: string, fn: (run: { signal: AbortSi
 
 /** Writes JSON through a temporary file and a rename (never a half-written output). */
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }
 
 /** Writes report sections to DIR/report.json and renders them (the report module loads vega: only when asked). */

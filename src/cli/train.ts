@@ -3,8 +3,7 @@ import { JetlensInputError } from '../errors.js';
 import { readTable } from '../io/index.js';
 import { fileHash, readModelData } from '../models/files.js';
 import { createModel, initTf, MODEL_KINDS, predict, saveModel, train, type JetModel, type ModelData, type ModelKind, type TfBackendName } from '../models/index.js';
-import { trainDecorrelated } from '../uncertainty/decorrelate.js';
-import { decorrelatedTrainingSections } from '../uncertainty/figures.js';
+import { trainDecorrelated, decorrelatedTrainingSections } from '../studies/uncertainty/index.js';
 import { writeFigures } from './semd-common.js';
 import { action, info, intOption, type Register } from './util.js';
 

@@ -1,16 +1,16 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { JetlensInputError } from '../errors.js';
-import { readArray, readTable, writeNpy } from '../io/index.js';
+import { labelVector, readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
 import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
-import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR, parseScanConfigs, scanConfigurations } from '../uncertainty/index.js';
-import { bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, worstCaseSections } from '../uncertainty/figures.js';
+import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR, parseScanConfigs, scanConfigurations, bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, worstCaseSections } from '../studies/uncertainty/index.js';
 import { writeFigures } from './semd-common.js';
 import { choice, numberOption } from './train.js';
 import { action, info, intOption, numberList, progress, type Register } from './util.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const sizes = (name: string) => (v: string) => numberList(name)(v).map((x) => {
@@ -28,7 +28,7 @@ function summaryJson(x: unknown): unknown {
 
 async function writeSummary(dir: string, summary: unknown): Promise<void> {
   const text = JSON.stringify(summaryJson(summary), null, 2);
-  await writeFile(join(dir, 'summary.json'), `${text}\n`);
+  await writeFileAtomic(join(dir, 'summary.json'), `${text}\n`);
   process.stdout.write(`${text}\n`);
 }
 
@@ -88,7 +88,7 @@ async function runBootstrap(o: BootstrapCli): Promise<void> {
 
 async function runPrediction(o: { scores: string; labels: string; resamples: number; seed: number; effBackground: number; out?: string; report: boolean }): Promise<void> {
   const s = toFloat64((await readArray(o.scores)).data);
-  const y = toFloat64((await readArray(o.labels)).data);
+  const y = labelVector(await readArray(o.labels), `--labels ${o.labels}`);
   const r = bootstrapPrediction(s, y, { resamples: o.resamples, seed: o.seed, effBackground: o.effBackground });
   const summary = { ...r, auc: { ...r.auc, values: undefined }, effSignal: { ...r.effSignal, values: undefined }, effBackground: { ...r.effBackground, values: undefined } };
   if (!o.out) {

@@ -8,10 +8,29 @@ type H5 = any;
 let h5: Promise<H5> | undefined;
 async function lib(): Promise<H5> {
   h5 ??= import('h5wasm/node').then(async (m) => {
-    await m.default.ready;
+    checkReadStatus(await m.default.ready);
     return m.default;
   });
   return h5;
+}
+
+/** Thrown from inside h5wasm's read when HDF5 reports a failure; readHdf5 turns it into a located error. */
+class Hdf5ReadFailed extends Error {}
+
+/**
+ * h5wasm ignores the status of HDF5's H5Dread, so a chunk that fails its filter (a damaged gzip stream or checksum)
+ * comes back as whatever the buffer held: zeros or garbage, silently. Wrap the one low-level read call so that a
+ * negative status throws (h5wasm frees its buffer in a finally block, so throwing from here leaks nothing).
+ */
+function checkReadStatus(mod: H5): void {
+  if (!mod || mod.__jetlensChecked) return;
+  const read = mod.get_dataset_data.bind(mod);
+  mod.get_dataset_data = (...args: unknown[]) => {
+    const status = read(...args);
+    if (typeof status === 'number' && status < 0) throw new Hdf5ReadFailed(`HDF5 read failed (status ${status})`);
+    return status;
+  };
+  mod.__jetlensChecked = true;
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -52,7 +71,13 @@ export async function readHdf5(
         if (!range) (total = shape[0]), (range = rows(total));
         else if (shape[0] !== total) throw new JetlensInputError(`dataset '${name}' has ${shape[0]} rows, '${want[0]}' has ${total}`, { file });
       }
-      const value = (range && shape.length > 0 ? d.slice([range]) : d.value) as TypedArray | unknown;
+      let value: unknown;
+      try {
+        value = range && shape.length > 0 ? d.slice([range]) : d.value;
+      } catch (e) {
+        if (!(e instanceof Hdf5ReadFailed)) throw e;
+        throw new JetlensInputError(`dataset '${name}' cannot be read: the file is damaged (HDF5 reports a failed read, e.g. a chunk that fails its filter)`, { file });
+      }
       if (!ArrayBuffer.isView(value)) throw new JetlensInputError(`dataset '${name}' is not numeric`, { file });
       out[name] = { data: value as TypedArray, shape: range && shape.length > 0 ? [range[1] - range[0], ...shape.slice(1)] : shape };
     }

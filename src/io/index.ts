@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
+import { withTempFile, writeFileAtomic } from '../util/atomic.js';
 import { JetBatch } from '../jets/batch.js';
+import { massesMatchPids } from '../jets/pdg.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
+import { labelVector } from './labels.js';
 import { readRowsFromDisk } from './rows.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
@@ -14,6 +17,7 @@ export type { NdArray, TypedArray } from './ndarray.js';
 export { ndarray, toFloat64 } from './ndarray.js';
 export { parseNpy, formatNpy } from './npy.js';
 export { parseNpz, formatNpz } from './npz.js';
+export { labelVector, setNoteHandler } from './labels.js';
 
 export type JetFormat = 'npz' | 'npy' | 'hdf5' | 'csv' | 'jsonl';
 
@@ -29,13 +33,6 @@ export function formatOf(file: string): JetFormat {
 async function readBytes(file: string): Promise<Uint8Array> {
   if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
   return new Uint8Array(await readFile(file));
-}
-
-/** Writes via a temporary file and rename, so an interrupted run never leaves a half-written output. */
-async function writeAtomic(file: string, data: Uint8Array | string | Uint8Array[]): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 export interface ReadJetsOptions {
@@ -88,6 +85,7 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
       if (name) throw new JetlensInputError(`no array '${name}'`, { file });
       return undefined;
     }
+    if (fallback === 'y' && a.shape.length === 2) return labelVector(a, `${file}:${name ?? fallback}`);
     if (a.shape.length !== 1) throw new JetlensInputError(`'${name ?? fallback}' must be 1-d, has shape (${a.shape.join(', ')})`, { file });
     return toFloat64(a.data);
   };
@@ -117,20 +115,22 @@ function missing(file: string): never {
   throw new JetlensInputError('no such file', { file });
 }
 
-/** Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed). */
+/**
+ * Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed; a 5th
+ * column, mass, when the jets carry masses that their PDG ids do not give).
+ */
 export async function writeJets(file: string, b: JetBatch, opts: { compress?: boolean } = {}): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatJetsCsv(b));
-  if (fmt === 'jsonl') return writeAtomic(file, formatJetsJsonl(b));
-  const X = b.toPadded();
+  if (fmt === 'csv') return writeFileAtomic(file, formatJetsCsv(b));
+  if (fmt === 'jsonl') return writeFileAtomic(file, formatJetsJsonl(b));
+  // Masses travel as a 5th column only when the pid column cannot carry them (jetops: mass column).
+  const X = b.toPadded(undefined, undefined, b.mass !== undefined && !massesMatchPids(b));
   const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
   if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
   if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };
   if (fmt === 'npy') return writeNpy(file, arrays.X);
-  if (fmt === 'npz') return writeAtomic(file, formatNpz(arrays, opts.compress ?? true));
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeHdf5(tmp, arrays);
-  await rename(tmp, file);
+  if (fmt === 'npz') return writeFileAtomic(file, formatNpz(arrays, opts.compress ?? true));
+  await withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
 }
 
 /**
@@ -150,7 +150,7 @@ export async function readArray(spec: string): Promise<NdArray> {
   if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else if (fmt === 'hdf5') arrays = await readHdf5(file, name ? [name] : undefined);
   else {
-    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file, name ? [name] : undefined);
     arrays = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
   }
   const keys = Object.keys(arrays);
@@ -176,23 +176,23 @@ export async function readTable(file: string): Promise<Record<string, Float64Arr
 
 export async function writeNpy(file: string, a: NdArray): Promise<void> {
   // Header, then the array's own bytes: no second copy of a large output in memory.
-  await writeAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
+  await writeFileAtomic(file, [npyHeader(npyDescr(a.data), a.shape), new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)]);
 }
 
 export async function writeNpz(file: string, arrays: Record<string, NdArray>, compress = true): Promise<void> {
-  await writeAtomic(file, formatNpz(arrays, compress));
+  await writeFileAtomic(file, formatNpz(arrays, compress));
 }
 
 /** Writes named float64 columns as .csv (header, 17 significant digits) or .npz (one array per column). */
 export async function writeTable(file: string, columns: Record<string, ArrayLike<number>>): Promise<void> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return writeAtomic(file, formatCsvTable(columns));
+  if (fmt === 'csv') return writeFileAtomic(file, formatCsvTable(columns));
   const arrays: Record<string, NdArray> = {};
   for (const [k, v] of Object.entries(columns)) {
     const data = v instanceof Float64Array ? v : Float64Array.from(v);
     arrays[k] = { data, shape: [data.length] };
   }
   if (fmt === 'npz') return writeNpz(file, arrays);
-  if (fmt === 'hdf5') return writeHdf5(file, arrays);
+  if (fmt === 'hdf5') return withTempFile(file, (tmp) => writeHdf5(tmp, arrays));
   throw new JetlensInputError('a table must be written as .csv, .npz or .h5', { file });
 }

@@ -55,14 +55,30 @@ interface Source {
   close(): void;
 }
 
-function raw(fd: FileHandle, base: number, size: number): Source {
+/**
+ * Bytes read in place. `crc` (a stored .npz member): `finish` streams the whole member once more through CRC-32 in
+ * 1 MiB pieces, so a changed byte anywhere in the member is an error even though only the rows were kept (a bare
+ * .npy has no checksum to check).
+ */
+function raw(fd: FileHandle, base: number, size: number, crc?: number): Source {
   return {
     size,
     async read(pos, into) {
       const { bytesRead } = await fd.read(into, 0, into.length, base + pos);
       if (bytesRead !== into.length) throw new Error('file ends early');
     },
-    async finish() {},
+    async finish() {
+      if (crc === undefined || !crc32) return;
+      const piece = new Uint8Array(Math.min(size, 1 << 20));
+      let sum = 0;
+      for (let pos = 0; pos < size; pos += piece.length) {
+        const n = Math.min(piece.length, size - pos);
+        const { bytesRead } = await fd.read(piece, 0, n, base + pos);
+        if (bytesRead !== n) throw new Error('member ends early');
+        sum = crc32(piece.subarray(0, n), sum);
+      }
+      if (sum >>> 0 !== crc) throw new Error('fails its CRC-32 check (the file is damaged)');
+    },
     close() {},
   };
 }
@@ -124,7 +140,8 @@ async function npzMembers(fd: FileHandle, size: number, names: string[], file: s
     if (!m) continue;
     const start = dataOffset(await readAt(m.localOffset, 30), m, size, file);
     if (m.method !== 0 && m.method !== 8) throw new JetlensInputError(`not a readable .npz (zip) file: member '${m.name}' uses compression method ${m.method}`, { file });
-    out.push({ name, source: m.method === 8 ? inflating(file, start, m.compressedSize, m.size, m.crc32) : raw(fd, start, m.size) });
+    if (m.method === 0 && m.size !== m.compressedSize) throw new JetlensInputError(`not a readable .npz (zip) file: stored member '${m.name}' has ${m.compressedSize} bytes, the directory says ${m.size}`, { file });
+    out.push({ name, source: m.method === 8 ? inflating(file, start, m.compressedSize, m.size, m.crc32) : raw(fd, start, m.size, m.crc32) });
   }
   return out;
 }

@@ -4,6 +4,13 @@ const TWO_PI = 2 * Math.PI;
 // Azimuths may sit in [-pi, pi] or [0, 2pi] (EnergyFlow) and a jet's particles spill past the edge by up to R;
 // anything beyond 3 pi cannot be such an angle (degrees, or a wrong column).
 const PHI_LIMIT = 3 * Math.PI;
+/**
+ * Finite but extreme values overflow inside the kernels (pT 1e308: sum of pT = Infinity; rapidity 1e300: cosh = Infinity,
+ * mass NaN) and would come out as NaN/Infinity with exit 0, so they are refused here. The bounds are far outside
+ * physics in any unit (|y| of a particle < 10; pT in eV < 1e13) and keep (pT cosh y)^2 and degree-10 pT products finite.
+ */
+export const PT_LIMIT = 1e20;
+export const RAPIDITY_LIMIT = 100;
 
 /** Constructor fields of a JetBatch: CSR, structure of arrays. */
 export interface JetBatchData {
@@ -12,6 +19,8 @@ export interface JetBatchData {
   y: Float64Array;
   phi: Float64Array;
   pid?: Float64Array;
+  /** Constituent masses (GeV, >= 0); absent = massless. Used by every 4-vector sum (E = mT cosh y, mT^2 = pT^2 + m^2). */
+  mass?: Float64Array;
   labels?: Float64Array; // per jet, 0 or 1
   weights?: Float64Array; // per jet
 }
@@ -32,6 +41,7 @@ export class JetBatch {
   readonly y: Float64Array;
   readonly phi: Float64Array;
   readonly pid?: Float64Array;
+  readonly mass?: Float64Array;
   labels?: Float64Array;
   weights?: Float64Array;
 
@@ -41,6 +51,7 @@ export class JetBatch {
     this.y = d.y;
     this.phi = d.phi;
     this.pid = d.pid;
+    this.mass = d.mass;
     this.labels = d.labels;
     this.weights = d.weights;
     this.validate(opts);
@@ -68,12 +79,13 @@ export class JetBatch {
     return m;
   }
 
-  /** Particles of jet j as rows [pt, y, phi(, pid)]. */
+  /** Particles of jet j as rows [pt, y, phi(, pid)(, mass)] (with masses, pid is 0 where unknown). */
   jet(j: number): number[][] {
     const out: number[][] = [];
     for (let i = this.offsets[j]; i < this.offsets[j + 1]; i++) {
       const row = [this.pt[i], this.y[i], this.phi[i]];
-      if (this.pid) row.push(this.pid[i]);
+      if (this.pid || this.mass) row.push(this.pid ? this.pid[i] : 0);
+      if (this.mass) row.push(this.mass[i]);
       out.push(row);
     }
     return out;
@@ -91,6 +103,7 @@ export class JetBatch {
       y: this.y.slice(a, b),
       phi: this.phi.slice(a, b),
       pid: this.pid?.slice(a, b),
+      mass: this.mass?.slice(a, b),
       labels: this.labels?.slice(start, end),
       weights: this.weights?.slice(start, end),
     });
@@ -106,6 +119,7 @@ export class JetBatch {
     const y = new Float64Array(total);
     const phi = new Float64Array(total);
     const pid = this.pid ? new Float64Array(total) : undefined;
+    const mass = this.mass ? new Float64Array(total) : undefined;
     for (let k = 0; k < n; k++) {
       const a = this.offsets[indices[k]];
       const b = this.offsets[indices[k] + 1];
@@ -113,17 +127,20 @@ export class JetBatch {
       y.set(this.y.subarray(a, b), offsets[k]);
       phi.set(this.phi.subarray(a, b), offsets[k]);
       pid?.set(this.pid!.subarray(a, b), offsets[k]);
+      mass?.set(this.mass!.subarray(a, b), offsets[k]);
     }
     const pick = (v?: Float64Array) => (v ? Float64Array.from(indices, (i) => v[i]) : undefined);
-    return new JetBatch({ offsets, pt, y, phi, pid, labels: pick(this.labels), weights: pick(this.weights) });
+    return new JetBatch({ offsets, pt, y, phi, pid, mass, labels: pick(this.labels), weights: pick(this.weights) });
   }
 
   /**
-   * Zero-padded (N, M, 3|4) float64 array, C order, columns pt, y, phi(, pid). M defaults to the largest
-   * multiplicity; jets longer than M are an error (no silent truncation).
+   * Zero-padded (N, M, 3|4|5) float64 array, C order, columns pt, y, phi(, pid)(, mass). M defaults to the largest
+   * multiplicity; jets longer than M are an error (no silent truncation). The mass column is written only when
+   * asked for (the EnergyFlow layout has 4 columns); with it the pid column is always present (0 when unknown).
    */
-  toPadded(m = this.maxMult(), withPid = this.pid !== undefined): { data: Float64Array; shape: [number, number, number] } {
-    const f = withPid ? 4 : 3;
+  toPadded(m = this.maxMult(), withPid = this.pid !== undefined, withMass = false): { data: Float64Array; shape: [number, number, number] } {
+    if (withMass) withPid = true;
+    const f = withMass ? 5 : withPid ? 4 : 3;
     const n = this.length;
     const data = new Float64Array(n * m * f);
     for (let j = 0; j < n; j++) {
@@ -136,13 +153,14 @@ export class JetBatch {
         data[r + 1] = this.y[i];
         data[r + 2] = this.phi[i];
         if (withPid) data[r + 3] = this.pid ? this.pid[i] : 0;
+        if (withMass) data[r + 4] = this.mass ? this.mass[i] : 0;
       }
     }
     return { data, shape: [n, m, f] };
   }
 
   /**
-   * Builds a batch from a zero-padded (N, M, F) array, F >= 3 with columns pt, y, phi(, pid, ...).
+   * Builds a batch from a zero-padded (N, M, F) array, F >= 3 with columns pt, y, phi(, pid(, mass, ...)).
    * Rows with pT = 0 are padding and are dropped, wherever they sit.
    */
   static fromPadded(
@@ -169,6 +187,7 @@ export class JetBatch {
     const y = new Float64Array(total);
     const phi = new Float64Array(total);
     const pid = f >= 4 ? new Float64Array(total) : undefined;
+    const mass = f >= 5 ? new Float64Array(total) : undefined;
     let i = 0;
     for (let r = 0; r < n * m; r++) {
       const b = r * f;
@@ -177,15 +196,16 @@ export class JetBatch {
       y[i] = data[b + 1];
       phi[i] = data[b + 2];
       if (pid) pid[i] = data[b + 3];
+      if (mass) mass[i] = data[b + 4];
       i++;
     }
     return new JetBatch(
-      { offsets, pt, y, phi, pid, labels: toF64(opts.labels), weights: toF64(opts.weights) },
+      { offsets, pt, y, phi, pid, mass, labels: toF64(opts.labels), weights: toF64(opts.weights) },
       opts,
     );
   }
 
-  /** Builds a batch from nested arrays: jets -> particles -> [pt, y, phi(, pid)]. */
+  /** Builds a batch from nested arrays: jets -> particles -> [pt, y, phi(, pid(, mass))]. */
   static fromNested(
     jets: ArrayLike<ArrayLike<ArrayLike<number>>>,
     opts: ValidateOptions & { labels?: ArrayLike<number>; weights?: ArrayLike<number> } = {},
@@ -193,16 +213,18 @@ export class JetBatch {
     const n = jets.length;
     const offsets = new Uint32Array(n + 1);
     let withPid = false;
+    let withMass = false;
     for (let j = 0; j < n; j++) {
       const jet = jets[j];
       if (!jet || typeof jet.length !== 'number') throw new JetlensInputError('expected an array of particles', { ...opts, jet: j });
       let c = 0;
       for (let k = 0; k < jet.length; k++) {
         const p = jet[k];
-        if (!p || (p.length !== 3 && p.length !== 4)) {
-          throw new JetlensInputError('expected a particle [pt, y, phi] or [pt, y, phi, pid]', { ...opts, jet: j, particle: k });
+        if (!p || (p.length !== 3 && p.length !== 4 && p.length !== 5)) {
+          throw new JetlensInputError('expected a particle [pt, y, phi], [pt, y, phi, pid] or [pt, y, phi, pid, mass]', { ...opts, jet: j, particle: k });
         }
-        if (p.length === 4) withPid = true;
+        if (p.length >= 4) withPid = true;
+        if (p.length === 5) withMass = true;
         if (p[0] !== 0) c++;
       }
       offsets[j + 1] = offsets[j] + c;
@@ -212,6 +234,7 @@ export class JetBatch {
     const y = new Float64Array(total);
     const phi = new Float64Array(total);
     const pid = withPid ? new Float64Array(total) : undefined;
+    const mass = withMass ? new Float64Array(total) : undefined;
     let i = 0;
     for (let j = 0; j < n; j++) {
       const jet = jets[j];
@@ -221,14 +244,15 @@ export class JetBatch {
         pt[i] = p[0];
         y[i] = p[1];
         phi[i] = p[2];
-        if (pid) pid[i] = p.length === 4 ? p[3] : 0;
+        if (pid) pid[i] = p.length >= 4 ? p[3] : 0;
+        if (mass) mass[i] = p.length === 5 ? p[4] : 0;
         i++;
       }
     }
-    return new JetBatch({ offsets, pt, y, phi, pid, labels: toF64(opts.labels), weights: toF64(opts.weights) }, opts);
+    return new JetBatch({ offsets, pt, y, phi, pid, mass, labels: toF64(opts.labels), weights: toF64(opts.weights) }, opts);
   }
 
-  /** Concatenates batches (labels/weights kept only when every batch has them). */
+  /** Concatenates batches (labels/weights kept only when every batch has them; masses when any has them, 0 elsewhere). */
   static concat(batches: JetBatch[]): JetBatch {
     const n = batches.reduce((s, b) => s + b.length, 0);
     const total = batches.reduce((s, b) => s + b.size, 0);
@@ -238,6 +262,7 @@ export class JetBatch {
     const phi = new Float64Array(total);
     const allPid = batches.every((b) => b.pid);
     const pid = allPid ? new Float64Array(total) : undefined;
+    const mass = batches.some((b) => b.mass) ? new Float64Array(total) : undefined;
     const labels = batches.every((b) => b.labels) ? new Float64Array(n) : undefined;
     const weights = batches.every((b) => b.weights) ? new Float64Array(n) : undefined;
     let j0 = 0;
@@ -248,12 +273,13 @@ export class JetBatch {
       y.set(b.y, i0);
       phi.set(b.phi, i0);
       if (pid) pid.set(b.pid!, i0);
+      if (mass && b.mass) mass.set(b.mass, i0);
       labels?.set(b.labels!, j0);
       weights?.set(b.weights!, j0);
       j0 += b.length;
       i0 += b.size;
     }
-    return new JetBatch({ offsets, pt, y, phi, pid, labels, weights });
+    return new JetBatch({ offsets, pt, y, phi, pid, mass, labels, weights });
   }
 
   /** Indices of jets with no particles (allowed; reported by `info`). */
@@ -277,9 +303,9 @@ export class JetBatch {
       if (o[j + 1] < o[j]) throw new JetlensInputError('offsets must be non-decreasing', { file, jet: j0 + j, field: 'offsets' });
     }
     const total = o[o.length - 1];
-    const cols: [string, Float64Array | undefined][] = [['pt', this.pt], ['y', this.y], ['phi', this.phi], ['pid', this.pid]];
+    const cols: [string, Float64Array | undefined][] = [['pt', this.pt], ['y', this.y], ['phi', this.phi], ['pid', this.pid], ['mass', this.mass]];
     for (const [name, a] of cols) {
-      if (a === undefined && name === 'pid') continue;
+      if (a === undefined && (name === 'pid' || name === 'mass')) continue;
       if (!(a instanceof Float64Array)) throw new JetlensInputError(`${name} must be a Float64Array`, { file, field: name });
       if (a.length !== total) {
         throw new JetlensInputError(`${name} has ${a.length} entries, offsets say ${total}`, { file, field: name });
@@ -292,10 +318,15 @@ export class JetBatch {
         if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
         if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
         if (!Number.isFinite(this.y[i])) throw new JetlensInputError(`non-finite rapidity (${this.y[i]})`, where('y'));
+        if (pt > PT_LIMIT) throw new JetlensInputError(`pT = ${pt} > ${PT_LIMIT.toExponential()}: outside any physical range (would overflow)`, where('pt'));
+        if (Math.abs(this.y[i]) > RAPIDITY_LIMIT) throw new JetlensInputError(`|rapidity| = ${Math.abs(this.y[i])} > ${RAPIDITY_LIMIT}: outside any physical range (would overflow)`, where('y'));
         const phi = this.phi[i];
         if (!Number.isFinite(phi)) throw new JetlensInputError(`non-finite phi (${phi})`, where('phi'));
         if (Math.abs(phi) > PHI_LIMIT) throw new JetlensInputError(`|phi| = ${Math.abs(phi)} > 3 pi: not an azimuth in radians`, where('phi'));
         if (this.pid && !Number.isFinite(this.pid[i])) throw new JetlensInputError(`non-finite pid (${this.pid[i]})`, where('pid'));
+        if (this.mass && !(Number.isFinite(this.mass[i]) && this.mass[i] >= 0)) {
+          throw new JetlensInputError(`mass must be finite and >= 0 (got ${this.mass[i]})`, where('mass'));
+        }
       }
     }
     this.checkPerJet('labels', this.labels, file, j0, (v) => v === 0 || v === 1, 'label must be 0 or 1');

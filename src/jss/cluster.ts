@@ -36,7 +36,9 @@ export function powBeta(dr2: number, beta: number): number {
   return Math.pow(dr2, beta / 2);
 }
 
-export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E'): KtAxes {
+export function exclusiveKtAxes(
+  pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, nMax: number, scheme: Recombination = 'E', mass?: ArrayLike<number>,
+): KtAxes {
   const M = pt.length;
   const axes: KtAxes = { y: [], phi: [], pt: [] };
   if (M <= 1 || nMax < 1) return axes;
@@ -52,10 +54,11 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
     P[i] = pt[i];
     Y[i] = y[i];
     F[i] = phi[i];
-    E[i] = pt[i] * Math.cosh(y[i]);
+    const mt = mass ? transverseMass(pt[i], mass[i]) : pt[i]; // massive constituents: E = mT cosh y, pz = mT sinh y
+    E[i] = mt * Math.cosh(y[i]);
     PX[i] = pt[i] * Math.cos(phi[i]);
     PY[i] = pt[i] * Math.sin(phi[i]);
-    PZ[i] = pt[i] * Math.sinh(y[i]);
+    PZ[i] = mt * Math.sinh(y[i]);
   }
   const dist = (i: number, j: number) => Math.min(P[i] * P[i], P[j] * P[j]) * deltaR2(Y[i], F[i], Y[j], F[j]);
   const active: number[] = [];
@@ -133,4 +136,153 @@ export function exclusiveKtAxes(pt: ArrayLike<number>, y: ArrayLike<number>, phi
     }
   }
   return axes;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inclusive re-clustering for grooming (src/jss/groom.ts; native/groom.cc follows these steps in the same order).
+
+/** Generalised-kT exponent: kt (p = 1) or Cambridge/Aachen (p = 0); grooming uses these two. */
+export type ClusterAlgorithm = 'kt' | 'ca';
+/** Also anti-kT (p = -1), for clustering events into jets (TypeScript only). */
+export type JetAlgorithm = ClusterAlgorithm | 'antikt';
+
+/**
+ * The clustering history of one jet. Objects 0..n-1 are the constituents, n.. the merged objects in creation
+ * order; merged object c has parents left[c - n] < right[c - n]. `finals` are the objects that reached the beam
+ * (the inclusive jets, in the order they were removed). pt/y/phi/E/px/py/pz per object.
+ */
+export interface ClusterTree {
+  n: number;
+  left: Int32Array;
+  right: Int32Array;
+  finals: number[];
+  pt: Float64Array;
+  y: Float64Array;
+  phi: Float64Array;
+  E: Float64Array;
+  px: Float64Array;
+  py: Float64Array;
+  pz: Float64Array;
+}
+
+/** Transverse mass sqrt(pT^2 + m^2), exactly pT when massless. */
+export function transverseMass(pt: number, m: number): number {
+  return m === 0 ? pt : Math.sqrt(pt * pt + m * m);
+}
+
+/**
+ * Inclusive generalised-kT clustering of one jet's constituents with radius R (Infinity: no beam, everything
+ * ends in one object). d_ij = min(k_i, k_j) DeltaR_ij^2, d_iB = k_i R^2 with k = pT^2 (kt), 1 (ca), pT^-2 (antikt) (the usual
+ * d_ij / R^2 scaled by R^2, so no division). E-scheme recombination with massive constituents when `mass` is
+ * given (E = mT cosh y, pz = mT sinh y). Each step takes the smallest distance; a pair merges only when
+ * d_ij < d_iB (a pair at exactly R does not); ties go to the smallest (lo, hi) in creation order, a beam step of
+ * object i counting as (i, i). O(M^2) typical with a nearest-neighbour cache (O(M^3) worst case).
+ */
+export function recluster(
+  pt: ArrayLike<number>, y: ArrayLike<number>, phi: ArrayLike<number>, mass: ArrayLike<number> | undefined,
+  algorithm: JetAlgorithm, R: number,
+): ClusterTree {
+  const M = pt.length;
+  const cap = Math.max(2 * M - 1, 0);
+  const t: ClusterTree = {
+    n: M, left: new Int32Array(Math.max(M - 1, 0)), right: new Int32Array(Math.max(M - 1, 0)), finals: [],
+    pt: new Float64Array(cap), y: new Float64Array(cap), phi: new Float64Array(cap),
+    E: new Float64Array(cap), px: new Float64Array(cap), py: new Float64Array(cap), pz: new Float64Array(cap),
+  };
+  const { pt: P, y: Y, phi: F, E, px: PX, py: PY, pz: PZ } = t;
+  const active: number[] = [];
+  for (let i = 0; i < M; i++) {
+    const mt = transverseMass(pt[i], mass ? mass[i] : 0);
+    P[i] = pt[i];
+    Y[i] = y[i];
+    F[i] = phi[i];
+    E[i] = mt * Math.cosh(y[i]);
+    PX[i] = pt[i] * Math.cos(phi[i]);
+    PY[i] = pt[i] * Math.sin(phi[i]);
+    PZ[i] = mt * Math.sinh(y[i]);
+    active.push(i);
+  }
+  const p = algorithm === 'kt' ? 1 : algorithm === 'ca' ? 0 : -1;
+  const R2 = R * R;
+  const k = (i: number) => (p === 1 ? P[i] * P[i] : p === 0 ? 1 : 1 / (P[i] * P[i]));
+  const dist = (i: number, j: number) => Math.min(k(i), k(j)) * deltaR2(Y[i], F[i], Y[j], F[j]);
+  const beam = (i: number) => (R2 === Infinity ? Infinity : k(i) * R2);
+  const nn = new Int32Array(cap).fill(-1);
+  const nd = new Float64Array(cap).fill(Infinity);
+  // active stays sorted (new objects take the largest index), so strict < keeps the smallest j on ties.
+  const findNN = (i: number) => {
+    nn[i] = -1;
+    nd[i] = Infinity;
+    for (const j of active) {
+      if (j === i) continue;
+      const d = dist(i, j);
+      if (d < nd[i]) {
+        nd[i] = d;
+        nn[i] = j;
+      }
+    }
+  };
+  for (const i of active) findNN(i);
+  let next = M;
+  while (active.length > 0) {
+    let a = -1;
+    let b = -1;
+    let bd = Infinity;
+    for (const i of active) {
+      const dB = beam(i);
+      const pair = nn[i] >= 0 && nd[i] < dB;
+      const d = pair ? nd[i] : dB;
+      const lo = pair ? Math.min(i, nn[i]) : i;
+      const hi = pair ? Math.max(i, nn[i]) : i;
+      if (a < 0 || d < bd || (d === bd && (lo < a || (lo === a && hi < b)))) {
+        bd = d;
+        a = lo;
+        b = hi;
+      }
+    }
+    if (a === b) {
+      t.finals.push(a);
+      active.splice(active.indexOf(a), 1);
+      for (const i of active) if (nn[i] === a) findNN(i);
+      continue;
+    }
+    const c = next++;
+    t.left[c - M] = a;
+    t.right[c - M] = b;
+    E[c] = E[a] + E[b];
+    PX[c] = PX[a] + PX[b];
+    PY[c] = PY[a] + PY[b];
+    PZ[c] = PZ[a] + PZ[b];
+    P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
+    // Exactly collinear parents: the sum points along them (rapidity too, masses or not); no log/atan2 rounding.
+    const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
+    Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
+    F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
+    active.splice(active.indexOf(b), 1);
+    active.splice(active.indexOf(a), 1);
+    active.push(c);
+    findNN(c);
+    for (const i of active) {
+      if (i === c) continue;
+      if (nn[i] === a || nn[i] === b) findNN(i);
+      else {
+        const d = dist(i, c);
+        if (d < nd[i]) {
+          nd[i] = d;
+          nn[i] = c;
+        }
+      }
+    }
+  }
+  return t;
+}
+
+/** Marks the constituents under object `node` of a tree (keep[i] = 1). */
+export function markConstituents(t: ClusterTree, node: number, keep: Uint8Array): void {
+  const stack = [node];
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (o < t.n) keep[o] = 1;
+    else stack.push(t.left[o - t.n], t.right[o - t.n]);
+  }
 }

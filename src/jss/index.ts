@@ -3,3 +3,8 @@ export { observables, observablesReference, type ObservablesOptions, type Observ
 export { defaultColumns, parseColumn, type AxesKind } from './request.js';
 export { exclusiveKtAxes, type KtAxes, type Recombination } from './cluster.js';
 export { jetImages, type ImageOptions, type ImageCenter, type ImageRotate, type JetImages } from './images.js';
+export {
+  groom, groomReference, trim, softDrop, trimReference, softDropReference, keepConstituents, jetFourMomenta, checkGroomSpec,
+  type GroomSpec, type GroomResult, type TrimOptions, type SoftDropOptions,
+} from './groom.js';
+export { recluster, transverseMass, type ClusterAlgorithm, type ClusterTree } from './cluster.js';

@@ -8,6 +8,7 @@ import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
+import { massiveKinematics } from './massive.js';
 import { fillRows } from './reference.js';
 import { AXES, assembleColumns, defaultColumns, planColumns, rowLength, type AxesKind, type ObsRequest } from './request.js';
 
@@ -71,7 +72,8 @@ function plan(opts: ObservablesOptions) {
 }
 
 /**
- * Observables per jet, in input order. Empty jets give 0 in every column; ratios with a zero denominator are 0
+ * Observables per jet, in input order. With a mass column (JetBatch.mass) the jet 4-vector (pt, mass, rap, phi,
+ * width's axis) and the E-scheme kT axes use massive constituents; without one, constituents are massless. Empty jets give 0 in every column; ratios with a zero denominator are 0
  * (C2 = D2 = 0 when e2 = 0, tau21 = 0 when tau1 = 0, ...); tau_N = 0 when the jet has M <= N constituents.
  */
 export async function observables(jets: JetsLike, opts: ObservablesOptions = {}): Promise<ObservablesResult> {
@@ -79,6 +81,7 @@ export async function observables(jets: JetsLike, opts: ObservablesOptions = {})
   const { columns, request, parsed } = plan(opts);
   const { kernel } = getKernel<ObservablesKernel>('observables', opts.backend);
   const base = await kernel(batch, request, opts);
+  massiveKinematics(batch, base, rowLength(request));
   return { columns, values: assembleColumns(base, batch.length, request, parsed) };
 }
 
@@ -88,5 +91,6 @@ export function observablesReference(jets: JetsLike, opts: Omit<ObservablesOptio
   const { columns, request, parsed } = plan(opts);
   const base = new Float64Array(batch.length * rowLength(request));
   fillRows(batch, request, base, 0, batch.length);
+  massiveKinematics(batch, base, rowLength(request));
   return { columns, values: assembleColumns(base, batch.length, request, parsed) };
 }

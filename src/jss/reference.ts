@@ -10,7 +10,7 @@ import { KINEMATICS, rowLength, type ObsRequest } from './request.js';
 /**
  * Fills `out[o .. o + rowLength)` for one jet given by its constituents (pT > 0). An empty jet gives all zeros.
  */
-export function jetRow(pt: Float64Array, y: Float64Array, phi: Float64Array, r: ObsRequest, out: Float64Array, o: number): void {
+export function jetRow(pt: Float64Array, y: Float64Array, phi: Float64Array, r: ObsRequest, out: Float64Array, o: number, mass?: Float64Array): void {
   const M = pt.length;
   out.fill(0, o, o + rowLength(r));
   if (M === 0) return;
@@ -27,7 +27,7 @@ export function jetRow(pt: Float64Array, y: Float64Array, phi: Float64Array, r: 
     out[at++] = e3;
   });
   if (r.nMax > 0) {
-    const axes = exclusiveKtAxes(pt, y, phi, r.nMax, r.axes === 'wta' ? 'wta' : 'E');
+    const axes = exclusiveKtAxes(pt, y, phi, r.nMax, r.axes === 'wta' ? 'wta' : 'E', mass);
     for (const beta of r.tauBetas) {
       for (let n = 1; n <= r.nMax; n++) {
         if (M <= n) out[at + n - 1] = 0; // pinned: tau_N = 0 when M <= N
@@ -153,6 +153,6 @@ export function fillRows(batch: JetBatch, r: ObsRequest, out: Float64Array, star
   for (let j = start; j < end; j++) {
     const a = batch.offsets[j];
     const b = batch.offsets[j + 1];
-    jetRow(batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b), r, out, j * K);
+    jetRow(batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b), r, out, j * K, batch.mass?.subarray(a, b));
   }
 }

@@ -2,6 +2,7 @@ import './kernels.js';
 import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { Rng } from '../util/rng.js';
+import { quantileSorted } from '../util/stats.js';
 import { resolveDirection } from './auc.js';
 import { type AucKernel } from './kernels.js';
 import { classIndices } from './reference.js';
@@ -66,13 +67,5 @@ export function aucBootstrap(scores: ScoresLike, labels: LabelsLike, weights?: S
   for (const v of samples) mean += v / B;
   let ss = 0;
   for (const v of samples) ss += (v - mean) ** 2;
-  return { ciLow: quantile(sorted, alpha), ciHigh: quantile(sorted, 1 - alpha), std: Math.sqrt(ss / (B - 1)), direction, samples };
-}
-
-/** Linear-interpolation quantile (numpy's default) of sorted values. */
-export function quantile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  return { ciLow: quantileSorted(sorted, alpha), ciHigh: quantileSorted(sorted, 1 - alpha), std: Math.sqrt(ss / (B - 1)), direction, samples };
 }

@@ -4,7 +4,8 @@ import './kernels.js';
 
 export { auc, type AucOptions, type AucResult } from './auc.js';
 export { rocCurve, type RocCurve, type RocOptions } from './roc.js';
-export { aucBootstrap, quantile, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
+export { quantileSorted } from '../util/stats.js';
+export { aucBootstrap, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 export {
   ado,
   adoOnDisagreement,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { JetlensInputError } from '../errors.js';
-import { readArray, readJets, readTable } from '../io/index.js';
+import { labelVector, readArray, readJets, readTable } from '../io/index.js';
 import { jetImagesForCnn } from './data.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, tableInputs } from './inputs.js';
 import { isParticleModel, type ModelKind } from './models.js';
@@ -25,10 +25,23 @@ export async function fileHash(file: string): Promise<string> {
 
 /** The DNN's feature columns: given, or every 1-d column but labels and weights. */
 export function featureColumns(columns: Record<string, Float64Array>, o: DataFileOptions): string[] {
-  const labels = o.labels ?? 'y';
-  const names = o.features ?? Object.keys(columns).filter((k) => k !== labels && k !== 'w');
+  // With --labels FILE:COLUMN the table's own y (if any) is still a label, not a feature.
+  const labels = new Set(['y', ...(o.labels ? [splitSpec(o.labels)[1] ?? o.labels] : [])]);
+  const names = o.features ?? Object.keys(columns).filter((k) => !labels.has(k) && k !== 'w');
   if (names.length === 0) throw new JetlensInputError(`no feature columns (has: ${Object.keys(columns).join(', ') || 'none'}); the dnn needs a table of per-jet features`);
   return names;
+}
+
+/**
+ * The dnn's labels: a column of the feature table (`--labels NAME`, default y) or any array spec
+ * (`--labels FILE:COLUMN`, e.g. t.npz:y or labels.csv:is_signal); one-hot (N, 2) is read as argmax.
+ */
+async function tableLabels(file: string, columns: Record<string, Float64Array>, spec: string | undefined, needLabels: boolean): Promise<Float64Array | undefined> {
+  if (spec && splitSpec(spec)[1] !== undefined) return labelVector(await readArray(spec), `--labels ${spec}`);
+  if (spec && /\.(npy|npz|csv|h5|hdf5)$/i.test(spec)) return labelVector(await readArray(spec), `--labels ${spec}`);
+  const name = spec ?? 'y';
+  if (needLabels && !columns[name]) throw new JetlensInputError(`no labels column '${name}' (choose one with --labels NAME or --labels FILE:COLUMN)`, { file });
+  return columns[name];
 }
 
 /** Splits 'file.npz:name' into file and name. */
@@ -61,7 +74,7 @@ async function readImages(spec: string, o: DataFileOptions, needLabels: boolean)
   const lspec = labelsSpec ?? (isNpz ? `${file}:y` : undefined);
   if (lspec) {
     try {
-      labels = Array.from((await readArray(lspec)).data as ArrayLike<number>, Number);
+      labels = labelVector(await readArray(lspec), `--labels ${lspec}`);
     } catch (e) {
       if (needLabels || labelsSpec) throw e;
     }
@@ -78,9 +91,8 @@ export async function readModelData(kind: ModelKind, file: string, o: DataFileOp
   if (kind === 'dnn') {
     const columns = await readTable(file);
     const features = featureColumns(columns, o);
-    const labelName = o.labels ?? 'y';
-    if (needLabels && !columns[labelName]) throw new JetlensInputError(`no labels column '${labelName}' (choose one with --labels)`, { file });
-    return { ...tableInputs(columns, features, columns[labelName]), featureNames: features };
+    const labels = await tableLabels(file, columns, o.labels, needLabels);
+    return { ...tableInputs(columns, features, labels), featureNames: features };
   }
   if (kind === 'cnn') return readImages(file, o, needLabels);
   if (!isParticleModel(kind)) throw new JetlensInputError(`unknown model kind '${kind}'`);

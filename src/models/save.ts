@@ -1,9 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JetlensInputError } from '../errors.js';
+import { VERSION } from '../util/version.js';
 import { tf } from './backend.js';
 import './layers.js'; // registers the custom layer classes before any load
 import { type JetModel, type ModelKind, MODEL_KINDS, type ResolvedOptions, type ModelMeta } from './models.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 
 const FORMAT = 'jetlens-model/1';
 
@@ -28,8 +30,8 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
         modelTopology: a.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
       };
-      await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
-      await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
+      await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson));
+      await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weights));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...a, weightData: weights }) };
     },
     load: async (): Promise<tf.io.ModelArtifacts> => {
@@ -51,10 +53,10 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
 /** Saves model.json, weights.bin, jetlens.json (kind, options, training metadata) and scaling.json (DNN). */
 export async function saveModel(model: JetModel, dir: string): Promise<void> {
   await model.net.save(directoryHandler(dir));
-  const versions = { jetlens: await packageVersion(), tfjs: tf.version.tfjs, ...model.meta.versions };
+  const versions = { jetlens: VERSION, tfjs: tf.version.tfjs, ...model.meta.versions };
   const doc: JetlensJson = { format: FORMAT, kind: model.kind, options: model.options, meta: { ...model.meta, versions } };
-  await writeFile(join(dir, 'jetlens.json'), JSON.stringify(doc, null, 2));
-  if (model.meta.scaling) await writeFile(join(dir, 'scaling.json'), JSON.stringify(model.meta.scaling, null, 2));
+  await writeJsonAtomic(join(dir, 'jetlens.json'), doc);
+  if (model.meta.scaling) await writeJsonAtomic(join(dir, 'scaling.json'), model.meta.scaling);
 }
 
 /** Loads a directory written by saveModel. */
@@ -68,13 +70,4 @@ export async function loadModel(dir: string): Promise<JetModel> {
   if (doc.format !== FORMAT || !MODEL_KINDS.includes(doc.kind)) throw new JetlensInputError(`unknown model format '${doc.format}'`, { file: dir });
   const net = await tf.loadLayersModel(directoryHandler(dir));
   return { kind: doc.kind, options: doc.options, net, meta: doc.meta };
-}
-
-async function packageVersion(): Promise<string> {
-  try {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
 }

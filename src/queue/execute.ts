@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
 import { EFPSet } from '../efp/efpset.js';
 import { readJets, writeNpy, writeTable } from '../io/index.js';
 import type { JetBatch } from '../jets/batch.js';
 import { observables } from '../jss/observables.js';
-import { VERSION } from '../shard/run.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { VERSION } from '../util/version.js';
 import { sha256File, shardRange, writeManifest, type Manifest } from '../shard/shard.js';
 import type { ValidJob } from './job.js';
 
@@ -35,23 +36,6 @@ interface Stamp {
 
 export const stampPath = (output: string) => `${output}.job.json`;
 
-/** A temporary name next to `file` with the same extension (the writers pick the format from it). */
-function tempName(file: string): string {
-  const ext = extname(file);
-  return join(dirname(file), `.${basename(file, ext)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}${ext}`);
-}
-
-async function atomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = tempName(file);
-  try {
-    await write(tmp);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function previous(job: ValidJob, sha256: string): Stamp | undefined {
@@ -75,13 +59,13 @@ async function runEfp(job: Extract<ValidJob, { command: 'efp' }>, jets: JetBatch
   const { selection, ...mo } = job.options;
   const set = new EFPSet(selection, mo);
   const values = await set.batchCompute(jets, { threads });
-  await atomically(job.output, (tmp) => writeNpy(tmp, { data: values, shape: [jets.length, set.length] }));
+  await writeNpy(job.output, { data: values, shape: [jets.length, set.length] }); // io writers are atomic
   // The same column sidecar as `jetlens efp` writes.
   const meta = {
     selection: typeof selection === 'string' ? selection : { graphs: selection }, measure: set.measure, cols: set.cols,
     columns: set.columns.map((c, i) => ({ column: i, id: c.id, edges: c.edges, ...c.spec })),
   };
-  await atomically(job.output.replace(/\.npy$/i, '.json'), (tmp) => writeFile(tmp, JSON.stringify(meta, null, 1)));
+  await writeJsonAtomic(job.output.replace(/\.npy$/i, '.json'), meta, 1);
   return { columns: set.columns.map((c) => c.id) };
 }
 
@@ -90,7 +74,7 @@ async function runObservables(job: Extract<ValidJob, { command: 'observables' }>
   const table: Record<string, Float64Array> = {};
   for (const c of r.columns) table[c] = r.values[c];
   if (extname(job.output).toLowerCase() === '.npz' && jets.labels && !('y' in table)) table.y = jets.labels;
-  await atomically(job.output, (tmp) => writeTable(tmp, table));
+  await writeTable(job.output, table); // io writers are atomic
   return { columns: r.columns };
 }
 
@@ -130,6 +114,6 @@ export async function executeJob(job: ValidJob, o: ExecuteOptions = {}): Promise
     jetlens: VERSION, command: job.command, input: { file: job.input, sha256 }, dataset: job.dataset,
     shard: job.shard ?? null, settings: job.options, result, ...(o.jobId ? { jobId: o.jobId } : {}),
   };
-  await atomically(stampPath(job.output), (tmp) => writeFile(tmp, JSON.stringify(stamp, null, 1) + '\n'));
+  await writeJsonAtomic(stampPath(job.output), stamp, 1);
   return { ...result, seconds: seconds(), cached: false };
 }

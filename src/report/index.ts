@@ -1,12 +1,13 @@
 // Reports people look at: a study writes RUN_DIR/report.json (a list of sections) with writeReportJson, and
 // renderReport (or `jetlens report RUN_DIR`) turns it into RUN_DIR/index.html plus RUN_DIR/figures/*.{svg,png}.
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { pageHtml, sectionHtml, type FigureHtml } from './html.js';
 import { prefixSvgIds, svgToPng, vegaLiteToSvg } from './render.js';
 import { validateReport, type Report, type Section } from './schema.js';
 import { sectionToVegaLite } from './vegalite.js';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export * from './schema.js';
 export { sectionToVegaLite, trapezoidAuc, histogram, CONFIG as REPORT_VEGA_CONFIG } from './vegalite.js';
@@ -74,7 +75,7 @@ export async function writeReportJson(runDir: string, sections: Section[] | unkn
   const list = `[\n${lines.join(',\n')}\n]`;
   const text = report.title === undefined ? list : `{"title": ${JSON.stringify(report.title)}, "sections": ${list}}`;
   await mkdir(runDir, { recursive: true });
-  await writeFile(file, text + '\n');
+  await writeFileAtomic(file, text + '\n');
   return file;
 }
 
@@ -126,13 +127,13 @@ export async function renderReport(runDir: string, opts: RenderReportOptions = {
     }
     const name = figureName(s, i);
     const svg = await vegaLiteToSvg(spec);
-    await writeFile(path.join(figDir, `${name}.svg`), svg);
+    await writeFileAtomic(path.join(figDir, `${name}.svg`), svg);
     figures.push(path.resolve(figDir, `${name}.svg`));
     const files = [{ label: 'SVG', href: `${FIGURES_DIR}/${name}.svg` }];
     let pngBytes: Buffer | undefined;
     if (png) {
       pngBytes = svgToPng(svg);
-      await writeFile(path.join(figDir, `${name}.png`), pngBytes);
+      await writeFileAtomic(path.join(figDir, `${name}.png`), pngBytes);
       figures.push(path.resolve(figDir, `${name}.png`));
       files.push({ label: 'PNG', href: `${FIGURES_DIR}/${name}.png` });
     }
@@ -147,6 +148,6 @@ export async function renderReport(runDir: string, opts: RenderReportOptions = {
   const title = opts.title ?? report.title ?? path.basename(path.resolve(runDir));
   const html = pageHtml({ title, sections: report.sections, bodies, dataFiles: await dataFiles(runDir) });
   const index = path.resolve(runDir, 'index.html');
-  await writeFile(index, html);
+  await writeFileAtomic(index, html);
   return { html, figures, index };
 }

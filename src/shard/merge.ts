@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { copyFile, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { formatOf, parseNpz, writeNpz, type NdArray } from '../io/index.js';
 import { npyHeader, npyItemSize, parseNpyHeader } from '../io/npy.js';
+import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
 import { readManifest, type Manifest } from './shard.js';
 
 /**
@@ -27,7 +28,7 @@ export async function mergeParts(parts: string[], out: string): Promise<Manifest
   };
   if (fmt === 'npy') await concatNpyFiles(files, out, checkRows);
   else if (fmt === 'npz') await writeNpz(out, await mergeNpz(files, out, checkRows));
-  else if (fmt === 'csv') await writeFile(out, await mergeCsv(files, checkRows));
+  else if (fmt === 'csv') await writeFileAtomic(out, await mergeCsv(files, checkRows));
   else throw new JetlensInputError(`merge: cannot merge ${extname(out)} parts`, { file: out });
   await copySidecar(files, out);
   return ms;
@@ -102,7 +103,7 @@ async function concatNpyFiles(files: string[], out: string, checkRows: (i: numbe
     if (JSON.stringify(h.shape.slice(1)) !== JSON.stringify(first.shape.slice(1))) throw new JetlensInputError('merge: parts have different row shapes', { file: h.file });
   }
   const rows = heads.reduce((s, h) => s + h.shape[0], 0);
-  const tmp = `${out}.tmp-${process.pid}`;
+  const tmp = tempPathFor(out);
   const ws = createWriteStream(tmp);
   try {
     ws.write(npyHeader(first.descr, [rows, ...first.shape.slice(1)]));
@@ -145,5 +146,5 @@ async function copySidecar(files: string[], out: string): Promise<void> {
   for (const f of files) {
     if (!existsSync(side(f)) || readFileSync(side(f), 'utf8') !== first) throw new JetlensInputError('merge: sidecar .json differs between parts', { file: side(f) });
   }
-  await copyFile(side(files[0]), side(out));
+  await writeFileAtomic(side(out), first);
 }

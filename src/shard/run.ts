@@ -2,7 +2,9 @@ import type { JetBatch } from '../jets/batch.js';
 import { readJets } from '../io/index.js';
 import { parseShard, sha256File, shardDone, shardRange, writeManifest, type Manifest } from './shard.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../util/version.js';
+
+export { VERSION };
 
 export interface ShardedRunOptions {
   command: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
 import { JetlensInputError } from '../errors.js';
+import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
 
 /**
  * Deterministic sharding for batch commands that map jets to rows. Shard k of n (0-based, as Slurm array and
@@ -50,11 +50,7 @@ export async function sha256File(file: string): Promise<string> {
 export function readManifest(out: string): Manifest {
   const p = manifestPath(out);
   if (!existsSync(p)) throw new JetlensInputError('no manifest next to this part (was it written by --shard?)', { file: out });
-  try {
-    return JSON.parse(readFileSync(p, 'utf8')) as Manifest;
-  } catch (e) {
-    throw new JetlensInputError(`unreadable manifest: ${(e as Error).message}`, { file: p });
-  }
+  return readJsonFile<Manifest>(p);
 }
 
 /** True when `out` already holds this exact shard (same input bytes, settings and range): re-running is a no-op. */
@@ -70,5 +66,5 @@ export function shardDone(m: Manifest): boolean {
 }
 
 export async function writeManifest(m: Manifest): Promise<void> {
-  await writeFile(manifestPath(m.output), JSON.stringify(m, null, 2) + '\n');
+  await writeJsonAtomic(manifestPath(m.output), m);
 }

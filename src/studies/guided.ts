@@ -9,12 +9,12 @@
  * box]; the iteration stops when AUC[DNN] matches the black box within errors or ADO stops rising beyond errors.
  * Every pass is written to `state.json` as soon as it finishes, so an interrupted run resumes from there.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { readArray, writeNpy } from '../io/index.js';
 import { ado, auc } from '../metrics/index.js';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
 import { adoDiffBootstrap, diffError, meanSd, pairedBootstrap, rankTarget, trainEnsemble, type DnnSettings, type EnsembleResample, type MeanSd } from './ensemble.js';
 import { findRedundant, type Removal } from './redundancy.js';
 import { pickBruteForce, pickByAdo, type Pick } from './select.js';
@@ -291,7 +291,7 @@ function passRow(
 
 function loadState(path: string, mode: GuideMode, K: number): State {
   if (!existsSync(path)) return { version: 2, mode, candidates: K, passes: [], removed: [] };
-  const s = JSON.parse(readFileSync(path, 'utf8')) as State;
+  const s = readJsonFile<State>(path);
   if (s.version !== 2 || s.mode !== mode || s.candidates !== K) {
     throw new JetlensInputError(`${path} is from a run with mode ${s.mode} and ${s.candidates} candidates (state version ${s.version}); use a new --out or remove it`);
   }

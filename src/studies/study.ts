@@ -5,7 +5,6 @@
  * Each step checkpoints its output; a re-run with the same options picks up where the last one stopped.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../backend/control.js';
 import { JetlensInputError } from '../errors.js';
@@ -17,10 +16,10 @@ import { observables } from '../jss/observables.js';
 import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
-import { guide, type GuideMode, type GuideResult } from './guided.js';
+import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
 import type { EnsembleResample } from './ensemble.js';
 import { measurePremise, type Premise } from './premise.js';
-import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { studyReport, summary, type ModeRun } from './study-report.js';
 
 export const HL_SETS: Record<string, string[]> = {
@@ -99,7 +98,7 @@ export function classNamesFor(o: Pick<StudyOptions, 'classNames' | 'jetsFile'>):
   if (!o.jetsFile) return ['W', 'QCD'];
   const side = `${o.jetsFile}.json`;
   if (existsSync(side)) {
-    const names = (JSON.parse(readFileSync(side, 'utf8')) as { class_names?: unknown }).class_names;
+    const names = readJsonFile<{ class_names?: unknown }>(side).class_names;
     if (Array.isArray(names) && names.length === 2 && names.every((x) => typeof x === 'string')) return names as [string, string];
     throw new JetlensInputError('class_names: expected ["signal name", "background name"]', { file: side });
   }
@@ -168,11 +167,12 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   const candidates = await step('EFP candidates', p('efp-candidates.npy'), times, log, async () => {
     const c = await efpCandidates(jets, space, { ...run, onProgress: prog('EFP candidates') });
+    // The .json first: the .npy marks the step done, so a kill between the two recomputes instead of losing the .json.
+    await writeJsonAtomic(p('efp-candidates.json'), { space, candidates: c.info }, 1);
     await writeNpy(p('efp-candidates.npy'), { data: c.values, shape: [c.info.length, N] });
-    await writeFile(p('efp-candidates.json'), JSON.stringify({ space, candidates: c.info }, null, 1));
   }, async () => ({
     values: Float64Array.from((await readArray(p('efp-candidates.npy'))).data as Float64Array),
-    info: JSON.parse(readFileSync(p('efp-candidates.json'), 'utf8')).candidates,
+    info: readJsonFile<{ candidates: CandidateInfo[] }>(p('efp-candidates.json')).candidates,
   }));
   log(`${candidates.info.length} candidate EFPs (${space.select}, kappa ${space.kappas.join('/')}, beta ${space.betas.join('/')})`);
 
@@ -218,7 +218,7 @@ async function checkSettings(file: string, settings: object): Promise<void> {
   if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
     throw new Error(`${file} records different settings (${readFileSync(file, 'utf8')}); use another --out or delete the directory`);
   }
-  await writeFile(file, text);
+  await writeFileAtomic(file, text);
 }
 
 /** Seeded, class-blind split: the CNN and every DNN train on `train`; all metrics use `test`. */
@@ -236,7 +236,7 @@ const csvCell = (v: unknown) => {
 
 /** The pass table as JSON and CSV (ensemble means with their standard deviations). */
 export async function writeGuideTables(dir: string, g: GuideResult): Promise<void> {
-  await writeFile(join(dir, 'guided.json'), JSON.stringify(g, null, 2));
+  await writeJsonAtomic(join(dir, 'guided.json'), g);
   const header = 'pass,efp,edges,n,d,kappa,beta,chromatic,irc_safe,ado_efp_bb_on_D,ado_efp_bb_on_D_sd,wins,auc_efp,auc_dnn,auc_dnn_sd,ado_dnn_bb,ado_dnn_bb_sd,ado_gain,ado_gain_err,significant,removed_total';
   const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : v);
   const rows = g.passes.map((r) => {
@@ -246,5 +246,5 @@ export async function writeGuideTables(dir: string, g: GuideResult): Promise<voi
       : [r.pass, '(start)', '', '', '', '', '', '', '', '', '', '', ''];
     return [...cells, r.aucDnn, r.aucDnnSd, r.adoDnnBlackBox, r.adoDnnBlackBoxSd, num(r.adoGain), num(r.adoGainErr), r.significant ?? '', r.removed?.total ?? ''].map(csvCell).join(',');
   });
-  await writeFile(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
+  await writeFileAtomic(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
 }

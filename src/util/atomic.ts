@@ -5,13 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 
 let counter = 0;
 
-/** A temporary path next to `file` (same directory, so the rename is atomic). */
+/**
+ * A temporary path next to `file` (same directory, so the rename is atomic), hidden, with the same extension: writers
+ * that pick the format from the extension (writeJets, writeTable, HDF5) can write to it directly.
+ */
 export function tempPathFor(file: string): string {
-  return `${file}.tmp-${process.pid}-${counter++}`;
+  const ext = extname(file);
+  return join(dirname(file), `.${basename(file, ext)}.tmp-${process.pid}-${counter++}${ext}`);
 }
 
 /** Writes `data` to `file` atomically (temporary file + rename); the temporary file is removed on failure. */

@@ -1,5 +1,6 @@
 import type { Rng } from '../../util/rng.js';
-import type { SmearOptions } from './options.js';
+import type { CalorimeterOptions, SmearOptions } from './options.js';
+import { massOf } from './hadrons.js';
 import type { JetParticles } from './particles.js';
 
 const PHI_LIMIT = 3 * Math.PI;
@@ -19,7 +20,11 @@ export function applyDetector(rng: Rng, p: JetParticles, s: Required<SmearOption
   if (s.ptMin > 0) p.filter((i) => p.pt[i] >= s.ptMin);
 }
 
-function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number): void {
+/**
+ * Merges the particles of each (y, phi) cell into one at the cell centre with the summed pT; its pid is the
+ * hardest particle's, or `towerPid` when given (calorimeter towers: 0, no identity, massless).
+ */
+export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number, towerPid?: number): void {
   const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
   const iy = new Float64Array(p.n);
   const iphi = new Float64Array(p.n);
@@ -48,6 +53,7 @@ function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number): vo
     }
   }
   p.n = m;
+  if (towerPid !== undefined) p.pid.fill(towerPid, 0, m);
   for (let k = 0; k < m; k++) {
     p.dy[k] = (iy[k] + 0.5) * cell - y0;
     let centre = (iphi[k] + 0.5) * dphiCell;
@@ -56,4 +62,28 @@ function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number): vo
     else if (centre < -Math.PI) centre += dphiCell;
     p.dphi[k] = centre - phi0;
   }
+}
+
+/**
+ * Calorimeter towers (Delphes-like, no resolution): every (y, phi) cell of size `cell` becomes one massless
+ * particle (pid 0) at the cell centre carrying the energy of the hadrons in it, so a massive hadron's energy is
+ * counted in full (tower pT = sum E / cosh(y_centre)); then a Gaussian energy resolution
+ * sigma/E = stochastic/sqrt(E) (+) constant; towers smeared to E <= 0 are dropped.
+ */
+export function applyTowers(rng: Rng, p: JetParticles, cell: number, y0: number, phi0: number, cal: CalorimeterOptions): void {
+  for (let i = 0; i < p.n; i++) {
+    const m = massOf(p.pid[i]);
+    const y = y0 + p.dy[i];
+    const yc = (Math.floor(y / cell) + 0.5) * cell;
+    const mt = m === 0 ? p.pt[i] : Math.sqrt(p.pt[i] * p.pt[i] + m * m);
+    p.pt[i] = (mt * Math.cosh(y)) / Math.cosh(yc);
+  }
+  mergeCells(p, cell, y0, phi0, 0);
+  if (cal.stochastic === 0 && cal.constant === 0) return;
+  for (let k = 0; k < p.n; k++) {
+    const e = p.pt[k] * Math.cosh(y0 + p.dy[k]);
+    const a = cal.stochastic / Math.sqrt(e), b = cal.constant;
+    p.pt[k] *= 1 + Math.sqrt(a * a + b * b) * rng.normal();
+  }
+  p.filter((k) => p.pt[k] > 0);
 }

@@ -1,11 +1,12 @@
 /**
- * A growable list of 3-momenta with one tag per entry (flavour in the shower, pion id after hadronisation).
- * Structure of arrays, reused from jet to jet so the hot loop allocates nothing.
+ * A growable list of 3-momenta with a mass and one tag per entry (flavour in the shower, PDG id after
+ * hadronisation). Structure of arrays, reused from jet to jet so the hot loop allocates nothing.
  */
 export class MomentumList {
   px: Float64Array;
   py: Float64Array;
   pz: Float64Array;
+  m: Float64Array;
   tag: Float64Array;
   n = 0;
 
@@ -13,20 +14,38 @@ export class MomentumList {
     this.px = new Float64Array(capacity);
     this.py = new Float64Array(capacity);
     this.pz = new Float64Array(capacity);
+    this.m = new Float64Array(capacity);
     this.tag = new Float64Array(capacity);
+  }
+
+  /** Energy of entry i. */
+  e(i: number): number {
+    const px = this.px[i], py = this.py[i], pz = this.pz[i], m = this.m[i];
+    return Math.sqrt(px * px + py * py + pz * pz + m * m);
   }
 
   clear(): void {
     this.n = 0;
   }
 
-  push(px: number, py: number, pz: number, tag: number): void {
+  push(px: number, py: number, pz: number, tag: number, m = 0): void {
     if (this.n === this.px.length) this.grow();
     const i = this.n++;
     this.px[i] = px;
     this.py[i] = py;
     this.pz[i] = pz;
+    this.m[i] = m;
     this.tag[i] = tag;
+  }
+
+  /** Removes entry i by moving the last entry into its place (order not kept). */
+  removeSwap(i: number): void {
+    const l = --this.n;
+    this.px[i] = this.px[l];
+    this.py[i] = this.py[l];
+    this.pz[i] = this.pz[l];
+    this.m[i] = this.m[l];
+    this.tag[i] = this.tag[l];
   }
 
   private grow(): void {
@@ -39,6 +58,7 @@ export class MomentumList {
     this.px = g(this.px);
     this.py = g(this.py);
     this.pz = g(this.pz);
+    this.m = g(this.m);
     this.tag = g(this.tag);
   }
 }

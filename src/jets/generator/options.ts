@@ -1,4 +1,6 @@
 import { JetlensInputError } from '../../errors.js';
+import { DEFAULT_FRAGMENTATION, type FragmentationParams } from './fragment.js';
+import type { UnderlyingEventOptions } from './ue.js';
 
 export type Process = 'quark' | 'gluon' | 'qcd' | 'w';
 export const PROCESSES: readonly Process[] = ['quark', 'gluon', 'qcd', 'w'];
@@ -13,8 +15,45 @@ export interface SmearOptions {
   cell?: number;
 }
 
+/**
+ * 'fragment' (v2 default): independent fragmentation into hadrons with masses and PDG ids, four-momentum conserved
+ * per colour singlet; 'partons': the v2 shower's final partons (pid 1 quark, 21 gluon), massless;
+ * 'none': the v1 generator byte for byte (one massless pion per parton, no W recoil, k_t cut 1 GeV, no towers,
+ * no trimming), to reproduce results made before v2.
+ */
+export type Hadronize = 'fragment' | 'partons' | 'none';
+export const HADRONIZE: readonly Hadronize[] = ['fragment', 'partons', 'none'];
+
+export interface CalorimeterOptions {
+  stochastic: number;
+  constant: number;
+}
+
+/** Trimming of the generated jets: kT subjets of radius rSub, those below fCut x jet pT dropped. */
+export interface TrimOptions {
+  rSub: number;
+  fCut: number;
+}
+
 export interface GenerateOptions {
   process: Process;
+  /** Hadronisation model (default 'fragment'); 'none' = the v1 generator. */
+  hadronize?: Hadronize;
+  /** Shower cut-off in k_t (GeV; default 0.6 for v2, 1 for v1). */
+  ktCut?: number;
+  /** Fragmentation parameters (fragment.ts); unset ones keep their defaults. */
+  fragmentation?: Partial<FragmentationParams>;
+  /** Calorimeter towers: (y, phi) cell size, massless towers with pid 0 (default 0.1 for qcd/w, 0 = particles). */
+  towers?: number;
+  /**
+   * Tower energy resolution sigma_E / E = stochastic / sqrt(E / GeV) (+) constant, in quadrature (Delphes-like
+   * hadronic calorimeter; default {stochastic: 0.5, constant: 0.05}; zeros = exact towers).
+   */
+  calorimeter?: Partial<CalorimeterOptions>;
+  /** Trimming (default {rSub: 0.2, fCut: 0.05} for qcd/w as the Baldi et al. sample, false for quark/gluon). */
+  trim?: TrimOptions | false;
+  /** Underlying event / pile-up (off by default). */
+  underlyingEvent?: UnderlyingEventOptions | false;
   /** Number of jets. */
   n: number;
   /** Integer seed: same seed, same bytes. */
@@ -44,6 +83,13 @@ export interface GenerateOptions {
 /** Everything the per-jet code needs, validated and with defaults filled in. */
 export interface GeneratorConfig {
   process: Process;
+  hadronize: Hadronize;
+  ktCut: number;
+  fragmentation: FragmentationParams;
+  towers: number;
+  calorimeter: CalorimeterOptions;
+  trim: TrimOptions | null;
+  underlyingEvent: Required<UnderlyingEventOptions> | null;
   n: number;
   seed: number;
   ptMin: number;
@@ -56,6 +102,9 @@ export interface GeneratorConfig {
   cone: boolean;
   emissionScale: number;
 }
+
+/** v2 shower cut-off (GeV). */
+export const DEFAULT_KT_CUT = 0.6;
 
 const DEFAULT_SMEAR: Required<SmearOptions> = { ptResolution: 0.05, ptMin: 0.5, cell: 0.05 };
 
@@ -99,6 +148,50 @@ function resolveSmear(s: SmearOptions | boolean | undefined): Required<SmearOpti
   };
 }
 
+function resolveFragmentation(f: Partial<FragmentationParams> | undefined): FragmentationParams {
+  if (f === undefined) return DEFAULT_FRAGMENTATION;
+  if (typeof f !== 'object' || f === null) bad('fragmentation', 'expected an object');
+  const d = DEFAULT_FRAGMENTATION;
+  return {
+    a: num('fragmentation.a', f.a, d.a, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+    ptSigma: num('fragmentation.ptSigma', f.ptSigma, d.ptSigma, (x) => x >= 0 && x <= 5, 'in [0, 5]'),
+    pStop: num('fragmentation.pStop', f.pStop, d.pStop, (x) => x >= 0.05 && x <= 100, 'in [0.05, 100]'),
+    strange: num('fragmentation.strange', f.strange, d.strange, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+    baryon: num('fragmentation.baryon', f.baryon, d.baryon, (x) => x >= 0 && x <= 0.5, 'in [0, 0.5]'),
+  };
+}
+
+export const DEFAULT_CALORIMETER: CalorimeterOptions = { stochastic: 0.5, constant: 0.05 };
+
+function resolveCalorimeter(c: Partial<CalorimeterOptions> | undefined): CalorimeterOptions {
+  if (c === undefined) return DEFAULT_CALORIMETER;
+  if (typeof c !== 'object' || c === null) bad('calorimeter', 'expected {stochastic, constant}');
+  const d = DEFAULT_CALORIMETER;
+  return {
+    stochastic: num('calorimeter.stochastic', c.stochastic, d.stochastic, (x) => x >= 0 && x <= 5, 'in [0, 5]'),
+    constant: num('calorimeter.constant', c.constant, d.constant, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+  };
+}
+
+function resolveTrim(t: TrimOptions | false | undefined, dflt: TrimOptions | null): TrimOptions | null {
+  if (t === undefined) return dflt;
+  if (t === false) return null;
+  if (typeof t !== 'object' || t === null) bad('trim', 'expected {rSub, fCut} or false');
+  return {
+    rSub: num('trim.rSub', t.rSub, 0.2, (x) => x > 0 && x <= 1.5, 'in (0, 1.5]'),
+    fCut: num('trim.fCut', t.fCut, 0.05, (x) => x >= 0 && x < 1, 'in [0, 1)'),
+  };
+}
+
+function resolveUe(u: UnderlyingEventOptions | false | undefined): Required<UnderlyingEventOptions> | null {
+  if (u === undefined || u === false) return null;
+  if (typeof u !== 'object' || u === null) bad('underlyingEvent', 'expected {density, ptMean} or false');
+  return {
+    density: num('underlyingEvent.density', u.density, NaN, (x) => x >= 0 && x <= 1000, 'in [0, 1000]'),
+    ptMean: num('underlyingEvent.ptMean', u.ptMean, 0.6, (x) => x > 0 && x <= 20, 'in (0, 20]'),
+  };
+}
+
 /** Validates user options (JetlensInputError naming the field) and fills in the defaults. */
 export function resolveOptions(o: GenerateOptions): GeneratorConfig {
   if (typeof o !== 'object' || o === null) bad('options', 'expected an options object');
@@ -106,8 +199,21 @@ export function resolveOptions(o: GenerateOptions): GeneratorConfig {
   const d = processDefaults(process);
   const ptMin = num('ptMin', o.ptMin, d.ptMin, (x) => x > 0, '> 0');
   const ptMax = num('ptMax', o.ptMax, Math.max(d.ptMax, ptMin), (x) => x >= ptMin, `>= ptMin (${ptMin})`);
+  if (o.hadronize !== undefined && !HADRONIZE.includes(o.hadronize)) {
+    bad('hadronize', `expected one of ${HADRONIZE.join(', ')}, got '${String(o.hadronize)}'`);
+  }
+  const hadronize = o.hadronize ?? 'fragment';
+  const v1 = hadronize === 'none';
+  const wide = process === 'qcd' || process === 'w';
   return {
     process,
+    hadronize,
+    ktCut: num('ktCut', o.ktCut, v1 ? 1 : DEFAULT_KT_CUT, (x) => x >= 0.1 && x <= 10, 'in [0.1, 10]'),
+    fragmentation: resolveFragmentation(o.fragmentation),
+    towers: num('towers', o.towers, wide && !v1 ? 0.1 : 0, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
+    calorimeter: resolveCalorimeter(o.calorimeter),
+    trim: resolveTrim(o.trim, wide && !v1 ? { rSub: 0.2, fCut: 0.05 } : null),
+    underlyingEvent: resolveUe(o.underlyingEvent),
     n: checkCount('n', o.n),
     seed: checkSeed(o.seed),
     ptMin,

@@ -10,14 +10,20 @@ export class JetParticles {
   order = new Uint32Array(128);
   n = 0;
 
+  /** Room for n particles; the first `this.n` are kept. */
   reserve(n: number): void {
     if (n <= this.pt.length) return;
     let cap = this.pt.length;
     while (cap < n) cap *= 2;
-    this.pt = new Float64Array(cap);
-    this.dy = new Float64Array(cap);
-    this.dphi = new Float64Array(cap);
-    this.pid = new Float64Array(cap);
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.pt = g(this.pt);
+    this.dy = g(this.dy);
+    this.dphi = g(this.dphi);
+    this.pid = g(this.pid);
     this.order = new Uint32Array(cap);
   }
 

@@ -6,7 +6,7 @@ export const GLUON = 0;
 export const QUARK = 1;
 
 const TWO_PI = 2 * Math.PI;
-/** No resolvable emission is possible unless E theta / 4 > mu0 (k_t = z(1-z) E theta <= E theta / 4). */
+/** No resolvable emission is possible unless E theta / 4 > k_t cut (k_t = z(1-z) E theta <= E theta / 4). */
 const L_MIN = Math.log(4);
 
 // Overestimates of P(z) used by the veto algorithm, all of the form A / z on [z_min, 1], z_min = mu0 / (E theta):
@@ -45,7 +45,11 @@ export class Shower {
   private z = 0;
   private kind = 0;
 
-  constructor(private readonly emissionScale = 1) {}
+  /** @param ktCut shower cut-off: no emission with k_t below it (GeV); v1 used mu0 = 1 GeV. */
+  constructor(
+    private readonly emissionScale = 1,
+    private readonly ktCut = MU0,
+  ) {}
 
   /** Showers one parton and appends the final partons (tag = QUARK or GLUON) to `out`. */
   run(rng: Rng, px: number, py: number, pz: number, flavour: number, thetaMax: number, out: MomentumList): void {
@@ -74,7 +78,8 @@ export class Shower {
 
   /** Draws the next branching below thetaMax; false when the parton reaches the cut-off without one. */
   private nextBranching(rng: Rng, e: number, flavour: number, thetaMax: number): boolean {
-    const lMax = Math.log((e * thetaMax) / MU0);
+    const cut = this.ktCut;
+    const lMax = Math.log((e * thetaMax) / cut);
     if (lMax <= L_MIN) return false;
     const a = flavour === QUARK ? A_QUARK : A_GLUON;
     const step = 2 / (this.emissionScale * (ALPHAS_MAX / Math.PI) * a);
@@ -97,9 +102,9 @@ export class Shower {
         kind = G_TO_QQ;
         ratio = z * (z * z + (1 - z) * (1 - z));
       }
-      const eTheta = MU0 * Math.exp(l);
+      const eTheta = cut * Math.exp(l);
       const kt = z * (1 - z) * eTheta;
-      if (kt < MU0) continue;
+      if (kt < cut) continue;
       if (rng.uniform() * ALPHAS_MAX >= alphaS(kt) * ratio) continue;
       this.theta = eTheta / e;
       this.z = z;

@@ -1,9 +1,6 @@
-import { JetlensAbortError, JetlensInputError } from '../errors.js';
-import { ensureTf, tf } from '../models/backend.js';
-import { type ModelData, sampleCount, takeRows } from '../models/inputs.js';
-import { isParticleModel, type JetModel } from '../models/models.js';
-import { predict } from '../models/train.js';
-import { Rng } from '../util/rng.js';
+import { JetlensAbortError, JetlensInputError } from '../../errors.js';
+import { ensureTf, isParticleModel, type JetModel, type ModelData, predict, sampleCount, takeRows, tf } from '../../models/index.js';
+import { Rng } from '../../util/rng.js';
 import { efficiencies, meanStd, workingPoint } from './stats.js';
 
 /** Per-particle tensors of a batch of jets (B, M): momentum fractions and angles relative to the jet axis. */

@@ -1,14 +1,13 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JetlensAbortError, JetlensInputError } from '../errors.js';
-import { readArray, writeNpy } from '../io/index.js';
-import { auc } from '../metrics/index.js';
-import { createModel, type ModelKind, type ModelOptions } from '../models/models.js';
-import { type ModelData, sampleCount, takeSamples } from '../models/inputs.js';
-import { dataHash, predict, train, type TrainOptions } from '../models/train.js';
-import { toFloat64 } from '../io/ndarray.js';
-import { Rng } from '../util/rng.js';
+import { JetlensAbortError, JetlensInputError } from '../../errors.js';
+import { readArray, writeNpy } from '../../io/index.js';
+import { auc } from '../../metrics/index.js';
+import { createModel, dataHash, type ModelData, type ModelKind, type ModelOptions, predict, sampleCount, takeSamples, train, type TrainOptions } from '../../models/index.js';
+import { toFloat64 } from '../../io/ndarray.js';
+import { Rng } from '../../util/rng.js';
 import { columnMeanStd, efficiencies, meanStd, workingPoint } from './stats.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 
 export interface BootstrapTrainingOptions {
   kind: ModelKind;
@@ -80,7 +79,7 @@ async function checkRunRecord(dir: string, o: BootstrapTrainingOptions): Promise
     if (old.trim() !== record) throw new JetlensInputError(`${dir} holds a bootstrap run with other settings or data (see bootstrap.json): use another --out or delete it`);
     return;
   }
-  await writeFile(file, `${record}\n`);
+  await writeFileAtomic(file, `${record}\n`);
 }
 
 async function trainAndPredict(o: BootstrapTrainingOptions, data: ModelData): Promise<Float64Array> {

@@ -1,4 +1,4 @@
-import type { Section } from '../report/schema.js';
+import type { Section } from '../../report/schema.js';
 import type { NnScalingResult } from './evt.js';
 import type { SmearResult } from './smear.js';
 

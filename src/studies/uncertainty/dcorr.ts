@@ -1,5 +1,5 @@
-import { JetlensInputError } from '../errors.js';
-import { tf } from '../models/backend.js';
+import { JetlensInputError } from '../../errors.js';
+import { tf } from '../../models/index.js';
 
 /** Double-centred distance matrix A_ij = a_ij - mean_i. - mean_.j + mean_.. with a_ij = |x_i - x_j| (float64). */
 function centredDistances(x: ArrayLike<number>): Float64Array {

@@ -4,16 +4,22 @@
  * (n_s/N_s) / (n_s/N_s + n_b/N_b); an empty ball scores 1/2 (counted in empty_fraction). Default evaluation is
  * leave-one-out (x never in its own ball, its own class one smaller). AUC per eps with a seeded bootstrap error.
  */
-import type { RunOptions } from '../backend/control.js';
-import { JetlensInputError } from '../errors.js';
-import type { JetBatch } from '../jets/batch.js';
-import { toJetBatch, type JetsLike } from '../jets/input.js';
-import { Rng } from '../util/rng.js';
-import { auc } from '../metrics/auc.js';
-import { aucBootstrap } from '../metrics/bootstrap.js';
-import { checkScale, semdMatrixFromSpectra } from './distance.js';
-import { ballCountsFromSpectra } from './knn.js';
-import { computeSpectra, selectSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+import type { RunOptions } from '../../backend/control.js';
+import { JetlensInputError } from '../../errors.js';
+import type { JetBatch } from '../../jets/batch.js';
+import { toJetBatch, type JetsLike } from '../../jets/input.js';
+import { Rng } from '../../util/rng.js';
+import { auc, aucBootstrap, quantileSorted } from '../../metrics/index.js';
+import {
+  ballCountsFromSpectra,
+  checkScale,
+  computeSpectra,
+  selectSpectra,
+  semdMatrixFromSpectra,
+  spectraCount,
+  type Spectra,
+  type SpectrumOptions,
+} from '../../semd/index.js';
 
 export interface SmearOptions extends SpectrumOptions, RunOptions {
   /** Ball radii in output units (SEMD times scale), used exactly as given. Default: the grid of defaultEpsGrid. */
@@ -58,14 +64,6 @@ function labelsOf(b: JetBatch, what: string): Uint8Array {
   return Uint8Array.from(b.labels);
 }
 
-/** Linear-interpolated quantile of sorted values. */
-export function quantileSorted(v: Float64Array, q: number): number {
-  if (v.length === 0) return NaN;
-  const x = q * (v.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < v.length ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[i];
-}
-
 /**
  * Default eps grid: 24 values log-spaced from the 1st percentile of nearest-neighbour distances to the median
  * pairwise distance, both within a seeded 1,000-jet subsample (in SEMD units before scale). A zero 1st
@@ -74,6 +72,7 @@ export function quantileSorted(v: Float64Array, q: number): number {
 export async function defaultEpsGrid(S: Spectra, seed: number, opts: RunOptions = {}, count = 24): Promise<number[]> {
   const n = spectraCount(S);
   const m = Math.min(n, 1000);
+  if (m < 2) throw new JetlensInputError('cannot build a default eps grid from fewer than 2 jets: pass --eps');
   const pick = Array.from(new Rng(seed).permutation(n).subarray(0, m)).sort((a, b) => a - b);
   const sub = selectSpectra(S, pick);
   const d = await semdMatrixFromSpectra(sub, null, { ...opts, onProgress: undefined });

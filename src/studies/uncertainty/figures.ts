@@ -1,7 +1,7 @@
 // Report sections (src/report/schema.ts) for the uncertainty studies: one builder per `jetlens uncertainty` command.
 // The numbers drawn are the ones in the command's summary.json; the captions carry the settings.
-import { auc, rocCurve } from '../metrics/index.js';
-import type { HistogramSection, LineSeries, RocCurve, Section, TableCell } from '../report/schema.js';
+import { auc, quantileSorted, rocCurve } from '../../metrics/index.js';
+import type { HistogramSection, LineSeries, RocCurve, Section, TableCell } from '../../report/schema.js';
 import type { AdversarialResult } from './adversarial.js';
 import { bootstrapPrediction, resampleIndices, type BootstrapPredictionResult, type BootstrapTrainingResult, type ScanRow } from './bootstrap.js';
 import { distanceCorrelationSquared } from './dcorr.js';
@@ -33,20 +33,13 @@ export function tprAt(scores: ArrayLike<number>, labels: ArrayLike<number>, grid
   });
 }
 
-/** Quantile q of a sorted list (linear interpolation). */
-function quantile(sorted: number[], q: number): number {
-  const p = q * (sorted.length - 1);
-  const a = Math.floor(p);
-  return a + 1 < sorted.length ? sorted[a] + (p - a) * (sorted[a + 1] - sorted[a]) : sorted[a];
-}
-
 /** The nominal ROC with the central 68% band of the resamples' tpr at each background efficiency of ROC_GRID. */
 export function rocWithBand(label: string, scores: ArrayLike<number>, labels: ArrayLike<number>, resamples: number[][]): RocCurve {
   const r = rocCurve(scores, labels, null, { maxPoints: 400 });
   const cols = ROC_GRID.map((_, g) => resamples.map((row) => row[g]).sort((a, b) => a - b));
   return {
     label, fpr: Array.from(r.fpr), tpr: Array.from(r.tpr), auc: auc(scores, labels).auc,
-    band: { fpr: [...ROC_GRID], tprLow: cols.map((c) => quantile(c, 0.16)), tprHigh: cols.map((c) => quantile(c, 0.84)) },
+    band: { fpr: [...ROC_GRID], tprLow: cols.map((c) => quantileSorted(c, 0.16)), tprHigh: cols.map((c) => quantileSorted(c, 0.84)) },
   };
 }
 

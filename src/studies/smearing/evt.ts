@@ -5,14 +5,12 @@
  * d_min falls as N^(-1/a). We fit the Weibull by maximum likelihood (errors from the observed information) per
  * N, and log(median d_min) = c0 - (1/a_pl) log N by least squares, with the local slopes between consecutive N.
  */
-import type { RunOptions } from '../backend/control.js';
-import { JetlensInputError } from '../errors.js';
-import { toJetBatch, type JetsLike } from '../jets/input.js';
-import { Rng } from '../util/rng.js';
-import { checkScale } from './distance.js';
-import { knnFromSpectra } from './knn.js';
-import { quantileSorted } from './smear.js';
-import { computeSpectra, selectSpectra, spectraCount, type SpectrumOptions } from './spectrum.js';
+import type { RunOptions } from '../../backend/control.js';
+import { JetlensInputError } from '../../errors.js';
+import { toJetBatch, type JetsLike } from '../../jets/input.js';
+import { Rng } from '../../util/rng.js';
+import { quantileSorted } from '../../metrics/index.js';
+import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, spectraCount, type SpectrumOptions } from '../../semd/index.js';
 
 export interface WeibullFit {
   shape: number;

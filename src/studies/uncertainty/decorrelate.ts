@@ -1,11 +1,7 @@
-import { JetlensAbortError, JetlensInputError } from '../errors.js';
-import { auc } from '../metrics/index.js';
-import { ensureTf, tf } from '../models/backend.js';
-import { type ModelData, sampleCount, takeRows } from '../models/inputs.js';
-import { bceLoss } from '../models/losses.js';
-import { createModel, type JetModel, type ModelKind, type ModelOptions } from '../models/models.js';
-import { fitScaling, predict } from '../models/train.js';
-import { Rng } from '../util/rng.js';
+import { JetlensAbortError, JetlensInputError } from '../../errors.js';
+import { auc } from '../../metrics/index.js';
+import { bceLoss, createModel, ensureTf, fitScaling, type JetModel, type ModelData, type ModelKind, type ModelOptions, predict, sampleCount, takeRows, tf } from '../../models/index.js';
+import { Rng } from '../../util/rng.js';
 import { distanceCorrelationSquared, distanceCorrelationSquaredTf } from './dcorr.js';
 import { histogram, workingPoint } from './stats.js';
 

@@ -1,4 +1,4 @@
-import { JetlensInputError } from '../errors.js';
+import { JetlensInputError } from '../../errors.js';
 
 /** Mean and (population-corrected, n-1) standard deviation of a list of numbers; std NaN with fewer than two. */
 export function meanStd(x: ArrayLike<number>): { mean: number; std: number } {

@@ -1,5 +1,5 @@
-import { JetlensInputError } from '../errors.js';
-import { MODEL_KINDS, type ModelKind } from '../models/index.js';
+import { JetlensInputError } from '../../errors.js';
+import { MODEL_KINDS, type ModelKind } from '../../models/index.js';
 import type { ScanConfig } from './bootstrap.js';
 
 /** What a configuration of a systematic scan may set; the rest comes from the command's defaults. */

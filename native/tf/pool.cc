@@ -1,0 +1,122 @@
+#include "tf/pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace jetlens::tf {
+namespace {
+
+int default_threads() {
+  const char* e = std::getenv("JETLENS_TF_THREADS");
+  int n = e ? std::atoi(e) : 0;
+  if (n <= 0) n = (int)std::max(1u, std::thread::hardware_concurrency());
+  return std::min(n, 64);
+}
+
+class Pool {
+ public:
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      stop_ = true;
+      ++gen_;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  int threads() const { return want_ > 0 ? want_ : (want_ = default_threads()); }
+  void set_threads(int n) { want_ = n > 0 ? std::min(n, 64) : default_threads(); }
+
+  void run(size_t n, const std::function<void(size_t, int)>& body) {
+    int t = (int)std::min<size_t>((size_t)threads(), n);
+    std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+    if (t <= 1 || !busy.owns_lock()) {
+      for (size_t i = 0; i < n; ++i) body(i, 0);
+      return;
+    }
+    ensure_workers(t - 1);
+    {
+      std::lock_guard<std::mutex> l(m_);
+      body_ = &body;
+      n_ = n;
+      next_.store(0);
+      active_ = t - 1;
+      pending_.store(t - 1);
+      ++gen_;
+    }
+    cv_.notify_all();
+    drain(0);
+    // Wait for the helpers: spin a little (ops are short), then sleep.
+    for (int i = 0; i < 4000 && pending_.load(std::memory_order_acquire) > 0; ++i) std::this_thread::yield();
+    if (pending_.load(std::memory_order_acquire) > 0) {
+      std::unique_lock<std::mutex> l(m_);
+      done_cv_.wait(l, [&] { return pending_.load() == 0; });
+    }
+    body_ = nullptr;
+  }
+
+ private:
+  void drain(int slot) {
+    for (;;) {
+      size_t i = next_.fetch_add(1);
+      if (i >= n_) break;
+      (*body_)(i, slot);
+    }
+  }
+  void ensure_workers(int k) {
+    while ((int)workers_.size() < k) {
+      int slot = (int)workers_.size() + 1;
+      uint64_t born = gen_.load();  // the worker must see the next generation as new, however late it starts
+      workers_.emplace_back([this, slot, born] { loop(slot, born); });
+    }
+  }
+  void loop(int slot, uint64_t seen) {
+    for (;;) {
+      // Brief spin for back-to-back kernels, then block.
+      for (int i = 0; i < 2000 && gen_seen() == seen; ++i) std::this_thread::yield();
+      std::unique_lock<std::mutex> l(m_);
+      cv_.wait(l, [&] { return gen_ != seen; });
+      seen = gen_;
+      if (stop_) return;
+      bool mine = slot <= active_;
+      l.unlock();
+      if (!mine) continue;
+      drain(slot);
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> g(m_);
+        done_cv_.notify_all();
+      }
+    }
+  }
+  uint64_t gen_seen() const { return gen_.load(std::memory_order_acquire); }
+
+  std::mutex busy_, m_;
+  std::condition_variable cv_, done_cv_;
+  std::vector<std::thread> workers_;
+  const std::function<void(size_t, int)>* body_ = nullptr;
+  size_t n_ = 0;
+  std::atomic<size_t> next_{0};
+  std::atomic<int> pending_{0};
+  int active_ = 0;
+  std::atomic<uint64_t> gen_{0};
+  bool stop_ = false;
+  mutable int want_ = 0;
+};
+
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: workers may outlive static destruction order at exit
+  return *p;
+}
+
+}  // namespace
+
+void run_tasks(size_t n, const std::function<void(size_t, int)>& body) { pool().run(n, body); }
+int threads() { return pool().threads(); }
+void set_threads(int n) { pool().set_threads(n); }
+
+}  // namespace jetlens::tf
