@@ -1,6 +1,14 @@
 #include "common.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace jetlens {
 
@@ -33,28 +41,62 @@ int resolve_threads(int requested) {
   return std::min(requested, 256);
 }
 
-void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk) {
+void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk, const char* what) {
   if (n == 0) return;
   chunk = std::max<size_t>(1, chunk);
   size_t t = std::min<size_t>((size_t)std::max(1, threads), (n + chunk - 1) / chunk);
-  if (t <= 1) {
-    for (size_t i = 0; i < n; ++i) body(i);
-    return;
-  }
   std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::string error;  // the first failure, with the item it happened at
   auto run = [&]() {
-    for (;;) {
-      size_t s = next.fetch_add(chunk);
-      if (s >= n) break;
-      size_t e = std::min(n, s + chunk);
-      for (size_t i = s; i < e; ++i) body(i);
+    size_t i = 0;
+    try {
+      for (;;) {
+        size_t s = next.fetch_add(chunk);
+        if (s >= n || stop.load(std::memory_order_relaxed)) break;
+        size_t e = std::min(n, s + chunk);
+        for (i = s; i < e; ++i) body(i);
+      }
+    } catch (const Cancelled&) {
+      stop = true;
+    } catch (const std::bad_alloc&) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = std::string(what) + " " + std::to_string(i) + ": out of memory (std::bad_alloc)";
+      stop = true;
+    } catch (const ArgError& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = std::string(what) + " " + std::to_string(i) + ": " + e.msg;
+      stop = true;
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = std::string(what) + " " + std::to_string(i) + ": " + e.what();
+      stop = true;
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (error.empty()) error = std::string(what) + " " + std::to_string(i) + ": unknown native exception";
+      stop = true;
     }
   };
   std::vector<std::thread> pool;
-  pool.reserve(t - 1);
-  for (size_t k = 1; k < t; ++k) pool.emplace_back(run);
-  run();
+  pool.reserve(t);
+  for (size_t k = 0; k < t; ++k) pool.emplace_back(run);
   for (auto& th : pool) th.join();
+  if (!error.empty()) throw std::runtime_error(error);
+}
+
+size_t scratch_limit_bytes() {
+  const char* v = std::getenv("JETLENS_MAX_SCRATCH_MB");
+  double mb = v && *v ? std::atof(v) : 4096.0;
+  if (!(mb > 0)) mb = 4096.0;
+  return (size_t)(mb * 1048576.0);
+}
+
+void check_scratch(double bytes, const std::string& what) {
+  double limit = (double)scratch_limit_bytes();
+  if (bytes > limit)
+    fail(what + " needs " + std::to_string((long long)(bytes / 1048576.0)) + " MB of scratch memory, above the limit of " +
+         std::to_string((long long)(limit / 1048576.0)) + " MB (set JETLENS_MAX_SCRATCH_MB to raise it, or use fewer threads)");
 }
 
 Control control_from(const Napi::Value& v) {
@@ -82,9 +124,18 @@ class LambdaWorker : public Napi::AsyncWorker {
       if (!err.empty()) SetError(err);
     } catch (const ArgError& e) {
       SetError(e.msg);
+    } catch (const Cancelled&) {
+      // JS sees its cancel flag and rejects with an AbortError.
+    } catch (const std::bad_alloc&) {
+      SetError("jetlens native: out of memory (std::bad_alloc)");
     } catch (const std::exception& e) {
       SetError(std::string("jetlens native: ") + e.what());
+    } catch (...) {
+      SetError("jetlens native: unknown exception");
     }
+#if defined(__GLIBC__)
+    malloc_trim(0);  // give the freed per-call scratch back to the OS (glibc keeps it in its arenas otherwise)
+#endif
   }
   void OnOK() override { deferred_.Resolve(result_(Env())); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -104,5 +155,27 @@ Napi::Value run_async(Napi::Env env, std::vector<Napi::Value> keep, std::functio
   w->Queue();
   return p;
 }
+
+namespace {
+// selfTestThrow({n, threads, at, kind: 'bad_alloc' | 'runtime' | 'cancel'}) -> Promise: body(at) throws in a worker
+// thread. Lets the tests prove that a native exception in a thread becomes a located JS error, not an abort.
+Napi::Value SelfTestThrow(const Napi::CallbackInfo& info) {
+  Opts o(info[0], "selfTestThrow");
+  size_t n = (size_t)o.integer("n", 1, 1 << 20);
+  int threads = (int)o.integer("threads", 1, 64);
+  size_t at = (size_t)o.integer("at", 0, 1 << 20);
+  int kind = o.choice("kind", {"bad_alloc", "runtime", "cancel"});
+  return run_async(info.Env(), {}, [=]() -> std::string {
+    parallel_for(n, threads, [&](size_t i) {
+      if (i != at) return;
+      if (kind == 0) throw std::bad_alloc();
+      if (kind == 1) throw std::runtime_error("boom");
+      throw Cancelled{};
+    }, 1, "jet");
+    return "";
+  }, [](Napi::Env env) { return env.Undefined(); });
+}
+}  // namespace
+JETLENS_EXPORT_GUARDED("selfTestThrow", SelfTestThrow);
 
 }  // namespace jetlens

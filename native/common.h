@@ -147,15 +147,33 @@ JetView jets_from(const Napi::Value& v);
 
 // ---------- threads ----------
 // Runs body(i) for i in [0, n) on `threads` threads with dynamic chunking. Own pool-free implementation:
-// no OpenMP busy-waiting on shared cores. threads <= 1 runs inline.
-void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk = 1);
+// no OpenMP busy-waiting on shared cores. The threads are made for this call and end with it (threads <= 1: one
+// thread), so every thread_local scratch buffer of a kernel is freed when the call returns: a service's memory
+// goes back down after each request.
+// An exception thrown by body (std::bad_alloc included) never reaches std::terminate: the first one stops the
+// other threads at their next item and is rethrown here as std::runtime_error "<what> <i>: <message>"; Cancelled
+// (from Control::check in an inner loop) just stops the loop.
+void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk = 1,
+                  const char* what = "item");
 int resolve_threads(int requested);  // 0 = hardware concurrency
+
+// ---------- allocation limits ----------
+// Scratch memory a kernel sizes by its input (M x M per jet, M^rank EFP buffers) is checked against this limit
+// (all threads of one call together) before it is allocated. JETLENS_MAX_SCRATCH_MB overrides the default
+// (4096 MB); read at each call, so a service can lower it.
+size_t scratch_limit_bytes();
+// Fails with a clear message ("<what> needs X MB of scratch ... limit Y MB (JETLENS_MAX_SCRATCH_MB)") when
+// `bytes` exceeds the limit.
+void check_scratch(double bytes, const std::string& what);
 
 // ---------- control block shared with JS: cancellation and progress ----------
 // A Int32Array(2) from JS: [0] = cancel flag (set by JS on AbortSignal), [1] = items done (written here).
+// Inner loops call check() (one relaxed load) so that one huge jet is cancelled and time-limited inside the jet.
+struct Cancelled {};
 struct Control {
   int32_t* cells = nullptr;
   bool cancelled() const { return cells && __atomic_load_n(&cells[0], __ATOMIC_RELAXED) != 0; }
+  void check() const { if (cancelled()) throw Cancelled{}; }
   void add_done(int32_t k) const { if (cells) __atomic_fetch_add(&cells[1], k, __ATOMIC_RELAXED); }
 };
 Control control_from(const Napi::Value& v);  // undefined/null -> no control

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common.h"
+#include "kinematics.h"
 
 namespace jetlens {
 namespace {
@@ -402,9 +403,7 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
     for (size_t j = 0; j < i; ++j) {
       double d2;
       if (m.code == 0) {
-        double dy = y[i] - y[j];
-        double dp = M_PI - std::fabs(std::fabs(phi[i] - phi[j]) - M_PI);
-        d2 = dy * dy + dp * dp;
+        d2 = delta_r2(y[i], phi[i], y[j], phi[j]);  // wrapped for any |Delta phi| (JetBatch allows |phi| <= 3 pi)
       } else if (m.code == 1) {
         double a = 2 * std::sinh((y[i] - y[j]) / 2), b = 2 * std::sin((phi[i] - phi[j]) / 2);
         d2 = a * a + b * b;
@@ -425,7 +424,7 @@ size_t arenaSize(const Program& g, size_t M) {
 }
 
 // One jet: buffers from a per-thread arena, then the ops, then the columns.
-void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j, double* out) {
+void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j, double* out, const Control& ctl) {
   thread_local std::vector<double> arena, tmp;
   thread_local std::vector<double*> bufs;
   const size_t M = jets.end(j) - jets.begin(j);
@@ -445,11 +444,13 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
   tmp.resize(2 * M);
   for (int w = 2; w <= g.W; ++w) {
+    ctl.check();
     const double *a = bufs[w - 1], *t = bufs[1];
     double* d = bufs[w];
     for (size_t k = 0; k < M * M; ++k) d[k] = a[k] * t[k];
   }
   for (const Op& op : g.ops) {
+    ctl.check();  // one op is at most O(M^(c+1)): a huge jet is cancelled between its ops, not only between jets
     if (op.kind == kContract) contract(op, bufs.data(), M, tmp.data());
     else permute(op, bufs.data(), M);
   }
@@ -479,15 +480,14 @@ Napi::Value EfpCompute(const Napi::CallbackInfo& info) {
   for (size_t j = 0; j < N; ++j) maxM = std::max<size_t>(maxM, jets.end(j) - jets.begin(j));
   double bytes = 0;
   for (int r : g->bufRank) bytes += std::pow((double)maxM, r) * 8;
-  if (bytes * std::max(1, threads) > 8e9)
-    fail("efp: the largest jet (" + std::to_string(maxM) + " particles) needs " + std::to_string((long long)(bytes / 1e6)) +
-         " MB of intermediates per thread; select graphs of lower complexity c or use fewer threads");
+  check_scratch(bytes * (double)std::min<size_t>((size_t)std::max(1, threads), std::max<size_t>(N, 1)),
+                "efp: the largest jet (" + std::to_string(maxM) + " particles) with these graphs' buffers");
   return run_async(info.Env(), {info[0], info[1], info[3]}, [=]() -> std::string {
     parallel_for(N, threads, [&](size_t j) {
       if (control.cancelled()) return;
-      runJet(*g, m, jets, j, out.data + j * K);
+      runJet(*g, m, jets, j, out.data + j * K, control);
       control.add_done(1);
-    }, 16);
+    }, 16, "jet");
     return "";
   }, [](Napi::Env env) { return env.Undefined(); });
 }

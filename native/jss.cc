@@ -35,6 +35,7 @@ struct Request {
 struct Scratch {
   std::vector<double> z, dr2, D, sh, ch, sn, cs;
   KtScratch kt;
+  Control ctl;  // checked in the O(M^2) and O(M^3) loops: a huge jet is cancelled inside the jet
 };
 
 inline void nearest(double yi, double pi, const std::vector<double>& ay, const std::vector<double>& aphi, size_t& best,
@@ -150,11 +151,13 @@ inline double dot3(const double* z, const double* a, const double* b, size_t n) 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void ecfs(const double* z, const double* dr2, size_t M, double beta, bool with_e3, std::vector<double>& D, double* out) {
+void ecfs(const double* z, const double* dr2, size_t M, double beta, bool with_e3, std::vector<double>& D, double* out,
+          const Control& ctl) {
   D.resize(M * M);
   for (size_t k = 0; k < M * M; ++k) D[k] = pow_beta(dr2[k], beta);
   double e2 = 0, e3 = 0;
   for (size_t i = 0; i < M; ++i) {
+    ctl.check();
     const double* Di = &D[i * M];
     for (size_t j = i + 1; j < M; ++j) {
       double w = z[i] * z[j] * Di[j];
@@ -177,12 +180,14 @@ void jet_row(const double* pt, const double* y, const double* phi, const double*
   for (size_t i = 0; i < M; ++i) s.z[i] = pt[i] / sum_pt;
   s.dr2.resize(M * M);
   for (size_t i = 0; i < M; ++i) {
+    s.ctl.check();
     s.dr2[i * M + i] = 0;
     for (size_t j = i + 1; j < M; ++j) s.dr2[i * M + j] = s.dr2[j * M + i] = delta_r2(y[i], phi[i], y[j], phi[j]);
   }
   double* at = out + kKin;
-  for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at);
+  for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at, s.ctl);
   if (r.n_max > 0) {
+    s.ctl.check();
     kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
@@ -222,6 +227,12 @@ static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
   Control control = control_from(info[8]);
   size_t n = jets.n(), K = r.row();
   if (out.size != n * K) fail("out: expected length N * K = " + std::to_string(n * K));
+  // Two M x M double matrices per thread (dr2 and D) for the largest jet: checked before any is allocated.
+  size_t maxM = 0, largest = 0;
+  for (size_t j = 0; j < n; ++j)
+    if (jets.end(j) - jets.begin(j) > maxM) maxM = jets.end(j) - jets.begin(j), largest = j;
+  check_scratch(2.0 * 8 * (double)maxM * (double)maxM * (double)std::min<size_t>((size_t)threads, std::max<size_t>(n, 1)),
+                "observables: jet " + std::to_string(largest) + " (" + std::to_string(maxM) + " particles)");
   // Optional constituent masses (jetops): they enter the E-scheme kT axes; the kinematic columns with masses are
   // formed in TypeScript (src/jss/massive.ts).
   const double* mass = nullptr;
@@ -234,10 +245,11 @@ static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local Scratch s;
+      s.ctl = control;
       size_t a = jets.begin(j), m = jets.end(j) - a;
       jet_row(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, m, r, s, out.data + j * r.row());
       control.add_done(1);
-    }, 4);
+    }, 4, "jet");
     return "";
   };
   std::vector<Napi::Value> keep{info[0], info[1]};

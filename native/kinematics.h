@@ -9,6 +9,7 @@ constexpr double kTwoPi = 2 * kPi;
 
 // phi wrapped into (-pi, pi]; exact for any finite phi (fmod, not a fixed number of 2 pi shifts).
 inline double wrap_phi(double phi) {
+  if (phi > -kPi && phi <= kPi) return phi;  // already wrapped: same bits, no division
   double r = std::fmod(phi, kTwoPi);  // (-2pi, 2pi)
   if (r > kPi) r -= kTwoPi;
   else if (r <= -kPi) r += kTwoPi;

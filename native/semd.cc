@@ -2,6 +2,7 @@
 // matrices in cache-sized tiles, the cell embedding with its residual norms, and exact k-NN / eps-ball counts
 // through a ball tree on the embedding (lower bounds prune, exact SEMD refines). Spec: docs/semd.md.
 #include "common.h"
+#include "kinematics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +13,6 @@
 namespace jetlens {
 namespace {
 
-constexpr double kTwoPi = 6.283185307179586;
-constexpr double kPi = 3.141592653589793;
 
 // ---------- spectra (CSR: offsets N+1, omega descending, cumulative weight from the top) ----------
 struct SpecView {
@@ -38,10 +37,7 @@ SpecView spec_from(const Napi::Value& v, const char* what) {
 }
 
 // Azimuthal distance on the circle, symmetric in its arguments.
-inline double dphi_abs(double a, double b) {
-  double d = std::fmod(std::fabs(a - b), kTwoPi);
-  return d > kPi ? kTwoPi - d : d;
-}
+inline double dphi_abs(double a, double b) { return std::fabs(delta_phi(a, b)); }
 
 struct Pair {
   double omega, w;

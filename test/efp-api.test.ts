@@ -121,7 +121,8 @@ t.test('batchCompute: backends, abort, progress, bad input', async (t) => {
   // abort while running
   const long = JetBatch.fromNested(Array.from({ length: 2000 }, () => makeJet(30)));
   const d7 = new EFPSet('d<=7');
-  for (const backend of backendsFor('efp')) {
+  // brute checks the abort signal between jets, and one d<=7 jet of 30 particles is M^8 terms: not for this test.
+  for (const backend of backendsFor('efp').filter((b) => b !== 'brute')) {
     const ctl2 = new AbortController();
     const seen: number[] = [];
     setTimeout(() => ctl2.abort(), 30);
@@ -132,7 +133,7 @@ t.test('batchCompute: backends, abort, progress, bad input', async (t) => {
   await set.batchCompute(jets, { backend: 'reference', onProgress: (d) => (last = d) });
   t.equal(last, 300);
   await t.rejects(set.batchCompute('nope' as never), JetlensInputError);
-  await t.rejects(set.batchCompute(jets, { backend: 'cuda' }), /not registered/);
+  await t.rejects(set.batchCompute(jets, { backend: 'cuda' }), /unknown backend 'cuda'/);
   const big = new EFPSet(['d<=3', 'n<=3']);
   const brute = await big.batchCompute(jets.slice(0, 5), { backend: 'brute' });
   const ref = await big.batchCompute(jets.slice(0, 5), { backend: 'reference' });

@@ -1,7 +1,7 @@
 // Hostile-input regressions (issue #24): each test rebuilds the original damaged input and checks that it now ends
 // in a located error (or a correct result), never a silently wrong number.
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JetBatch } from '../src/jets/batch.js';
@@ -46,4 +46,59 @@ t.test('finite extremes (pT 1e308, rapidity 1e300) are refused at the boundary w
   t.throws(() => JetBatch.fromPadded(new Float64Array([5, -1e300, 0]), [1, 1, 3]), { message: /field y/ });
   const ok = JetBatch.fromNested([[[1e20, 99, 0.2], [1e20, -99, 0.3]]]);
   t.equal(ok.length, 1, 'the limits themselves are accepted');
+});
+
+t.test('merge checks the SHA-256 each part recorded: a part changed after it was written is refused', async (t) => {
+  const { writeNpy } = await import('../src/io/index.js');
+  const { mergeParts } = await import('../src/shard/merge.js');
+  const { writeManifest, shardRange } = await import('../src/shard/shard.js');
+  const parts: string[] = [];
+  for (let k = 0; k < 2; k++) {
+    const [a, b] = shardRange(4, { k, n: 2 });
+    const out = join(dir, `h${k}.npy`);
+    await writeNpy(out, { data: new Float64Array(b - a).fill(k + 1), shape: [b - a] });
+    await writeManifest({ jetlens: '0', node: 'v0', command: 'fake', settings: {}, input: { file: 'in', sha256: 'abc', jets: 4 }, shard: { k, n: 2 }, rows: [a, b], output: out, argv: [] });
+    parts.push(out);
+  }
+  await mergeParts(parts, join(dir, 'h.npy'));
+  const b = readFileSync(parts[1]);
+  b[b.length - 1] ^= 1; // same shape, one changed byte
+  writeFileSync(parts[1], b);
+  await t.rejects(mergeParts(parts, join(dir, 'h2.npy')), { message: /h1\.npy: merge: the part's bytes differ from the SHA-256/ });
+  t.notOk(existsSync(join(dir, 'h2.npy')), 'nothing written');
+});
+
+t.test('a manifest declaring 10^9 shards is refused without allocating per shard', async (t) => {
+  const { mergeParts } = await import('../src/shard/merge.js');
+  const out = join(dir, 'g0.npy');
+  writeFileSync(out, 'x');
+  const m = { jetlens: '0', node: 'v0', command: 'fake', settings: {}, input: { file: 'in', sha256: 'abc', jets: 4 }, shard: { k: 0, n: 1e9 }, rows: [0, 4], output: out, argv: [] };
+  writeFileSync(`${out}.manifest.json`, JSON.stringify(m));
+  await t.rejects(mergeParts([out], join(dir, 'g.npy')), /damaged manifest: shard must be \{k, n\} with 0 <= k < n <= 100000/);
+  m.shard.n = 90000;
+  writeFileSync(`${out}.manifest.json`, JSON.stringify(m));
+  await t.rejects(mergeParts([out], join(dir, 'g.npy')), /missing shard\(s\) 1\/90000, 2\/90000.* and 89989 more/);
+  writeFileSync(`${out}.manifest.json`, '');
+  await t.rejects(mergeParts([out], join(dir, 'g.npy')), /g0\.npy\.manifest\.json: not valid JSON: empty file/);
+});
+
+t.test('FIFOs and devices are refused without opening them; a header claiming 4e8 jets is refused before allocating', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const fifo = join(dir, 'pipe.npy');
+  execFileSync('mkfifo', [fifo]);
+  await t.rejects(readJets(fifo), /pipe\.npy: not a regular file \(a device, FIFO or socket\)/);
+  await t.rejects(readJets(fifo, { rows: () => [0, 1] }), /not a regular file/);
+  const fifoCsv = join(dir, 'pipe.csv');
+  execFileSync('mkfifo', [fifoCsv]);
+  await t.rejects(readJets(fifoCsv), /not a regular file/);
+  const { sha256File } = await import('../src/shard/shard.js');
+  await t.rejects(sha256File('/dev/zero'), /\/dev\/zero: not a regular file/);
+  const { readArray } = await import('../src/io/index.js');
+  const link = join(dir, 'zero.npy');
+  (await import('node:fs')).symlinkSync('/dev/zero', link);
+  await t.rejects(readArray(link), /zero\.npy: not a regular file/, 'a symlink to /dev/zero');
+  const { npyHeader } = await import('../src/io/npy.js');
+  const huge = join(dir, 'huge.npy');
+  writeFileSync(huge, npyHeader('<f8', [4e8, 0, 4]));
+  await t.rejects(readJets(huge), /huge\.npy: declares 400000000 jets, more than the 100000000 read at once \(JETLENS_MAX_JETS/);
 });

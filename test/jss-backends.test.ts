@@ -76,7 +76,8 @@ t.test('default columns and options', async (t) => {
   await t.rejects(observables(jets, { columns: ['c2_b0'] }), /unknown column/);
   await t.rejects(observables(jets, { betas: [-1] }), /beta must be finite and > 0/);
   await t.rejects(observables(jets, { axes: 'xx' as 'kt' }), /axes must be one of/);
-  await t.rejects(observables(jets, { backend: 'cuda' }), /not registered/);
+  await t.rejects(observables(jets, { backend: 'cuda' }), /unknown backend 'cuda'/);
+  await t.rejects(observables(jets, { backend: 'gpujs' }), /kernel 'observables' not registered for backend 'gpujs'/);
 });
 
 t.test('zero jets: empty columns on every backend', async (t) => {

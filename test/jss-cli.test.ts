@@ -27,7 +27,7 @@ t.test('observables: default columns to CSV and NPZ, values equal the library', 
   const csv = join(dir, 'obs.csv');
   t.equal((await run(['observables', '--in', input, '--out', csv])).code, 0);
   const header = readFileSync(csv, 'utf8').split('\n')[0];
-  t.equal(header, 'pt,mass,mult,width,e2_b1,e2_b2,e3_b1,e3_b2,c2_b1,c2_b2,d2_b1,d2_b2,tau1_b1,tau2_b1,tau3_b1,tau21_b1,tau32_b1');
+  t.equal(header, 'pt,mass,mult,width,e2_b1,e2_b2,e3_b1,e3_b2,c2_b1,c2_b2,d2_b1,d2_b2,tau1_b1,tau2_b1,tau3_b1,tau21_b1,tau32_b1,y', 'labels carried as y');
   const table = await readTable(csv);
   for (const c of ref.columns) {
     const a = table[c];
@@ -41,18 +41,18 @@ t.test('observables: default columns to CSV and NPZ, values equal the library', 
   t.same(Array.from(t2.y), Array.from(jets.labels!), 'labels as y');
   const sel = join(dir, 'sel.csv');
   t.equal((await run(['observables', '--in', input, '--out', sel, '--columns', 'mass,tau4_b1,rap'])).code, 0);
-  t.equal(readFileSync(sel, 'utf8').split('\n')[0], 'mass,tau4_b1,rap');
+  t.equal(readFileSync(sel, 'utf8').split('\n')[0], 'mass,tau4_b1,rap,y');
 });
 
-t.test('observables: bad input is one line and exit 1', async (t) => {
-  for (const [args, re] of [
-    [['--out', join(dir, 'x.txt')], /--out: expected a .csv or .npz/],
-    [['--out', join(dir, 'x.csv'), '--columns', 'foo'], /unknown column 'foo'/],
-    [['--out', join(dir, 'x.csv'), '--beta', '1,x'], /--beta: 'x' is not a number/],
-    [['--out', join(dir, 'x.csv'), '--axes', 'anti-kt'], /--axes: expected one of/],
-  ] as [string[], RegExp][]) {
+t.test('observables: bad input is one line and exit 1, usage errors exit 2', async (t) => {
+  for (const [args, re, code] of [
+    [['--out', join(dir, 'x.txt')], /cannot write '\.txt' here; this command writes \.csv, \.npz, \.h5/, 2],
+    [['--out', join(dir, 'x.csv'), '--columns', 'foo'], /unknown column 'foo'/, 1],
+    [['--out', join(dir, 'x.csv'), '--beta', '1,x'], /--beta: 'x' is not a number/, 2],
+    [['--out', join(dir, 'x.csv'), '--axes', 'anti-kt'], /--axes <kind>' argument 'anti-kt' is invalid. Allowed choices are kt, wta, onepass/, 2],
+  ] as [string[], RegExp, number][]) {
     const r = await run(['observables', '--in', input, ...args]).catch((e: Error) => ({ code: 1, stderr: e.message }));
-    t.equal(r.code, 1, args.join(' '));
+    t.equal(r.code, code, args.join(' '));
     t.match(r.stderr, re);
   }
   const missing = await run(['observables', '--in', join(dir, 'none.npz'), '--out', join(dir, 'x.csv')]);
@@ -73,9 +73,16 @@ t.test('images: writes (N, npix, npix) float32 equal to the library', async (t) 
   t.equal((await run(['images', '--in', input, '--out', raw, '--no-norm'])).code, 0);
   const r = await readArray(raw);
   t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33))) > 1, 'pT intensities without --norm');
-  const bad = await run(['images', '--in', input, '--out', join(dir, 'x.npz')]);
-  t.equal(bad.code, 1);
-  t.match(bad.stderr, /expected a .npy/);
+  const full = join(dir, 'img-full.npy');
+  t.equal((await run(['images', '--in', input, '--out', full, '--npix', '21', '--img-width', '1.6', '--rotate', 'principal', '--flip'])).code, 0);
+  t.same(Array.from((await readArray(full)).data), Array.from(lib.data), "--img-width is the full width (EnergyFlow's img_width) = 2 x --width");
+  const both = await run(['images', '--in', input, '--out', full, '--img-width', '1.6', '--width', '0.8']);
+  t.equal(both.code, 2);
+  t.match(both.stderr, /cannot be used with/);
+  const bad = await run(['images', '--in', input, '--out', join(dir, 'x.csv')]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /cannot write '\.csv' here; this command writes \.npy, \.npz, \.h5/);
   const bad2 = await run(['images', '--in', input, '--out', raw, '--center', 'middle']);
-  t.match(bad2.stderr, /center must be/);
+  t.equal(bad2.code, 2);
+  t.match(bad2.stderr, /Allowed choices are centroid, leading, none/);
 });

@@ -165,3 +165,46 @@ t.test('bad arguments reach C++ as clear errors, not crashes', { skip }, async (
   t.throws(() => native!.tfMatMul({ dims: Int32Array.from([2, 2, 2, 2, 3, 1]), a: new Float32Array(24), b: new Float32Array(4), out: new Float32Array(8) }), /batch counts/);
   t.throws(() => native!.tfMaxPool({ dims: Int32Array.from([1, 4, 4, 1, 0, 2, 1, 1, 0, 0, 4, 4]), x: new Float32Array(16), out: new Float32Array(16) }), /window and strides/);
 });
+
+/** Random broadcast pair: b's shape drops leading axes and sets some axes to 1. */
+function broadcastCase(rng: Rng) {
+  const rank = 1 + rng.int(4);
+  const a = Array.from({ length: rank }, () => 1 + rng.int(7));
+  const b = a.slice(rng.int(rank)).map((d) => (rng.int(3) === 0 ? 1 : d));
+  return rng.int(2) ? { a, b } : { a: b, b: a };
+}
+
+t.test('binary elementwise ops with broadcasting (float and bool outputs)', { skip }, async (t) => {
+  const ops = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'];
+  for (const op of ops) {
+    await compare(t, op, 4, (rng, i) => {
+      const c = i === 0 ? { a: [3, 5, 7], b: [3, 5, 7] } : i === 1 ? { a: [130, 33], b: [33] } : broadcastCase(rng);
+      const a = rand(rng, c.a), b = rand(rng, c.b);
+      if (i === 0) b.data.set(a.data.subarray(0, 20)); // equal values for the comparisons
+      return { inputs: { a, b }, attrs: {}, label: `[${c.a}] vs [${c.b}]` };
+    });
+  }
+});
+
+t.test('unary elementwise ops (incl. NaN through relu/step)', { skip }, async (t) => {
+  const ops = ['Relu', 'Step', 'Sqrt', 'Square', 'Neg', 'Exp', 'Log', 'Sigmoid', 'Abs', 'Reciprocal', 'Rsqrt'];
+  for (const op of ops) {
+    await compare(t, op, 2, (rng, i) => {
+      const x = rand(rng, i ? [1 + rng.int(50), 1 + rng.int(50)] : [70000]);
+      if (['Sqrt', 'Log', 'Rsqrt'].includes(op)) x.data.forEach((v, k) => (x.data[k] = Math.abs(v) + 0.1));
+      return { inputs: { x }, attrs: op === 'Step' ? { alpha: 0.25 } : {}, label: `[${x.shape}]` };
+    });
+  }
+  await initTf({ backend: 'jetlens' });
+  t.same(Array.from(tf.step(tf.tensor1d([NaN, -1, 2])).dataSync()), [NaN, 0, 1], 'step keeps NaN');
+});
+
+t.test('Sum over any axes (double accumulation), keepDims', { skip }, async (t) => {
+  await compare(t, 'Sum', 10, (rng, i) => {
+    const rank = 1 + rng.int(4);
+    const shape = Array.from({ length: rank }, () => 1 + rng.int(9));
+    if (i === 0) shape.splice(0, shape.length, 64, 17, 13, 32); // bias gradient of a conv layer
+    const axes = i === 0 ? [0, 1, 2] : shape.map((_, k) => k).filter(() => rng.int(2) === 1);
+    return { inputs: { x: rand(rng, shape) }, attrs: { axis: axes.length ? axes : [rank - 1], keepDims: i % 2 === 1 }, label: `[${shape}] axes ${axes}` };
+  });
+});

@@ -31,13 +31,13 @@ t.test('renders a run directory; --no-png writes SVG only', async (t) => {
   t.equal((await readdir(path.join(dir, 'figures'))).length, 6, 'stale figures replaced, PNG added');
 });
 
-t.test('bad input: one-line error and exit code 1', async (t) => {
+t.test('bad input: one-line error and exit code 1 (usage: 2)', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'jetlens-report-cli-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const none = await run([dir]);
   t.equal(none.code, 1);
   t.match(none.err, /^jetlens: error: .*no report\.json in run directory.*\n$/);
   const embed = await run([dir, '--embed', 'jpeg']);
-  t.equal(embed.code, 1);
-  t.match(embed.err, /--embed: expected 'svg' or 'png', got 'jpeg'/);
+  t.equal(embed.code, 2, 'usage error');
+  t.match(embed.err, /--embed <kind>' argument 'jpeg' is invalid. Allowed choices are svg, png/);
 });

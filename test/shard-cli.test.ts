@@ -13,13 +13,16 @@ t.test('4 shards in 2 local processes merge to the unsharded bytes (observables,
   run('generate', '--signal', 'w', '--background', 'qcd', '--n', '300', '--seed', '3', '--out', 'jets.npz');
   for (const ext of ['npz', 'csv']) {
     run('observables', '--in', 'jets.npz', '--out', `whole.${ext}`);
-    run('run-shards', '--shards', '4', '--jobs', '2', '--out', `merged.${ext}`, '--', 'observables', '--in', 'jets.npz');
+    const keep = ext === 'npz' ? ['--keep-parts'] : []; // the npz parts are checked below
+    run('run-shards', '--shards', '4', '--jobs', '2', ...keep, '--out', `merged.${ext}`, '--', 'observables', '--in', 'jets.npz');
     t.same(readFileSync(join(dir, `merged.${ext}`)), readFileSync(join(dir, `whole.${ext}`)), `observables .${ext}: identical bytes`);
   }
+  t.notOk(existsSync(join(dir, 'merged.shard-0-of-4.csv')) || existsSync(join(dir, 'merged.shard-0-of-4.csv.manifest.json')), 'parts removed without --keep-parts');
   run('efp', '--in', 'jets.npz', '--out', 'whole.npy', '--select', 'd<=3', '--kappa', '0.5', '--beta', '2');
   run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'merged.npy', '--', 'efp', '--in', 'jets.npz', '--select', 'd<=3', '--kappa', '0.5', '--beta', '2');
   t.same(readFileSync(join(dir, 'merged.npy')), readFileSync(join(dir, 'whole.npy')), 'efp .npy: identical bytes');
   t.same(readFileSync(join(dir, 'merged.json')), readFileSync(join(dir, 'whole.json')), 'efp sidecar: identical');
+  t.notOk(existsSync(join(dir, 'merged.shard-3-of-4.npy')) || existsSync(join(dir, 'merged.shard-3-of-4.json')), 'efp parts and their sidecars removed');
   run('images', '--in', 'jets.npz', '--out', 'img-whole.npy', '--npix', '9');
   run('run-shards', '--shards', '4', '--jobs', '2', '--out', 'img-merged.npy', '--', 'images', '--in', 'jets.npz', '--npix', '9');
   t.same(readFileSync(join(dir, 'img-merged.npy')), readFileSync(join(dir, 'img-whole.npy')), 'images .npy: identical bytes');

@@ -106,7 +106,7 @@ t.test('uncertainty worst-case on a saved EFN', async (t) => {
   t.same(s.checkpoints.map((c: { epoch: number }) => c.epoch), [1, 2]);
   t.equal(s.checkpoints[1].effSignalShift, s.effSignalShift);
   const bad = await cli('uncertainty', 'worst-case', '--model', join(dir, 'efn'), '--in', jetsFile, '--out', out, '--lambda-obs', 'mass');
-  t.equal(bad.rc, 1);
+  t.equal(bad.rc, 2, 'usage error');
 });
 
 t.test('uncertainty scan: configurations side by side, deterministic, numbers equal the written scores', async (t) => {
@@ -156,7 +156,7 @@ t.test('bad input: one-line error, exit 1', async (t) => {
   t.equal(a.rc, 1);
   t.match(a.out, /no column 'nope'/);
   const b = await cli('uncertainty', 'bootstrap', '--model', 'dnn', '--in', table, '--out', join(dir, 'y'), '--resamples', '1');
-  t.equal(b.rc, 1);
+  t.equal(b.rc, 2, '--resamples 1 is a usage error');
   const c = await cli('uncertainty', 'bootstrap', '--model', 'dnn', '--in', join(dir, 'missing.csv'), '--out', join(dir, 'z'));
   t.equal(c.rc, 1);
 });

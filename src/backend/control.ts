@@ -4,7 +4,7 @@ import { JetlensAbortError } from '../errors.js';
 export interface RunOptions {
   /** Worker threads for native kernels (0 = all cores). */
   threads?: number;
-  /** 'auto' (default), 'native', 'reference', 'gpujs', 'cuda'. */
+  /** 'auto' (default), 'native', 'reference', 'gpujs' (float32), 'brute' (EFP definition, checks only). */
   backend?: string;
   /** Stops the run; the Promise rejects with an AbortError. */
   signal?: AbortSignal;

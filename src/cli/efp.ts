@@ -1,11 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
 import { MEASURES, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
-import { writeNpy } from '../io/index.js';
+import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
 import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -52,10 +52,10 @@ const registerEfp = (program: Command) =>
     .description('compute Energy Flow Polynomials: an (N, K) .npy plus a .json sidecar describing every column')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
-    .requiredOption('--out <file>', 'output .npy (the sidecar goes next to it with extension .json)')
+    .requiredOption('--out <file>', "output .npy (N, K); .npz/.h5 (array 'efp' and labels 'y'); .csv (columns efp_0.., y). The sidecar goes next to it with extension .json")
     .option('--select <sel>', "catalogue selection, e.g. 'd<=5' or 'd<=7 and c<=3' (default 'd<=5' unless --graphs)")
-    .option('--graphs <file>', 'JSON list of graphs as edge lists, instead of --select')
-    .option('--measure <name>', `angular measure: ${MEASURES.join(', ')} ('ee' takes rows as massless four-vectors)`, 'hadr')
+    .addOption(new Option('--graphs <file>', 'JSON list of graphs as edge lists, instead of --select').conflicts('select'))
+    .addOption(new Option('--measure <name>', "angular measure ('ee' takes rows as massless four-vectors)").choices(MEASURES).default('hadr'))
     .option('--kappa <k>', "energy exponent, or 'pf' (needs --no-normed, not hadr)", '1')
     .option('--beta <b>', 'angular exponent > 0', '1')
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')
@@ -63,19 +63,18 @@ const registerEfp = (program: Command) =>
     .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto'))
     .action(
       action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
-        if (o.select && o.graphs) throw new JetlensInputError('give --select or --graphs, not both');
-        if (!o.out.endsWith('.npy')) throw new JetlensInputError(`--out must end in .npy, got '${o.out}'`);
+        outputFormat(o.out, TABLE_FORMATS);
         const sel: Selection = o.graphs ? readGraphs(o.graphs) : (o.select ?? 'd<=5');
         const mo = measureOptions(o);
         const set = new EFPSet(sel, mo);
-        const side = o.out.replace(/\.npy$/, '.json');
+        const side = o.out.replace(/\.[^./]+$/, '.json');
         const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset };
         const t0 = Date.now();
         const ran = await runSharded({ command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
           info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
           const bar = progress('efp', jets.length);
           const values = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
-          await writeNpy(o.out, { data: values, shape: [jets.length, set.length] });
+          await writeOutput(o.out, { arrays: { efp: { data: values, shape: [jets.length, set.length] } }, main: 'efp', labels: jets.labels });
           // No row count here: the sidecar is the same for every shard and for the merged file.
           const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, cols: set.cols, columns: describe(set) };
           await writeJsonAtomic(side, meta, 1);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { formatOf, writeJets } from '../io/index.js';
 import { generateAsync, generateMixtureAsync, PROCESSES, type GenerateOptions, type Process, type SmearOptions } from '../jets/generator/index.js';
 import { action, info, intOption, progress, type Register } from './util.js';
@@ -7,14 +7,14 @@ import { action, info, intOption, progress, type Register } from './util.js';
 function numberOption(name: string): (v: string) => number {
   return (v: string) => {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x)) throw new Error(`--${name}: expected a number, got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError(`--${name}: expected a number, got '${v}'`);
     return x;
   };
 }
 
 function processOption(name: string): (v: string) => Process {
   return (v: string) => {
-    if (!(PROCESSES as readonly string[]).includes(v)) throw new Error(`--${name}: expected one of ${PROCESSES.join(', ')}, got '${v}'`);
+    if (!(PROCESSES as readonly string[]).includes(v)) throw new InvalidArgumentError(`--${name}: expected one of ${PROCESSES.join(', ')}, got '${v}'`);
     return v as Process;
   };
 }

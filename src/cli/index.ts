@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { loadCommands } from './commands.js';
 import { setNoteHandler } from '../io/labels.js';
-import { cliState, info } from './util.js';
+import { cliState, exitCodeOf, info } from './util.js';
 import { VERSION } from '../util/version.js';
 
 process.env.OMP_WAIT_POLICY ??= 'passive';
@@ -15,6 +15,7 @@ program
   .version(VERSION)
   .option('-q, --quiet', 'no progress bars or messages')
   .showHelpAfterError('(run with --help for usage)')
+  .exitOverride() // usage errors exit 2 (set below), not commander's 1
   .hook('preAction', (cmd) => {
     cliState.quiet = Boolean(cmd.opts().quiet);
   });
@@ -22,6 +23,8 @@ program
 for (const register of await loadCommands(process.argv.slice(2).find((a) => !a.startsWith('-')))) register(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
-  process.stderr.write(`jetlens: error: ${e.message}\n`);
-  process.exitCode = 1;
+  const code = exitCodeOf(e);
+  // commander has printed its own message (and help); anything else is printed here.
+  if (!(e instanceof CommanderError)) process.stderr.write(`jetlens: error: ${e.message}\n`);
+  process.exitCode = code;
 });

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { readArray, readJets, formatOf } from '../io/index.js';
 import { summarize, type Stats } from '../jets/summary.js';
+import { JetlensInputError } from '../errors.js';
+import { scanProblems } from './info-scan.js';
 import { action } from './util.js';
 
 const fmt = (s: Stats, digits = 3) => `min ${s.min.toFixed(digits)}  mean ${s.mean.toFixed(digits)}  max ${s.max.toFixed(digits)}`;
@@ -26,7 +28,14 @@ export const register = (program: Command) =>
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, o: { dataset: string; json?: boolean }) => {
-        const b = await readJets(file, { dataset: o.dataset });
+        const b = await readJets(file, { dataset: o.dataset }).catch(async (e: Error) => {
+          const all = e instanceof JetlensInputError ? await scanProblems(file, o.dataset) : undefined;
+          if (!all?.length) throw e;
+          // The file does not load: list every problem found, then fail.
+          if (o.json) console.log(JSON.stringify({ file, loads: false, problems: all }, null, 2));
+          else console.log([`file          ${file}`, `loads         no: ${all.length} kind(s) of problem`, ...all.map((p) => `problem       ${p}`)].join('\n'));
+          throw new JetlensInputError(`${all.length} kind(s) of problem; the first: ${e.message}`);
+        });
         const s = { file, ...summarize(b), padding: await padding(file, o.dataset) };
         if (o.json) {
           console.log(JSON.stringify(s, null, 2));
@@ -44,7 +53,8 @@ export const register = (program: Command) =>
         if (s.labels) lines.push(`labels        ${s.labels.signal} signal (1), ${s.labels.background} background (0)`);
         if (s.weights) lines.push(`weights       ${fmt(s.weights)}`);
         if (s.padding) lines.push(`padding       M = ${s.padding.M}, ${(100 * s.padding.fraction).toFixed(1)}% of rows are padding`);
-        lines.push(`problems      ${s.problems.length ? s.problems.join('; ') : 'none'}`);
+        if (!s.problems.length) lines.push('problems      none');
+        for (const p of s.problems) lines.push(`problem       ${p}`);
         console.log(lines.join('\n'));
       }),
     );

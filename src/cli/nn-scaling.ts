@@ -2,6 +2,7 @@ import { writeFigures, semdOptions, withProgress, writeJson, type SemdCliOptions
 import { nnScalingSections, nnScaling } from '../studies/smearing/index.js';
 import type { Command } from 'commander';
 import { readJets } from '../io/index.js';
+import { outputFormat } from './output.js';
 import { action, info, intOption, numberList } from './util.js';
 
 interface Opts extends SemdCliOptions {
@@ -25,6 +26,7 @@ export const register = (program: Command) => {
     .option('--seed <s>', 'seed of the subsamples', intOption('seed', 0), 1);
   semdOptions(cmd, true).action(
     action(async (o: Opts) => {
+      outputFormat(o.out, ['json']);
       const b = await readJets(o.in);
       const r = await withProgress('nn-scaling', (run) =>
         nnScaling(b, { sizes: o.sizes, repeats: o.repeats, seed: o.seed, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend, cells: o.cells, ...run }));

@@ -1,6 +1,6 @@
-import { extname } from 'node:path';
-import type { Command } from 'commander';
-import { writeTable } from '../io/index.js';
+import { Option, type Command } from 'commander';
+import { outputFormat, writeOutput, type OutFormat } from './output.js';
+import type { NdArray } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
 import { observables } from '../jss/observables.js';
 import { AXES, type AxesKind } from '../jss/request.js';
@@ -26,7 +26,7 @@ Columns (default): pt,mass,mult,width, then e2,e3,c2,d2 for each --beta, then ta
 only; N-subjettiness uses --tau-beta (default 1). --columns picks any list instead, e.g.
   --columns mass,c2_b0.5,d2_b2,tau21_b2,tau4_b1,rap,phi
 (also: rap and phi, the jet rapidity and azimuth; tauN for N <= 8).
-Conventions (docs/jss.md): rapidity, not pseudorapidity; z_i = pT_i / sum pT; no division by R^beta; tau_N with
+Conventions: rapidity, not pseudorapidity; z_i = pT_i / sum pT; no division by R^beta; tau_N with
 R0 = 1. Empty jets give 0 in every column; C2 = D2 = 0 when e2 = 0; tau_N = 0 when M <= N; tau21 = 0 when
 tau1 = 0 and tau32 = 0 when tau2 = 0.
 Axes: kt = exclusive kT (d_ij = min(pT_i^2, pT_j^2) DeltaR_ij^2, E-scheme, ties -> first pair in creation order);
@@ -34,28 +34,28 @@ wta = the same clustering, a merged object keeps its harder parent's direction (
 axes, assign particles to the nearest axis and move each axis once by x <- sum w_i x_i / sum w_i with
 w_i = z_i DeltaR_ia^(beta - 2) (beta = 2: pT centroid; beta = 1: one Weiszfeld step; an axis on top of one of its
 particles for beta < 2, or with no particles, stays), then tau_N with the moved axes.
-Output: .csv (header row, 17 significant digits) or .npz (one float64 array per column, plus the labels as 'y'
-when the input has them), one row per jet in input order.`;
+Output: .csv (header row, 17 significant digits), .npz or .h5 (one float64 array per column), one row per jet in
+input order, plus the labels as column 'y' when the input has them (so \`train --model dnn --in obs.csv\` works).`;
+
+const FORMATS: OutFormat[] = ['csv', 'npz', 'h5'];
 
 export const register = (program: Command) =>
   shardOptions(program
     .command('observables')
     .description('jet substructure observables per jet: mass, ECFs (e2, e3, C2, D2), N-subjettiness (tau_N, tau21, tau32)')
     .requiredOption('--in <file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
-    .requiredOption('--out <file>', 'table to write (.csv or .npz)')
+    .requiredOption('--out <file>', 'table to write (.csv, .npz or .h5; labels as column y when the input has them)')
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
     .option('--beta <list>', 'ECF angular exponents, comma separated', numberList('beta'), [1, 2])
     .option('--tau-beta <list>', 'N-subjettiness angular exponents, comma separated', numberList('tau-beta'), [1])
     .option('--columns <list>', 'comma-separated columns instead of the default set (see below)')
-    .option('--axes <kind>', `N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)`, 'kt')
+    .addOption(new Option('--axes <kind>', 'N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)').choices(AXES).default('kt'))
     .option('--threads <n>', 'worker threads for the native kernel (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto'))
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
-        const fmt = extname(o.out).toLowerCase().slice(1);
-        if (fmt !== 'csv' && fmt !== 'npz') throw new Error(`--out: expected a .csv or .npz file (got ${o.out})`);
-        if (!AXES.includes(o.axes as AxesKind)) throw new Error(`--axes: expected one of ${AXES.join(', ')} (got '${o.axes}')`);
+        outputFormat(o.out, FORMATS);
         const columns = o.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (o.columns !== undefined && !columns?.length) throw new Error('--columns: expected at least one column');
         const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset };
@@ -66,10 +66,9 @@ export const register = (program: Command) =>
             columns, betas: o.beta, tauBeta: o.tauBeta, axes: o.axes as AxesKind, threads: o.threads, backend: o.backend,
             onProgress: (d, n) => bar.update(d, n),
           }).finally(() => bar.stop());
-          const table: Record<string, Float64Array> = {};
-          for (const c of r.columns) table[c] = r.values[c];
-          if (fmt === 'npz' && jets.labels && !('y' in table)) table.y = jets.labels;
-          await writeTable(o.out, table);
+          const table: Record<string, NdArray> = {};
+          for (const c of r.columns) table[c] = { data: r.values[c], shape: [jets.length] };
+          await writeOutput(o.out, { arrays: table, labels: jets.labels }, FORMATS);
           info(`observables: ${jets.length} jets x ${r.columns.length} columns -> ${o.out} (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
         });
         if (!ran) info(`observables: ${o.out} already holds shard ${o.shard} (use --force to redo)`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeNpy } from '../io/index.js';
+import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
 import { readModelData } from '../models/files.js';
 import { initTf, loadModel, predict, takeSamples, type TfBackendName } from '../models/index.js';
 import { sampleCount } from '../models/inputs.js';
@@ -19,6 +19,7 @@ interface PredictCliOptions {
 }
 
 async function run(o: PredictCliOptions): Promise<void> {
+  outputFormat(o.out, TABLE_FORMATS);
   await initTf({ backend: o.backend, log: info });
   const model = await loadModel(o.model);
   const data = await readModelData(model.kind, o.in, {
@@ -33,7 +34,7 @@ async function run(o: PredictCliOptions): Promise<void> {
   const ran = await runShardedRows({ command: 'predict', input: o.in, output: o.out, shard: o.shard, force: o.force, settings }, sampleCount(data), async ([a, b]) => {
     const part = o.shard ? takeSamples(data, Uint32Array.from({ length: b - a }, (_, i) => a + i)) : data;
     const scores = await predict(model, part, { batchSize: o.batchSize });
-    await writeNpy(o.out, { data: scores, shape: [scores.length] });
+    await writeOutput(o.out, { arrays: { score: { data: scores, shape: [scores.length] } }, main: 'score', labels: part.labels });
     info(`wrote ${scores.length} ${model.kind} scores to ${o.out}`);
   });
   if (!ran) info(`predict: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
@@ -42,10 +43,10 @@ async function run(o: PredictCliOptions): Promise<void> {
 export const register: Register = (program: Command) => {
   shardOptions(program
     .command('predict')
-    .description('score data with a model saved by `jetlens train`; writes float64 scores (N,) as .npy. DATA as for train')
+    .description('score data with a model saved by `jetlens train`; writes float64 scores (N,) as .npy, .npz, .csv or .h5. DATA as for train')
     .requiredOption('--model <MODEL_DIR>', 'model directory written by jetlens train')
     .requiredOption('--in <DATA>', 'jets (particle models), feature table (dnn) or images (cnn)')
-    .requiredOption('--out <scores.npy>', 'output scores')
+    .requiredOption('--out <file>', "scores: .npy (N,) float64, or .npz/.csv/.h5 with column 'score' (and the labels as 'y' when the input has them)")
     .option('--batch-size <n>', 'prediction batch size', intOption('batch-size', 1), 1024)
     .option('--dataset <name>', 'jets: particle array in the file (default X)')
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const)), 'the rows')

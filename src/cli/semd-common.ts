@@ -1,5 +1,5 @@
 // Options and plumbing shared by the SEMD commands (semd, knn, smear, nn-scaling).
-import { Option, type Command } from 'commander';
+import { Option, type Command, InvalidArgumentError } from 'commander';
 import { info, intOption, progress } from './util.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -14,7 +14,7 @@ export interface SemdCliOptions {
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${name}: expected a number > 0, got '${v}'`);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name}: expected a number > 0, got '${v}'`);
   return n;
 };
 

@@ -13,12 +13,19 @@ export const register = (program: Command) =>
     .option('--max-jets <n>', 'jets per request (400 beyond)', intOption('max-jets', 1), 10000)
     .option('--max-particles <n>', 'particles per request, all jets together (400 beyond)', intOption('max-particles', 1), 500000)
     .option('--concurrency <n>', 'requests computed at once (503 beyond)', intOption('concurrency', 1), 4)
-    .option('--timeout <ms>', 'per-request time limit (503 beyond; the work is cancelled)', intOption('timeout', 1), 60000)
-    .action(action(async (o: { port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; concurrency: number; timeout: number }) => {
+    .option('--max-particles-per-jet <n>', 'particles in any one jet (400 beyond)', intOption('max-particles-per-jet', 1), 5000)
+    .option('--timeout <ms>', 'per-request time limit (503 beyond; the work is cancelled, inside a jet too)', intOption('timeout', 1), 60000)
+    .option('--body-timeout <ms>', 'the whole request body must arrive within this long (408 beyond)', intOption('body-timeout', 1), 10000)
+    .option('--max-scratch-mb <mb>', 'native scratch memory of all requests together', intOption('max-scratch-mb', 1), 1024)
+    .action(action(async (o: {
+      port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; maxParticlesPerJet: number; concurrency: number;
+      timeout: number; bodyTimeout: number; maxScratchMb: number;
+    }) => {
       warmUp();
       const server = new JetlensServer({
         port: o.port, host: o.host, maxBodyBytes: o.maxBody, maxJets: o.maxJets, maxParticles: o.maxParticles,
-        maxConcurrent: o.concurrency, timeoutMs: o.timeout, ops: defaultOps,
+        maxParticlesPerJet: o.maxParticlesPerJet, maxConcurrent: o.concurrency, timeoutMs: o.timeout, bodyTimeoutMs: o.bodyTimeout,
+        maxScratchMB: o.maxScratchMb, ops: defaultOps,
       });
       const { port, host } = await server.listen();
       // Machine-readable first line, so a supervisor (or a test) learns the port.

@@ -3,6 +3,16 @@ import { smearSections, smearedLikelihood } from '../studies/smearing/index.js';
 import type { Command } from 'commander';
 import { readJets } from '../io/index.js';
 import { action, info, intOption, numberList } from './util.js';
+import { outputFormat, writeOutput, type OutFormat } from './output.js';
+import type { NdArray } from '../io/index.js';
+
+const FORMATS: OutFormat[] = ['json', 'csv', 'npz', 'h5'];
+const COLUMNS = ['eps', 'auc', 'auc_err', 'empty_fraction', 'mean_ball'] as const;
+
+/** The per-eps results as columns (one row per eps). */
+function resultTable(rows: Record<(typeof COLUMNS)[number], number>[]): Record<string, NdArray> {
+  return Object.fromEntries(COLUMNS.map((c) => [c, { data: Float64Array.from(rows, (r) => r[c]), shape: [rows.length] }]));
+}
 
 interface Opts extends SemdCliOptions {
   report?: string;
@@ -21,12 +31,13 @@ export const register = (program: Command) => {
     .requiredOption('--in <file>', 'labelled reference jets (.npz with X and y, 1 = signal)')
     .option('--test <file>', 'labelled jets to evaluate against the reference (default: leave-one-out on --in)')
     .option('--eps <list>', 'ball radii, comma-separated, used exactly as given (default: 24 log-spaced values from the 1st percentile of NN distances to the median pairwise distance of a seeded 1,000-jet subsample)', numberList('eps'))
-    .requiredOption('--out <file>', 'output JSON: settings and results [{eps, auc, auc_err, empty_fraction, mean_ball}]')
+    .requiredOption('--out <file>', 'output: .json (settings and results [{eps, auc, auc_err, empty_fraction, mean_ball}]) or a table with those columns (.csv, .npz, .h5)')
     .option('--bootstrap <B>', 'bootstrap resamples for auc_err', intOption('bootstrap', 2), 200)
     .option('--report <dir>', 'also write the figures: DIR/report.json, DIR/index.html and DIR/figures/*.png|svg')
     .option('--seed <s>', 'seed (subsample for the default grid, bootstrap)', intOption('seed', 0), 1);
   semdOptions(cmd, true).action(
     action(async (o: Opts) => {
+      const fmt = outputFormat(o.out, FORMATS);
       const ref = await readJets(o.in);
       const test = o.test ? await readJets(o.test) : undefined;
       const r = await withProgress('smear', (run) =>
@@ -34,7 +45,8 @@ export const register = (program: Command) => {
           test, eps: o.eps, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend,
           cells: o.cells, bootstrap: o.bootstrap, seed: o.seed, ...run,
         }));
-      await writeJson(o.out, { command: 'smear', input: o.in, test: o.test ?? null, ...r });
+      if (fmt === 'json') await writeJson(o.out, { command: 'smear', input: o.in, test: o.test ?? null, ...r });
+      else await writeOutput(o.out, { arrays: resultTable(r.results) }, FORMATS);
       if (o.report) await writeFigures(o.report, smearSections(r), 'smear');
       info(`wrote ${o.out}: ${r.results.length} eps values`);
       for (const p of r.results) info(`  eps ${p.eps.toPrecision(4).padStart(10)}  AUC ${p.auc.toFixed(4)} +- ${p.auc_err.toFixed(4)}  empty ${(100 * p.empty_fraction).toFixed(1)}%`);

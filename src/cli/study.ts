@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
-import { JetlensInputError } from '../errors.js';
+import { Option, type Command } from 'commander';
 import { PAPER_SPACE } from '../studies/candidates.js';
 import { GUIDE_MODES, type GuideMode } from '../studies/guided.js';
 import { runStudy, type StudyOptions } from '../studies/study.js';
-import { action, cliState, info, intOption, numberList, progress } from './util.js';
+import { action, cliState, info, intOption, numberList, progress, UsageError } from './util.js';
 
 interface Opts {
   out: string;
@@ -33,7 +32,7 @@ interface Opts {
 }
 
 const mode = (flag: string, v: string): GuideMode => {
-  if (!GUIDE_MODES.includes(v as GuideMode)) throw new JetlensInputError(`${flag}: expected one of ${GUIDE_MODES.join(', ')} (got '${v}')`);
+  if (!GUIDE_MODES.includes(v as GuideMode)) throw new UsageError(`${flag}: expected one of ${GUIDE_MODES.join(', ')} (got '${v}')`);
   return v as GuideMode;
 };
 
@@ -45,15 +44,15 @@ function common(cmd: Command): Command {
     .option('--kappa <list>', 'EFP energy exponents', numberList('kappa'), PAPER_SPACE.kappas)
     .option('--beta <list>', 'EFP angular exponents', numberList('beta'), PAPER_SPACE.betas)
     .option('--passes <n>', 'most guided-iteration passes (the stopping rule may end earlier)', intOption('passes', 0), 5)
-    .option('--mode <mode>', `guide: ${GUIDE_MODES.join(' | ')}`, 'black-box')
+    .addOption(new Option('--mode <mode>', 'guide').choices(GUIDE_MODES).default('black-box'))
     .option('--compare-modes <list>', 'also run these modes on the same jets and candidates and compare wall time, AUC and ADO (e.g. truth,brute-force)')
     .option('--ensemble <n>', 'DNNs trained per pass (mean +- sd of AUC and ADO)', intOption('ensemble', 1), 3)
-    .option('--ensemble-mode <m>', "ensemble members differ by 'seeds' or train on 'bootstrap' resamples (fixed seed)", 'seeds')
+    .addOption(new Option('--ensemble-mode <m>', "ensemble members differ by 'seeds' or train on 'bootstrap' resamples (fixed seed)").choices(['seeds', 'bootstrap']).default('seeds'))
     .option('--no-stop', 'run every pass (default: stop when AUC[DNN] matches the black box within errors or ADO stops rising beyond errors)')
     .option('--z <x>', 'errors that make a difference significant (stopping rule, premise)', parseFloat, 2)
     .option('--brute-force-max <n>', 'brute force refuses more candidates than this (it retrains a DNN per candidate)', intOption('brute-force-max', 1), 100)
     .option('--no-premise', 'skip the premise (black box vs DNN(6HL) vs DNN(mass, pT) with errors)')
-    .option('--cnn-epochs <n>', 'CNN (black box) training epochs at most (early stopping on validation loss)', intOption('cnn-epochs', 1), 4)
+    .option('--cnn-epochs <n>', 'CNN (black box) training epochs at most (early stopping on validation loss)', intOption('cnn-epochs', 1), 10)
     .option('--cnn-patience <n>', 'CNN early stopping: epochs without a better validation loss', intOption('cnn-patience', 1), 2)
     .option('--dnn-epochs <n>', 'DNN(HL) training epochs (early stopping on validation loss)', intOption('dnn-epochs', 1), 20)
     .option('--seed <s>', 'seed of every random choice', intOption('seed', 0), 1)
@@ -63,10 +62,9 @@ function common(cmd: Command): Command {
 async function run(o: Opts, defaults: Partial<StudyOptions>): Promise<void> {
   const main = mode('--mode', o.mode);
   const compare = (o.compareModes ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((m) => mode('--compare-modes', m));
-  if (o.ensembleMode !== 'seeds' && o.ensembleMode !== 'bootstrap') throw new JetlensInputError(`--ensemble-mode: expected seeds or bootstrap (got '${o.ensembleMode}')`);
-  if (!(o.z > 0)) throw new JetlensInputError(`--z: expected a positive number (got ${o.z})`);
+  if (!(o.z > 0)) throw new UsageError(`--z: expected a positive number (got ${o.z})`);
   const names = o.classNames?.split(',').map((s) => s.trim());
-  if (names && (names.length !== 2 || names.some((s) => !s))) throw new JetlensInputError(`--class-names: expected 'signal,background' (got '${o.classNames}')`);
+  if (names && (names.length !== 2 || names.some((s) => !s))) throw new UsageError(`--class-names: expected 'signal,background' (got '${o.classNames}')`);
   const t0 = Date.now();
   let bar: ReturnType<typeof progress> | undefined;
   const r = await runStudy({
@@ -74,7 +72,7 @@ async function run(o: Opts, defaults: Partial<StudyOptions>): Promise<void> {
     outDir: o.out, n: Math.round((o.n ?? 5000) * (o.scale ?? 1)), seed: o.seed, hl: o.hl,
     space: { select: o.select, kappas: o.kappa, betas: o.beta }, passes: o.passes, mode: main, compareModes: compare,
     cnnEpochs: o.cnnEpochs, cnnPatience: o.cnnPatience, dnnEpochs: o.dnnEpochs, threads: o.threads, jetsFile: o.in, blackBox: o.blackBox,
-    ensemble: { members: o.ensemble, resample: o.ensembleMode }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax, premise: o.premise,
+    ensemble: { members: o.ensemble, resample: o.ensembleMode as 'seeds' | 'bootstrap' }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax, premise: o.premise,
     classNames: names as [string, string] | undefined,
     log: (m) => { bar?.stop(); bar = undefined; info(m); },
     progress: (label) => (done, total) => {

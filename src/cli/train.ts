@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { JetlensInputError } from '../errors.js';
 import { readTable } from '../io/index.js';
 import { fileHash, readModelData } from '../models/files.js';
@@ -10,14 +10,14 @@ import { action, info, intOption, type Register } from './util.js';
 export function numberOption(name: string, min = -Infinity): (v: string) => number {
   return (v: string) => {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < min) throw new Error(`--${name}: expected a number >= ${min}, got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(x) || x < min) throw new InvalidArgumentError(`--${name}: expected a number >= ${min}, got '${v}'`);
     return x;
   };
 }
 
 export function choice<T extends string>(name: string, values: readonly T[]): (v: string) => T {
   return (v: string) => {
-    if (!values.includes(v as T)) throw new Error(`--${name}: expected one of ${values.join(', ')}, got '${v}'`);
+    if (!values.includes(v as T)) throw new InvalidArgumentError(`--${name}: expected one of ${values.join(', ')}, got '${v}'`);
     return v as T;
   };
 }
@@ -27,7 +27,7 @@ const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boole
 function classWeightsOption(v: string): 'balanced' | [number, number] {
   if (v === 'balanced') return 'balanced';
   const w = v.split(',').map(Number);
-  if (w.length !== 2 || !w.every((x) => Number.isFinite(x) && x > 0)) throw new Error(`--class-weights: expected 'balanced' or W0,W1, got '${v}'`);
+  if (w.length !== 2 || !w.every((x) => Number.isFinite(x) && x > 0)) throw new InvalidArgumentError(`--class-weights: expected 'balanced' or W0,W1, got '${v}'`);
   return [w[0], w[1]];
 }
 
@@ -69,7 +69,7 @@ async function decorrelationColumn(o: TrainCliOptions): Promise<{ against: Float
   return { against: col, features: o.features ?? Object.keys(cols).filter((k) => k !== labels && k !== 'w' && k !== o.decorrelate) };
 }
 
-/** BCE + lambda dCorr^2(score, q | background) on all rows (no validation split or early stopping: see uncertainty.md). */
+/** BCE + lambda dCorr^2(score, q | background) on all rows (no validation split or early stopping: see docs/uncertainty.md). */
 async function fitDecorrelated(model: JetModel, data: ModelData, against: Float64Array, o: TrainCliOptions): Promise<void> {
   info(`decorrelating from '${o.decorrelate}' with DisCo strength ${o.strength}: all ${against.length} rows train (no split)`);
   const history: { epoch: number; loss: number; bce: number; penalty: number }[] = [];
@@ -137,7 +137,7 @@ export const register: Register = (program: Command) => {
         'directory (model.json, weights.bin, jetlens.json with seed, versions and data hash). DATA: jets for ' +
         'efn/pfn/moments/lipschitz-efn, a feature table (.csv/.npz/.h5 columns, labels column y) for dnn, jet images ' +
         '(N, npix, npix) .npy or FILE.npz:images for cnn, or jets (pixelised with jss jetImages). Architectures ' +
-        '(ours where models.md leaves them open): dnn 100-100-100 ReLU on standardised features; cnn 3 x conv 32 4x4 ' +
+        '(jetlens defaults): dnn 100-100-100 ReLU on standardised features; cnn 3 x conv 32 4x4 ' +
         "stride 1 'same' with 2x2 max-pools, dense 64; efn/moments/lipschitz-efn Phi(y, phi) 100-100-L, pfn " +
         'Phi(z, y, phi[, pid]) 100-100-L, F 100-100-100; lipschitz-efn layers rescaled to a provable spectral-norm ' +
         'bound (||A^16||_inf^(1/32), A = W^T W); sigmoid output (softplus with --loss lr)',

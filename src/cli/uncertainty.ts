@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { JetlensInputError } from '../errors.js';
 import { labelVector, readArray, readTable, writeNpy } from '../io/index.js';
 import { toFloat64 } from '../io/ndarray.js';
@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const sizes = (name: string) => (v: string) => numberList(name)(v).map((x) => {
-  if (!(Number.isInteger(x) && x > 0)) throw new Error(`--${name}: layer sizes must be positive integers, got '${v}'`);
+  if (!(Number.isInteger(x) && x > 0)) throw new InvalidArgumentError(`--${name}: layer sizes must be positive integers, got '${v}'`);
   return x;
 });
 
@@ -187,7 +187,7 @@ function weightsOption(v: string): Record<string, number> {
   for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [k, w] = part.split('=');
     const x = Number(w);
-    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new Error(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
+    if (!k || w === undefined || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`--lambda-obs: expected NAME=W[,NAME=W] with W >= 0, got '${v}'`);
     out[k.trim()] = x;
   }
   return out;
@@ -237,7 +237,7 @@ const runOptions = (cmd: Command) =>
     .option('--backend <name>', 'TensorFlow.js backend: wasm | cpu | tensorflow (default: automatic)', choice('backend', ['wasm', 'cpu', 'tensorflow'] as const));
 
 export const register: Register = (program: Command) => {
-  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scan, decorrelation, worst case');
+  const unc = program.command('uncertainty').description('uncertainties of a neural-network analysis (docs/uncertainty.md): bootstrap precision and bias, configuration scan, decorrelation, worst case');
   const bootstrap = unc
     .command('bootstrap')
     .description(

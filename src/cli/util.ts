@@ -1,12 +1,41 @@
 import cliProgress from 'cli-progress';
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { JetlensInputError } from '../errors.js';
 
 /** Global CLI state set from the root options. */
 export const cliState = { quiet: false };
 
+/** A mistake in how the command was called (a flag's value, a combination, an --out extension): exit code 2. */
+export class UsageError extends JetlensInputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes: 0 ok (help, version), 2 usage errors (commander's own, UsageError), 1 everything else. */
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  return e instanceof UsageError ? 2 : 1;
+}
+
 /**
- * Wraps a command action: any error becomes one line on stderr and exit code 1 (no stack trace for input
- * errors; set JETLENS_DEBUG=1 for the stack).
+ * The flag whose value names the file an input error is about (`--labels t.npz:y` for an error in t.npz), so the
+ * message says which option to fix.
+ */
+function flagFor(err: JetlensInputError, cmd: unknown): string | undefined {
+  const file = err.location.file;
+  if (!file || !(cmd instanceof Command) || /^--[a-z]/.test(err.message)) return undefined;
+  for (const opt of cmd.options) {
+    const v = cmd.getOptionValue(opt.attributeName());
+    if (typeof v === 'string' && (v === file || v.startsWith(`${file}:`)) && opt.long) return opt.long;
+  }
+  return undefined;
+}
+
+/**
+ * Wraps a command action: any error becomes one line on stderr (input errors prefixed with the flag they came
+ * from) and exit code 1, or 2 for a usage error; no stack trace unless JETLENS_DEBUG=1.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function action<A extends any[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
@@ -15,9 +44,10 @@ export function action<A extends any[]>(fn: (...args: A) => Promise<void> | void
       await fn(...args);
     } catch (e) {
       const err = e as Error;
-      process.stderr.write(`jetlens: error: ${err.message}\n`);
+      const flag = err instanceof JetlensInputError ? flagFor(err, args[args.length - 1]) : undefined;
+      process.stderr.write(`jetlens: error: ${flag ? `${flag} ` : ''}${err.message}\n`);
       if (process.env.JETLENS_DEBUG === '1') process.stderr.write(`${err.stack}\n`);
-      process.exitCode = 1;
+      process.exitCode = exitCodeOf(e);
     }
   };
 }
@@ -54,7 +84,7 @@ export function info(msg: string): void {
 export function intOption(name: string, min = 0): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`--${name}: expected an integer >= ${min}, got '${v}'`);
     return n;
   };
 }
@@ -64,7 +94,7 @@ export function numberList(name: string): (v: string) => number[] {
   return (v: string) =>
     v.split(',').map((s) => {
       const n = Number(s.trim());
-      if (s.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name}: '${s}' is not a number`);
+      if (s.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name}: '${s}' is not a number`);
       return n;
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_QUEUE, redisConnection } from '../queue/connection.js';
+import { DEFAULT_QUEUE, redactRedisUrl, redisConnection } from '../queue/connection.js';
 import { startWorker } from '../queue/worker.js';
 import { action, info, intOption } from './util.js';
 
@@ -24,6 +24,8 @@ interface Opts {
   stalledInterval: number;
   maxStalled: number;
   connectTimeout: number;
+  outputRoot?: string;
+  deadLetterMax: number;
 }
 
 export const register = (program: Command) =>
@@ -38,6 +40,8 @@ export const register = (program: Command) =>
     .option('--stalled-interval <ms>', 'how often to look for stalled jobs', intOption('stalled-interval', 100), 30000)
     .option('--max-stalled <n>', 'a job stalled more often than this fails', intOption('max-stalled', 0), 1)
     .option('--connect-timeout <ms>', 'give up (exit 1) when Redis cannot be reached at start within this long', intOption('connect-timeout', 1), 10000)
+    .option('--output-root <dir>', 'refuse (dead-letter) jobs whose output resolves outside this directory')
+    .option('--dead-letter-max <n>', 'keep at most this many entries in <queue>:dead', intOption('dead-letter-max', 1), 10000)
     .addHelpText('after', HELP)
     .action(action(async (o: Opts) => {
       const connection = redisConnection(o.redis);
@@ -45,13 +49,14 @@ export const register = (program: Command) =>
       const w = await startWorker({
         connection, queue: o.queue, concurrency: o.concurrency, threads: o.threads,
         lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, maxStalledCount: o.maxStalled, connectTimeoutMs: o.connectTimeout,
+        outputRoot: o.outputRoot, deadLetterMax: o.deadLetterMax,
         onEvent: (e) => print(e),
       }).catch((e: Error) => {
         // Exit now: the Redis client would otherwise keep the process alive while it retries.
         process.stderr.write(`jetlens: error: ${e.message}\n`);
         process.exit(1);
       });
-      print({ ready: true, queue: o.queue, redis: o.redis, concurrency: o.concurrency, pid: process.pid });
+      print({ ready: true, queue: o.queue, redis: redactRedisUrl(o.redis), concurrency: o.concurrency, pid: process.pid });
       let closing = false;
       const stop = (signal: string) => {
         if (closing) {

@@ -1,10 +1,9 @@
 // Public API: EFPSet (a selection of graphs) and EFP (one graph), mirroring EnergyFlow.
-import { type RunOptions, chunked } from '../backend/control.js';
+import { type RunOptions } from '../backend/control.js';
 import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 import { type JetsLike, toJetBatch } from '../jets/input.js';
-import { efpBruteForce } from './brute.js';
 import { type CatalogGraph, type Spec, SPEC_COLS, composite, connectedSpec, defaultCatalog } from './catalog.js';
 import { type ParsedProgram, parseProgram, runProgram } from './exec.js';
 import { canonical, components, edgesOf, graphFromCode, graphFromEdges, type MultiGraph, subgraph } from './graph.js';
@@ -117,24 +116,8 @@ export class EFPSet {
    */
   async batchCompute(jets: JetsLike, opts: RunOptions = {}): Promise<Float64Array> {
     const batch = toJetBatch(jets);
-    if (opts.backend === 'brute') return this.bruteCompute(batch, opts);
-    const { kernel } = getKernel<EfpKernel>('efp', opts.backend);
-    return kernel({ jets: batch, program: this.plan.program, parsed: this.parsed, measure: this.measure, K: this.length }, opts);
-  }
-
-  private async bruteCompute(batch: JetBatch, opts: RunOptions): Promise<Float64Array> {
-    const K = this.length;
-    const out = new Float64Array(batch.length * K);
-    const graphs = this.columns.map((c) => graphFromEdges(c.edges));
-    await chunked(batch.length, opts, (s, e) => {
-      for (let j = s; j < e; j++) {
-        const a = batch.offsets[j];
-        const b = batch.offsets[j + 1];
-        const { z, theta } = measureJet(this.measure, batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b));
-        graphs.forEach((g, k) => (out[j * K + k] = efpBruteForce(g, z, theta)));
-      }
-    }, 1);
-    return out;
+    const { kernel } = getKernel('efp', opts.backend);
+    return kernel({ jets: batch, program: this.plan.program, parsed: this.parsed, measure: this.measure, K: this.length, edges: this.columns.map((c) => c.edges) }, opts);
   }
 }
 

@@ -112,18 +112,44 @@ function refine(g: MultiGraph, cells: number[][]): number[][] {
   }
 }
 
-/** Canonical code: the smallest code over all leaves of the individualisation-refinement tree. */
+/** Leaves of the search tree visited at most (a planning budget: a pathological graph is an error, never a hang). */
+export const MAX_CANON_LEAVES = 200000;
+
+/** One vertex per class of twins in `cell` (same weights to every other vertex: swapping them is an automorphism). */
+function twinRepresentatives(g: MultiGraph, cell: number[]): number[] {
+  const n = g.n;
+  const reps: number[] = [];
+  for (const v of cell) {
+    const twin = reps.some((u) => {
+      for (let x = 0; x < n; x++) if (x !== u && x !== v && g.w[u * n + x] !== g.w[v * n + x]) return false;
+      return true;
+    });
+    if (!twin) reps.push(v);
+  }
+  return reps;
+}
+
+/**
+ * Canonical code: the smallest code over all leaves of the individualisation-refinement tree. Twins (vertices with
+ * the same weights to all others, e.g. every vertex of K_n) are individualised once, as swapping them is an
+ * automorphism fixing the partition: the search on complete and other dense graphs stays polynomial. A search
+ * that still exceeds MAX_CANON_LEAVES leaves throws a JetlensInputError instead of running for minutes.
+ */
 export function canonicalCode(g: MultiGraph): { code: string; order: number[] } {
   let best: { code: string; order: number[] } | null = null;
+  let leaves = 0;
   const search = (cells: number[][]) => {
     const idx = cells.findIndex((c) => c.length > 1);
     if (idx < 0) {
+      if (++leaves > MAX_CANON_LEAVES) {
+        throw new JetlensInputError(`graph with ${g.n} vertices is too symmetric to canonicalise within the planning budget (${MAX_CANON_LEAVES} leaves)`);
+      }
       const order = cells.map((c) => c[0]);
       const code = codeUnder(g, order);
       if (!best || code < best.code) best = { code, order };
       return;
     }
-    for (const v of cells[idx]) {
+    for (const v of twinRepresentatives(g, cells[idx])) {
       const split = [...cells.slice(0, idx), [v], cells[idx].filter((u) => u !== v), ...cells.slice(idx + 1)];
       search(refine(g, split));
     }

@@ -1,12 +1,13 @@
 // The 'efp' op behind the dispatcher: 'reference' = the TypeScript plan executor, 'native' = native/efp.cc,
-// 'gpujs' = gpujs.ts (float32).
-// (The brute-force oracle, efpBruteForce, is not a dispatcher backend: EFPSet exposes it as backend 'brute'.)
+// 'gpujs' = gpujs.ts (float32), 'brute' = the M^n definition (efpBruteForce; never picked automatically).
 import { chunked, withControl, type RunOptions } from '../backend/control.js';
 import { registerKernel } from '../backend/dispatch.js';
 import { gpujsInstalled } from '../backend/gpujs.js';
 import { loadNative } from '../backend/native.js';
 import type { JetBatch } from '../jets/batch.js';
+import { efpBruteForce } from './brute.js';
 import { type ParsedProgram, runProgram } from './exec.js';
+import { graphFromEdges } from './graph.js';
 import { gpujsEfp } from './gpujs.js';
 import { type Measure, measureConfig, measureJet } from './measure.js';
 
@@ -17,6 +18,8 @@ export interface EfpKernelArgs {
   measure: Measure;
   /** Number of output columns. */
   K: number;
+  /** Each column's multigraph as an edge list (what the brute-force kernel evaluates literally). */
+  edges: [number, number][][];
 }
 
 export type EfpKernel = (a: EfpKernelArgs, opts: RunOptions) => Promise<Float64Array>;
@@ -35,6 +38,23 @@ export const referenceEfp: EfpKernel = async ({ jets, parsed, measure, K }, opts
 };
 
 registerKernel('efp', 'reference', referenceEfp);
+
+/** The definition, sum over all M^n vertex assignments: for checks on small jets only. */
+export const bruteEfp: EfpKernel = async ({ jets, measure, K, edges }, opts) => {
+  const out = new Float64Array(jets.length * K);
+  const graphs = edges.map((e) => graphFromEdges(e));
+  await chunked(jets.length, opts, (s, e) => {
+    for (let j = s; j < e; j++) {
+      const a = jets.offsets[j];
+      const b = jets.offsets[j + 1];
+      const { z, theta } = measureJet(measure, jets.pt.subarray(a, b), jets.y.subarray(a, b), jets.phi.subarray(a, b));
+      graphs.forEach((g, k) => (out[j * K + k] = efpBruteForce(g, z, theta)));
+    }
+  }, 1);
+  return out;
+};
+
+registerKernel('efp', 'brute', bruteEfp);
 
 const native = loadNative();
 if (native?.efpCompute) {

@@ -2,6 +2,7 @@
 // Inputs are JetBatch rows (pt, y, phi); zero-pT rows never reach here (JetBatch drops padding), which is the
 // masking the spec recommends (EnergyFlow counts padded rows at kappa = 0 and returns nan at kappa < 0).
 import { JetlensInputError } from '../errors.js';
+import { wrapPhi } from '../util/kinematics.js';
 
 export type MeasureName = 'hadr' | 'hadrdot' | 'ee';
 export const MEASURES: MeasureName[] = ['hadr', 'hadrdot', 'ee'];
@@ -58,7 +59,7 @@ export function distance2(m: Measure, yi: number, phii: number, yj: number, phij
   const dy = yi - yj;
   const dphi = phii - phij;
   if (m.measure === 'hadr') {
-    const dp = Math.PI - Math.abs(Math.abs(dphi) - Math.PI);
+    const dp = wrapPhi(dphi); // any |Delta phi| (JetBatch allows |phi| <= 3 pi)
     return dy * dy + dp * dp;
   }
   if (m.measure === 'hadrdot') {

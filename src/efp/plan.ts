@@ -15,7 +15,8 @@
 //   [VERSION, W, nBuf, rank[nBuf], nOps, ops..., nResults, resultBuf[nResults], nCols, (nf, result idx[nf])[nCols]]
 //   CONTRACT: [1, out, r, nf, (buf, rank, level[rank])[nf]]       PERMUTE: [2, out, in, rank, perm[rank]]
 //   (out axis i of a PERMUTE = in axis perm[i]).
-import type { MultiGraph } from './graph.js';
+import { JetlensInputError } from '../errors.js';
+import { edgesOf, type MultiGraph } from './graph.js';
 
 export const PLAN_VERSION = 1;
 export const OP_CONTRACT = 1;
@@ -23,6 +24,9 @@ export const OP_PERMUTE = 2;
 /** A CONTRACT whose output is symmetric in all its axes (see symmetricMatrixProduct). Executors may compute
  *  the sorted index tuples only and mirror. */
 export const OP_CONTRACT_SYM = 3;
+
+/** Highest contraction output rank the executors run (native: r < kMaxRank = 6, loop levels r + 1 <= 6): width c <= 6. */
+export const MAX_PLAN_RANK = 5;
 
 export interface PlanGraph {
   graph: MultiGraph;
@@ -82,6 +86,12 @@ export function buildPlan(graphs: PlanGraph[], columns: number[][]): Plan {
       const rest = factors.filter((f) => !f.axes.includes(v));
       const outs = [...new Set(gathered.flatMap((f) => f.axes))].filter((x) => x !== v).sort((a, b) => a - b);
       const r = outs.length;
+      // Refuse here, while planning, what the executors cannot run (K8 once planned and then failed in the addon
+      // with "buffer rank out of range"): the cost would be O(M^(r+1)) per jet anyway.
+      if (r > MAX_PLAN_RANK) {
+        const e = edgesOf(graph);
+        throw new JetlensInputError(`EFP graph with ${graph.n} vertices and ${e.length} edges needs a rank-${r} intermediate (elimination width c = ${r + 1}, O(M^${r + 1}) per jet); at most c = ${MAX_PLAN_RANK + 1} is supported`);
+      }
       // innermost output axis: fewest permuted copies, then a contraction already computed for another graph,
       // then the smallest key (a label-free choice, so isomorphic steps of different graphs share one tensor)
       const needsPermute = (f: Factor, u: number) => f.axes.includes(u) && f.axes[f.axes.length - 1] !== u && !sym[f.t];

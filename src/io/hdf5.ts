@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { regularFile } from './files.js';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray, TypedArray } from './ndarray.js';
 
@@ -37,8 +38,14 @@ const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Checks the HDF5 signature first: h5wasm opens garbage without a clear error. */
 function checkSignature(file: string): void {
-  if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
-  const head = readFileSync(file).subarray(0, 8);
+  regularFile(file, Number.MAX_SAFE_INTEGER); // HDF5 reads by chunk: only FIFOs and devices are refused here
+  const head = new Uint8Array(8);
+  const fd = openSync(file, 'r');
+  try {
+    if (readSync(fd, head, 0, 8, 0) < 8) throw new JetlensInputError('not an HDF5 file (too short)', { file });
+  } finally {
+    closeSync(fd);
+  }
   if (head.length < 8 || SIGNATURE.some((b, i) => head[i] !== b)) throw new JetlensInputError('not an HDF5 file (bad signature)', { file });
 }
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
@@ -10,6 +9,7 @@ import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
 import { labelVector } from './labels.js';
 import { readRowsFromDisk } from './rows.js';
+import { checkJetCount, regularFile } from './files.js';
 import { formatNpz, parseNpz } from './npz.js';
 import { formatCsvTable, formatJetsCsv, formatJetsJsonl, parseCsvTable, parseJetsCsv, parseJetsJsonl } from './text.js';
 
@@ -31,8 +31,14 @@ export function formatOf(file: string): JetFormat {
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
-  if (!existsSync(file)) throw new JetlensInputError('no such file', { file });
+  regularFile(file);
   return new Uint8Array(await readFile(file));
+}
+
+/** Text of a regular file (FIFOs and devices refused, size limited). */
+async function readText(file: string): Promise<string> {
+  regularFile(file);
+  return readFile(file, 'utf8');
 }
 
 export interface ReadJetsOptions {
@@ -56,7 +62,7 @@ export interface ReadJetsOptions {
 export async function readJets(file: string, opts: ReadJetsOptions = {}): Promise<JetBatch> {
   const fmt = formatOf(file);
   if (fmt === 'csv' || fmt === 'jsonl') {
-    const text = await readFile(file, 'utf8').catch(() => missing(file));
+    const text = await readText(file);
     const all = fmt === 'csv' ? parseJetsCsv(text, file) : parseJetsJsonl(text, file);
     return opts.rows ? all.slice(...rowRange(opts.rows, all.length, file)) : all;
   }
@@ -76,6 +82,8 @@ export async function readJets(file: string, opts: ReadJetsOptions = {}): Promis
   }
   const X = arrays[xName];
   if (!X) throw new JetlensInputError(`no particle array '${xName}' (has: ${Object.keys(arrays).join(', ')}); choose one with --dataset`, { file });
+  // The jets this read materialises (a whole file, or a shard's slice): a header such as (4e8, 0, 4) is refused here.
+  if (sliced?.arrays[xName] || !pick) checkJetCount(X.shape[0] ?? 0, file);
   if (!(X.data instanceof Float64Array || X.data instanceof Float32Array)) {
     throw new JetlensInputError(`particle array '${xName}' must be float32 or float64`, { file });
   }
@@ -111,9 +119,6 @@ function rowRange(rows: (total: number) => [number, number], total: number, file
   return [a, b];
 }
 
-function missing(file: string): never {
-  throw new JetlensInputError('no such file', { file });
-}
 
 /**
  * Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed; a 5th
@@ -150,7 +155,7 @@ export async function readArray(spec: string): Promise<NdArray> {
   if (fmt === 'npz') arrays = parseNpz(await readBytes(file), file);
   else if (fmt === 'hdf5') arrays = await readHdf5(file, name ? [name] : undefined);
   else {
-    const t = parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file, name ? [name] : undefined);
+    const t = parseCsvTable(await readText(file), file, name ? [name] : undefined);
     arrays = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
   }
   const keys = Object.keys(arrays);
@@ -166,7 +171,7 @@ export async function readArray(spec: string): Promise<NdArray> {
 /** Reads a table of named float64 columns from .csv (header row), .npz (1-d arrays) or .h5 (1-d datasets). */
 export async function readTable(file: string): Promise<Record<string, Float64Array>> {
   const fmt = formatOf(file);
-  if (fmt === 'csv') return parseCsvTable(await readFile(file, 'utf8').catch(() => missing(file)), file);
+  if (fmt === 'csv') return parseCsvTable(await readText(file), file);
   const arrays = fmt === 'npz' ? parseNpz(await readBytes(file), file) : fmt === 'hdf5' ? await readHdf5(file) : undefined;
   if (!arrays) throw new JetlensInputError('a table must be .csv, .npz or .h5', { file });
   const out: Record<string, Float64Array> = {};

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
+import { regularFile } from './files.js';
 import type { NdArray } from './ndarray.js';
 import { npyHeader, npyItemSize, parseNpy, parseNpyHeader } from './npy.js';
 import { atOf, crc32, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
@@ -18,6 +19,7 @@ export async function readRowsFromDisk(
   names: string[],
   rows: (total: number) => [number, number],
 ): Promise<{ arrays: Record<string, NdArray>; total: number; first: number } | null> {
+  regularFile(file, Number.MAX_SAFE_INTEGER); // before open(): a FIFO would block; slices of any size are fine
   const fd = await open(file, 'r').catch(() => {
     throw new JetlensInputError('no such file', { file });
   });

@@ -1,6 +1,5 @@
 import { JetlensInputError } from '../errors.js';
 
-const TWO_PI = 2 * Math.PI;
 // Azimuths may sit in [-pi, pi] or [0, 2pi] (EnergyFlow) and a jet's particles spill past the edge by up to R;
 // anything beyond 3 pi cannot be such an angle (degrees, or a wrong column).
 const PHI_LIMIT = 3 * Math.PI;
@@ -345,10 +344,5 @@ function toF64(a?: ArrayLike<number>): Float64Array | undefined {
   return a instanceof Float64Array ? a : Float64Array.from(a);
 }
 
-/** Wraps phi - ref into [-pi, pi]. */
-export function wrapPhi(dphi: number): number {
-  let d = dphi % TWO_PI;
-  if (d > Math.PI) d -= TWO_PI;
-  else if (d < -Math.PI) d += TWO_PI;
-  return d;
-}
+/** phi wrapped into (-pi, pi] (kept here for the public API; the one definition is src/util/kinematics.ts). */
+export { wrapPhi } from '../util/kinematics.js';

@@ -12,7 +12,7 @@
  * common direction) or 'wta' (winner-takes-all: pT summed,
  * direction of the harder parent; equal pT -> the parent created first).
  */
-import { wrapPhi } from '../jets/batch.js';
+import { deltaR2, wrapPhi } from '../util/kinematics.js';
 
 export type Recombination = 'E' | 'wta';
 
@@ -23,11 +23,7 @@ export interface KtAxes {
   pt: Float64Array[];
 }
 
-export function deltaR2(y1: number, phi1: number, y2: number, phi2: number): number {
-  const dy = y1 - y2;
-  const dphi = wrapPhi(phi1 - phi2);
-  return dy * dy + dphi * dphi;
-}
+export { deltaR2 };
 
 /** DeltaR^beta from DeltaR^2 (exact for beta = 1, 2). */
 export function powBeta(dr2: number, beta: number): number {

@@ -209,7 +209,7 @@ export function keepConstituents(batch: JetBatch, keep: Uint8Array): JetBatch {
 export async function groom(jets: JetsLike, spec: GroomSpec, run: RunOptions = {}): Promise<GroomResult> {
   const batch = toJetBatch(jets);
   const s = checkGroomSpec(spec);
-  const { kernel } = getKernel<GroomKernel>('groom', run.backend);
+  const { kernel } = getKernel('groom', run.backend);
   const out = await kernel(batch, s, run);
   return { jets: keepConstituents(batch, out.keep), ...out };
 }

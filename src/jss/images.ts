@@ -15,7 +15,8 @@ import { chunked, withControl, type RunOptions } from '../backend/control.js';
 import { getKernel, registerKernel } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
-import { wrapPhi, type JetBatch } from '../jets/batch.js';
+import type { JetBatch } from '../jets/batch.js';
+import { wrapPhi } from '../util/kinematics.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { exclusiveKtAxes } from './cluster.js';
 
@@ -232,6 +233,6 @@ if (native?.jssImages) {
 export async function jetImages(jets: JetsLike, opts: ImageOptions & RunOptions = {}): Promise<JetImages> {
   const batch = toJetBatch(jets);
   const o = resolveImageOptions(opts);
-  const { kernel } = getKernel<ImagesKernel>('images', opts.backend);
+  const { kernel } = getKernel('images', opts.backend);
   return kernel(batch, o, opts);
 }

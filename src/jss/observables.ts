@@ -79,7 +79,7 @@ function plan(opts: ObservablesOptions) {
 export async function observables(jets: JetsLike, opts: ObservablesOptions = {}): Promise<ObservablesResult> {
   const batch = toJetBatch(jets);
   const { columns, request, parsed } = plan(opts);
-  const { kernel } = getKernel<ObservablesKernel>('observables', opts.backend);
+  const { kernel } = getKernel('observables', opts.backend);
   const base = await kernel(batch, request, opts);
   massiveKinematics(batch, base, rowLength(request));
   return { columns, values: assembleColumns(base, batch.length, request, parsed) };

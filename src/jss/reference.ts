@@ -3,7 +3,7 @@
  * native/jss.cc follows these functions step by step.
  */
 import type { JetBatch } from '../jets/batch.js';
-import { wrapPhi } from '../jets/batch.js';
+import { wrapPhi } from '../util/kinematics.js';
 import { deltaR2, exclusiveKtAxes, powBeta } from './cluster.js';
 import { KINEMATICS, rowLength, type ObsRequest } from './request.js';
 

@@ -45,7 +45,7 @@ export function ado(f: ScoresLike, g: ScoresLike, labels: LabelsLike, weights?: 
   const e = toEvents(labels, weights);
   const fx = toScores(f, 'f', e.n);
   const gx = toScores(g, 'g', e.n);
-  const { backend, kernel } = getKernel<AdoKernel>('ado', opts.backend);
+  const { backend, kernel } = getKernel('ado', opts.backend);
   const r = kernel(fx, gx, e);
   checkPairs(r.pairs);
   return { ...inverted(r.adoRaw), adoRaw: r.adoRaw, pairs: r.pairs, backend };
@@ -67,7 +67,7 @@ export function adoOnDisagreement(
   const f = toScores(candidate, 'candidate', e.n);
   const g = toScores(reference, 'reference', e.n);
   const h = toScores(current, 'current', e.n);
-  const { backend, kernel } = getKernel<AdoDisagreeKernel>('adoDisagree', opts.backend);
+  const { backend, kernel } = getKernel('adoDisagree', opts.backend);
   const r = kernel(f, g, h, e);
   checkPairs(r.pairs);
   return disagreement(r, backend);
@@ -104,7 +104,7 @@ export async function adoOnDisagreementBatch(
   const g = toScores(reference, 'reference', e.n);
   const h = toScores(current, 'current', e.n);
   const { flat, k } = flattenCandidates(candidates, e.n);
-  const { backend, kernel } = getKernel<AdoDisagreeBatchKernel>('adoDisagreeBatch', opts.backend);
+  const { backend, kernel } = getKernel('adoDisagreeBatch', opts.backend);
   const rs = await kernel(flat, k, g, h, e, opts);
   if (k > 0) checkPairs(rs[0].pairs);
   return rs.map((r) => disagreement(r, backend));

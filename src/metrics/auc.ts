@@ -37,7 +37,7 @@ export interface AucResult {
 export function auc(scores: ScoresLike, labels: LabelsLike, weights?: ScoresLike | null, opts: AucOptions = {}): AucResult {
   const e = toEvents(labels, weights);
   const x = toScores(scores, 'scores', e.n);
-  const { backend, kernel } = getKernel<AucKernel>('auc', opts.backend);
+  const { backend, kernel } = getKernel('auc', opts.backend);
   const r = kernel(x, e);
   if (!(r.wSignal > 0 && r.wBackground > 0)) throw new JetlensInputError('weights: the signal and the background weights must each sum to > 0');
   const direction = resolveDirection(opts.direction, r.aucRaw);

@@ -49,7 +49,7 @@ export function aucBootstrap(scores: ScoresLike, labels: LabelsLike, weights?: S
   const labelsSorted = Uint8Array.from(order, (i) => e0.labels[i]);
   const w0 = Float64Array.from(order, (i) => e0.weights?.[i] ?? 1);
   const { sig, bkg } = classIndices(labelsSorted);
-  const { kernel } = getKernel<AucKernel>('auc', opts.backend);
+  const { kernel } = getKernel('auc', opts.backend);
   const direction = resolveDirection(opts.direction, opts.direction === 'auto' ? kernel(x, { labels: labelsSorted, weights: e0.weights ? w0 : undefined, n: e0.n }).aucRaw : 0.5);
   const rng = new Rng(opts.seed ?? 1);
   const w = new Float64Array(e0.n);

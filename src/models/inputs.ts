@@ -1,5 +1,6 @@
 import { JetlensInputError } from '../errors.js';
-import { JetBatch, wrapPhi } from '../jets/batch.js';
+import { JetBatch } from '../jets/batch.js';
+import { wrapPhi } from '../util/kinematics.js';
 
 /** One model input: float32 rows in C order, first dimension = number of samples. */
 export interface Block {

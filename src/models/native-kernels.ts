@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../backend/native.js';
+import { ELEMENTWISE_KERNELS } from './native-elementwise.js';
 
 type Info = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -140,4 +141,5 @@ export const NATIVE_KERNELS: Record<string, NativeKernel> = {
   MaxPoolGrad: maxPoolGrad,
   BatchMatMul: matMul(false),
   _FusedMatMul: matMul(true),
+  ...ELEMENTWISE_KERNELS,
 };

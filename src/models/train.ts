@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { rocAuc } from './auc.js';
@@ -7,6 +8,7 @@ import { type Block, type ModelData, sampleCount, takeRows, takeSamples } from '
 import { type LossName, lossFunction, lossValue } from './losses.js';
 import type { JetModel } from './models.js';
 import { Standardize } from './layers.js';
+import { trainInWorker } from './worker-train.js';
 
 export interface EpochInfo {
   epoch: number; // 1-based
@@ -27,6 +29,11 @@ export interface TrainOptions {
   loss?: LossName; // default: 'lr' for softplus/exp heads, else 'bce'
   onEpoch?: (e: EpochInfo) => void;
   signal?: AbortSignal;
+  /**
+   * Train in a worker thread so the caller's event loop never blocks on a training step (default: true on the
+   * main thread unless JETLENS_TRAIN_WORKER=0). Same backend, same results; costs a worker start (~0.3 s).
+   */
+  worker?: boolean;
 }
 
 export interface TrainResult {
@@ -97,6 +104,7 @@ const toTensor = (b: Block) => tf.tensor(b.data, b.shape, 'float32');
  */
 export async function train(model: JetModel, data: ModelData, opts: TrainOptions = {}): Promise<TrainResult> {
   await ensureTf();
+  if (opts.worker ?? (isMainThread && process.env.JETLENS_TRAIN_WORKER !== '0')) return trainInWorker(model, data, opts);
   const n = sampleCount(data);
   const labels = checkLabels(data.labels);
   const seed = opts.seed ?? model.options.seed;

@@ -1,5 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { refuseOverwrite } from '../io/paths.js';
+import { manifestPath } from '../shard/shard.js';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet, type EFPOptions } from '../efp/efpset.js';
 import { MEASURES, type MeasureName } from '../efp/measure.js';
@@ -135,8 +137,36 @@ function observablesOptions(o: Record<string, unknown>): ValidObservablesOptions
   return { ...(columns ? { columns } : {}), betas, tauBeta, axes: axes as AxesKind };
 }
 
+/** The nearest existing ancestor of `p`, resolved (symlinks included), plus the part below it. */
+function resolveForWrite(p: string): string {
+  let dir = resolve(p);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return resolve(realpathSync(dir), ...rest);
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return resolve(p);
+      rest.unshift(dir.slice(up.length).replace(/^[\\/]/, ''));
+      dir = up;
+    }
+  }
+}
+
+/** The output (symlinks and '..' resolved) must lie inside `root`. */
+function confine(output: string, root: string): void {
+  const r = resolveForWrite(root);
+  const rel = relative(r, resolveForWrite(output));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new JobValidationError(`output: '${output}' is outside the worker's output root '${root}'`);
+}
+
+export interface ValidateOptions {
+  /** Outputs must resolve inside this directory. */
+  outputRoot?: string;
+}
+
 /** Checks a job's shape, options and input file; throws JobValidationError with the reason. */
-export function validateJob(data: unknown): ValidJob {
+export function validateJob(data: unknown, vo: ValidateOptions = {}): ValidJob {
   if (!isObject(data)) throw new JobValidationError('expected a JSON object {command, input, output, options}');
   unknownKeys(data, JOB_KEYS, 'job');
   const { command } = data;
@@ -147,6 +177,13 @@ export function validateJob(data: unknown): ValidJob {
   const ext = extname(output).toLowerCase();
   const exts = command === 'efp' ? ['.npy'] : ['.csv', '.npz'];
   if (!exts.includes(ext)) throw new JobValidationError(`output: ${command} writes ${exts.join(' or ')}, got '${output}'`);
+  if (vo.outputRoot) confine(output, vo.outputRoot);
+  const written = [output, `${output}.job.json`, command === 'efp' ? output.replace(/\.npy$/i, '.json') : undefined, data.shard !== undefined ? manifestPath(output) : undefined];
+  try {
+    refuseOverwrite([input], written);
+  } catch (e) {
+    throw new JobValidationError((e as Error).message);
+  }
   const dataset = data.dataset ?? 'X';
   if (typeof dataset !== 'string' || dataset === '') throw new JobValidationError('dataset: expected a non-empty string');
   let shard: Shard | undefined;

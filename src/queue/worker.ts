@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { executeJob, type JobResult } from './execute.js';
-import { DEFAULT_QUEUE, deadLetterKey } from './connection.js';
+import { DEAD_LETTER_MAX, DEFAULT_QUEUE, deadLetterKey } from './connection.js';
 import { JobValidationError, validateJob, type JetlensJob } from './job.js';
 
 export interface WorkerOptions {
@@ -18,6 +18,10 @@ export interface WorkerOptions {
   maxStalledCount?: number;
   /** Give up starting when Redis cannot be reached within this long (ms, default 10000). */
   connectTimeoutMs?: number;
+  /** Outputs must resolve inside this directory (a job writing elsewhere is invalid: dead-lettered). Unset: anywhere. */
+  outputRoot?: string;
+  /** Longest dead-letter list kept (default DEAD_LETTER_MAX). */
+  deadLetterMax?: number;
   /** Worker events, e.g. to log them. */
   onEvent?: (e: WorkerEvent) => void;
 }
@@ -35,17 +39,18 @@ export interface JetlensWorker {
   close(): Promise<void>;
 }
 
-const DEAD_LETTER_LUA = "return redis.call('LPUSH', KEYS[1], ARGV[1])";
+// Push, then trim to ARGV[2] entries: a flood of poison jobs cannot grow Redis without bound.
+const DEAD_LETTER_LUA = "local n = redis.call('LPUSH', KEYS[1], ARGV[1]); redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1); return n";
 const defined = new WeakSet<object>();
 
 /** LPUSH through BullMQ's client interface (which only runs named Lua commands), so any BullMQ driver works. */
-async function pushDeadLetter(worker: Worker, key: string, entry: string): Promise<void> {
+async function pushDeadLetter(worker: Worker, key: string, entry: string, max: number): Promise<void> {
   const client = await worker.client;
   if (!defined.has(client)) {
     client.defineCommand('jetlensDeadLetter', { numberOfKeys: 1, lua: DEAD_LETTER_LUA });
     defined.add(client);
   }
-  await client.runCommand('jetlensDeadLetter', [key, entry]);
+  await client.runCommand('jetlensDeadLetter', [key, entry, String(max)]);
 }
 
 /** Rejects (and closes the worker) when Redis is not reachable in time, instead of retrying forever. */
@@ -79,11 +84,11 @@ export async function startWorker(o: WorkerOptions): Promise<JetlensWorker> {
     emit({ event: 'active', id: String(job.id), command: job.data?.command, output: job.data?.output });
     let valid;
     try {
-      valid = validateJob(job.data);
+      valid = validateJob(job.data, { outputRoot: o.outputRoot });
     } catch (e) {
       if (!(e instanceof JobValidationError)) throw e;
       const entry = { id: job.id, name: job.name, data: job.data, error: e.message, failedAt: new Date().toISOString() };
-      await pushDeadLetter(worker, deadLetterKey(queue), JSON.stringify(entry));
+      await pushDeadLetter(worker, deadLetterKey(queue), JSON.stringify(entry), o.deadLetterMax ?? DEAD_LETTER_MAX);
       throw new UnrecoverableError(e.message);
     }
     return executeJob(valid, { threads: o.threads ?? 0, jobId: String(job.id) });

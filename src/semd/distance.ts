@@ -8,7 +8,7 @@ import { getKernel, registerKernel } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
-import { computeSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+import { computeSpectra, spectraBackend, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
 import './gpujs.js'; // registers the 'gpujs' (gpu.js, float32) semd.matrix kernel when gpu.js is installed
 
 /** SEMD^2 between jet a of A and jet b of B (reference kernel, same arithmetic as native/semd.cc). */
@@ -54,7 +54,7 @@ export function semdReference(A: Spectra, a: number, B: Spectra, b: number): num
 }
 
 /** Matrix kernel: B null means the symmetric pairwise matrix of A. */
-type MatrixKernel = (A: Spectra, B: Spectra | null, run: RunOptions) => Promise<Float64Array>;
+export type MatrixKernel = (A: Spectra, B: Spectra | null, run: RunOptions) => Promise<Float64Array>;
 
 registerKernel('semd.matrix', 'reference', (async (A, B, run) => {
   const na = spectraCount(A);
@@ -110,7 +110,7 @@ function checkSize(n1: number, n2: number, maxBytes = 4 * 2 ** 30): void {
 export async function semdMatrixFromSpectra(A: Spectra, B: Spectra | null, opts: SemdOptions = {}): Promise<Float64Array> {
   const scale = checkScale(opts.scale);
   checkSize(spectraCount(A), B ? spectraCount(B) : spectraCount(A), opts.maxBytes);
-  const { kernel } = getKernel<MatrixKernel>('semd.matrix', opts.backend);
+  const { kernel } = getKernel('semd.matrix', opts.backend);
   const out = await kernel(A, B, opts);
   if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] *= scale;
   return out;
@@ -120,7 +120,7 @@ export async function semdMatrixFromSpectra(A: Spectra, B: Spectra | null, opts:
 export async function semdMatrix(jets: JetsLike, opts: SemdOptions = {}): Promise<{ data: Float64Array; shape: [number, number] }> {
   const batch = toJetBatch(jets);
   checkSize(batch.length, batch.length, opts.maxBytes);
-  const spec = await computeSpectra(batch, { ...opts, onProgress: undefined });
+  const spec = await computeSpectra(batch, { ...opts, backend: spectraBackend(opts.backend), onProgress: undefined });
   const data = await semdMatrixFromSpectra(spec, null, opts);
   return { data, shape: [batch.length, batch.length] };
 }
@@ -130,8 +130,8 @@ export async function semdCross(jets1: JetsLike, jets2: JetsLike, opts: SemdOpti
   const b1 = toJetBatch(jets1);
   const b2 = toJetBatch(jets2);
   checkSize(b1.length, b2.length, opts.maxBytes);
-  const s1 = await computeSpectra(b1, { ...opts, onProgress: undefined });
-  const s2 = await computeSpectra(b2, { ...opts, onProgress: undefined });
+  const s1 = await computeSpectra(b1, { ...opts, backend: spectraBackend(opts.backend), onProgress: undefined });
+  const s2 = await computeSpectra(b2, { ...opts, backend: spectraBackend(opts.backend), onProgress: undefined });
   const data = await semdMatrixFromSpectra(s1, s2, opts);
   return { data, shape: [b1.length, b2.length] };
 }

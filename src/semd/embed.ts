@@ -72,7 +72,7 @@ function embedOne(S: Spectra, j: number, K: number, T: number, u: Float64Array, 
   u[o + K] = Math.sqrt(r2 > 0 ? r2 : 0);
 }
 
-type EmbedKernel = (S: Spectra, K: number, T: number, threads: number) => Float64Array;
+export type EmbedKernel = (S: Spectra, K: number, T: number, threads: number) => Float64Array;
 
 registerKernel('semd.embed', 'reference', ((S, K, T) => {
   const n = spectraCount(S);
@@ -102,6 +102,6 @@ export function embedSpectra(S: Spectra, opts: { K?: number; T?: number; backend
   const K = opts.K ?? 64;
   if (!Number.isInteger(K) || K < 1) throw new Error(`K must be an integer >= 1, got ${K}`);
   const T = opts.T ?? maxTotalWeight(S);
-  const { kernel } = getKernel<EmbedKernel>('semd.embed', opts.backend);
+  const { kernel } = getKernel('semd.embed', opts.backend);
   return { u: kernel(S, K, T, opts.threads ?? 0), K, T };
 }

@@ -10,7 +10,7 @@
  * kernel, so semdMatrix(jets, {backend: 'gpujs'}) works end to end.
  */
 import { type RunOptions } from '../backend/control.js';
-import { backendsFor, getKernel, registerKernel } from '../backend/dispatch.js';
+import { registerKernel } from '../backend/dispatch.js';
 import { GPUJS_MAX_INDEX, type GpuJs, gpujsInstalled, loadGpuJs } from '../backend/gpujs.js';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
@@ -136,13 +136,6 @@ export async function gpujsSemdMatrix(A: Spectra, B: Spectra | null, run: RunOpt
   return out;
 }
 
-type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
-
 if (gpujsInstalled()) {
   registerKernel('semd.matrix', 'gpujs', gpujsSemdMatrix);
-  // never 'auto' here: JETLENS_BACKEND=gpujs would pick this kernel again
-  registerKernel('semd.spectra', 'gpujs', ((batch, opts, run) => {
-    const b = backendsFor('semd.spectra').includes('native') ? 'native' : 'reference';
-    return getKernel<SpectraKernel>('semd.spectra', b).kernel(batch, opts, run);
-  }) as SpectraKernel);
 }

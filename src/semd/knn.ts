@@ -11,8 +11,8 @@ import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { checkScale, semdReference } from './distance.js';
-import { embedSpectra, maxTotalWeight, type Embedding } from './embed.js';
-import { computeSpectra, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
+import { embedSpectra, maxTotalWeight } from './embed.js';
+import { computeSpectra, spectraBackend, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
 
 export interface KnnResult {
   /** (n, k) row-major neighbour indices (into the whole set), nearest first; row r is query jet first + r. */
@@ -31,7 +31,9 @@ export interface KnnResult {
   bounds?: number;
 }
 
-type KnnKernel = (S: Spectra, emb: Embedding | null, k: number, queries: [number, number], run: RunOptions & { brute?: boolean }) => Promise<KnnResult>;
+/** Run options a kNN kernel sees: native also uses `cells` (its embedding) and `brute` (no tree). */
+export type KnnRun = RunOptions & { brute?: boolean; cells?: number };
+export type KnnKernel = (S: Spectra, k: number, queries: [number, number], run: KnnRun) => Promise<KnnResult>;
 
 /** Brute force for one query: all (d, j), sorted by distance then index; written to row `row`. */
 function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Array, distance: Float64Array): void {
@@ -50,7 +52,7 @@ function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Arr
   }
 }
 
-registerKernel('semd.knn', 'reference', (async (S, _emb, k, [q0, q1], run) => {
+registerKernel('semd.knn', 'reference', (async (S, k, [q0, q1], run) => {
   const nq = q1 - q0;
   const index = new Int32Array(nq * k);
   const distance = new Float64Array(nq * k);
@@ -62,11 +64,11 @@ registerKernel('semd.knn', 'reference', (async (S, _emb, k, [q0, q1], run) => {
 
 const native = loadNative();
 if (native?.semdKnn) {
-  registerKernel('semd.knn', 'native', (async (S, emb, k, [q0, q1], run) => {
+  registerKernel('semd.knn', 'native', (async (S, k, [q0, q1], run) => {
     const nq = q1 - q0;
     const index = new Int32Array(nq * k);
     const distance = new Float64Array(nq * k);
-    const e = emb ?? embedSpectra(S, { backend: 'native', threads: run.threads });
+    const e = embedSpectra(S, { K: run.cells ?? 64, backend: 'native', threads: run.threads });
     const res = await withControl<{ refined: number; nodes: number; bounds: number }>(nq, run, (control) =>
       native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control, q0, q1));
     return { index, distance, n: nq, first: q0, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
@@ -100,9 +102,8 @@ export async function knnFromSpectra(S: Spectra, opts: KnnOptions): Promise<KnnR
   if (!Number.isInteger(q0) || !Number.isInteger(q1) || q0 < 0 || q1 < q0 || q1 > n) {
     throw new JetlensInputError(`queries: expected integers 0 <= start <= end <= N = ${n}, got [${q0}, ${q1}]`);
   }
-  const { backend, kernel } = getKernel<KnnKernel>('semd.knn', opts.backend);
-  const emb = backend === 'native' ? embedSpectra(S, { K: opts.cells ?? 64, backend: 'native', threads: opts.threads }) : null;
-  const res = await kernel(S, emb, opts.k, queries, opts);
+  const { kernel } = getKernel('semd.knn', opts.backend);
+  const res = await kernel(S, opts.k, queries, opts);
   if (scale !== 1) for (let i = 0; i < res.distance.length; i++) res.distance[i] *= scale;
   return res;
 }
@@ -111,7 +112,7 @@ export async function knnFromSpectra(S: Spectra, opts: KnnOptions): Promise<KnnR
 export async function semdKnn(jets: JetsLike, opts: KnnOptions): Promise<KnnResult> {
   const batch = toJetBatch(jets);
   checkK(opts.k, batch.length);
-  const S = await computeSpectra(batch, { ...opts, onProgress: undefined });
+  const S = await computeSpectra(batch, { ...opts, backend: spectraBackend(opts.backend), onProgress: undefined });
   return knnFromSpectra(S, opts);
 }
 
@@ -126,16 +127,13 @@ export interface BallCounts {
   refined: number;
 }
 
-interface BallSet {
-  S: Spectra;
-  emb: Embedding | null;
-}
-type BallKernel = (ref: BallSet, labels: Uint8Array, query: BallSet | null, eps: Float64Array, run: RunOptions) => Promise<BallCounts>;
+/** query null: leave-one-out on the reference set. `cells`: the native kernel's embedding size. */
+export type BallKernel = (ref: Spectra, labels: Uint8Array, query: Spectra | null, eps: Float64Array, run: RunOptions & { cells?: number }) => Promise<BallCounts>;
 
 registerKernel('semd.ballCounts', 'reference', (async (ref, labels, query, eps, run) => {
   const Q = query ?? ref;
-  const nq = spectraCount(Q.S);
-  const nr = spectraCount(ref.S);
+  const nq = spectraCount(Q);
+  const nr = spectraCount(ref);
   const E = eps.length;
   const signal = new Int32Array(nq * E);
   const background = new Int32Array(nq * E);
@@ -143,7 +141,7 @@ registerKernel('semd.ballCounts', 'reference', (async (ref, labels, query, eps, 
     for (let q = s; q < e; q++) {
       for (let j = 0; j < nr; j++) {
         if (query === null && j === q) continue;
-        const d = semdReference(Q.S, q, ref.S, j);
+        const d = semdReference(Q, q, ref, j);
         const out = labels[j] ? signal : background;
         for (let c = 0; c < E; c++) if (d <= eps[c]) out[q * E + c]++;
       }
@@ -155,13 +153,17 @@ registerKernel('semd.ballCounts', 'reference', (async (ref, labels, query, eps, 
 if (native?.semdBallCounts) {
   registerKernel('semd.ballCounts', 'native', (async (ref, labels, query, eps, run) => {
     const Q = query ?? ref;
-    const nq = spectraCount(Q.S);
+    const nq = spectraCount(Q);
     const E = eps.length;
     const signal = new Int32Array(nq * E);
     const background = new Int32Array(nq * E);
-    const D = ref.emb!.K + 1;
+    // One T for both sets so their embeddings share the cells (raw energies: the largest total weight).
+    const T = query ? maxTotalWeight(ref, query) : maxTotalWeight(ref);
+    const K = run.cells ?? 64;
+    const refEmb = embedSpectra(ref, { K, T, backend: 'native', threads: run.threads });
+    const qEmb = query ? embedSpectra(query, { K, T, backend: 'native', threads: run.threads }) : refEmb;
     const res = await withControl<{ refined: number }>(nq, run, (control) =>
-      native.semdBallCounts(ref.S, ref.emb!.u, D, labels, Q.S, Q.emb!.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
+      native.semdBallCounts(ref, refEmb.u, K + 1, labels, Q, qEmb.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
     return { signal, background, nq, E, refined: res.refined as number };
   }) as BallKernel);
 }
@@ -184,15 +186,6 @@ export async function ballCountsFromSpectra(
   for (let e = 0; e < eps.length; e++) {
     if (!(eps[e] >= 0) || (e > 0 && eps[e] < eps[e - 1])) throw new JetlensInputError('eps must be ascending values >= 0');
   }
-  const { backend, kernel } = getKernel<BallKernel>('semd.ballCounts', opts.backend);
-  let refSet: BallSet = { S: ref, emb: null };
-  let qSet: BallSet | null = query ? { S: query, emb: null } : null;
-  if (backend === 'native') {
-    // One T for both sets so their embeddings share the cells (raw energies: the largest total weight).
-    const T = query ? maxTotalWeight(ref, query) : maxTotalWeight(ref);
-    const K = opts.cells ?? 64;
-    refSet = { S: ref, emb: embedSpectra(ref, { K, T, backend: 'native', threads: opts.threads }) };
-    if (query) qSet = { S: query, emb: embedSpectra(query, { K, T, backend: 'native', threads: opts.threads }) };
-  }
-  return kernel(refSet, labels, qSet, eps, opts);
+  const { kernel } = getKernel('semd.ballCounts', opts.backend);
+  return kernel(ref, labels, query, eps, opts);
 }

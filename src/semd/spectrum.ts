@@ -6,10 +6,11 @@
  * SEMD merge walks.
  */
 import { withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
+import { backendsFor, getKernel, registerKernel, type BackendName } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
+import { deltaPhi } from '../util/kinematics.js';
 
 export interface SpectrumOptions {
   /** 'norm' (default): e_i = pt_i / sum pt; 'raw': e_i = pt_i in GeV. */
@@ -27,8 +28,6 @@ export interface Spectra {
   cum: Float64Array;
 }
 
-const TWO_PI = 6.283185307179586;
-const PI = 3.141592653589793;
 
 export function checkSpectrumOptions(opts: SpectrumOptions): { raw: boolean; beta: number } {
   const energy = opts.energy ?? 'norm';
@@ -56,8 +55,7 @@ export function allocateSpectra(batch: JetBatch): Spectra {
 /** Angle between particles a and b (indices into the batch), same arithmetic as native/semd.cc. */
 function pairOmega(batch: JetBatch, a: number, b: number, beta: number): number {
   const dy = batch.y[a] - batch.y[b];
-  let dp = Math.abs(batch.phi[a] - batch.phi[b]) % TWO_PI;
-  if (dp > PI) dp = TWO_PI - dp;
+  const dp = Math.abs(deltaPhi(batch.phi[a], batch.phi[b]));
   const r2 = dy * dy + dp * dp;
   if (beta === 1) return Math.sqrt(r2);
   if (beta === 2) return r2;
@@ -104,7 +102,7 @@ function fillSpectrum(batch: JetBatch, j: number, raw: boolean, beta: number, sp
   }
 }
 
-type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
+export type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
 
 registerKernel('semd.spectra', 'reference', (async (batch, opts) => spectraReference(batch, opts)) as SpectraKernel);
 
@@ -120,8 +118,18 @@ if (native?.semdSpectra) {
 
 /** Spectra of every jet in the batch (pre-validated JetBatch; see toJetBatch). */
 export async function computeSpectra(batch: JetBatch, opts: SpectrumOptions & RunOptions = {}): Promise<Spectra> {
-  const { kernel } = getKernel<SpectraKernel>('semd.spectra', opts.backend);
+  const { kernel } = getKernel('semd.spectra', opts.backend);
   return kernel(batch, opts, opts);
+}
+
+/**
+ * The backend that computes the spectra for a SEMD op run on `backend`. Spectra are float64 preprocessing shared by
+ * every SEMD op; a backend with no spectra kernel of its own (gpujs computes only distances, in float32) gets them
+ * from the automatic choice. Said here, in the facade, rather than hidden in a kernel that runs another backend.
+ */
+export function spectraBackend(backend?: string): string | undefined {
+  if (backend === undefined || backend === 'auto') return backend;
+  return backendsFor('semd.spectra').includes(backend as BackendName) ? backend : undefined;
 }
 
 /** Number of jets in a spectra set. */

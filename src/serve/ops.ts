@@ -1,27 +1,45 @@
 import { JetlensInputError } from '../errors.js';
 import { defaultCatalog, EFPSet, parseSelection } from '../efp/index.js';
 import { observables } from '../jss/observables.js';
+import { rows } from './parse.js';
 import type { ServeOp } from './server.js';
 
+/** Longest list any option may hold (1000 tauBeta values once froze the service for 27 s). */
+export const MAX_OPTION_LIST = 16;
+/** Longest columns list of /v1/observables. */
+export const MAX_COLUMNS = 64;
+
+/** Unknown option keys are a 400, as the CLI and the queue refuse unknown flags and fields. */
+export function knownKeys(o: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length) throw new JetlensInputError(`unknown option(s) ${extra.join(', ')} (allowed: ${allowed.join(', ')})`);
+}
+
 /** Reads an optional list of numbers from request options, with a 400-style error naming the field. */
-export function numbers(o: Record<string, unknown>, key: string): number[] | undefined {
+export function numbers(o: Record<string, unknown>, key: string, max = MAX_OPTION_LIST): number[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   const list = Array.isArray(v) ? v : [v];
   if (!list.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new JetlensInputError(`options.${key} must be a number or a list of numbers`);
+  if (list.length > max) throw new JetlensInputError(`options.${key} has ${list.length} values, at most ${max} per request`);
   return list as number[];
 }
 
-export function strings(o: Record<string, unknown>, key: string): string[] | undefined {
+export function strings(o: Record<string, unknown>, key: string, max = MAX_OPTION_LIST): string[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new JetlensInputError(`options.${key} must be a list of strings`);
+  if (v.length > max) throw new JetlensInputError(`options.${key} has ${v.length} entries, at most ${max} per request`);
   return v as string[];
 }
 
+const OBS_KEYS = ['columns', 'betas', 'tauBeta'] as const;
+const EFP_KEYS = ['select', 'measure', 'kappa', 'beta', 'normed'] as const;
+
 /** POST /v1/observables {jets, options: {columns?, betas?, tauBeta?}} -> {columns, values: {name: [per jet]}} */
 const observablesOp: ServeOp = async (jets, o, signal) => {
-  const r = await observables(jets, { columns: strings(o, 'columns'), betas: numbers(o, 'betas'), tauBeta: numbers(o, 'tauBeta'), threads: 1, signal });
+  knownKeys(o, OBS_KEYS);
+  const r = await observables(jets, { columns: strings(o, 'columns', MAX_COLUMNS), betas: numbers(o, 'betas'), tauBeta: numbers(o, 'tauBeta'), threads: 1, signal });
   return { jets: jets.length, columns: r.columns, values: r.values };
 };
 
@@ -30,7 +48,12 @@ const efpSets = new Map<string, EFPSet>();
 
 /** POST /v1/efp {jets, options: {select?: 'd<=5', measure?, kappa?, beta?, normed?}} -> {columns: [{edges, spec}], values: [[per EFP] per jet]} */
 const efpOp: ServeOp = async (jets, o, signal) => {
+  knownKeys(o, EFP_KEYS);
   const select = o.select ?? 'd<=3';
+  if (typeof select === 'string' && select.length > 200) throw new JetlensInputError('options.select: at most 200 characters');
+  for (const k of ['kappa', 'beta'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'number' && !(k === 'kappa' && o[k] === 'pf')) throw new JetlensInputError(`options.${k} must be a number${k === 'kappa' ? " or 'pf'" : ''}`);
+  }
   if (typeof select !== 'string') throw new JetlensInputError('options.select must be a selection string such as "d<=5"');
   const key = JSON.stringify([select, o.measure, o.kappa, o.beta, o.normed]);
   let set = efpSets.get(key);
@@ -48,7 +71,7 @@ const efpOp: ServeOp = async (jets, o, signal) => {
   return {
     jets: jets.length,
     columns: set.columns.map((c) => ({ edges: c.edges, ...c.spec })),
-    values: Array.from({ length: jets.length }, (_, j) => Array.from(flat.subarray(j * K, (j + 1) * K))),
+    values: rows(flat, K), // [[per EFP] per jet], written as JSON in the parse worker
   };
 };
 
@@ -57,4 +80,5 @@ export function warmUp(): void {
   defaultCatalog();
 }
 
-export const defaultOps: Record<string, ServeOp> = { observables: observablesOp, efp: efpOp };
+/** The service's ops (a null-prototype table: only these names route). */
+export const defaultOps: Record<string, ServeOp> = Object.assign(Object.create(null) as Record<string, ServeOp>, { observables: observablesOp, efp: efpOp });

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
+import { RequestError, type ParsedRequest } from './parse.js';
+import { ParsePool } from './pool.js';
 
 /** An operation the service exposes at POST /v1/<name>: jets and options in, JSON-serialisable result out. */
 export type ServeOp = (jets: JetBatch, options: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
@@ -12,8 +14,13 @@ export interface ServeOptions {
   maxBodyBytes?: number; // default 8 MiB -> 413 beyond
   maxJets?: number; // per request, default 10000 -> 400 beyond
   maxParticles?: number; // per request (all jets), default 500000 -> 400 beyond
+  maxParticlesPerJet?: number; // per jet, default 5000 -> 400 beyond (per-jet scratch is O(M^2) or more)
   maxConcurrent?: number; // requests computing at once, default 4 -> 503 beyond
-  timeoutMs?: number; // per request, default 60 s -> 503 and the work is cancelled
+  maxPendingBodies?: number; // bodies being received at once, default 64 -> 503 beyond
+  bodyTimeoutMs?: number; // the whole body must arrive within this long, default 10 s -> 408
+  timeoutMs?: number; // per request, default 60 s -> 503 and the work is cancelled (inside the jet)
+  maxScratchMB?: number; // native scratch of all requests together (JETLENS_MAX_SCRATCH_MB / maxConcurrent per call)
+  parseWorkers?: number; // worker threads that parse bodies and write answers, default 2
   ops: Record<string, ServeOp>;
 }
 
@@ -27,25 +34,33 @@ class HttpError extends Error {
 }
 
 /**
- * A small HTTP service around jetlens ops. Every request is validated before any work (400 naming the problem),
- * bodies are size-limited while they stream in (413), a concurrency limit answers 503 when saturated, and
+ * A small HTTP service around jetlens ops. Only `application/json` is accepted (415: a web page's no-preflight
+ * text/plain POST cannot make the loopback service compute); a body is read (size-limited, 413; time-limited, 408)
+ * and parsed in a worker thread before the request counts as in flight, so slow senders cannot lock others out;
+ * validation happens before any work (400 naming the problem); a concurrency limit answers 503 when saturated; and
  * `close()` stops accepting connections and resolves once in-flight requests have finished.
  */
 export class JetlensServer {
   readonly server: Server;
   private inFlight = 0;
+  private receiving = 0;
   private served = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  private readonly o: Required<Omit<ServeOptions, 'ops'>> & { ops: Record<string, ServeOp> };
+  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
+  private readonly pool: ParsePool;
 
   constructor(opts: ServeOptions) {
     this.o = {
-      port: 8080, host: '127.0.0.1', maxBodyBytes: 8 << 20, maxJets: 10000, maxParticles: 500000, maxConcurrent: 4, timeoutMs: 60000,
+      port: 8080, host: '127.0.0.1', maxBodyBytes: 8 << 20, maxJets: 10000, maxParticles: 500000, maxParticlesPerJet: 5000,
+      maxConcurrent: 4, maxPendingBodies: 64, bodyTimeoutMs: 10000, timeoutMs: 60000, parseWorkers: 2,
       ...opts,
     };
+    // Native scratch per call: the service's budget shared by the requests that may compute at once.
+    if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
+    this.pool = new ParsePool(this.o.parseWorkers);
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 20000;
-    this.server.requestTimeout = 120000;
+    this.server.requestTimeout = Math.max(120000, this.o.bodyTimeoutMs + this.o.timeoutMs);
     this.lag.enable();
   }
 
@@ -62,7 +77,7 @@ export class JetlensServer {
   /** Graceful shutdown: no new connections; in-flight requests finish; idle keep-alive sockets close. */
   close(): Promise<void> {
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      this.server.close(() => void this.pool.close().then(() => resolve()));
       this.server.closeIdleConnections();
       this.lag.disable();
     });
@@ -73,6 +88,7 @@ export class JetlensServer {
     return {
       status: 'ok',
       inFlight: this.inFlight,
+      receiving: this.receiving,
       maxConcurrent: this.o.maxConcurrent,
       served: this.served,
       // The histogram samples every LAG_RESOLUTION_MS, and each sample includes that period: subtract it.
@@ -85,25 +101,29 @@ export class JetlensServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, this.health());
+      if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, JSON.stringify(this.health()));
       const m = /^\/v1\/([a-z0-9-]+)$/.exec(url.pathname);
-      if (!m || !this.o.ops[m[1]]) throw new HttpError(404, `no such endpoint ${req.method} ${url.pathname} (POST /v1/{${Object.keys(this.o.ops).join(',')}}, GET /health)`);
+      // Own properties only: /v1/constructor or /v1/__proto__ must not reach Object.prototype.
+      const op = m && Object.hasOwn(this.o.ops, m[1]) ? this.o.ops[m[1]] : undefined;
+      if (!m || typeof op !== 'function') throw new HttpError(404, `no such endpoint ${req.method} ${url.pathname} (POST /v1/{${Object.keys(this.o.ops).join(',')}}, GET /health)`);
       if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+      const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') throw new HttpError(415, `Content-Type must be application/json (got '${type || 'none'}')`);
+      const parsed = await this.receive(req, res);
       if (this.inFlight >= this.o.maxConcurrent) {
         res.setHeader('Retry-After', '1');
-        req.resume();
         throw new HttpError(503, `busy: ${this.inFlight} requests in flight (limit ${this.o.maxConcurrent})`);
       }
       this.inFlight++;
       try {
-        const body = await readBody(req, this.o.maxBodyBytes);
-        const { jets, options } = this.parse(body);
+        const { options, ...csr } = parsed;
+        const jets = new JetBatch(csr, { file: 'request' });
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(), this.o.timeoutMs);
         req.once('close', () => { if (!res.writableEnded) ac.abort(); });
         try {
-          const result = await this.o.ops[m[1]](jets, options, ac.signal);
-          send(res, 200, result);
+          const result = await op(jets, options, ac.signal);
+          send(res, 200, await this.pool.stringify(result, jets.length * 64));
           this.served++;
         } finally {
           clearTimeout(timer);
@@ -113,42 +133,33 @@ export class JetlensServer {
       }
     } catch (e) {
       const err = e as Error;
-      const status = e instanceof HttpError ? e.status : e instanceof JetlensInputError ? 400 : err.name === 'AbortError' ? 503 : 500;
-      if (!res.headersSent) send(res, status, { error: status === 500 ? `internal error: ${err.message}` : err.message });
+      const status = e instanceof HttpError || e instanceof RequestError ? e.status
+        : e instanceof JetlensInputError || /scratch memory/.test(err.message) ? 400 : err.name === 'AbortError' ? 503 : 500;
+      if (status === 408) res.setHeader('Connection', 'close'); // a slow sender's socket is not kept
+      if (!res.headersSent) send(res, status, JSON.stringify({ error: status === 500 ? `internal error: ${err.message}` : err.message }));
     }
   }
 
-  /** Checks the request's shape and limits before building a JetBatch (which validates the numbers). */
-  private parse(body: string): { jets: JetBatch; options: Record<string, unknown> } {
-    let v: unknown;
+  /** Reads and parses the body before the request counts as in flight (so a slow sender occupies no compute slot). */
+  private async receive(req: IncomingMessage, res: ServerResponse): Promise<ParsedRequest> {
+    if (this.receiving >= this.o.maxPendingBodies) {
+      res.setHeader('Retry-After', '1');
+      req.resume();
+      throw new HttpError(503, `busy: ${this.receiving} request bodies being received (limit ${this.o.maxPendingBodies})`);
+    }
+    this.receiving++;
+    let body: string;
     try {
-      v = JSON.parse(body);
-    } catch (e) {
-      throw new HttpError(400, `body is not valid JSON: ${(e as Error).message}`);
+      body = await readBody(req, this.o.maxBodyBytes, this.o.bodyTimeoutMs);
+    } finally {
+      this.receiving--;
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'body must be an object {"jets": [[[pt, y, phi], ...], ...], "options": {...}}');
-    const { jets, options = {} } = v as { jets?: unknown; options?: unknown };
-    if (!Array.isArray(jets)) throw new HttpError(400, '"jets" must be an array of jets');
-    if (jets.length > this.o.maxJets) throw new HttpError(400, `too many jets: ${jets.length} > ${this.o.maxJets} per request`);
-    let particles = 0;
-    for (let j = 0; j < jets.length; j++) {
-      const jet = jets[j];
-      if (!Array.isArray(jet)) throw new HttpError(400, `jets[${j}] must be an array of particles`);
-      particles += jet.length;
-      if (particles > this.o.maxParticles) throw new HttpError(400, `too many particles: more than ${this.o.maxParticles} per request`);
-      for (let i = 0; i < jet.length; i++) {
-        const p = jet[i];
-        if (!Array.isArray(p) || (p.length !== 3 && p.length !== 4) || !p.every((x) => typeof x === 'number')) {
-          throw new HttpError(400, `jets[${j}][${i}] must be [pt, y, phi] or [pt, y, phi, pid] numbers`);
-        }
-      }
-    }
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new HttpError(400, '"options" must be an object');
-    return { jets: JetBatch.fromNested(jets as number[][][], { file: 'request' }), options: options as Record<string, unknown> };
+    const { maxJets, maxParticles, maxParticlesPerJet } = this.o;
+    return this.pool.parse(body, { maxJets, maxParticles, maxParticlesPerJet });
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -158,21 +169,32 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      req.removeAllListeners('data');
+      req.resume();
+      reject(new HttpError(408, `body not received within ${timeoutMs} ms`));
+    }, timeoutMs);
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        clearTimeout(timer);
         req.removeAllListeners('data');
         req.resume();
         reject(new HttpError(413, `body exceeds the limit of ${limit} bytes`));
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v));
+function send(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

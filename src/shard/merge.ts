@@ -5,8 +5,9 @@ import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { formatOf, parseNpz, writeNpz, type NdArray } from '../io/index.js';
 import { npyHeader, npyItemSize, parseNpyHeader } from '../io/npy.js';
-import { tempPathFor, writeFileAtomic } from '../util/atomic.js';
-import { readManifest, type Manifest } from './shard.js';
+import { refuseOverwrite, sidecarOf } from '../io/paths.js';
+import { tempPathFor, withTempFile, writeFileAtomic } from '../util/atomic.js';
+import { manifestPath, readManifest, sha256File, type Manifest } from './shard.js';
 
 /**
  * Merges shard parts into the file an unsharded run would have written (same bytes): checks that the manifests
@@ -15,6 +16,8 @@ import { readManifest, type Manifest } from './shard.js';
  */
 export async function mergeParts(parts: string[], out: string): Promise<Manifest[]> {
   if (parts.length === 0) throw new JetlensInputError('merge: no parts given');
+  // --out onto a part (or its sidecar or manifest) would destroy the input while it is read.
+  refuseOverwrite(parts.flatMap((p) => [p, sidecarOf(p), manifestPath(p)]), [out, sidecarOf(out)]);
   const ms = parts.map((p) => ({ ...readManifest(p), output: p }));
   checkManifests(ms);
   ms.sort((a, b) => a.shard.k - b.shard.k);
@@ -26,12 +29,26 @@ export async function mergeParts(parts: string[], out: string): Promise<Manifest
   const checkRows = (i: number, got: number) => {
     if (got !== rowsOf[i]) throw new JetlensInputError(`merge: part holds ${got} rows, its manifest says ${rowsOf[i]}`, { file: files[i] });
   };
-  if (fmt === 'npy') await concatNpyFiles(files, out, checkRows);
-  else if (fmt === 'npz') await writeNpz(out, await mergeNpz(files, out, checkRows));
-  else if (fmt === 'csv') await writeFileAtomic(out, await mergeCsv(files, checkRows));
-  else throw new JetlensInputError(`merge: cannot merge ${extname(out)} parts`, { file: out });
+  if (fmt !== 'npy' && fmt !== 'npz' && fmt !== 'csv') throw new JetlensInputError(`merge: cannot merge ${extname(out)} parts`, { file: out });
+  // Into a temporary file; the parts' recorded hashes are checked before it is renamed into place (so a part whose
+  // bytes changed after it was written, with the same shape, is refused rather than merged).
+  await withTempFile(out, async (tmp) => {
+    if (fmt === 'npy') await concatNpyFiles(files, tmp, checkRows);
+    else if (fmt === 'npz') await writeNpz(tmp, await mergeNpz(files, out, checkRows));
+    else await writeFileAtomic(tmp, await mergeCsv(files, checkRows));
+    await checkPartHashes(ms);
+  });
   await copySidecar(files, out);
   return ms;
+}
+
+async function checkPartHashes(ms: Manifest[]): Promise<void> {
+  for (const m of ms) {
+    if (!m.outputSha256) throw new JetlensInputError('merge: the manifest records no hash of the part (written by an older jetlens): re-run this shard', { file: m.output });
+    if ((await sha256File(m.output)) !== m.outputSha256) {
+      throw new JetlensInputError('merge: the part\'s bytes differ from the SHA-256 its manifest recorded (changed or damaged since it was written)', { file: m.output });
+    }
+  }
 }
 
 function checkManifests(ms: Manifest[]): void {
@@ -48,8 +65,13 @@ function checkManifests(ms: Manifest[]): void {
     if (seen.has(m.shard.k)) throw new JetlensInputError(`merge: shard ${m.shard.k}/${m.shard.n} given twice (${seen.get(m.shard.k)} and ${m.output})`);
     seen.set(m.shard.k, m.output);
   }
-  const missing = Array.from({ length: first.shard.n }, (_, k) => k).filter((k) => !seen.has(k));
-  if (missing.length) throw new JetlensInputError(`merge: missing shard(s) ${missing.map((k) => `${k}/${first.shard.n}`).join(', ')}`);
+  if (first.shard.n > ms.length) {
+    // Never allocate per declared shard before knowing the parts exist (a manifest may claim n = 10^9).
+    const missing: number[] = [];
+    for (let k = 0; k < first.shard.n && missing.length < 10; k++) if (!seen.has(k)) missing.push(k);
+    const more = first.shard.n - ms.length - missing.length;
+    throw new JetlensInputError(`merge: missing shard(s) ${missing.map((k) => `${k}/${first.shard.n}`).join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
   const sorted = [...ms].sort((a, b) => a.shard.k - b.shard.k);
   let next = 0;
   for (const m of sorted) {

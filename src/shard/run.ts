@@ -1,6 +1,7 @@
 import type { JetBatch } from '../jets/batch.js';
 import { readJets } from '../io/index.js';
-import { parseShard, sha256File, shardDone, shardRange, writeManifest, type Manifest } from './shard.js';
+import { refuseOverwrite, sidecarOf } from '../io/paths.js';
+import { manifestPath, parseShard, sha256File, shardDone, shardRange, writeManifest, type Manifest } from './shard.js';
 
 import { VERSION } from '../util/version.js';
 
@@ -19,10 +20,20 @@ export interface ShardedRunOptions {
 }
 
 /**
+ * The output, its column sidecar (`<stem>.json`, written by efp and copied by merge) and its manifest must not be
+ * the input (a JSONL input named jets.json next to --out jets.npy included).
+ */
+function refuseOverwriteOf(o: ShardedRunOptions): void {
+  const side = sidecarOf(o.output);
+  refuseOverwrite([o.input], [o.output, side === o.output ? undefined : side, o.shard ? manifestPath(o.output) : undefined]);
+}
+
+/**
  * Runs `work` on the shard's rows [start, end) of `total` rows and records the manifest. Returns false (doing
  * nothing) when the same shard was already written, unless `force`. Unsharded runs get [0, total) and no manifest.
  */
 export async function runShardedRows(o: ShardedRunOptions, total: number, work: (rows: [number, number]) => Promise<void>): Promise<boolean> {
+  refuseOverwriteOf(o);
   if (!o.shard) {
     await work([0, total]);
     return true;
@@ -48,6 +59,7 @@ export async function runShardedRows(o: ShardedRunOptions, total: number, work: 
 
 /** The jets form: reads (converts and validates) only the shard's jets and hands them to `work`. */
 export async function runSharded(o: ShardedRunOptions, work: (jets: JetBatch) => Promise<void>): Promise<boolean> {
+  refuseOverwriteOf(o);
   const shard = o.shard ? parseShard(o.shard) : undefined;
   let total = 0;
   const jets = await readJets(o.input, {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { JetlensInputError } from '../errors.js';
 import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
+import { JetlensInputError } from '../errors.js';
+import { regularFile } from '../io/files.js';
 
 /**
  * Deterministic sharding for batch commands that map jets to rows. Shard k of n (0-based, as Slurm array and
@@ -37,11 +38,17 @@ export interface Manifest {
   rows: [number, number];
   output: string;
   argv: string[];
+  /** SHA-256 of the part's bytes, recorded when the part is written; merge refuses a part whose bytes changed since. */
+  outputSha256?: string;
 }
+
+/** Most shards a manifest may declare (merge allocates per shard). */
+export const MAX_SHARDS = 100000;
 
 export const manifestPath = (out: string) => `${out}.manifest.json`;
 
 export async function sha256File(file: string): Promise<string> {
+  regularFile(file, Number.MAX_SAFE_INTEGER); // a FIFO or /dev/zero would never end
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
@@ -50,7 +57,24 @@ export async function sha256File(file: string): Promise<string> {
 export function readManifest(out: string): Manifest {
   const p = manifestPath(out);
   if (!existsSync(p)) throw new JetlensInputError('no manifest next to this part (was it written by --shard?)', { file: out });
-  return readJsonFile<Manifest>(p);
+  const m = readJsonFile<Manifest>(p);
+  checkManifestShape(m, p);
+  return m;
+}
+
+const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+
+/** A manifest is data from disk: every field merge relies on is checked before it sizes or indexes anything. */
+function checkManifestShape(m: Manifest, file: string): void {
+  const bad = (what: string): never => {
+    throw new JetlensInputError(`damaged manifest: ${what}`, { file });
+  };
+  if (typeof m !== 'object' || m === null) bad('not a JSON object');
+  if (typeof m.command !== 'string') bad('command must be a string');
+  if (typeof m.input !== 'object' || m.input === null || typeof m.input.sha256 !== 'string' || !int(m.input.jets, 0, Number.MAX_SAFE_INTEGER)) bad('input must be {file, sha256, jets}');
+  if (typeof m.shard !== 'object' || m.shard === null || !int(m.shard.n, 1, MAX_SHARDS) || !int(m.shard.k, 0, m.shard.n - 1)) bad(`shard must be {k, n} with 0 <= k < n <= ${MAX_SHARDS}`);
+  if (!Array.isArray(m.rows) || m.rows.length !== 2 || !int(m.rows[0], 0, m.input.jets) || !int(m.rows[1], m.rows[0], m.input.jets)) bad('rows must be [a, b] with 0 <= a <= b <= input.jets');
+  if (m.outputSha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(m.outputSha256))) bad('outputSha256 must be a SHA-256 hex digest');
 }
 
 /** True when `out` already holds this exact shard (same input bytes, settings and range): re-running is a no-op. */
@@ -65,6 +89,8 @@ export function shardDone(m: Manifest): boolean {
   }
 }
 
+/** Writes the manifest atomically, recording the SHA-256 of the part's bytes as they are now (written last). */
 export async function writeManifest(m: Manifest): Promise<void> {
-  await writeJsonAtomic(manifestPath(m.output), m);
+  const withHash = existsSync(m.output) ? { ...m, outputSha256: await sha256File(m.output) } : m;
+  await writeJsonAtomic(manifestPath(m.output), withHash);
 }

@@ -315,7 +315,8 @@ async function loadScores(dir: string, pass: number, members: number, n: number,
 
 function describe(r: PassResult): string {
   const c = r.chosen;
-  const what = c ? `+ ${c.name} (ADO on D ${c.adoSubset.toFixed(4)}, AUC ${c.aucEfp.toFixed(4)}, won ${c.wins}/${r.members.auc.length})` : 'start';
+  const how = r.tried !== undefined ? `best of ${r.tried} retrainings` : `ADO on D ${c?.adoSubset.toFixed(4)}, won ${c?.wins}/${r.members.auc.length}`;
+  const what = c ? `+ ${c.name} (${how}, AUC ${c.aucEfp.toFixed(4)})` : 'start';
   const mim = r.adoMimic === undefined ? '' : `, ADO[mimic, black box] ${fmtPm(r.adoMimic, r.adoMimicSd!)}`;
   const gain = r.adoGain === undefined ? '' : `; ADO gain ${fmtPm(r.adoGain, r.adoGainErr!)}${r.significant ? '' : ' (not significant)'}`;
   return `pass ${r.pass}: ${what}; AUC[DNN] ${fmtPm(r.aucDnn, r.aucDnnSd)}, ADO[DNN, black box] ${fmtPm(r.adoDnnBlackBox, r.adoDnnBlackBoxSd)}${mim}${gain} (${r.seconds.toFixed(1)} s)`;

@@ -108,7 +108,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
       rows: g.passes.map((p) => {
         const c = p.chosen;
         return [p.pass, c ? (c.edges as unknown as never) : null, c?.n ?? null, c?.d ?? null, c?.kappa ?? null, c && Number.isFinite(c.beta) ? c.beta : null,
-          c?.chi ?? null, c ? (c.kappa === 1 ? 'yes' : 'no') : null, c ? pm(c.adoSubset, c.adoSubsetSd) : null, c ? `${c.wins}/${p.members.auc.length}` : null,
+          c?.chi ?? null, c ? (c.kappa === 1 ? 'yes' : 'no') : null, c ? pm(c.adoSubset, c.adoSubsetSd) : null, c && g.mode !== 'brute-force' ? `${c.wins}/${p.members.auc.length}` : null,
           c ? r4(c.aucEfp) : null, pm(p.aucDnn, p.aucDnnSd), pm(p.adoDnnBlackBox, p.adoDnnBlackBoxSd),
           p.adoGain === undefined ? null : `${pm(p.adoGain, p.adoGainErr)}${p.significant ? '' : ' (n.s.)'}`, p.removed?.total ?? null];
       }),
@@ -117,7 +117,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
       type: 'table', title: 'Runners-up in each pass',
       caption: g.mode === 'brute-force' ? 'Score: AUC of the DNN retrained with the candidate.' : 'Score: ADO on D, mean ± sd over the ensemble; wins: how often it was a member\'s best.',
       columns: ['pass', 'rank', 'candidate', 'score', 'wins'],
-      rows: chosen.flatMap((p) => (p.top ?? []).map((c, i) => [p.pass, i + 1, c.name, pm(c.score, c.sd), `${c.wins}/${p.members.auc.length}`])),
+      rows: chosen.flatMap((p) => (p.top ?? []).map((c, i) => [p.pass, i + 1, c.name, pm(c.score, c.sd), g.mode === 'brute-force' ? null : `${c.wins}/${p.members.auc.length}`])),
     },
     ...(a.modes && a.modes.length > 1 ? [modesTable(a.modes, bb)] : []),
     {

@@ -120,7 +120,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const classNames = classNamesFor(o);
   const spec = { members: o.ensemble?.members ?? 3, resample: o.ensemble?.resample ?? 'seeds', seed, dnn: { epochs: o.dnnEpochs ?? 20 }, signal: o.signal } as const;
   await checkSettings(p('settings.json'), {
-    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 4,
+    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 10,
     cnnPatience: o.cnnPatience ?? 2, testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
   });
 
@@ -148,7 +148,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     const model = createModel('cnn', { seed, npix: 33 });
     const data = imageInputs({ data: images!.data as Float32Array, shape: images!.shape }, labels);
     await train(model, takeSamples(data, split.train), {
-      seed, epochs: o.cnnEpochs ?? 4, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 2, signal: o.signal,
+      seed, epochs: o.cnnEpochs ?? 10, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 2, signal: o.signal,
       onEpoch: (e) => log(`  cnn epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAUC.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
     });
     await saveModel(model, p('cnn'));

@@ -6,6 +6,7 @@ export const TWO_PI = 2 * Math.PI;
 
 /** phi wrapped into (-pi, pi]; exact for any finite phi. */
 export function wrapPhi(phi: number): number {
+  if (phi > -Math.PI && phi <= Math.PI) return phi; // already wrapped: same bits, no division
   let r = phi % TWO_PI; // (-2pi, 2pi)
   if (r > Math.PI) r -= TWO_PI;
   else if (r <= -Math.PI) r += TWO_PI;

@@ -10,7 +10,7 @@ import { JetlensInputError } from '../../errors.js';
 import { toJetBatch, type JetsLike } from '../../jets/input.js';
 import { Rng } from '../../util/rng.js';
 import { quantileSorted } from '../../metrics/index.js';
-import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, spectraCount, type SpectrumOptions } from '../../semd/index.js';
+import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, spectraBackend, spectraCount, type SpectrumOptions } from '../../semd/index.js';
 
 export interface WeibullFit {
   shape: number;
@@ -208,7 +208,7 @@ export async function nnScaling(jets: JetsLike, opts: NnScalingOptions): Promise
   }
   if (!Number.isInteger(repeats) || repeats < 1) throw new JetlensInputError(`repeats must be an integer >= 1, got ${repeats}`);
   const run: RunOptions = { backend: opts.backend, threads: opts.threads, signal: opts.signal };
-  const S = await computeSpectra(batch, { ...run, energy: opts.energy, beta: opts.beta });
+  const S = await computeSpectra(batch, { ...run, backend: spectraBackend(run.backend), energy: opts.energy, beta: opts.beta });
   const total = sizes.reduce((s, N) => s + N * repeats, 0);
   let done = 0;
   const rng = new Rng(seed);

@@ -16,6 +16,7 @@ import {
   computeSpectra,
   selectSpectra,
   semdMatrixFromSpectra,
+  spectraBackend,
   spectraCount,
   type Spectra,
   type SpectrumOptions,
@@ -126,10 +127,10 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
   const seed = opts.seed ?? 1;
   const bootstrap = opts.bootstrap ?? 200;
   const spec: SpectrumOptions & RunOptions = { energy: opts.energy, beta: opts.beta, backend: opts.backend, threads: opts.threads, signal: opts.signal };
-  const S = await computeSpectra(ref, spec);
+  const S = await computeSpectra(ref, { ...spec, backend: spectraBackend(spec.backend) });
   const testBatch = loo ? null : toJetBatch(opts.test!);
   const evalLabels = testBatch ? labelsOf(testBatch, 'test') : labels;
-  const Q = testBatch ? await computeSpectra(testBatch, spec) : null;
+  const Q = testBatch ? await computeSpectra(testBatch, { ...spec, backend: spectraBackend(spec.backend) }) : null;
   const given = opts.eps !== undefined;
   const eps = given ? opts.eps!.slice() : (await defaultEpsGrid(S, seed, spec)).map((e) => e * scale);
   if (eps.length === 0 || eps.some((e) => !(e >= 0) || !Number.isFinite(e))) throw new JetlensInputError('eps: expected finite values >= 0');

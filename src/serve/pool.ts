@@ -1,0 +1,85 @@
+/**
+ * A small pool of worker threads for the service's CPU work outside the kernels: JSON.parse and validation of
+ * request bodies (an 8 MiB body takes about 100 ms to parse) and JSON.stringify of answers. Small payloads are
+ * handled inline (well under a millisecond). A worker that dies is replaced; its tasks fail with a 500.
+ */
+import { Worker } from 'node:worker_threads';
+import { parseRequest, RequestError, stringifyResult, type ParseLimits, type ParsedRequest } from './parse.js';
+
+/** Bodies and answers below this many bytes/values are handled on the event loop (cheaper than a round trip). */
+const INLINE_BYTES = 32 * 1024;
+
+interface Pending {
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+}
+
+class PoolWorker {
+  private w: Worker | undefined;
+  readonly pending = new Map<number, Pending>();
+  private next = 0;
+
+  private start(): Worker {
+    // Compiled: parse-worker.js next to this file. Under a TypeScript loader (the tests): parse-worker.ts.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const w = new Worker(new URL(`./parse-worker${ext}`, import.meta.url));
+    w.unref();
+    w.on('message', (m: { id: number; value?: unknown; error?: { status: number; message: string } }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.error) p.reject(new RequestError(m.error.status, m.error.message));
+      else p.resolve(m.value as never);
+    });
+    const fail = (e: Error) => {
+      for (const p of this.pending.values()) p.reject(new RequestError(500, `parser worker failed: ${e.message}`));
+      this.pending.clear();
+      this.w = undefined;
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
+    return w;
+  }
+
+  run<T>(task: Record<string, unknown>): Promise<T> {
+    this.w ??= this.start();
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: never) => void, reject });
+      this.w!.postMessage({ ...task, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.w;
+    this.w = undefined;
+    if (w) await w.terminate();
+  }
+}
+
+export class ParsePool {
+  private readonly workers: PoolWorker[];
+
+  constructor(size = 2) {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => new PoolWorker());
+  }
+
+  private pick(): PoolWorker {
+    return this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  }
+
+  parse(body: string, limits: ParseLimits): Promise<ParsedRequest> {
+    if (body.length < INLINE_BYTES) return Promise.resolve().then(() => parseRequest(body, limits));
+    return this.pick().run<ParsedRequest>({ kind: 'parse', body, limits });
+  }
+
+  /** `size`: about how many numbers the answer holds (small ones are written inline). */
+  stringify(value: unknown, size: number): Promise<string> {
+    if (size < INLINE_BYTES / 8) return Promise.resolve().then(() => stringifyResult(value));
+    return this.pick().run<string>({ kind: 'stringify', value });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
