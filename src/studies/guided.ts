@@ -249,8 +249,9 @@ export async function guide(o: GuideOptions): Promise<GuideResult> {
       stopReason = `ADO[${mimic ? 'mimic DNN' : 'DNN'}, black box] did not rise beyond errors in pass ${pass} (gain ${fmtPm(row.adoGain!, row.adoGainErr!)}, z = ${z})`;
       break;
     }
-    if (Math.abs(row.aucGap) <= z * row.aucGapErr) {
-      stopReason = `AUC[DNN] matches the black box within errors after pass ${pass} (gap ${fmtPm(row.aucGap, row.aucGapErr)})`;
+    if (row.aucGap <= z * row.aucGapErr) {
+      // Within errors of the black box, or above it: there is no gap left to close.
+      stopReason = `AUC[DNN] matches or exceeds the black box within errors after pass ${pass} (AUC[black box] - AUC[DNN] = ${fmtPm(row.aucGap, row.aucGapErr)})`;
       break;
     }
   }
