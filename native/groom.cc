@@ -30,6 +30,13 @@ struct Tree {
 
 inline double transverse_mass(double pt, double m) { return m == 0 ? pt : std::sqrt(pt * pt + m * m); }
 
+// delta_r2 of kinematics.h without the fmod when |dphi| <= pi (fmod would return it unchanged): same squares.
+inline double dr2_fast(double y1, double p1, double y2, double p2) {
+  double dy = y1 - y2, dp = p1 - p2;
+  if (!(dp >= -kPi && dp <= kPi)) dp = wrap_phi(dp);
+  return dy * dy + dp * dp;
+}
+
 // Inclusive generalised-kT clustering with radius R (kInf: one tree); see recluster() in cluster.ts.
 void recluster(const double* pt, const double* y, const double* phi, const double* mass, size_t M, bool kt, double R,
                Tree& t) {
@@ -55,7 +62,7 @@ void recluster(const double* pt, const double* y, const double* phi, const doubl
   }
   const double R2 = R * R;
   auto k = [&](int i) { return kt ? P[i] * P[i] : 1.0; };
-  auto dist = [&](int i, int j) { return std::min(k(i), k(j)) * delta_r2(Y[i], F[i], Y[j], F[j]); };
+  auto dist = [&](int i, int j) { return std::min(k(i), k(j)) * dr2_fast(Y[i], F[i], Y[j], F[j]); };
   auto beam = [&](int i) { return R2 == kInf ? kInf : k(i) * R2; };
   auto find_nn = [&](int i) {
     nn[i] = -1;

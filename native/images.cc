@@ -31,10 +31,10 @@ struct ImageScratch {
 };
 
 // The two hardest exclusive-kT subjets (y, phi), hardest first (fewer for M < 2).
-void kt_subjets(const double* pt, const double* y, const double* phi, size_t M, ImageScratch& s) {
+void kt_subjets(const double* pt, const double* y, const double* phi, const double* mass, size_t M, ImageScratch& s) {
   s.subjets.clear();
   if (M > 2) {
-    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt);
+    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt, mass);
     for (int k = 0; k < 2; ++k) s.subjets.emplace_back(s.kt.ay[2][k], s.kt.aphi[2][k]);
     if (s.kt.apt[2][1] > s.kt.apt[2][0]) std::swap(s.subjets[0], s.subjets[1]);
   } else {
@@ -44,7 +44,8 @@ void kt_subjets(const double* pt, const double* y, const double* phi, size_t M, 
 }
 
 // Returns the number of particles dropped; s.img (npix^2, float64) holds the image.
-size_t jet_image(const double* pt, const double* y, const double* phi, size_t M, const ImageJob& o, ImageScratch& s) {
+size_t jet_image(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const ImageJob& o,
+                 ImageScratch& s) {
   s.img.assign((size_t)o.npix * o.npix, 0.0);
   if (M == 0) return 0;
   double px = 0, py = 0;
@@ -57,7 +58,7 @@ size_t jet_image(const double* pt, const double* y, const double* phi, size_t M,
   double *dy = s.dy.data(), *dp = s.dp.data();
   for (size_t i = 0; i < M; ++i) dy[i] = y[i], dp[i] = wrap_phi(phi[i] - phi0);
   s.subjets.clear();
-  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, M, s);
+  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, mass, M, s);
   double cy = 0, cp = 0;
   if (o.center == 0) {
     double sum = 0;
@@ -149,13 +150,21 @@ static Napi::Value JssImages(const Napi::CallbackInfo& info) {
   Control control = control_from(info[9]);
   size_t px = (size_t)o.npix * o.npix;
   if (out.size != jets.n() * px) fail("out: expected length N * npix * npix = " + std::to_string(jets.n() * px));
+  // Optional constituent masses (jetops): they enter the E-scheme kT subjets (center leading, rotate subjet).
+  const double* mass = nullptr;
+  Napi::Value mv = info[0].As<Napi::Object>().Get("mass");
+  if (mv.IsTypedArray()) {
+    auto m = typed<double>(mv, "jets.mass");
+    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
+    mass = m.data;
+  }
   auto dropped = std::make_shared<std::atomic<size_t>>(0);
-  auto work = [jets, out, o, px, threads, control, dropped]() -> std::string {
+  auto work = [jets, out, o, px, threads, control, dropped, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local ImageScratch s;
       size_t a = jets.begin(j);
-      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, jets.end(j) - a, o, s);
+      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, jets.end(j) - a, o, s);
       float* dst = out.data + j * px;
       for (size_t k = 0; k < px; ++k) dst[k] = (float)s.img[k];
       dropped->fetch_add(d, std::memory_order_relaxed);

@@ -1,6 +1,7 @@
 // jetlens public API: what a service or a script imports.
 export { JetBatch, wrapPhi, type JetBatchData } from './jets/batch.js';
 export { toJetBatch, type JetsLike, type PaddedJets } from './jets/input.js';
+export { PDG_MASSES, pdgMass, massesFromPids, withPdgMasses, withMasses } from './jets/pdg.js';
 export { summarize, type JetSummary } from './jets/summary.js';
 export { JetlensInputError, JetlensAbortError, type InputLocation } from './errors.js';
 export { readJets, writeJets, readArray, readTable, writeNpy, writeNpz, writeTable, type NdArray } from './io/index.js';

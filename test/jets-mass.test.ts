@@ -5,14 +5,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNative } from '../src/backend/native.js';
+import { register as registerObservables } from '../src/cli/observables.js';
+import { cliState } from '../src/cli/util.js';
 import { JetlensInputError } from '../src/errors.js';
-import { readArray, readJets, writeJets } from '../src/io/index.js';
+import { readArray, readJets, readTable, writeJets } from '../src/io/index.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { massesFromPids, pdgMass, withMasses, withPdgMasses } from '../src/jets/pdg.js';
 import { recluster } from '../src/jss/cluster.js';
 import { massiveMass2 } from '../src/jss/massive.js';
+import { jetImages } from '../src/jss/images.js';
 import { observables, observablesReference } from '../src/jss/observables.js';
 import { Rng } from '../src/util/rng.js';
+import { runCli } from './fixtures/cli.js';
 import { maxRelDiff, randomJets } from './fixtures/jss-jets.js';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
@@ -125,10 +129,13 @@ t.test('masses from PDG ids (pids2ms) and the mass column through the readers an
     t.ok(e instanceof JetlensInputError);
     t.match((e as Error).message, /jet 1.*particle 1.*99999|99999/);
   }
-  // npz: PDG masses ride on the pid column (EnergyFlow layout); other masses as a 5th column. CSV and JSONL too.
+  // npz: masses as a 5th column after pid (X[..., :4] stays the EnergyFlow layout); without masses 4 columns.
   const pdg = withPdgMasses(qg);
   await writeJets(join(dir, 'pdg.npz'), pdg);
-  t.equal((await readArray(join(dir, 'pdg.npz') + ':X')).shape[2], 4);
+  t.equal((await readArray(join(dir, 'pdg.npz') + ':X')).shape[2], 5);
+  t.same([...(await readJets(join(dir, 'pdg.npz'))).mass!], [...m]);
+  await writeJets(join(dir, 'plain.npz'), qg);
+  t.equal((await readArray(join(dir, 'plain.npz') + ':X')).shape[2], 4);
   const own = withMasses(qg, Float64Array.from(m, (v) => v + 0.5));
   for (const f of ['own.npz', 'own.csv', 'own.jsonl', 'own.npy']) {
     await writeJets(join(dir, f), own);
@@ -136,4 +143,46 @@ t.test('masses from PDG ids (pids2ms) and the mass column through the readers an
     t.same([...back.mass!], [...own.mass!], `${f}: masses round-trip`);
   }
   t.throws(() => JetBatch.fromNested([[[10, 0, 0, 0, -1]]]), /mass must be finite and >= 0/);
+});
+
+t.test('images with masses: the kT subjets (center leading, rotate subjet) use them; native == reference', async (t) => {
+  const b = randomJets(12, 60, 30);
+  const rng = new Rng(6);
+  const massive = withMasses(b, Float64Array.from({ length: b.size }, () => rng.range(0, 20)));
+  const o = { center: 'leading', rotate: 'subjet', npix: 25, width: 1 } as const;
+  const ref = await jetImages(massive, { ...o, backend: 'reference' });
+  const ref0 = await jetImages(b, { ...o, backend: 'reference' });
+  let differ = 0;
+  for (let k = 0; k < ref.data.length; k++) if (ref.data[k] !== ref0.data[k]) differ++;
+  t.ok(differ > 0, `heavy constituents move the kT subjets (${differ} pixels differ)`);
+  if (!native?.jssImages) return;
+  const nat = await jetImages(massive, { ...o, backend: 'native', threads: 2 });
+  let worst = 0;
+  for (let k = 0; k < ref.data.length; k++) worst = Math.max(worst, Math.abs(ref.data[k] - nat.data[k]));
+  t.ok(worst <= 1e-5, `native == reference (max |diff| ${worst})`);
+  t.equal(nat.dropped, ref.dropped);
+});
+
+t.test('CLI: the FastJet jets written with masses give FastJet masses from `jetlens observables`; --masses none|pid', async (t) => {
+  cliState.quiet = true;
+  const file = join(dir, 'fastjet-jets.npz');
+  await writeJets(file, hardJets());
+  const run = async (extra: string[]) => {
+    const out = join(dir, `obs-${extra.join('') || 'auto'}.csv`);
+    const r = await runCli([registerObservables], ['observables', '--in', file, '--out', out, '--columns', 'pt,mass', ...extra]);
+    t.equal(r.code, 0, r.err);
+    return readTable(out);
+  };
+  const auto = await run([]);
+  t.ok(Math.abs(auto.mass[0] - 39.9912) < 5e-5 && Math.abs(auto.mass[1] - 87.7124) < 5e-5, `masses ${auto.mass[0]}, ${auto.mass[1]}`);
+  const none = await run(['--masses', 'none']);
+  t.ok(Math.abs(none.mass[0] - 35.7917) < 5e-5 && Math.abs(none.mass[1] - 79.4302) < 5e-5, `massless ${none.mass[0]}, ${none.mass[1]}`);
+  const qg = join(here, 'fixtures', 'qg_small.npz');
+  const out = join(dir, 'qg-pid.csv');
+  t.equal((await runCli([registerObservables], ['observables', '--in', qg, '--out', out, '--columns', 'mass', '--masses', 'pid'])).code, 0);
+  const lib = observablesReference(withPdgMasses(await readJets(qg)), { columns: ['mass'] }).values.mass;
+  t.ok(maxRelDiff((await readTable(out)).mass, lib, 1e-3).rel <= 1e-12, '--masses pid equals the library with withPdgMasses');
+  const bad = await runCli([registerObservables], ['observables', '--in', qg, '--out', out, '--masses', 'guess']);
+  t.not(bad.code, 0);
+  t.match(bad.err, /--masses/);
 });

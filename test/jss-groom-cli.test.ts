@@ -43,7 +43,7 @@ t.test('--soft-drop with --info, --masses pid, --algorithm kt', async (t) => {
     t.ok(Math.abs(table.zg[j] - ref.info[2 * j]) <= 1e-12 * ref.info[2 * j] + 1e-300, `zg jet ${j}`);
   }
   const X = await readArray(`${out}:X`);
-  t.equal(X.shape[2], 4, 'masses from the PDG ids: the EnergyFlow layout (pt, y, phi, pid) is written');
+  t.equal(X.shape[2], 5, 'masses from the PDG ids are written as a 5th column (pt, y, phi, pid, mass)');
   const kt = join(dir, 'sd-kt.npz');
   t.equal((await run(['groom', '--in', input, '--out', kt, '--soft-drop', '0.1,0', '--algorithm', 'kt'])).code, 0);
   const refKt = softDropReference(await readJets(input), { zCut: 0.1, beta: 0, algorithm: 'kt' });

@@ -4,7 +4,7 @@ import { createModel, efnInputs, initTf, pfnInputs, tf, train } from '../src/mod
 import type { JetModel } from '../src/models/models.js';
 import { adversarialShift, TF_OBSERVABLES, type ParticleTensors } from '../src/studies/uncertainty/index.js';
 
-const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3 });
+const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3, hadronize: 'none' });
 const data = efnInputs(jets, { maxParticles: 16 });
 
 t.before(async () => {

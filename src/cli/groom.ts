@@ -31,7 +31,8 @@ Output: the same jets (order, labels, weights, pid) with the groomed-away consti
 subjets_kept, subjets; for soft drop, zg and rg (0 when no splitting passed).
 Masses: --masses auto (default) uses a mass column when the input has one (a 5th column / 'mass' CSV column) and is
 massless otherwise; pid takes masses from the PDG ids (as EnergyFlow's pids2ms; table in src/jets/pdg.ts); none
-ignores masses. Masses enter the 4-vector sums (subjet pT, merged directions).
+ignores masses. Masses enter the 4-vector sums (subjet pT, merged directions) and are written as a 5th column
+(pt, y, phi, pid, mass) so that later commands (observables, images) use them too.
 Examples:
   jetlens groom --in w.npz --out w-trim.npz --trim 0.2,0.05
   jetlens groom --in qcd.npz --out qcd-sd.npz --soft-drop 0.1,1 --r0 1.0 --info qcd-sd.csv`;

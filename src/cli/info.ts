@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readArray, readJets, formatOf } from '../io/index.js';
-import { summarize, type Stats } from '../jets/summary.js';
+import { summarize, type ClassSummary, type Dist, type Stats } from '../jets/summary.js';
 import { JetlensInputError } from '../errors.js';
 import { scanProblems } from './info-scan.js';
 import { action } from './util.js';
@@ -19,10 +19,25 @@ async function padding(file: string, dataset: string): Promise<{ M: number; frac
   return { M: m, fraction: n * m ? pad / (n * m) : 0 };
 }
 
+const dist = (d: Dist, digits: number) => `mean ${d.mean.toFixed(digits)} +- ${d.sd.toFixed(digits)} (sd), median ${d.median.toFixed(digits)}`;
+
+/** Per class: multiplicity, jet mass and jet pT (four-vector sums; masses from PDG ids when present). */
+function classLines(classes: ClassSummary[]): string[] {
+  return classes.flatMap((c) => {
+    const name = c.label === null ? 'all jets' : c.label === 1 ? 'signal (1)' : 'background (0)';
+    return [
+      `${name}: ${c.jets} jets`,
+      `  multiplicity  ${dist(c.multiplicity, 1)}`,
+      `  mass [GeV]    ${dist(c.mass, 1)} (constituent masses: ${c.massSource})`,
+      `  pT [GeV]      ${dist(c.pt, 1)}`,
+    ];
+  });
+}
+
 export const register = (program: Command) =>
   program
     .command('info')
-    .description('summarise a jet file: counts, multiplicity and pT, labels, padding, problems found')
+    .description('summarise a jet file: counts, multiplicity, mass and pT per class, labels, padding, problems found')
     .argument('<file>', 'jets (.npz, .npy, .h5, .csv, .jsonl)')
     .option('--dataset <name>', 'array/dataset holding the particles', 'X')
     .option('--json', 'print JSON')
@@ -51,6 +66,7 @@ export const register = (program: Command) =>
           `phi           ${fmt(s.phi)}`,
         ];
         if (s.labels) lines.push(`labels        ${s.labels.signal} signal (1), ${s.labels.background} background (0)`);
+        lines.push(...classLines(s.classes));
         if (s.weights) lines.push(`weights       ${fmt(s.weights)}`);
         if (s.padding) lines.push(`padding       M = ${s.padding.M}, ${(100 * s.padding.fraction).toFixed(1)}% of rows are padding`);
         if (!s.problems.length) lines.push('problems      none');

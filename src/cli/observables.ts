@@ -4,6 +4,7 @@ import type { NdArray } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
 import { observables } from '../jss/observables.js';
 import { AXES, type AxesKind } from '../jss/request.js';
+import { withMasses, withPdgMasses } from '../jets/pdg.js';
 import { action, info, intOption, numberList, progress, shardOptions } from './util.js';
 
 interface Opts {
@@ -15,6 +16,7 @@ interface Opts {
   columns?: string;
   axes: string;
   threads: number;
+  masses: string;
   backend: string;
   shard?: string;
   force?: boolean;
@@ -51,15 +53,18 @@ export const register = (program: Command) =>
     .option('--columns <list>', 'comma-separated columns instead of the default set (see below)')
     .addOption(new Option('--axes <kind>', 'N-subjettiness axes: kt (exclusive kT, E-scheme), wta (winner-takes-all kT), onepass (one minimisation step from kT)').choices(AXES).default('kt'))
     .option('--threads <n>', 'worker threads for the native kernel (0 = all cores)', intOption('threads', 0), 0)
-    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto'))
+    .option('--backend <name>', 'kernel backend: auto, native, reference', 'auto')
+    .option('--masses <from>', 'constituent masses for the jet 4-vector: auto (a 5th X column / CSV mass column if present, else massless), pid (PDG ids, src/jets/pdg.ts), none', 'auto'))
     .addHelpText('after', HELP)
     .action(
       action(async (o: Opts) => {
         outputFormat(o.out, FORMATS);
         const columns = o.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (o.columns !== undefined && !columns?.length) throw new Error('--columns: expected at least one column');
-        const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset };
-        const ran = await runSharded({ command: 'observables', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
+        if (!['auto', 'pid', 'none'].includes(o.masses)) throw new Error(`--masses: expected auto, pid or none, got '${o.masses}'`);
+        const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset, ...(o.masses === 'auto' ? {} : { masses: o.masses }) };
+        const ran = await runSharded({ command: 'observables', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (input) => {
+          const jets = o.masses === 'pid' ? withPdgMasses(input, o.in) : o.masses === 'none' && input.mass ? withMasses(input, undefined) : input;
           const bar = progress('observables', jets.length);
           const t0 = Date.now();
           const r = await observables(jets, {

@@ -3,7 +3,6 @@ import { extname } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { withTempFile, writeFileAtomic } from '../util/atomic.js';
 import { JetBatch } from '../jets/batch.js';
-import { massesMatchPids } from '../jets/pdg.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
@@ -122,14 +121,14 @@ function rowRange(rows: (total: number) => [number, number], total: number, file
 
 /**
  * Writes jets in the format of the file's extension (npz: X float64 (N, M, 3|4) and y labels, compressed; a 5th
- * column, mass, when the jets carry masses that their PDG ids do not give).
+ * column, mass, when the jets carry masses).
  */
 export async function writeJets(file: string, b: JetBatch, opts: { compress?: boolean } = {}): Promise<void> {
   const fmt = formatOf(file);
   if (fmt === 'csv') return writeFileAtomic(file, formatJetsCsv(b));
   if (fmt === 'jsonl') return writeFileAtomic(file, formatJetsJsonl(b));
-  // Masses travel as a 5th column only when the pid column cannot carry them (jetops: mass column).
-  const X = b.toPadded(undefined, undefined, b.mass !== undefined && !massesMatchPids(b));
+  // Masses travel as a 5th column whenever the jets carry them (jetops: mass column); otherwise (N, M, 3|4).
+  const X = b.toPadded(undefined, undefined, b.mass !== undefined);
   const arrays: Record<string, NdArray> = { X: { data: X.data, shape: X.shape } };
   if (b.labels) arrays.y = { data: b.labels, shape: [b.length] };
   if (b.weights) arrays.w = { data: b.weights, shape: [b.length] };

@@ -69,10 +69,3 @@ export function withMasses(batch: JetBatch, mass: Float64Array | undefined): Jet
     offsets: batch.offsets, pt: batch.pt, y: batch.y, phi: batch.phi, pid: batch.pid, mass, labels: batch.labels, weights: batch.weights,
   });
 }
-
-/** True when every mass equals the table's mass for its id (then the pid column already carries the masses). */
-export function massesMatchPids(batch: JetBatch): boolean {
-  if (!batch.mass || !batch.pid) return false;
-  for (let i = 0; i < batch.size; i++) if (pdgMass(batch.pid[i]) !== batch.mass[i]) return false;
-  return true;
-}

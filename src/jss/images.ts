@@ -60,13 +60,13 @@ export function resolveImageOptions(o: ImageOptions = {}): Resolved {
 }
 
 /** The two hardest exclusive-kT subjets (y, phi), hardest first; fewer when the jet has fewer particles. */
-function kTSubjets(pt: Float64Array, y: Float64Array, phi: Float64Array): [number, number][] {
+function kTSubjets(pt: Float64Array, y: Float64Array, phi: Float64Array, mass?: Float64Array): [number, number][] {
   const M = pt.length;
   let P: ArrayLike<number> = pt;
   let Y: ArrayLike<number> = y;
   let F: ArrayLike<number> = phi;
   if (M > 2) {
-    const ax = exclusiveKtAxes(pt, y, phi, 2);
+    const ax = exclusiveKtAxes(pt, y, phi, 2, 'E', mass); // massive constituents: E-scheme with masses
     [P, Y, F] = [ax.pt[2]!, ax.y[2]!, ax.phi[2]!];
   }
   const out: [number, number][] = [];
@@ -76,7 +76,7 @@ function kTSubjets(pt: Float64Array, y: Float64Array, phi: Float64Array): [numbe
 }
 
 /** Pixelises one jet into img (npix * npix, float64), returns the number of particles dropped. */
-export function jetImage(pt: Float64Array, y: Float64Array, phi: Float64Array, o: Resolved, img: Float64Array): number {
+export function jetImage(pt: Float64Array, y: Float64Array, phi: Float64Array, o: Resolved, img: Float64Array, mass?: Float64Array): number {
   const M = pt.length;
   if (M === 0) return 0;
   // phi relative to the E-scheme jet axis, wrapped, so jets straddling +-pi stay in one piece
@@ -93,7 +93,7 @@ export function jetImage(pt: Float64Array, y: Float64Array, phi: Float64Array, o
     dy[i] = y[i];
     dp[i] = wrapPhi(phi[i] - phi0);
   }
-  const subjets = o.center === 'leading' || o.rotate === 'subjet' ? kTSubjets(pt, y, phi) : [];
+  const subjets = o.center === 'leading' || o.rotate === 'subjet' ? kTSubjets(pt, y, phi, mass) : [];
   let cy = 0;
   let cp = 0;
   if (o.center === 'centroid') {
@@ -204,7 +204,7 @@ const referenceImages: ImagesKernel = async (batch, o, run) => {
     for (let j = s; j < e; j++) {
       const [a, b] = [batch.offsets[j], batch.offsets[j + 1]];
       img.fill(0);
-      dropped += jetImage(batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b), o, img);
+      dropped += jetImage(batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b), o, img, batch.mass?.subarray(a, b));
       data.set(img, j * px);
     }
   });

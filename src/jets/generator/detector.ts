@@ -4,6 +4,8 @@ import { massOf } from './hadrons.js';
 import type { JetParticles } from './particles.js';
 
 const PHI_LIMIT = 3 * Math.PI;
+/** Reused cell-index buffers of mergeCells (the generator is single-threaded per process/worker). */
+let scratch = new Float64Array(384);
 
 /**
  * Toy detector, applied only when asked: Gaussian relative pT resolution, a calorimeter-like (y, phi) grid whose
@@ -26,27 +28,28 @@ export function applyDetector(rng: Rng, p: JetParticles, s: Required<SmearOption
  */
 export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: number, towerPid?: number): void {
   const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
-  const iy = new Float64Array(p.n);
-  const iphi = new Float64Array(p.n);
-  const hardest = new Float64Array(p.n);
+  if (scratch.length < 3 * p.n) scratch = new Float64Array(Math.max(2 * scratch.length, 3 * p.n));
+  // One buffer, three columns (no per-jet allocation, not even subarray views): iy, iphi, hardest.
+  const buf = scratch;
+  const n = p.n;
   for (let i = 0; i < p.n; i++) {
-    iy[i] = Math.floor((y0 + p.dy[i]) / cell);
-    iphi[i] = Math.floor((phi0 + p.dphi[i]) / dphiCell);
+    buf[i] = Math.floor((y0 + p.dy[i]) / cell);
+    buf[n + i] = Math.floor((phi0 + p.dphi[i]) / dphiCell);
   }
   let m = 0;
   for (let i = 0; i < p.n; i++) {
     let k = 0;
-    while (k < m && !(iy[k] === iy[i] && iphi[k] === iphi[i])) k++;
+    while (k < m && !(buf[k] === buf[i] && buf[n + k] === buf[n + i])) k++;
     if (k === m) {
-      iy[m] = iy[i];
-      iphi[m] = iphi[i];
+      buf[m] = buf[i];
+      buf[n + m] = buf[n + i];
       p.pt[m] = p.pt[i];
       p.pid[m] = p.pid[i];
-      hardest[m] = p.pt[i];
+      buf[2 * n + m] = p.pt[i];
       m++;
     } else {
-      if (p.pt[i] > hardest[k]) {
-        hardest[k] = p.pt[i];
+      if (p.pt[i] > buf[2 * n + k]) {
+        buf[2 * n + k] = p.pt[i];
         p.pid[k] = p.pid[i];
       }
       p.pt[k] += p.pt[i];
@@ -55,8 +58,8 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
   p.n = m;
   if (towerPid !== undefined) p.pid.fill(towerPid, 0, m);
   for (let k = 0; k < m; k++) {
-    p.dy[k] = (iy[k] + 0.5) * cell - y0;
-    let centre = (iphi[k] + 0.5) * dphiCell;
+    p.dy[k] = (buf[k] + 0.5) * cell - y0;
+    let centre = (buf[n + k] + 0.5) * dphiCell;
     // Keep |phi| <= 3 pi (JetBatch's limit): a cell centre may sit half a cell past the particle it holds.
     if (centre > PHI_LIMIT) centre -= dphiCell;
     else if (centre < -Math.PI) centre += dphiCell;
@@ -85,5 +88,5 @@ export function applyTowers(rng: Rng, p: JetParticles, cell: number, y0: number,
     const a = cal.stochastic / Math.sqrt(e), b = cal.constant;
     p.pt[k] *= 1 + Math.sqrt(a * a + b * b) * rng.normal();
   }
-  p.filter((k) => p.pt[k] > 0);
+  p.keepPositivePt();
 }

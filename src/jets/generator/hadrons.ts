@@ -1,9 +1,10 @@
 /**
- * The hadron species the fragmentation makes, with PDG ids and masses (GeV, PDG 2024), and the decay pi0 -> 2 gamma.
+ * The hadron species the fragmentation makes, with PDG ids and masses (GeV, src/jets/pdg.ts), and pi0 -> 2 gamma.
  * Everything else (K0_S, K0_L, K+-, p, n and antiparticles) is treated as stable, as detector-level samples do.
  */
 import type { Rng } from '../../util/rng.js';
 import type { MomentumList } from './momenta.js';
+import { PDG_MASSES } from '../pdg.js';
 
 export const PDG = {
   photon: 22,
@@ -16,20 +17,10 @@ export const PDG = {
   neutron: 2112,
 } as const;
 
-const MASS = new Map<number, number>([
-  [22, 0],
-  [111, 0.1349768],
-  [211, 0.13957039],
-  [321, 0.493677],
-  [130, 0.497611],
-  [310, 0.497611],
-  [2212, 0.93827209],
-  [2112, 0.93956542],
-]);
-
-/** Mass of a PDG id this generator makes (antiparticles by |id|); 0 for unknown ids (towers, partons). */
+/** Mass of a PDG id this generator makes (antiparticles by |id|), from jetlens's one PDG table (src/jets/pdg.ts);
+ * 0 for ids it does not have (towers: 0, partons). */
 export function massOf(pid: number): number {
-  return MASS.get(Math.abs(pid)) ?? 0;
+  return PDG_MASSES[Math.abs(pid)] ?? 0;
 }
 
 /** Quark flavours of the fragmentation chain (PDG quark codes). */
@@ -47,7 +38,7 @@ export function mesonId(q: number, qb: number, rng: Rng): number {
   if (q === D && qb === U) return -PDG.piPlus;
   if (q === U && qb === S) return PDG.kPlus;
   if (q === S && qb === U) return -PDG.kPlus;
-  return rng.uniform() < 0.5 ? PDG.k0S : PDG.k0L; // d sbar, s dbar
+  return rng.nextUint32() < 0x80000000 ? PDG.k0S : PDG.k0L; // d sbar, s dbar
 }
 
 /**

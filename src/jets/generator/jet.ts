@@ -107,10 +107,7 @@ export class JetMaker {
     if (c.underlyingEvent) addUnderlyingEvent(rng, p, c.underlyingEvent.density, c.underlyingEvent.ptMean, c.R);
     if (c.smear) applyDetector(rng, p, c.smear, t.y, t.phi);
     if (c.towers > 0) applyTowers(rng, p, c.towers, t.y, t.phi, c.calorimeter);
-    if (c.cone) {
-      const r2 = c.R * c.R;
-      p.filter((i) => p.dy[i] * p.dy[i] + p.dphi[i] * p.dphi[i] <= r2);
-    }
+    if (c.cone) p.keepInCone(c.R * c.R);
     if (this.trimmer) this.trimmer.run(p);
   }
 

@@ -39,7 +39,7 @@ export interface GenerateOptions {
   process: Process;
   /** Hadronisation model (default 'fragment'); 'none' = the v1 generator. */
   hadronize?: Hadronize;
-  /** Shower cut-off in k_t (GeV; default 0.6 for v2, 1 for v1). */
+  /** Shower cut-off in k_t (GeV; default 0.5 for v2, 1 for v1). */
   ktCut?: number;
   /** Fragmentation parameters (fragment.ts); unset ones keep their defaults. */
   fragmentation?: Partial<FragmentationParams>;
@@ -104,7 +104,7 @@ export interface GeneratorConfig {
 }
 
 /** v2 shower cut-off (GeV). */
-export const DEFAULT_KT_CUT = 0.6;
+export const DEFAULT_KT_CUT = 0.5;
 
 const DEFAULT_SMEAR: Required<SmearOptions> = { ptResolution: 0.05, ptMin: 0.5, cell: 0.05 };
 
@@ -158,6 +158,7 @@ function resolveFragmentation(f: Partial<FragmentationParams> | undefined): Frag
     pStop: num('fragmentation.pStop', f.pStop, d.pStop, (x) => x >= 0.05 && x <= 100, 'in [0.05, 100]'),
     strange: num('fragmentation.strange', f.strange, d.strange, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
     baryon: num('fragmentation.baryon', f.baryon, d.baryon, (x) => x >= 0 && x <= 0.5, 'in [0, 0.5]'),
+    gluonSplit: num('fragmentation.gluonSplit', f.gluonSplit, d.gluonSplit, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
   };
 }
 

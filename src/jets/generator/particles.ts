@@ -8,6 +8,7 @@ export class JetParticles {
   dphi = new Float64Array(128);
   pid = new Float64Array(128);
   order = new Uint32Array(128);
+  private scratch = new Uint32Array(128);
   n = 0;
 
   /** Room for n particles; the first `this.n` are kept. */
@@ -27,6 +28,37 @@ export class JetParticles {
     this.order = new Uint32Array(cap);
   }
 
+  /** Keeps the particles within r2 (Delta R^2) of the jet axis, in order (a loop, not a closure: hot path). */
+  keepInCone(r2: number): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (!(this.dy[i] * this.dy[i] + this.dphi[i] * this.dphi[i] <= r2)) continue;
+      this.move(i, m++);
+    }
+    this.n = m;
+  }
+
+  /** Keeps the particles with pT > 0, in order. */
+  keepPositivePt(): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (this.pt[i] > 0) this.move(i, m++);
+    this.n = m;
+  }
+
+  /** Keeps the particles with mask[i] === 1, in order. */
+  keepMasked(mask: Uint8Array): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (mask[i] === 1) this.move(i, m++);
+    this.n = m;
+  }
+
+  private move(from: number, to: number): void {
+    this.pt[to] = this.pt[from];
+    this.dy[to] = this.dy[from];
+    this.dphi[to] = this.dphi[from];
+    this.pid[to] = this.pid[from];
+  }
+
   /** Keeps only the particles for which keep(i) is true, in order. */
   filter(keep: (i: number) => boolean): void {
     let m = 0;
@@ -41,12 +73,55 @@ export class JetParticles {
     this.n = m;
   }
 
-  /** Fills `order` with the particle indices by decreasing pT (ties by index: deterministic). */
+  /**
+   * Fills `order` with the particle indices by decreasing pT (ties by index: deterministic). A merge sort on a
+   * reusable buffer: TypedArray.sort with a comparator allocates on every call, which showed as GC time.
+   */
   sortByPt(): Uint32Array {
-    const idx = this.order.subarray(0, this.n);
-    for (let i = 0; i < this.n; i++) idx[i] = i;
+    const n = this.n;
+    let a = this.order.subarray(0, n);
+    if (this.scratch.length < this.order.length) this.scratch = new Uint32Array(this.order.length);
+    let b = this.scratch.subarray(0, n);
+    for (let i = 0; i < n; i++) a[i] = i;
     const pt = this.pt;
-    idx.sort((a, b) => pt[b] - pt[a] || a - b);
-    return idx;
+    // Runs of 16 by insertion sort, then bottom-up merges.
+    const RUN = 16;
+    for (let lo = 0; lo < n; lo += RUN) {
+      const hi = Math.min(n, lo + RUN);
+      for (let i = lo + 1; i < hi; i++) {
+        const v = a[i];
+        const pv = pt[v];
+        let j = i - 1;
+        while (j >= lo && (pt[a[j]] < pv || (pt[a[j]] === pv && a[j] > v))) {
+          a[j + 1] = a[j];
+          j--;
+        }
+        a[j + 1] = v;
+      }
+    }
+    for (let width = RUN; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(n, lo + width), hi = Math.min(n, lo + 2 * width);
+        let i = lo, j = mid, k = lo;
+        while (i < mid && j < hi) {
+          const x = a[i], y = a[j];
+          // x first unless y is harder (or equally hard with a smaller index).
+          if (pt[y] > pt[x] || (pt[y] === pt[x] && y < x)) {
+            b[k++] = y;
+            j++;
+          } else {
+            b[k++] = x;
+            i++;
+          }
+        }
+        while (i < mid) b[k++] = a[i++];
+        while (j < hi) b[k++] = a[j++];
+      }
+      const t = a;
+      a = b;
+      b = t;
+    }
+    if (a.buffer !== this.order.buffer) this.order.set(a);
+    return this.order.subarray(0, n);
   }
 }
