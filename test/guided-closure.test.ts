@@ -13,6 +13,10 @@ import { guide, logFeature } from '../src/studies/guided.js';
 import { argsort, rankEquivalent } from '../src/studies/redundancy.js';
 import { splitRows } from '../src/studies/study.js';
 
+// About a minute of CPU (36 small DNN trainings); on a shared 2-core machine under load average 40 the wall time
+// passed tap's default 5 minutes, so this file asks for more.
+t.setTimeout(20 * 60 * 1000);
+
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: 1500, seed: 11 });
 const labels = jets.labels!;
 const N = jets.length;
