@@ -90,7 +90,7 @@ t.test('the main job report (a small jetlens study) opens in Chromium with every
   const dir = await mkdtemp(path.join(tmpdir(), 'jetlens-study-browser-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   // The default pipeline, made small: every step and every report section still runs.
-  await runStudy({ outDir: dir, n: 300, seed: 3, cnnEpochs: 1, dnnEpochs: 3, passes: 2, space: { select: 'd<=2', kappas: [1, 2], betas: [1] } });
+  await runStudy({ outDir: dir, n: 300, seed: 3, cnnEpochs: 1, dnnEpochs: 3, passes: 2, stop: false, space: { select: 'd<=2', kappas: [1, 2], betas: [1] } });
   const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
   const plots = report.sections.filter((s: { type: string }) => s.type !== 'text' && s.type !== 'table').length;
 
