@@ -7,7 +7,7 @@
 // issue #20), scaled linearly in the number of jets. Prints a table and a final line of JSON; pipe that into
 // `node bench/e2e-bars.mjs` for bars.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,7 @@ for (const n of sizes) {
     const p = spawnSync(process.execPath, [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'], { encoding: 'utf8' });
     const dt = (performance.now() - t0) / 1e3;
     if (p.status !== 0) throw new Error(`jetlens efp failed: ${p.stderr}`);
-    if (dt < wall) (wall = dt), (cpu = childCpu() - c0);
+    if (dt < wall) { wall = dt; cpu = childCpu() - c0; }
   }
   const efSec = ef ? energyFlowSeconds(file) : (EF_RECORDED.seconds * n) / EF_RECORDED.jets;
   rows.push({
@@ -96,7 +96,7 @@ for (const m of ms) {
     await set.batchCompute(batch, { threads: 1 });
     const dt = (performance.now() - t0) / 1e3;
     const c = process.cpuUsage(c0);
-    if (dt < best) (best = dt), (cpu = (c.user + c.system) / 1e6);
+    if (dt < best) { best = dt; cpu = (c.user + c.system) / 1e6; }
   }
   const rate = n / best;
   const efRate = m === EF_RECORDED.m ? EF_RECORDED.jets / EF_RECORDED.seconds : NaN;

@@ -49,7 +49,7 @@ const best = async (fn) => {
     out = await fn();
     const dt = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    if (dt < t) (t = dt), (cpu = (c.user + c.system) / 1e3);
+    if (dt < t) { t = dt; cpu = (c.user + c.system) / 1e3; }
   }
   return { ms: t, cpu, out };
 };

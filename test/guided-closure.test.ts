@@ -2,7 +2,7 @@
 // one planted EFP must make pass 1 pick that EFP (or a monotone equivalent) with a margin, whether the black box
 // uses the jet mass monotonically or through a mass window; a black box that is a function of the current features
 // alone must select nothing significant (the ensemble's error covers the gain). Small and seeded: seconds.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +52,7 @@ async function samePlanted(k: number, planted: number): Promise<boolean> {
   return rankEquivalent(f, col(k), argsort(f));
 }
 
-async function plantedCase(t: Tap.Test, label: string, massTerm: (m: number) => number) {
+async function plantedCase(t: Test, label: string, massTerm: (m: number) => number) {
   const { mass, cands } = await setup;
   const planted = cands.info.findIndex((c) => c.kappa === 2 && c.beta === 0.5 && c.d === 3 && c.n === 3 && c.chi === 3); // the triangle
   t.ok(planted >= 0, 'planted candidate exists');

@@ -44,7 +44,7 @@ function simpleGraphs(nmax: number, emax: number): Map<string, Edge[][]> {
     const hi = Math.min(emax, (n * (n - 1)) / 2);
     return Array.from({ length: Math.max(0, hi - n + 2) }, (_, i) => n - 1 + i);
   };
-  for (let n = 1; n <= nmax; n++) for (const e of es(n)) (byNE.set(`${n},${e}`, []), seen.set(`${n},${e}`, new Set()));
+  for (let n = 1; n <= nmax; n++) for (const e of es(n)) { byNE.set(`${n},${e}`, []); seen.set(`${n},${e}`, new Set()); }
   const add = (n: number, e: number, edges: Edge[]) => {
     const c = code(edges, edges.map(() => 1));
     if (seen.get(`${n},${e}`)!.has(c)) return;
@@ -96,7 +96,7 @@ export function energyflowConnected(dmax: number): EnergyflowConnected[] {
         for (const part of partitions(d).filter((p) => p.length === e)) {
           for (const w of pySetOrder(permutations(part))) {
             const c = code(edges, w as number[]);
-            if (!classes.has(c)) (classes.add(c), push(c, n, d));
+            if (!classes.has(c)) { classes.add(c); push(c, n, d); }
           }
         }
       }
@@ -130,7 +130,7 @@ export function energyflowComposites(dmax: number, connected: EnergyflowConnecte
           for (const kspec of product((spec as [number, number][]).map(([nn, dd]) => ks.get(`${nn},${dd}`)!))) {
             const formula = (spec as [number, number][]).map(([nn, dd], i) => [nn, dd, kspec[i]]).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
             const key = formula.map((f) => f.join(',')).join(';');
-            if (!seen.has(key)) (seen.add(key), out.push(key));
+            if (!seen.has(key)) { seen.add(key); out.push(key); }
           }
         }
       }

@@ -68,7 +68,7 @@ function concordance(e: Events, a: Float64Array, b: Float64Array, group: Uint32A
     for (let k = 0; k < rk.order.length; ) {
       let z = k;
       while (z < rk.order.length && group[rk.order[z]] === group[rk.order[k]]) z++;
-      for (let q = k; q < z; q++) (lo[rk.order[q]] = rk.rank[rk.order[k]]), (hi[rk.order[q]] = rk.rank[rk.order[z - 1]]);
+      for (let q = k; q < z; q++) { lo[rk.order[q]] = rk.rank[rk.order[k]]; hi[rk.order[q]] = rk.rank[rk.order[z - 1]]; }
       k = z;
     }
   }

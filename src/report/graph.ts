@@ -163,7 +163,7 @@ export function graphName(edges: EdgeList): string {
     if (seen[s] || adj[s].size === 0) continue;
     const comp = [s];
     seen[s] = true;
-    for (let q = 0; q < comp.length; q++) for (const b of adj[comp[q]]) if (!seen[b]) (seen[b] = true, comp.push(b));
+    for (let q = 0; q < comp.length; q++) for (const b of adj[comp[q]]) if (!seen[b]) { seen[b] = true; comp.push(b); }
     const inComp = new Set(comp);
     const val = comp.map((v) => adj[v].size).sort((a, b) => a - b);
     const base = NAMES[`${comp.length}:${val.join(',')}`];
