@@ -562,4 +562,287 @@ JETLENS_EXPORT_GUARDED("adoFull", AdoFull);
 JETLENS_EXPORT_GUARDED("adoDisagree", AdoDisagree);
 JETLENS_EXPORT_GUARDED("adoDisagreeBatch", AdoDisagreeBatch);
 
+// ---------- ADO on D(H, G) in O(N log N): concordance sums with tie corrections ----------
+// With s = sign of the S - B difference in f, g, h, a pair is in D(H, G) iff s_g s_h = -1, so
+//   1_D = (s_g^2 s_h^2 - s_g s_h) / 2   and
+//   sumST = sum_D s_f s_g = ( K(f, g | h untied) - K(f, h | g untied) ) / 2,
+//   wD    = sum_D 1      = ( U(g, h) - K(g, h) ) / 2,
+// where K(a, b | c untied) = K(a, b) - (the same sum over pairs tied in c), K(a, b) = sum s_a s_b over all S/B
+// pairs (one Fenwick sweep), U(g, h) = pairs untied in both. Per candidate: one radix sort of f and one sweep over
+// it with Fenwick trees over the g ranks, the h ranks and, where ties mix classes, the positions in (h, g) and
+// (g, h) order (the tie corrections: pairs in the same h group, ordered by g, and vice versa). The g and h orders,
+// the tie layouts and wD are shared by all candidates. All sums are weighted by w_S w_B (int64 without weights).
+namespace {
+
+// Fenwick tree without per-rank totals (half the memory of Fenwick above): prefix(x) = sum over indices < x.
+template <typename T>
+struct Lean {
+  std::vector<T> tree;
+  T total = 0;
+  explicit Lean(size_t n) : tree(n + 1, T(0)) {}
+  void add(size_t idx, T v) {  // idx 0-based
+    total += v;
+    for (size_t i = idx + 1; i < tree.size(); i += i & (~i + 1)) tree[i] += v;
+  }
+  T prefix(size_t x) const {
+    T s = 0;
+    for (size_t i = x; i > 0; i -= i & (~i + 1)) s += tree[i];
+    return s;
+  }
+};
+
+// Events laid out by (outer, inner) rank: for each event, its group of equal outer value [lo, hi) and, inside
+// it, the run of equal inner value [eqlo, eqhi); pos = its own position (a tie-correction tree index).
+struct TieLayout {
+  bool needed = false;  // some outer group holds both classes
+  std::vector<uint32_t> pos, lo, eqlo, eqhi, hi;
+};
+
+TieLayout tie_layout(const std::vector<uint32_t>& outer, uint32_t olev, const std::vector<uint32_t>& inner,
+                     const std::vector<uint32_t>& inner_order, const Events& e) {
+  TieLayout t;
+  size_t n = e.n;
+  // does any outer group hold a signal and a background event?
+  std::vector<uint8_t> seen(olev + 1, 0);
+  for (size_t i = 0; i < n; ++i) seen[outer[i]] |= e.labels[i] ? 1 : 2;
+  for (uint32_t r = 1; r <= olev && !t.needed; ++r) t.needed = seen[r] == 3;
+  if (!t.needed) return t;
+  // order by (outer, inner): the inner order, then a stable counting sort by outer rank
+  std::vector<uint32_t> start(olev + 2, 0), order(n);
+  for (size_t i = 0; i < n; ++i) ++start[outer[i] + 1];
+  for (size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  std::vector<uint32_t> gstart(start.begin(), start.end());
+  for (uint32_t i : inner_order) order[start[outer[i]]++] = i;
+  t.pos.resize(n), t.lo.resize(n), t.eqlo.resize(n), t.eqhi.resize(n), t.hi.resize(n);
+  for (size_t k = 0; k < n;) {
+    uint32_t i = order[k];
+    size_t glo = gstart[outer[i]], ghi = gstart[outer[i] + 1];
+    for (size_t a = k; a < ghi;) {
+      size_t z = a;
+      while (z < ghi && inner[order[z]] == inner[order[a]]) ++z;
+      for (size_t q = a; q < z; ++q) {
+        uint32_t j = order[q];
+        t.pos[j] = (uint32_t)q, t.lo[j] = (uint32_t)glo, t.eqlo[j] = (uint32_t)a, t.eqhi[j] = (uint32_t)z, t.hi[j] = (uint32_t)ghi;
+      }
+      a = z;
+    }
+    k = ghi;
+  }
+  return t;
+}
+
+struct SubsetShared {
+  const Events* e;
+  std::vector<uint32_t> grank, hrank;
+  uint32_t glev = 0, hlev = 0;
+  TieLayout hg, gh;  // (h, g) order: pairs tied in h; (g, h) order: pairs tied in g
+  double wD = 0, ws = 0, wb = 0;
+};
+
+// Events by (outer, inner) rank in O(N): the inner order, then a stable counting sort by the outer rank.
+std::vector<uint32_t> by_outer_inner(const std::vector<uint32_t>& outer, uint32_t olev, const std::vector<uint32_t>& inner_order) {
+  std::vector<uint32_t> start(olev + 2, 0), order(outer.size());
+  for (uint32_t r : outer) ++start[r + 1];
+  for (size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  for (uint32_t i : inner_order) order[start[outer[i]]++] = i;
+  return order;
+}
+
+// Sum of w_S w_B over S/B pairs tied in the key, for runs of equal key in `order` (key(i) constant on a run).
+template <typename Same>
+double tied_weight(const Events& e, const std::vector<uint32_t>& order, Same same) {
+  KSum s;
+  for (size_t a = 0; a < order.size();) {
+    size_t z = a;
+    double ws = 0, wb = 0;
+    for (; z < order.size() && same(order[a], order[z]); ++z) {
+      uint32_t i = order[z];
+      (e.labels[i] ? ws : wb) += e.weighted() ? e.w[i] : 1.0;
+    }
+    if (z - a > 1) s.add(ws * wb);
+    a = z;
+  }
+  return s.value();
+}
+
+// K(outer, inner) = sum over S/B pairs of w w' s_outer s_inner: sweep `order` (by outer), Fenwick over inner ranks.
+template <typename Acc, bool Weighted>
+double concordance(const Events& e, const std::vector<uint32_t>& order, const std::vector<uint32_t>& orank,
+                   const std::vector<uint32_t>& irank, uint32_t ilev) {
+  using Tree = std::conditional_t<Weighted, Comp, int32_t>;
+  Fenwick<Tree> t[2] = {Fenwick<Tree>(ilev), Fenwick<Tree>(ilev)};  // [0] background, [1] signal
+  Acc sum = 0;
+  KSum sumd;
+  for (size_t a = 0; a < e.n;) {
+    size_t z = a;
+    while (z < e.n && orank[order[z]] == orank[order[a]]) ++z;
+    for (size_t k = a; k < z; ++k) {
+      uint32_t i = order[k];
+      auto q = t[e.labels[i] ? 0 : 1].signed_at(irank[i]);
+      if constexpr (Weighted) sumd.add(e.w[i] * (double)q);
+      else sum += (Acc)q;
+    }
+    for (size_t k = a; k < z; ++k) {
+      uint32_t i = order[k];
+      t[e.labels[i] ? 1 : 0].add(irank[i], Weighted ? (Tree)e.w[i] : (Tree)1);
+    }
+    a = z;
+  }
+  return Weighted ? sumd.value() : (double)sum;
+}
+
+SubsetShared subset_share(const double* g, const double* h, const Events& e) {
+  SubsetShared s;
+  s.e = &e;
+  Ranked gr = rank_of(g, e.n), hr = rank_of(h, e.n);
+  s.hg = tie_layout(hr.rank, hr.levels, gr.rank, gr.order, e);
+  s.gh = tie_layout(gr.rank, gr.levels, hr.rank, hr.order, e);
+  double ws = 0, wb = 0;
+  for (size_t i = 0; i < e.n; ++i) (e.labels[i] ? ws : wb) += e.weighted() ? e.w[i] : 1.0;
+  s.ws = ws, s.wb = wb;
+  // U(g, h) = all pairs - tied in g - tied in h + tied in both; wD = (U - K(g, h)) / 2
+  const auto& G = gr.rank;
+  const auto& H = hr.rank;
+  double tg = 0, th = 0, tgh = 0;
+  if (gr.levels < e.n) {  // ties in g exist
+    auto gh = by_outer_inner(G, gr.levels, hr.order);
+    tg = tied_weight(e, gh, [&](uint32_t a, uint32_t b) { return G[a] == G[b]; });
+    tgh = tied_weight(e, gh, [&](uint32_t a, uint32_t b) { return G[a] == G[b] && H[a] == H[b]; });
+  }
+  if (hr.levels < e.n) th = tied_weight(e, hr.order, [&](uint32_t a, uint32_t b) { return H[a] == H[b]; });
+  double kgh = e.weighted() ? concordance<double, true>(e, gr.order, G, H, hr.levels)
+                            : concordance<int64_t, false>(e, gr.order, G, H, hr.levels);
+  KSum u;
+  u.add(ws * wb), u.add(-tg), u.add(-th), u.add(tgh), u.add(-kgh);
+  s.wD = u.value() / 2;
+  if (!e.weighted()) s.wD = std::round(s.wD);  // an integer count
+  // with weights wD is a difference of sums of order wS wB: below their rounding it is an empty D, not a tiny one
+  else if (std::fabs(s.wD) <= 1e-12 * ws * wb) s.wD = 0;
+  s.grank = std::move(gr.rank), s.hrank = std::move(hr.rank);
+  s.glev = gr.levels, s.hlev = hr.levels;
+  return s;
+}
+
+template <typename Acc, bool Weighted>
+double subset_one(const SubsetShared& sh, const double* f) {
+  using Tree = std::conditional_t<Weighted, Comp, int32_t>;
+  const Events& e = *sh.e;
+  const size_t n = e.n;
+  Ranked fr = rank_of(f, n);
+  // [0] = background trees, [1] = signal trees; an event queries the other class
+  Fenwick<Tree> G[2] = {Fenwick<Tree>(sh.glev), Fenwick<Tree>(sh.glev)};
+  Fenwick<Tree> H[2] = {Fenwick<Tree>(sh.hlev), Fenwick<Tree>(sh.hlev)};
+  const bool th = sh.hg.needed, tg = sh.gh.needed;
+  Lean<Tree> HG[2] = {Lean<Tree>(th ? n : 0), Lean<Tree>(th ? n : 0)};
+  Lean<Tree> GH[2] = {Lean<Tree>(tg ? n : 0), Lean<Tree>(tg ? n : 0)};
+  Acc sum = 0;  // K(f, g) - tie_h - K(f, h) + tie_g, accumulated per event
+  KSum sumd;
+  auto signed_tie = [](const Lean<Tree>& t, const TieLayout& L, uint32_t i) {  // same outer, inner below - above
+    Tree q = t.prefix(L.eqlo[i]);
+    q -= t.prefix(L.lo[i]);
+    q -= t.prefix(L.hi[i]);
+    q += t.prefix(L.eqhi[i]);
+    return q;
+  };
+  const auto& ord = fr.order;
+  for (size_t a = 0; a < n;) {
+    size_t z = a;
+    while (z < n && fr.rank[ord[z]] == fr.rank[ord[a]]) ++z;
+    for (size_t k = a; k < z; ++k) {  // the whole group of equal f first: s_f = 0 among them
+      uint32_t i = ord[k];
+      int o = e.labels[i] ? 0 : 1;
+      // below minus above in g, and in h (Fenwick::signed_at)
+      Tree q = (Tree)G[o].signed_at(sh.grank[i]);
+      q -= (Tree)H[o].signed_at(sh.hrank[i]);
+      if (th) q -= signed_tie(HG[o], sh.hg, i);
+      if (tg) q += signed_tie(GH[o], sh.gh, i);
+      if constexpr (Weighted) sumd.add(e.w[i] * (double)q);
+      else sum += (Acc)q;
+    }
+    for (size_t k = a; k < z; ++k) {
+      uint32_t i = ord[k];
+      int c = e.labels[i] ? 1 : 0;
+      Tree w = Weighted ? (Tree)e.w[i] : (Tree)1;
+      G[c].add(sh.grank[i], w);
+      H[c].add(sh.hrank[i], w);
+      if (th) HG[c].add(sh.hg.pos[i], w);
+      if (tg) GH[c].add(sh.gh.pos[i], w);
+    }
+    a = z;
+  }
+  return (Weighted ? sumd.value() : (double)sum) / 2;
+}
+
+double subset_sum(const SubsetShared& sh, const double* f) {
+  return sh.e->weighted() ? subset_one<double, true>(sh, f) : subset_one<int64_t, false>(sh, f);
+}
+
+// adoSubset({candidate, reference, current, labels, weights?}) -> {sumST, wD, wSignal, wBackground}
+Napi::Value AdoSubset(const Napi::CallbackInfo& info) {
+  Opts o(info[0], "adoSubset");
+  auto f = scores_from(o.raw("candidate"), "adoSubset.candidate");
+  auto g = scores_from(o.raw("reference"), "adoSubset.reference", f.size);
+  auto h = scores_from(o.raw("current"), "adoSubset.current", f.size);
+  Events e = events_from(o.raw("labels"), o.raw("weights"), f.size);
+  SubsetShared sh = subset_share(g.data, h.data, e);
+  auto r = Napi::Object::New(info.Env());
+  r.Set("sumST", subset_sum(sh, f.data));
+  r.Set("wD", sh.wD);
+  r.Set("wSignal", sh.ws);
+  r.Set("wBackground", sh.wb);
+  return r;
+}
+
+// adoSubsetBatch({candidates: Float64Array(K*N), k, reference, current, labels, weights?, out: Float64Array(2K),
+//                 threads, control?}) -> Promise<{wSignal, wBackground}>; out[2c] = sumST, out[2c+1] = wD.
+Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
+  Opts o(info[0], "adoSubsetBatch");
+  auto fs = o.typed<double>("candidates");
+  size_t K = (size_t)o.integer("k", 0, 1 << 30);
+  auto g = scores_from(o.raw("reference"), "adoSubsetBatch.reference");
+  auto h = scores_from(o.raw("current"), "adoSubsetBatch.current", g.size);
+  size_t n = g.size;
+  if (fs.size != K * n) fail("adoSubsetBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
+  for (size_t i = 0; i < fs.size; ++i)
+    if (std::isnan(fs[i])) fail("adoSubsetBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
+  auto e = std::make_shared<Events>(events_from(o.raw("labels"), o.raw("weights"), n));
+  auto out = o.typed<double>("out");
+  if (out.size != 2 * K) fail("adoSubsetBatch.out: expected length 2K = " + std::to_string(2 * K));
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control control = control_from(o.raw("control"));
+  std::vector<Napi::Value> keep{o.raw("candidates"), o.raw("reference"), o.raw("current"), o.raw("labels"), o.raw("out")};
+  if (o.has("weights")) keep.push_back(o.raw("weights"));
+  if (o.has("control")) keep.push_back(o.raw("control"));
+  auto totals = std::make_shared<std::pair<double, double>>(0, 0);
+  auto work = [=]() -> std::string {
+    SubsetShared sh = subset_share(g.data, h.data, *e);
+    totals->first = sh.ws, totals->second = sh.wb;
+    std::mutex mu;
+    std::string err;
+    parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t c) {
+      if (control.cancelled()) return;
+      try {
+        out[2 * c] = subset_sum(sh, fs.data + c * n);
+        out[2 * c + 1] = sh.wD;
+        control.add_done(1);
+      } catch (const std::exception& ex) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (err.empty()) err = std::string("adoSubsetBatch: ") + ex.what();
+      }
+    });
+    return err;
+  };
+  return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
+    auto r = Napi::Object::New(env);
+    r.Set("wSignal", totals->first);
+    r.Set("wBackground", totals->second);
+    return r;
+  });
+}
+
+}  // namespace
+
+JETLENS_EXPORT_GUARDED("adoSubset", AdoSubset);
+JETLENS_EXPORT_GUARDED("adoSubsetBatch", AdoSubsetBatch);
+
 }  // namespace jetlens

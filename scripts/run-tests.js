@@ -1,12 +1,26 @@
 // `npm test`: runs the default tap suite and ends with the plain line "N passed, N failed" that CI reads.
 // Extra arguments go to tap (e.g. `npm test -- test/efp*.test.ts`). JETLENS_SLOW=1 opts into the slow suite.
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const tap = path.join(root, 'node_modules', '.bin', 'tap');
 const args = process.argv.slice(2);
 const files = args.length ? args : ['test/'];
+
+// The whole suite (no file arguments) first lints and type-checks src/ and test/ (JETLENS_NO_LINT=1 skips).
+const checks = [
+  ['eslint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+  ['tsc (tests)', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']],
+];
+let checkFailures = 0;
+if (!args.length && process.env.JETLENS_NO_LINT !== '1') {
+  for (const [name, cmd] of checks) {
+    const r = spawnSync(process.execPath, cmd, { cwd: root, stdio: 'inherit' });
+    console.log(r.status === 0 ? `ok - ${name}` : `not ok - ${name} (exit ${r.status})`);
+    if (r.status !== 0) checkFailures++;
+  }
+}
 const child = spawn(tap, ['--reporter=tap', '--jobs=2', ...files], {
   cwd: root,
   env: { ...process.env, OMP_WAIT_POLICY: 'passive' },
@@ -22,9 +36,9 @@ child.on('close', (code) => {
   const m = [...tail.matchAll(/#\s*\{([^}]*)\}/g)].pop();
   const field = (k) => (m ? Number((m[1].match(new RegExp(`${k}:\\s*(\\d+)`)) || [0, 0])[1]) : 0);
   const pass = field('pass');
-  let fail = field('fail');
+  let fail = field('fail') + checkFailures;
   if (code !== 0 && fail === 0) fail = 1; // a crash or timeout counts as a failure
   const skip = field('skip') + field('todo');
   console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`);
-  process.exit(code === null ? 1 : code);
+  process.exit(code === null ? 1 : code || (checkFailures ? 1 : 0));
 });

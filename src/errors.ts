@@ -12,10 +12,13 @@ export interface InputLocation {
  */
 export class JetlensInputError extends Error {
   readonly location: InputLocation;
+  /** The message without the location prefix (front ends re-label it with their flag or field name). */
+  readonly problem: string;
   constructor(problem: string, location: InputLocation = {}) {
     super(formatLocation(location) + problem);
     this.name = 'JetlensInputError';
     this.location = location;
+    this.problem = problem;
   }
 }
 

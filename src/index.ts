@@ -37,33 +37,16 @@ export {
   type BootstrapResult,
   type SampledAdoResult,
 } from './metrics/index.js';
+// Models (TensorFlow.js) load on first use: the async functions below import them; the synchronous ones need
+// them loaded already (after `await initTf()`), or import them from 'jetlens/models' directly.
+export { efnInputs, pfnInputs, tableInputs, imageInputs, type ModelData } from './models/inputs.js';
+export { modelInputs, cnnInputs } from './models/data.js';
+export { MODEL_KINDS, type ModelKind } from './models/kinds.js';
+export type { ModelOptions, JetModel } from './models/models.js';
+export type { TrainOptions, TrainResult, EpochInfo } from './models/train.js';
 export {
-  initTf,
-  createModel,
-  train,
-  predict,
-  saveModel,
-  loadModel,
-  efnInputs,
-  pfnInputs,
-  tableInputs,
-  imageInputs,
-  cnnInputs,
-  modelInputs,
-  efnFilters,
-  phiNetwork,
-  bceLoss,
-  lrLoss,
-  lossValue,
-  MODEL_KINDS,
-  type ModelKind,
-  type ModelOptions,
-  type JetModel,
-  type ModelData,
-  type TrainOptions,
-  type TrainResult,
-  type EpochInfo,
-} from './models/index.js';
+  initTf, train, predict, saveModel, loadModel, createModel, phiNetwork, efnFilters, bceLoss, lrLoss, lossValue,
+} from './lazy.js';
 export {
   computeSpectra,
   semdMatrix,
@@ -76,6 +59,7 @@ export {
   type KnnOptions,
   type KnnResult,
 } from './semd/index.js';
+// Redis job queue (BullMQ, loaded on first use): queue.submit / queue.wait for producers, queue.startWorker for
+// workers; the JobQueue class and the rest from 'jetlens/queue'.
+export { queue } from './lazy.js';
 export { smearedLikelihood, nnScaling, fitWeibull, fitConditionalWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';
-// Redis job queue (BullMQ): queue.submit / queue.wait / queue.JobQueue for producers, queue.startWorker for workers.
-export * as queue from './queue/index.js';

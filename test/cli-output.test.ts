@@ -115,7 +115,7 @@ t.test('observables carry the labels in every table format; obs.csv trains a dnn
   t.same(Object.keys(pr), ['score', 'y']);
   t.equal(pr.score.length, 40);
   r = await run('predict', '--model', p('dnn'), '--in', p('obs.csv'), '--out', p('pr.npy'));
-  t.same(Array.from((await readArray(p('pr.npy'))).data), Array.from(pr.score));
+  t.same(Array.from((await readArray(p('pr.npy'))).data as ArrayLike<number>), Array.from(pr.score));
 });
 
 t.test('efp and images: tables with labels, sidecar next to any extension', async (t) => {

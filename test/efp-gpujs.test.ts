@@ -2,7 +2,7 @@
 // kappa and beta in {0.5, 1, 2}, random jets of M = 1..30 (phi wrap, identical particles, an empty jet).
 // Tolerance (float32): |gpujs - ref| <= 1e-4 * max(|ref|, 1e-6 * column max). Every term of an EFP sum is >= 0,
 // so float32 gives a small relative error; the column-scale floor only matters for values near float32 underflow.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { backendsFor, getKernel } from '../src/backend/dispatch.js';
 import { loadGpuJs } from '../src/backend/gpujs.js';
 import { JetBatch } from '../src/jets/batch.js';
@@ -27,7 +27,7 @@ function jets(rng: Rng): number[][][] {
   return out;
 }
 
-function compare(t: Tap.Test, got: Float64Array, want: Float64Array, K: number, what: string) {
+function compare(t: Test, got: Float64Array, want: Float64Array, K: number, what: string) {
   const colMax = new Float64Array(K);
   for (let i = 0; i < want.length; i++) colMax[i % K] = Math.max(colMax[i % K], Math.abs(want[i]));
   let worst = 0;

@@ -47,7 +47,7 @@ function jetWidth(b: JetBatch, j: number, y0: number, phi0: number): number {
   return w / s;
 }
 
-const mean = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, x: number) => s + x, 0) as number / a.length;
+const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0) / a.length;
 
 function masses(b: JetBatch): Float64Array {
   return Float64Array.from({ length: b.length }, (_, j) => jetMass(b, j));

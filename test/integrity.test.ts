@@ -17,7 +17,7 @@ t.test('a corrupt gzip chunk in an HDF5 file is an error naming the file and dat
   const data = new Float64Array(n * 3).map((_, i) => i + 1);
   const good = join(dir, 'good.h5');
   await writeHdf5(good, { X: { data, shape: [n, 3] } });
-  t.same(Array.from((await readHdf5(good)).X.data.subarray(0, 3)), [1, 2, 3], 'the intact file reads back');
+  t.same(Array.from((await readHdf5(good)).X.data.subarray(0, 3) as ArrayLike<number>), [1, 2, 3], 'the intact file reads back');
   const b = readFileSync(good);
   for (let i = 4000; i < 4200; i++) b[i] ^= 0x55; // inside the first compressed chunk
   const bad = join(dir, 'bad.h5');
@@ -101,4 +101,67 @@ t.test('FIFOs and devices are refused without opening them; a header claiming 4e
   const huge = join(dir, 'huge.npy');
   writeFileSync(huge, npyHeader('<f8', [4e8, 0, 4]));
   await t.rejects(readJets(huge), /huge\.npy: declares 400000000 jets, more than the 100000000 read at once \(JETLENS_MAX_JETS/);
+});
+
+t.test('zip bomb: a member inflating past its declared size stops at the declared size (whole-file and shard paths)', async (t) => {
+  const { formatNpz } = await import('../src/io/npz.js');
+  const n = 400_000; // 9.6 MB of zeros: deflates to ~10 KB
+  const buf = Buffer.from(formatNpz({ X: { data: new Float64Array(n * 3), shape: [n, 1, 3] } }));
+  const m = zipEntries(buf, 'bomb').find((e) => e.name === 'X.npy')!;
+  // Central directory: declare 4096 bytes for the member (the local header is not consulted).
+  const cd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  t.equal(buf.readUInt32LE(cd + 24), m.size, 'found the directory entry');
+  buf.writeUInt32LE(4096, cd + 24);
+  const bomb = join(dir, 'bomb.npz');
+  writeFileSync(bomb, buf);
+  await t.rejects(readJets(bomb), { message: /bomb\.npz: .*member 'X\.npy' does not inflate \(.*4096/ }, 'whole file: stopped at the declared size');
+  await t.rejects(readJets(bomb, { rows: () => [0, 1] }), /inflates to more than the 4096 bytes the directory says/, 'shard slice');
+});
+
+t.test('.npy headers: repeated keys resolve last-wins (as numpy); 1e3 and other non-integers refused in a shape', async (t) => {
+  const { parseNpy } = await import('../src/io/npy.js');
+  const make = (dict: string, data: Float64Array) => {
+    let h = dict;
+    h += ' '.repeat((64 - ((10 + h.length + 1) % 64)) % 64) + '\n';
+    const out = new Uint8Array(10 + h.length + data.byteLength);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    new DataView(out.buffer).setUint16(8, h.length, true);
+    for (let i = 0; i < h.length; i++) out[10 + i] = h.charCodeAt(i);
+    out.set(new Uint8Array(data.buffer), 10 + h.length);
+    return out;
+  };
+  const data = new Float64Array([1, 2, 3, 4, 5, 6]);
+  const dup = parseNpy(make("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'shape': (2, 3), }", data), 'dup.npy');
+  t.same(dup.shape, [2, 3], "the last 'shape' wins");
+  const dupOrder = parseNpy(make("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), 'fortran_order': False, }", data), 'o.npy');
+  t.same(Array.from(dupOrder.data as Float64Array), [1, 2, 3, 4, 5, 6], "the last 'fortran_order' wins (C order: no transpose)");
+  for (const bad of ['1e3', '0x6', '6.0', '-6', '6e0']) {
+    t.throws(() => parseNpy(make(`{'descr': '<f8', 'fortran_order': False, 'shape': (${bad},), }`, data), 'bad.npy'), /bad\.npy: malformed \.npy shape/, bad);
+  }
+});
+
+t.test('SIGTERM during an atomic write removes the temporary file and the process still dies of the signal', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { readdirSync, existsSync: exists } = await import('node:fs');
+  const dist = join(import.meta.dirname, '..', 'dist', 'util', 'atomic.js');
+  if (!exists(dist)) return t.fail('dist/ not built: run npm run build');
+  const target = join(dir, 'sig-out.npy');
+  // The test runner injects its own signal handlers into child processes: drop them, as in a plain CLI run.
+  const code = `import { withTempFile } from ${JSON.stringify(dist)}; import { writeFileSync } from 'node:fs';
+    process.removeAllListeners('SIGTERM'); process.removeAllListeners('SIGINT');
+    await withTempFile(${JSON.stringify(target)}, async (tmp) => { writeFileSync(tmp, 'partial'); console.log('ready'); await new Promise(() => setInterval(() => {}, 1000)); });`;
+  const script = join(dir, 'sig-child.mjs');
+  writeFileSync(script, code);
+  // A plain node process: the test runner's NODE_OPTIONS loaders install signal handlers of their own.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  t.teardown(() => { child.kill('SIGKILL'); });
+  await new Promise<void>((ok) => child.stdout!.once('data', () => ok()));
+  t.ok(readdirSync(dir).some((f) => f.startsWith('.sig-out.tmp-')), 'temporary file exists mid-write');
+  const exit = new Promise<[number | null, string | null]>((ok) => child.once('exit', (c, s) => ok([c, s])));
+  child.kill('SIGTERM');
+  t.same(await exit, [null, 'SIGTERM'], 'died of SIGTERM');
+  t.notOk(readdirSync(dir).some((f) => f.startsWith('.sig-out.tmp-')), 'temporary file removed');
+  t.notOk(exists(target), 'no output');
 });

@@ -25,8 +25,8 @@ t.test("pandas df.to_csv(): unnamed index column dropped, values exact", async (
 
 t.test('quoting, BOM, CRLF, quoted header, text columns skipped when unused', async (t) => {
   writeFileSync(p('q.csv'), '\uFEFF"mass","tau21","process"\r\n"80.5",0.25,"W, boosted"\r\n81,0.5,"QCD ""light"""\r\n');
-  t.same(Array.from((await readArray(`${p('q.csv')}:mass`)).data), [80.5, 81]);
-  t.same(Array.from((await readArray(`${p('q.csv')}:tau21`)).data), [0.25, 0.5]);
+  t.same(Array.from((await readArray(`${p('q.csv')}:mass`)).data as ArrayLike<number>), [80.5, 81]);
+  t.same(Array.from((await readArray(`${p('q.csv')}:tau21`)).data as ArrayLike<number>), [0.25, 0.5]);
   await t.rejects(readTable(p('q.csv')), /line 2, column 'process': 'W, boosted' is not a number/);
   await t.rejects(readArray(`${p('q.csv')}:nope`), /no array or column 'nope' \(has: mass, tau21, process\)/);
 });

@@ -82,7 +82,7 @@ t.test('tables and array specs', async (t) => {
   await t.rejects(readArray(join(dir, 'two.npz') + ':c'), /no array or column 'c'/);
   await t.rejects(readArray('scores.txt'), /cannot read an array/);
   await writeNpy(join(dir, 'one.npy'), { data: new Float32Array([1, 2]), shape: [2] });
-  t.same(Array.from((await readArray(join(dir, 'one.npy'))).data), [1, 2]);
+  t.same(Array.from((await readArray(join(dir, 'one.npy'))).data as ArrayLike<number>), [1, 2]);
 });
 
 t.test('truncated, corrupt and mislabelled files give clear errors', async (t) => {

@@ -68,14 +68,14 @@ t.test('images: writes (N, npix, npix) float32 equal to the library', async (t) 
   t.same(a.shape, [jets.length, 21, 21]);
   t.ok(a.data instanceof Float32Array);
   const lib = await jetImages(jets, { npix: 21, width: 0.8, rotate: 'principal', flip: true });
-  t.same(Array.from(a.data), Array.from(lib.data));
+  t.same(Array.from(a.data as ArrayLike<number>), Array.from(lib.data as ArrayLike<number>));
   const raw = join(dir, 'raw.npy');
   t.equal((await run(['images', '--in', input, '--out', raw, '--no-norm'])).code, 0);
   const r = await readArray(raw);
-  t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33))) > 1, 'pT intensities without --norm');
+  t.ok(Math.max(...Array.from(r.data.subarray(0, 33 * 33) as ArrayLike<number>)) > 1, 'pT intensities without --norm');
   const full = join(dir, 'img-full.npy');
   t.equal((await run(['images', '--in', input, '--out', full, '--npix', '21', '--img-width', '1.6', '--rotate', 'principal', '--flip'])).code, 0);
-  t.same(Array.from((await readArray(full)).data), Array.from(lib.data), "--img-width is the full width (EnergyFlow's img_width) = 2 x --width");
+  t.same(Array.from((await readArray(full)).data as ArrayLike<number>), Array.from(lib.data as ArrayLike<number>), "--img-width is the full width (EnergyFlow's img_width) = 2 x --width");
   const both = await run(['images', '--in', input, '--out', full, '--img-width', '1.6', '--width', '0.8']);
   t.equal(both.code, 2);
   t.match(both.stderr, /cannot be used with/);

@@ -81,7 +81,10 @@ t.test('identities (every backend)', async (t) => {
 
 function tiedPairFraction(f: Float64Array, y: Uint8Array, w: Float64Array): number {
   let tied = 0, all = 0;
-  for (let i = 0; i < f.length; i++) for (let j = 0; j < f.length; j++) if (y[i] && !y[j]) (all += w[i] * w[j]), f[i] === f[j] && (tied += w[i] * w[j]);
+  for (let i = 0; i < f.length; i++) for (let j = 0; j < f.length; j++) if (y[i] && !y[j]) {
+    all += w[i] * w[j];
+    if (f[i] === f[j]) tied += w[i] * w[j];
+  }
   return tied / all;
 }
 

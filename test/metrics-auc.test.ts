@@ -64,7 +64,10 @@ t.test('ROC curve: points, AUC by trapezoids (ties give the 1/2 rule), downsampl
   // each point counts the weight with score >= threshold
   const k = 3;
   let ws = 0, wsSel = 0;
-  for (let i = 0; i < s.labels.length; i++) if (s.labels[i]) (ws += s.weights![i]), s.f[i] >= roc.thresholds[k] && (wsSel += s.weights![i]);
+  for (let i = 0; i < s.labels.length; i++) if (s.labels[i]) {
+      ws += s.weights![i];
+      if (s.f[i] >= roc.thresholds[k]) wsSel += s.weights![i];
+    }
   t.ok(close(roc.tpr[k], wsSel / ws));
   let area = 0;
   for (let i = 1; i < roc.fpr.length; i++) area += ((roc.fpr[i] - roc.fpr[i - 1]) * (roc.tpr[i] + roc.tpr[i - 1])) / 2;

@@ -208,3 +208,12 @@ t.test('Sum over any axes (double accumulation), keepDims', { skip }, async (t) 
     return { inputs: { x: rand(rng, shape) }, attrs: { axis: axes.length ? axes : [rank - 1], keepDims: i % 2 === 1 }, label: `[${shape}] axes ${axes}` };
   });
 });
+
+t.test('Transpose (any permutation, rank 1-5)', { skip }, async (t) => {
+  await compare(t, 'Transpose', 8, (rng) => {
+    const rank = 1 + rng.int(5);
+    const shape = Array.from({ length: rank }, () => 1 + rng.int(6));
+    const perm = new Rng(rng.int(1000)).permutation(rank);
+    return { inputs: { x: rand(rng, shape) }, attrs: { perm: Array.from(perm) }, label: `[${shape}] perm ${Array.from(perm)}` };
+  });
+});

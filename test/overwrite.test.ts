@@ -1,6 +1,6 @@
 // Issue #24 item 2: no run may write over one of its inputs (symlinks, sidecars, manifests and merge parts included).
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JetBatch } from '../src/jets/batch.js';

@@ -70,6 +70,16 @@ t.test('index.html opens in Chromium with every figure visible and no errors', {
   const png = await readFile(shot);
   t.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
   t.ok(png.length > 50_000, `screenshot is not blank (${png.length} bytes)`);
+  // One screenshot per figure kind (roc, line, histogram, image) and of the EFP table, to look at (test/output/).
+  const kinds = await page.$$eval('figure.plot', (els) => els.map((e) => e.closest('section')?.id ?? ''));
+  for (const [i, id] of kinds.entries()) {
+    const file = path.join(root, 'test', 'output', `figure-${String(i).padStart(2, '0')}-${id}.png`);
+    await page.locator('figure.plot').nth(i).screenshot({ path: file });
+    t.ok((await readFile(file)).length > 5_000, `figure ${i} screenshot is not blank`);
+  }
+  const table = path.join(root, 'test', 'output', 'efp-table.png');
+  await page.locator('table').first().screenshot({ path: table });
+  t.ok((await readFile(table)).length > 2_000, 'EFP table screenshot is not blank');
 
   t.same(errors, [], 'no console errors');
   t.same(network, [], 'no network requests');
@@ -80,7 +90,7 @@ t.test('the main job report (a small jetlens study) opens in Chromium with every
   const dir = await mkdtemp(path.join(tmpdir(), 'jetlens-study-browser-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   // The default pipeline, made small: every step and every report section still runs.
-  await runStudy({ outDir: dir, n: 300, seed: 3, cnnEpochs: 1, dnnEpochs: 3, passes: 2, space: { select: 'd<=2', kappas: [1, 2], betas: [1] } });
+  await runStudy({ outDir: dir, n: 300, seed: 3, cnnEpochs: 1, dnnEpochs: 3, passes: 2, stop: false, space: { select: 'd<=2', kappas: [1, 2], betas: [1] } });
   const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
   const plots = report.sections.filter((s: { type: string }) => s.type !== 'text' && s.type !== 'table').length;
 

@@ -23,12 +23,12 @@ t.test('renders a run directory; --no-png writes SVG only', async (t) => {
   const r = await run([dir, '--no-png']);
   t.equal(r.code, 0, r.err);
   t.equal(r.out.trim(), path.resolve(dir, 'index.html'), 'prints the page path');
-  const figs = await readdir(path.join(dir, 'figures'));
+  const figs = (await readdir(path.join(dir, 'figures'))).filter((f) => !f.startsWith('efp-')); // EFP drawings: report-render
   t.same(figs.filter((f) => f.endsWith('.png')), []);
   t.equal(figs.filter((f) => f.endsWith('.svg')).length, 3);
   const png = await run([dir, '--embed', 'png']);
   t.equal(png.code, 0, png.err);
-  t.equal((await readdir(path.join(dir, 'figures'))).length, 6, 'stale figures replaced, PNG added');
+  t.equal((await readdir(path.join(dir, 'figures'))).filter((f) => !f.startsWith('efp-')).length, 6, 'stale figures replaced, PNG added');
 });
 
 t.test('bad input: one-line error and exit code 1 (usage: 2)', async (t) => {

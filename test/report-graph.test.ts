@@ -14,7 +14,7 @@ t.test('triangle: 3 vertices, 3 straight edges', async (t) => {
   const paths = edgePaths(svg);
   t.equal(paths.length, 3);
   t.ok(paths.every((d) => /^M[\d.]+ [\d.]+ L[\d.]+ [\d.]+$/.test(d)), 'single edges are straight');
-  t.match(svg, /width="64" height="64"/);
+  t.match(svg, /width="96" height="96"/);
 });
 
 t.test('doubled edge: 2 vertices, 2 curved paths bowing to opposite sides', async (t) => {

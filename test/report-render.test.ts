@@ -36,11 +36,16 @@ t.test('every section type renders into one self-contained page', async (t) => {
     t.ok(f.width > 100 && f.height > 100, `figure has a size (${f.width}x${f.height})`);
   }
 
-  t.equal(r.figures.length, 2 * DEMO_FIGURES, 'an SVG and a PNG per figure');
-  const files = (await readdir(path.join(dir, 'figures'))).sort();
+  const plots = r.figures.filter((f) => !path.basename(f).startsWith('efp-'));
+  t.equal(plots.length, 2 * DEMO_FIGURES, 'an SVG and a PNG per figure');
+  const graphFiles = r.figures.filter((f) => path.basename(f).startsWith('efp-'));
+  t.equal(graphFiles.length, 2 * 5, 'each EFP drawn in a table also as an SVG and a PNG named by the graph');
+  t.ok(graphFiles.some((f) => /efp-d3-triangle-0-1_1-2_0-2\.svg$/.test(f)), 'named by graph name and edges');
+  for (const f of graphFiles.filter((p) => p.endsWith('.png'))) t.ok((await readFile(f)).length > 1_000, `${path.basename(f)} is not trivial`);
+  const files = (await readdir(path.join(dir, 'figures'))).filter((f) => !f.startsWith('efp-')).sort();
   t.equal(files.filter((f) => f.endsWith('.png')).length, DEMO_FIGURES);
   t.equal(files.filter((f) => f.endsWith('.svg')).length, DEMO_FIGURES);
-  for (const f of r.figures.filter((p) => p.endsWith('.png'))) {
+  for (const f of plots.filter((p) => p.endsWith('.png'))) {
     const bytes = await readFile(f);
     t.same(bytes.subarray(0, 8), PNG_SIGNATURE, `${path.basename(f)} starts with the PNG signature`);
     t.ok(bytes.length > 10_000, `${path.basename(f)} is not trivial (${bytes.length} bytes)`);

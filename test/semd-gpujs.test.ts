@@ -5,7 +5,7 @@
 // (float32 rounding of the cumulative weights costs ~1e-7 of T * omega^2 per step; the floor keeps the test
 // meaningful for near-identical jets, where sqrt amplifies that absolute error). Identical jets give exactly 0.
 import { execFileSync } from 'node:child_process';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { backendsFor, getKernel } from '../src/backend/dispatch.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { semdCross, semdMatrix } from '../src/semd/distance.js';
@@ -14,7 +14,7 @@ import { padRandomly, randomJet, randomJets } from './fixtures/semd-jets.js';
 
 const TOL = 1e-5;
 
-function compare(t: Tap.Test, got: Float64Array, want: Float64Array, what: string) {
+function compare(t: Test, got: Float64Array, want: Float64Array, what: string) {
   let S = 0;
   for (const v of want) S = Math.max(S, v);
   let worst = 0;

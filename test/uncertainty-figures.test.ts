@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, tableInputs } from '../src/models/index.js';
 import { histogram, renderReport, validateSection, writeReportJson, type Section } from '../src/report/index.js';
@@ -26,7 +26,7 @@ const byType = <T extends Section['type']>(s: Section[], type: T) => s.filter((x
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 
 /** Every section passes the schema; the whole report renders (SVG only, to stay fast). */
-async function renders(t: Tap.Test, name: string, sections: Section[]) {
+async function renders(t: Test, name: string, sections: Section[]) {
   sections.forEach((s, i) => t.doesNotThrow(() => validateSection(JSON.parse(JSON.stringify(s)), i), `${name}: section ${i} '${s.title}' is valid`));
   const out = join(dir, name);
   await writeReportJson(out, sections);

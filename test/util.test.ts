@@ -38,3 +38,27 @@ t.test('atomic writes: temporary file beside the target keeps the extension; fai
   writeFileSync(join(dir, 'bad.json'), '');
   t.throws(() => readJsonFile(join(dir, 'bad.json')), /bad\.json.*empty file|empty file.*bad\.json/s, 'names the file');
 });
+
+t.test('validators: the library names the field, front ends re-label it', async (t) => {
+  const { checkBeta, parseNumber, checkChoice, relabel } = await import('../src/util/validate.js');
+  const { resolveMeasure } = await import('../src/efp/measure.js');
+  t.equal(checkBeta(0.5), 0.5);
+  t.throws(() => checkBeta(0), /field beta: beta must be a number > 0/);
+  t.equal(parseNumber('2.5', 'x', { min: 0 }), 2.5);
+  t.throws(() => parseNumber('', 'x'), /field x: expected a number/);
+  t.throws(() => parseNumber('1.5', 'n', { integer: true }), /an integer/);
+  t.equal(checkChoice('ee', 'measure', ['hadr', 'ee']), 'ee');
+  for (const [opts, field] of [[{ beta: -1 }, 'beta'], [{ measure: 'x' }, 'measure'], [{ kappa: 'q' }, 'kappa'], [{ normed: 1 }, 'normed']] as const) {
+    let err: unknown;
+    try {
+      resolveMeasure(opts as never);
+    } catch (e) {
+      err = e;
+    }
+    t.equal((err as JetlensInputError).location.field, field, `resolveMeasure names ${field}`);
+    t.match((relabel(err, (f) => `--${f}`) as Error).message, new RegExp(`^--${field}: `), `CLI label for ${field}`);
+    t.match((relabel(err, (f) => `options.${f}`) as Error).message, new RegExp(`^options\\.${field}: `), `queue label for ${field}`);
+  }
+  const other = new Error('x');
+  t.equal(relabel(other, (f) => f), other, 'other errors pass through');
+});

@@ -253,6 +253,44 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// out = transpose(x, perm): out dim d walks x with x's stride of axis perm[d]; the innermost run is a tight loop.
+void transpose_rec(int d, int rank, const long* n, const long* is, const float* in, float*& out) {
+  if (d == rank - 1) {
+    const long s = is[d];
+    if (s == 1) { std::memcpy(out, in, sizeof(float) * n[d]); out += n[d]; }
+    else for (long j = 0; j < n[d]; ++j) *out++ = in[j * s];
+    return;
+  }
+  for (long j = 0; j < n[d]; ++j) transpose_rec(d + 1, rank, n, is, in + j * is[d], out);
+}
+
+Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  Opts o(info[0], "tfTranspose");
+  auto shape = o.typed<int32_t>("shape");
+  auto perm = o.typed<int32_t>("perm");
+  const int rank = (int)shape.size;
+  if (rank > kMaxRank || rank < 1 || perm.size != shape.size) fail("tfTranspose: shape and perm must have the same rank 1..8");
+  long is[kMaxRank], n[kMaxRank], total = 1, stride = 1;
+  bool seen[kMaxRank] = {};
+  for (int d = rank - 1; d >= 0; --d) {
+    if (shape[d] < 0) fail("tfTranspose: negative dimension");
+    is[d] = stride;
+    stride *= shape[d];
+  }
+  for (int d = 0; d < rank; ++d) {
+    if (perm[d] < 0 || perm[d] >= rank || seen[perm[d]]) fail("tfTranspose.perm: not a permutation");
+    seen[perm[d]] = true;
+  }
+  long ps[kMaxRank];
+  for (int d = 0; d < rank; ++d) { n[d] = shape[perm[d]]; ps[d] = is[perm[d]]; total *= n[d]; }
+  auto x = o.typed<float>("x");
+  if ((long)x.size != total) fail("tfTranspose.x: wrong length");
+  float* out = floats(o, "out", (size_t)total);
+  if (total > 0) transpose_rec(0, rank, n, ps, x.data, out);
+  return info.Env().Undefined();
+}
+
+JETLENS_EXPORT_GUARDED("tfTranspose", Transpose);
 JETLENS_EXPORT_GUARDED("tfBinary", Binary);
 JETLENS_EXPORT_GUARDED("tfUnary", Unary);
 JETLENS_EXPORT_GUARDED("tfSum", Sum);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -58,14 +59,28 @@ class Pool {
       done_cv_.wait(l, [&] { return pending_.load() == 0; });
     }
     body_ = nullptr;
+    std::exception_ptr e;
+    {
+      std::lock_guard<std::mutex> l(err_m_);
+      std::swap(e, err_);
+    }
+    if (e) std::rethrow_exception(e);
   }
 
  private:
+  // An exception in a task (std::bad_alloc) must not reach std::terminate on a pool thread: the first one is kept,
+  // the remaining tasks are skipped, and run() rethrows it on the calling thread (guarded() turns it into a JS error).
   void drain(int slot) {
     for (;;) {
       size_t i = next_.fetch_add(1);
       if (i >= n_) break;
-      (*body_)(i, slot);
+      try {
+        (*body_)(i, slot);
+      } catch (...) {
+        std::lock_guard<std::mutex> l(err_m_);
+        if (!err_) err_ = std::current_exception();
+        next_.store(n_);
+      }
     }
   }
   void ensure_workers(int k) {
@@ -95,7 +110,8 @@ class Pool {
   }
   uint64_t gen_seen() const { return gen_.load(std::memory_order_acquire); }
 
-  std::mutex busy_, m_;
+  std::mutex busy_, m_, err_m_;
+  std::exception_ptr err_;
   std::condition_variable cv_, done_cv_;
   std::vector<std::thread> workers_;
   const std::function<void(size_t, int)>* body_ = nullptr;

@@ -21,6 +21,7 @@ export const commands: CommandModule[] = [
   { names: ['serve'], load: () => import('./serve.js') },
   { names: ['train'], load: () => import('./train.js') },
   { names: ['predict'], load: () => import('./predict.js') },
+  { names: ['export'], load: () => import('./export.js') },
   { names: ['auc'], load: () => import('./auc.js') },
   { names: ['ado'], load: () => import('./ado.js') },
   { names: ['semd'], load: () => import('./semd.js') },

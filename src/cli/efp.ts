@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
-import { MEASURES, type MeasureName } from '../efp/measure.js';
+import { MEASURES, resolveMeasure, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
+import { energyflowIndexOfEdges } from '../efp/energyflow-order.js';
 import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
 import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { relabel } from '../util/validate.js';
 
 interface MeasureFlags {
   measure: string;
@@ -18,12 +20,13 @@ interface MeasureFlags {
 }
 
 function measureOptions(o: MeasureFlags): EFPOptions {
-  if (!(MEASURES as string[]).includes(o.measure)) throw new JetlensInputError(`--measure: expected one of ${MEASURES.join(', ')}, got '${o.measure}'`);
-  const kappa = o.kappa === 'pf' ? 'pf' : Number(o.kappa);
-  if (kappa !== 'pf' && !Number.isFinite(kappa)) throw new JetlensInputError(`--kappa: expected a number or 'pf', got '${o.kappa}'`);
-  const beta = Number(o.beta);
-  if (!(beta > 0)) throw new JetlensInputError(`--beta: expected a number > 0, got '${o.beta}'`);
-  return { measure: o.measure as MeasureName, kappa, beta, normed: o.normed };
+  const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  try {
+    // The library validates (resolveMeasure); the CLI only parses the text and names the flag.
+    return resolveMeasure({ measure: o.measure as MeasureName, kappa: o.kappa === 'pf' ? 'pf' : num(o.kappa), beta: num(o.beta), normed: o.normed });
+  } catch (e) {
+    throw relabel(e, (f) => `--${f}`);
+  }
 }
 
 /** --graphs file: a JSON list of edge lists, or {"graphs": [...]}. */
@@ -42,8 +45,25 @@ function readGraphs(file: string): Selection {
   return graphs as Selection;
 }
 
-function describe(set: EFPSet) {
-  return set.columns.map((c, i) => ({ column: i, id: c.id, edges: c.edges, ...c.spec }));
+/** Sidecar rows, in output order; energyflow_index = the column of the same graph in EnergyFlow's EFPSet. */
+function describe(set: EFPSet, order?: number[]) {
+  const ef = energyflowIndexOfEdges(set.columns);
+  return (order ?? set.columns.map((_, i) => i)).map((i, col) => ({ column: col, id: set.columns[i].id, edges: set.columns[i].edges, ...set.columns[i].spec, energyflow_index: ef[i] }));
+}
+
+/** Column permutation for --order: out column j = set column order[j] (EnergyFlow: by energyflow_index). */
+function columnOrder(set: EFPSet, order: string): number[] | undefined {
+  if (order === 'jetlens') return undefined;
+  const ef = energyflowIndexOfEdges(set.columns);
+  return set.columns.map((_, i) => i).sort((a, b) => (ef[a] < 0 ? Infinity : ef[a]) - (ef[b] < 0 ? Infinity : ef[b]) || a - b);
+}
+
+/** Values (N x K, row-major) with their columns permuted. */
+function permuteColumns(values: Float64Array, n: number, order: number[]): Float64Array {
+  const k = order.length;
+  const out = new Float64Array(values.length);
+  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[r * k + j] = values[r * k + order[j]];
+  return out;
 }
 
 const registerEfp = (program: Command) =>
@@ -59,24 +79,27 @@ const registerEfp = (program: Command) =>
     .option('--kappa <k>', "energy exponent, or 'pf' (needs --no-normed, not hadr)", '1')
     .option('--beta <b>', 'angular exponent > 0', '1')
     .option('--no-normed', 'use E_i^kappa instead of (E_i / sum E)^kappa')
+    .addOption(new Option('--order <order>', "column order: jetlens (catalogue: by d, n, ...) or energyflow (EnergyFlow's EFPSet order, so X[:, k] is the same graph)").choices(['jetlens', 'energyflow']).default('jetlens'))
     .option('--threads <n>', 'worker threads (0 = all cores)', intOption('threads', 0), 0)
     .option('--backend <name>', 'auto, native, reference (TypeScript) or brute (M^n, checks only)', 'auto'))
     .action(
-      action(async (o: MeasureFlags & { in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
+      action(async (o: MeasureFlags & { order: string; in: string; dataset: string; out: string; select?: string; graphs?: string; threads: number; backend: string; shard?: string; force?: boolean }) => {
         outputFormat(o.out, TABLE_FORMATS);
         const sel: Selection = o.graphs ? readGraphs(o.graphs) : (o.select ?? 'd<=5');
         const mo = measureOptions(o);
         const set = new EFPSet(sel, mo);
         const side = o.out.replace(/\.[^./]+$/, '.json');
-        const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset };
+        const order = columnOrder(set, o.order);
+        const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset, order: o.order };
         const t0 = Date.now();
         const ran = await runSharded({ command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
           info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
           const bar = progress('efp', jets.length);
-          const values = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+          const raw = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+          const values = order ? permuteColumns(raw, jets.length, order) : raw;
           await writeOutput(o.out, { arrays: { efp: { data: values, shape: [jets.length, set.length] } }, main: 'efp', labels: jets.labels });
           // No row count here: the sidecar is the same for every shard and for the merged file.
-          const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, cols: set.cols, columns: describe(set) };
+          const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, order: o.order, cols: [...set.cols, 'energyflow_index'], columns: describe(set, order) };
           await writeJsonAtomic(side, meta, 1);
         });
         if (!ran) return info(`efp: ${o.out} already holds shard ${o.shard} (use --force to redo)`);

@@ -4,8 +4,7 @@ import { readModelData } from '../models/files.js';
 import { initTf, loadModel, predict, takeSamples, type TfBackendName } from '../models/index.js';
 import { sampleCount } from '../models/inputs.js';
 import { runShardedRows } from '../shard/run.js';
-import { choice } from './train.js';
-import { action, info, intOption, shardOptions, type Register } from './util.js';
+import { action, choice, info, intOption, shardOptions, type Register } from './util.js';
 
 interface PredictCliOptions {
   model: string;

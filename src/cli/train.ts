@@ -5,22 +5,8 @@ import { fileHash, readModelData } from '../models/files.js';
 import { createModel, initTf, MODEL_KINDS, predict, saveModel, train, type JetModel, type ModelData, type ModelKind, type TfBackendName } from '../models/index.js';
 import { trainDecorrelated, decorrelatedTrainingSections } from '../studies/uncertainty/index.js';
 import { writeFigures } from './semd-common.js';
-import { action, info, intOption, type Register } from './util.js';
+import { action, choice, info, intOption, numberOption, type Register } from './util.js';
 
-export function numberOption(name: string, min = -Infinity): (v: string) => number {
-  return (v: string) => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < min) throw new InvalidArgumentError(`--${name}: expected a number >= ${min}, got '${v}'`);
-    return x;
-  };
-}
-
-export function choice<T extends string>(name: string, values: readonly T[]): (v: string) => T {
-  return (v: string) => {
-    if (!values.includes(v as T)) throw new InvalidArgumentError(`--${name}: expected one of ${values.join(', ')}, got '${v}'`);
-    return v as T;
-  };
-}
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 

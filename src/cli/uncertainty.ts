@@ -8,8 +8,7 @@ import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
 import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR, parseScanConfigs, scanConfigurations, bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, worstCaseSections } from '../studies/uncertainty/index.js';
 import { writeFigures } from './semd-common.js';
-import { choice, numberOption } from './train.js';
-import { action, info, intOption, numberList, progress, type Register } from './util.js';
+import { action, choice, info, intOption, numberList, numberOption, progress, type Register } from './util.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 const listOption = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);

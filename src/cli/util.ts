@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { JetlensInputError } from '../errors.js';
+import { checkChoice, parseNumber, relabel } from '../util/validate.js';
 
 /** Global CLI state set from the root options. */
 export const cliState = { quiet: false };
@@ -86,6 +87,28 @@ export function intOption(name: string, min = 0): (v: string) => number {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`--${name}: expected an integer >= ${min}, got '${v}'`);
     return n;
+  };
+}
+
+/** A number flag (finite, >= min), checked by the library's parseNumber; the error names the flag. */
+export function numberOption(name: string, min = -Infinity): (v: string) => number {
+  return (v: string) => {
+    try {
+      return parseNumber(v, name, { min });
+    } catch (e) {
+      throw new InvalidArgumentError((relabel(e, (f) => `--${f}`) as Error).message);
+    }
+  };
+}
+
+/** One of a fixed set of strings (kept here, not in train.ts, so that light commands do not load training code). */
+export function choice<T extends string>(name: string, values: readonly T[]): (v: string) => T {
+  return (v: string) => {
+    try {
+      return checkChoice(v, name, values);
+    } catch (e) {
+      throw new InvalidArgumentError((relabel(e, (f) => `--${f}`) as Error).message);
+    }
   };
 }
 

@@ -7,10 +7,10 @@ import { type JetsLike, toJetBatch } from '../jets/input.js';
 import { type CatalogGraph, type Spec, SPEC_COLS, composite, connectedSpec, defaultCatalog } from './catalog.js';
 import { type ParsedProgram, parseProgram, runProgram } from './exec.js';
 import { canonical, components, edgesOf, graphFromCode, graphFromEdges, type MultiGraph, subgraph } from './graph.js';
-import { type EfpKernel } from './kernels.js';
 import './kernels.js'; // registers the 'efp' kernels with the dispatcher
 import { type Measure, type MeasureOptions, measureJet, resolveMeasure } from './measure.js';
-import { type Plan, buildPlan } from './plan.js';
+import { Memo, planFor } from './cache.js';
+import { type Plan } from './plan.js';
 import { type Selection, parseSelection } from './select.js';
 import { eliminationOrder } from './width.js';
 
@@ -36,7 +36,7 @@ export class EFPSet {
   readonly columns: EFPColumn[];
   readonly primes: PrimeGraph[];
   readonly plan: Plan;
-  private readonly parsed: ParsedProgram;
+  private readonly core: Core;
 
   /**
    * @param selection catalogue selection ('d<=5', ['d<=7', 'p==1'], {d: 5}, ...) or explicit graphs
@@ -44,33 +44,16 @@ export class EFPSet {
    */
   constructor(selection: Selection = 'd<=5', opts: EFPOptions = {}) {
     this.measure = resolveMeasure(opts);
-    const sel = parseSelection(selection);
-    const primeIndex = new Map<string, number>();
-    this.primes = [];
-    const addPrime = (id: string, graph: MultiGraph, order?: number[]) => {
-      let i = primeIndex.get(id);
-      if (i === undefined) {
-        i = this.primes.length;
-        primeIndex.set(id, i);
-        this.primes.push({ id, graph, order: order ?? eliminationOrder(graph).order });
-      }
-      return i;
-    };
-    if (sel.kind === 'catalog') {
-      const cat = defaultCatalog();
-      const chosen = cat.graphs.filter((g) => sel.predicate(g.spec));
-      if (chosen.length === 0) throw new JetlensInputError('EFP selection matches no graph of the catalogue');
-      // connected graphs first (catalogue order), then the factors that only composites need
-      for (const g of chosen) if (g.spec.p === 1) addPrime(g.id, graphFromCode(g.id), g.order);
-      this.columns = chosen.map((g) => ({
-        id: g.id, edges: g.edges, spec: g.spec,
-        factors: g.factors.map((f) => addPrime(cat.graphs[f].id, graphFromCode(cat.graphs[f].id), cat.graphs[f].order)),
-      }));
-    } else {
-      this.columns = sel.graphs.map((edges) => explicitColumn(edges, addPrime));
-    }
-    this.plan = buildPlan(this.primes, this.columns.map((c) => c.factors));
-    this.parsed = parseProgram(this.plan.program);
+    const core = built.get(JSON.stringify(selection), () => buildCore(selection));
+    this.columns = core.columns;
+    this.primes = core.primes;
+    this.plan = core.plan;
+    this.core = core;
+  }
+
+  /** The program parsed for the TypeScript executors, made on first use (the native kernel reads the program). */
+  private get parsed(): ParsedProgram {
+    return (this.core.parsed ??= parseProgram(this.plan.program));
   }
 
   /** Number of output columns. */
@@ -117,8 +100,64 @@ export class EFPSet {
   async batchCompute(jets: JetsLike, opts: RunOptions = {}): Promise<Float64Array> {
     const batch = toJetBatch(jets);
     const { kernel } = getKernel('efp', opts.backend);
-    return kernel({ jets: batch, program: this.plan.program, parsed: this.parsed, measure: this.measure, K: this.length, edges: this.columns.map((c) => c.edges) }, opts);
+    const set = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    // parsed and edges on demand: the native kernel needs neither (composite edges are built lazily)
+    const args = {
+      jets: batch, program: this.plan.program, measure: this.measure, K: this.length,
+      get parsed() { return set.parsed; },
+      get edges() { return set.columns.map((c) => c.edges); },
+    };
+    return kernel(args, opts);
   }
+}
+
+/** What a selection builds, shared by every EFPSet of that selection in the process (all read-only). */
+interface Core {
+  columns: EFPColumn[];
+  primes: PrimeGraph[];
+  plan: Plan;
+  parsed?: ParsedProgram;
+}
+
+const built = new Memo<Core>(64);
+
+function buildCore(selection: Selection): Core {
+  const sel = parseSelection(selection);
+  const primeIndex = new Map<string, number>();
+  const primes: PrimeGraph[] = [];
+  const addPrime = (id: string, graph: MultiGraph | (() => MultiGraph), order?: number[]) => {
+    let i = primeIndex.get(id);
+    if (i === undefined) {
+      i = primes.length;
+      primeIndex.set(id, i);
+      if (typeof graph === 'function') {
+        // catalogue graphs: decoded only if someone asks (a shipped plan does not need them)
+        let g: MultiGraph | undefined;
+        primes.push({ id, get graph() { return (g ??= graph()); }, order: order! });
+      } else {
+        primes.push({ id, graph, order: order ?? eliminationOrder(graph).order });
+      }
+    }
+    return i;
+  };
+  let columns: EFPColumn[];
+  if (sel.kind === 'catalog') {
+    const cat = defaultCatalog(sel.dmax);
+    const chosen = cat.graphs.filter((g) => sel.predicate(g.spec));
+    if (chosen.length === 0) throw new JetlensInputError('EFP selection matches no graph of the catalogue');
+    // connected graphs first (catalogue order), then the factors that only composites need
+    const prime = (f: CatalogGraph) => addPrime(f.id, () => graphFromCode(f.id), f.order);
+    for (const g of chosen) if (g.spec.p === 1) prime(g);
+    // id and edges of composites are built on first use (catalogFromFile makes them lazily too)
+    columns = chosen.map((g) => ({
+      get id() { return g.id; }, get edges() { return g.edges; }, spec: g.spec,
+      factors: g.factors.map((f) => prime(cat.graphs[f])),
+    }));
+  } else {
+    columns = sel.graphs.map((edges) => explicitColumn(edges, addPrime));
+  }
+  const plan = planFor(primes, columns.map((c) => c.factors));
+  return { columns, primes, plan };
 }
 
 /** An explicit graph: split into connected components, each canonicalised and planned once. */

@@ -3,6 +3,7 @@
 // masking the spec recommends (EnergyFlow counts padded rows at kappa = 0 and returns nan at kappa < 0).
 import { JetlensInputError } from '../errors.js';
 import { wrapPhi } from '../util/kinematics.js';
+import { checkBeta } from '../util/validate.js';
 
 export type MeasureName = 'hadr' | 'hadrdot' | 'ee';
 export const MEASURES: MeasureName[] = ['hadr', 'hadrdot', 'ee'];
@@ -32,14 +33,15 @@ export function resolveMeasure(o: MeasureOptions = {}): Measure {
   const kappa = o.kappa ?? 1;
   const beta = o.beta ?? 1;
   const normed = o.normed ?? true;
-  if (!MEASURES.includes(measure)) throw new JetlensInputError(`unknown measure '${measure}' (expected one of ${MEASURES.join(', ')})`);
+  // The one validator of the measure options: the CLI, the queue and the service call this and re-label `field`.
+  if (!MEASURES.includes(measure)) throw new JetlensInputError(`unknown measure '${measure}' (expected one of ${MEASURES.join(', ')})`, { field: 'measure' });
   if (kappa !== 'pf' && !(typeof kappa === 'number' && Number.isFinite(kappa))) {
-    throw new JetlensInputError(`kappa must be a finite number or 'pf', got ${JSON.stringify(kappa)}`);
+    throw new JetlensInputError(`kappa must be a finite number or 'pf', got ${JSON.stringify(kappa)}`, { field: 'kappa' });
   }
-  if (!(typeof beta === 'number' && Number.isFinite(beta) && beta > 0)) throw new JetlensInputError(`beta must be a number > 0, got ${beta}`);
-  if (typeof normed !== 'boolean') throw new JetlensInputError('normed must be true or false');
-  if (kappa === 'pf' && normed) throw new JetlensInputError("kappa='pf' requires normed: false");
-  if (kappa === 'pf' && measure === 'hadr') throw new JetlensInputError("kappa='pf' is not allowed with measure 'hadr'");
+  checkBeta(beta);
+  if (typeof normed !== 'boolean') throw new JetlensInputError('normed must be true or false', { field: 'normed' });
+  if (kappa === 'pf' && normed) throw new JetlensInputError("kappa='pf' requires normed: false", { field: 'kappa' });
+  if (kappa === 'pf' && measure === 'hadr') throw new JetlensInputError("kappa='pf' is not allowed with measure 'hadr'", { field: 'kappa' });
   return { measure, kappa, beta, normed };
 }
 

@@ -52,6 +52,18 @@ export interface Plan {
   cost(M: number): number;
   /** Floating-point operations per jet of multiplicity M (multiplies and adds of the contractions). */
   flops(M: number): number;
+  /** What cost and flops are made of: powers of M, and [power, multiplier] pairs (kept for the plan cache). */
+  costTerms: number[];
+  flopTerms: [number, number][];
+}
+
+/** A Plan from its program and terms (a shipped or cached plan). */
+export function planFromParts(program: Int32Array, W: number, maxRank: number, costTerms: number[], flopTerms: [number, number][]): Plan {
+  return {
+    program, W, maxRank, costTerms, flopTerms,
+    cost: (M: number) => costTerms.reduce((s, e) => s + Math.pow(M, e), 0),
+    flops: (M: number) => flopTerms.reduce((s, [e, k]) => s + k * Math.pow(M, e), 0),
+  };
 }
 
 /** Builds one program for `graphs` (connected) whose results are combined into columns (lists of graph indices). */
@@ -195,11 +207,5 @@ function linearise(ops: LOp[], rank: number[], W: number, results: number[], col
   });
   const program = [PLAN_VERSION, W, physRank.length, ...physRank, ops.length, ...code, results.length, ...results.map((t) => phys[t]), columns.length];
   for (const c of columns) program.push(c.length, ...c);
-  return {
-    program: Int32Array.from(program),
-    W,
-    maxRank,
-    cost: (M: number) => costTerms.reduce((s, e) => s + Math.pow(M, e), 0),
-    flops: (M: number) => flopTerms.reduce((s, [e, k]) => s + k * Math.pow(M, e), 0),
-  };
+  return planFromParts(Int32Array.from(program), W, maxRank, costTerms, flopTerms);
 }

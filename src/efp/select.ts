@@ -15,7 +15,8 @@ export type SelItem = string | SelTuple | SelObject;
 export type GraphEdges = [number, number][];
 export type Selection = SelItem | SelItem[] | GraphEdges | GraphEdges[];
 
-export type Predicate = (s: Spec) => boolean;
+/** A test on a spec; `dmax` is set on clauses that bound the degree from above (d<=7, d<8, d==3). */
+export type Predicate = ((s: Spec) => boolean) & { dmax?: number };
 
 const OPS: Record<string, (a: number, b: number) => boolean> = {
   '<=': (a, b) => a <= b, '>=': (a, b) => a >= b, '==': (a, b) => a === b, '!=': (a, b) => a !== b,
@@ -30,7 +31,10 @@ function clause(col: string, op: string, value: number, token: string): Predicat
   if (!f) throw new JetlensInputError(`EFP selection '${token}': unknown operator '${op}' (expected one of ${Object.keys(OPS).join(' ')})`);
   if (!Number.isInteger(value)) throw new JetlensInputError(`EFP selection '${token}': value must be an integer`);
   const c = col as SpecCol;
-  return (s) => f(s[c], value);
+  const p: Predicate = (s) => f(s[c], value);
+  if (c === 'd' && (op === '<=' || op === '==')) p.dmax = value;
+  if (c === 'd' && op === '<') p.dmax = value - 1;
+  return p;
 }
 
 function parseClause(token: string): Predicate {
@@ -73,7 +77,8 @@ const isEdge = (e: unknown) => Array.isArray(e) && e.length === 2 && e.every((v)
 const isEdgeList = (g: unknown) => Array.isArray(g) && g.every(isEdge);
 
 /** Either explicit graphs or a predicate on catalogue specs. */
-export type ParsedSelection = { kind: 'graphs'; graphs: GraphEdges[] } | { kind: 'catalog'; predicate: Predicate };
+/** `dmax`: an upper bound on the degree of every selected graph (Infinity if the selection has none). */
+export type ParsedSelection = { kind: 'graphs'; graphs: GraphEdges[] } | { kind: 'catalog'; predicate: Predicate; dmax: number };
 
 export function parseSelection(sel: Selection): ParsedSelection {
   if (Array.isArray(sel) && sel.length > 0 && !isTuple(sel)) {
@@ -87,5 +92,6 @@ export function parseSelection(sel: Selection): ParsedSelection {
   if (Array.isArray(sel) && sel.length === 0) throw new JetlensInputError('EFP selection is empty');
   const items: unknown[] = Array.isArray(sel) && !isTuple(sel) ? sel : [sel];
   const preds = items.flatMap(parseItem);
-  return { kind: 'catalog', predicate: (s) => preds.every((p) => p(s)) };
+  const dmax = Math.min(Infinity, ...preds.map((p) => p.dmax ?? Infinity));
+  return { kind: 'catalog', predicate: (s) => preds.every((p) => p(s)), dmax };
 }

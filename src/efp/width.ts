@@ -23,7 +23,7 @@ const popcount = (x: number): number => {
 /** Vertices outside S ∪ {v} reachable from v through paths whose interior lies in S (the fill neighbourhood). */
 function reach(nb: number[], S: number, v: number): number {
   let seen = 1 << v;
-  let stack = [v];
+  const stack = [v];
   let out = 0;
   while (stack.length) {
     const a = stack.pop()!;

@@ -60,7 +60,18 @@ export async function readHdf5(
 ): Promise<Record<string, NdArray>> {
   checkSignature(file);
   const h = await lib();
+  try {
+    return readDatasets(h, file, names, optional, rows);
+  } catch (e) {
+    if (e instanceof JetlensInputError) throw e;
+    // h5wasm throws plain errors (or strings) on damaged metadata: a located error instead.
+    throw new JetlensInputError(`not a readable HDF5 file (damaged?): ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}
+
+function readDatasets(h: H5, file: string, names: string[] | undefined, optional: string[], rows: ((total: number) => [number, number]) | undefined): Record<string, NdArray> {
   const f = new h.File(file, 'r');
+  if (!(f.file_id > 0n || f.file_id > 0)) throw new JetlensInputError('not a readable HDF5 file (HDF5 cannot open it)', { file });
   try {
     const keys: string[] = f.keys();
     const want = names ? [...names, ...optional.filter((k) => keys.includes(k))] : keys.filter((k) => f.get(k)?.type === 'Dataset');
@@ -75,7 +86,10 @@ export async function readHdf5(
       const shape = (d.shape as number[]) ?? [];
       // rows: only rows [a, b) of axis 0 are read (HDF5 reads just the chunks that hold them; a shard's slice).
       if (rows && shape.length > 0) {
-        if (!range) (total = shape[0]), (range = rows(total));
+        if (!range) {
+        total = shape[0];
+        range = rows(total);
+      }
         else if (shape[0] !== total) throw new JetlensInputError(`dataset '${name}' has ${shape[0]} rows, '${want[0]}' has ${total}`, { file });
       }
       let value: unknown;

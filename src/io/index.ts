@@ -6,6 +6,7 @@ import { JetBatch } from '../jets/batch.js';
 import { readHdf5, writeHdf5 } from './hdf5.js';
 import { toFloat64, type NdArray } from './ndarray.js';
 import { npyDescr, npyHeader, parseNpy } from './npy.js';
+import { readWhole } from './read.js';
 import { labelVector } from './labels.js';
 import { readRowsFromDisk } from './rows.js';
 import { checkJetCount, regularFile } from './files.js';
@@ -31,7 +32,7 @@ export function formatOf(file: string): JetFormat {
 
 async function readBytes(file: string): Promise<Uint8Array> {
   regularFile(file);
-  return new Uint8Array(await readFile(file));
+  return readWhole(file); // one buffer of the file's size, few large reads (src/io/read.ts)
 }
 
 /** Text of a regular file (FIFOs and devices refused, size limited). */

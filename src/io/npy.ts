@@ -48,14 +48,26 @@ interface Header {
   shape: number[];
 }
 
+/** The value of the LAST `key` in the header: a Python dict literal keeps the last of repeated keys, as numpy reads it. */
+function lastMatch(text: string, re: RegExp): RegExpExecArray | undefined {
+  let m: RegExpExecArray | null;
+  let last: RegExpExecArray | undefined;
+  const g = new RegExp(re.source, 'g');
+  while ((m = g.exec(text))) last = m;
+  return last;
+}
+
 /** Parses the Python-literal header dict, e.g. {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }. */
 function parseHeader(text: string, file: string): Header {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text);
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
-  const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
+  const descr = lastMatch(text, /'descr'\s*:\s*'([^']*)'/);
+  const fortran = lastMatch(text, /'fortran_order'\s*:\s*(True|False)/);
+  const shape = lastMatch(text, /'shape'\s*:\s*\(([^)]*)\)/);
   if (!descr || !fortran || !shape) throw new JetlensInputError(`malformed .npy header: ${text.trim().slice(0, 120)}`, { file });
-  const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new JetlensInputError(`malformed .npy shape (${shape[1]})`, { file });
+  const parts = shape[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
+  // Python integers only (numpy never writes 1e3, 0x10 or 3.0 in a shape; Number() would accept them).
+  if (!parts.every((d) => /^\d+L?$/.test(d))) throw new JetlensInputError(`malformed .npy shape (${shape[1]}): dimensions must be integers`, { file });
+  const dims = parts.map((d) => Number(d.replace(/L$/, '')));
+  if (dims.some((d) => !Number.isSafeInteger(d))) throw new JetlensInputError(`malformed .npy shape (${shape[1]})`, { file });
   return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims };
 }
 
@@ -112,6 +124,9 @@ export function parseNpy(buf: Uint8Array, file = '<npy>', owned = false): NdArra
   const out = new dt.ctor(count);
   if (aligned) {
     out.set(new dt.ctor(buf.buffer as ArrayBuffer, buf.byteOffset + dataStart, count) as never);
+  } else if (little) {
+    // unaligned (a member of a stored .npz sits wherever the zip put it): one byte copy, not a DataView loop
+    new Uint8Array(out.buffer, out.byteOffset, need).set(buf.subarray(dataStart, dataStart + need));
   } else {
     const get = dt.get!;
     for (let i = 0; i < count; i++) (out as unknown as (number | bigint)[])[i] = get(view, dataStart + i * dt.size, little);

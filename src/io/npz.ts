@@ -4,6 +4,7 @@ import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
 import { formatNpy, parseNpy } from './npy.js';
 import { crc32, zipEntries } from './zip.js';
+import { maxFileBytes } from './files.js';
 
 
 /**
@@ -22,9 +23,11 @@ export function parseNpz(buf: Uint8Array, file = '<npz>'): Record<string, NdArra
     const raw = buf.subarray(m.dataOffset, m.dataOffset + m.compressedSize);
     let bytes: Uint8Array = raw;
     if (m.method === 8) {
+      if (m.size > maxFileBytes()) bad(`declares ${m.size} bytes, more than the ${maxFileBytes()} read at once (JETLENS_MAX_FILE_MB)`);
       try {
-        // One output chunk of the known size: no 16 KiB pieces to concatenate.
-        bytes = zlib.inflateRawSync(raw, { chunkSize: Math.max(64 * 1024, m.size) });
+        // One output chunk of the known size: no 16 KiB pieces to concatenate. maxOutputLength: the declared size
+        // is enforced while inflating (a zip bomb stops at it instead of filling memory).
+        bytes = zlib.inflateRawSync(raw, { chunkSize: Math.max(64 * 1024, m.size), maxOutputLength: Math.max(1, m.size) });
       } catch (e) {
         bad(`does not inflate (${(e as Error).message})`);
       }

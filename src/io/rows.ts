@@ -33,7 +33,10 @@ export async function readRowsFromDisk(
     let total = 0;
     for (const { name, source } of members) {
       const got = await readRows(source, npy ? file : `${file}:${name}`, (n) => {
-        if (!range) (total = n), (range = rows(n));
+        if (!range) {
+        total = n;
+        range = rows(n);
+      }
         else if (n !== total) throw new JetlensInputError(`'${name}' has ${n} rows, '${members[0].name}' has ${total}`, { file });
         return range;
       });
@@ -89,7 +92,11 @@ function raw(fd: FileHandle, base: number, size: number, crc?: number): Source {
 /** A deflated member inflated as a stream: bytes before `pos` are dropped; `finish` inflates the rest for the checks. */
 function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
   const big = 1 << 20; // 1 MiB pieces: 16 KiB ones make inflating a GB member twice as slow
-  const stream = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big }).pipe(zlib.createInflateRaw({ chunkSize: big }));
+  const input = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big });
+  const stream = input.pipe(zlib.createInflateRaw({ chunkSize: big }));
+  // Errors reach the reader through the iterator; these keep a late one (after close) from crashing the process.
+  input.on('error', () => {});
+  stream.on('error', () => {});
   const it = stream[Symbol.asyncIterator]();
   let chunk: Uint8Array = new Uint8Array(0);
   let chunkStart = 0;
@@ -99,6 +106,8 @@ function inflating(file: string, start: number, compressed: number, size: number
     if (!r.done) {
       chunkStart += chunk.length;
       chunk = r.value as Uint8Array;
+      // The declared size is enforced while inflating: a zip bomb stops here, not after gigabytes.
+      if (chunkStart + chunk.length > size) throw new Error(`inflates to more than the ${size} bytes the directory says`);
       if (crc32) sum = crc32(chunk, sum);
     }
     return !r.done;
@@ -123,7 +132,10 @@ function inflating(file: string, start: number, compressed: number, size: number
         if (!(await next())) throw new Error('member ends early');
       }
     },
-    close: () => stream.destroy(),
+    close: () => {
+      stream.destroy();
+      input.destroy();
+    },
   };
 }
 

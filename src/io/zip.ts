@@ -90,8 +90,14 @@ export function zipCentral(at: At, end: { count: number; cdOffset: number }, fil
     for (let x = o + 46 + nameLen; x + 4 <= o + 46 + nameLen + extraLen; x += 4 + r.u16(x + 2)) {
       if (r.u16(x) !== 1) continue;
       let p = x + 4;
-      if (size === MAX32) (size = r.u64(p)), (p += 8);
-      if (compressedSize === MAX32) (compressedSize = r.u64(p)), (p += 8);
+      if (size === MAX32) {
+      size = r.u64(p);
+      p += 8;
+    }
+      if (compressedSize === MAX32) {
+      compressedSize = r.u64(p);
+      p += 8;
+    }
       if (localOffset === MAX32) localOffset = r.u64(p);
     }
     out.push({ name, method: r.u16(o + 10), crc32: r.u32(o + 16), compressedSize, size, localOffset });

@@ -1,4 +1,5 @@
 import { JetlensInputError } from '../errors.js';
+import { paddedToCsrNative } from './padded.js';
 
 // Azimuths may sit in [-pi, pi] or [0, 2pi] (EnergyFlow) and a jet's particles spill past the edge by up to R;
 // anything beyond 3 pi cannot be such an angle (degrees, or a wrong column).
@@ -29,6 +30,10 @@ export interface ValidateOptions {
   firstJet?: number; // index of this batch's jet 0 in the file (a shard's slice): errors name the file's jet index
 }
 
+/** Set by a converter that has checked every particle already (the native fromPadded): validate() skips that loop. */
+const PARTICLES_CHECKED = Symbol('particlesChecked');
+type InternalOptions = ValidateOptions & { [PARTICLES_CHECKED]?: true };
+
 /**
  * An in-memory jet collection in CSR layout: the particles of jet j are rows offsets[j]..offsets[j+1]-1 of
  * pt, y, phi (and pid). Padding (zero-pT rows) never appears inside a JetBatch: it is dropped on conversion.
@@ -44,7 +49,7 @@ export class JetBatch {
   labels?: Float64Array;
   weights?: Float64Array;
 
-  constructor(d: JetBatchData, opts: ValidateOptions = {}) {
+  constructor(d: JetBatchData, opts: InternalOptions = {}) {
     this.offsets = d.offsets;
     this.pt = d.pt;
     this.y = d.y;
@@ -175,6 +180,10 @@ export class JetBatch {
     if (data.length !== n * m * f) {
       throw new JetlensInputError(`data length ${data.length} does not match shape (${n}, ${m}, ${f})`, { file: opts.file });
     }
+    const fast = paddedToCsrNative(data, n, m, f, { ptLimit: PT_LIMIT, yLimit: RAPIDITY_LIMIT, phiLimit: PHI_LIMIT });
+    if (fast) {
+      return new JetBatch({ ...fast, labels: toF64(opts.labels), weights: toF64(opts.weights) }, { ...opts, [PARTICLES_CHECKED]: true });
+    }
     const offsets = new Uint32Array(n + 1);
     for (let j = 0; j < n; j++) {
       let c = 0;
@@ -292,7 +301,7 @@ export class JetBatch {
    * Checks the whole batch once, at the boundary: shapes, finiteness, pT >= 0, |phi| <= 3 pi, labels in {0,1},
    * finite non-negative weights. Throws JetlensInputError naming the jet, particle and field.
    */
-  validate(opts: ValidateOptions = {}): void {
+  validate(opts: InternalOptions = {}): void {
     const file = opts.file;
     const j0 = opts.firstJet ?? 0;
     const o = this.offsets;
@@ -310,7 +319,7 @@ export class JetBatch {
         throw new JetlensInputError(`${name} has ${a.length} entries, offsets say ${total}`, { file, field: name });
       }
     }
-    for (let j = 0; j < this.length; j++) {
+    for (let j = 0; j < (opts[PARTICLES_CHECKED] ? 0 : this.length); j++) {
       for (let i = o[j]; i < o[j + 1]; i++) {
         const where = (field: string) => ({ file, jet: j0 + j, particle: i - o[j], field });
         const pt = this.pt[i];

@@ -12,7 +12,7 @@
  * common direction) or 'wta' (winner-takes-all: pT summed,
  * direction of the harder parent; equal pT -> the parent created first).
  */
-import { deltaR2, wrapPhi } from '../util/kinematics.js';
+import { deltaR2 } from '../util/kinematics.js';
 
 export type Recombination = 'E' | 'wta';
 

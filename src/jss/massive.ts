@@ -5,7 +5,7 @@
  * DeltaR only; the kT axes take the masses inside the kernels).
  */
 import type { JetBatch } from '../jets/batch.js';
-import { wrapPhi } from '../jets/batch.js';
+import { wrapPhi } from '../util/kinematics.js';
 import { deltaR2, transverseMass } from './cluster.js';
 
 /**

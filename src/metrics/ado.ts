@@ -6,7 +6,6 @@ import './kernels.js';
 import { getKernel } from '../backend/dispatch.js';
 import type { RunOptions } from '../backend/control.js';
 import { JetlensInputError } from '../errors.js';
-import type { AdoDisagreeBatchKernel, AdoDisagreeKernel, AdoKernel } from './kernels.js';
 import { toEvents, toScores, type Direction, type LabelsLike, type ScoresLike } from './input.js';
 
 export interface AdoResult {

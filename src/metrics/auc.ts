@@ -1,7 +1,6 @@
 import './kernels.js';
 import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
-import { type AucKernel } from './kernels.js';
 import { toEvents, toScores, type Direction, type LabelsLike, type ScoresLike } from './input.js';
 
 export interface AucOptions {

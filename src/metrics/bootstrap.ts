@@ -4,7 +4,6 @@ import { JetlensInputError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { quantileSorted } from '../util/stats.js';
 import { resolveDirection } from './auc.js';
-import { type AucKernel } from './kernels.js';
 import { classIndices } from './reference.js';
 import { toEvents, toScores, type Direction, type LabelsLike, type ScoresLike } from './input.js';
 

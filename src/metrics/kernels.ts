@@ -49,14 +49,21 @@ if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagr
     const pairs = r.wSignal * r.wBackground;
     return { adoRaw: clamp01(0.5 + r.sumST / (2 * pairs)), pairs };
   }) as AdoKernel);
+  // O(N log N) concordance sums (adoSubset) when the addon has them; the O(N log^2 N) CDQ kernel (adoDisagree)
+  // stays in the addon as the tests' cross-check.
+  const subset = Boolean(native.adoSubset && native.adoSubsetBatch);
   registerKernel('adoDisagree', 'native', ((f, g, h, e) => {
-    const r = native.adoDisagree(f, g, h, e.labels, e.weights) as { sumST: number; wD: number; wSignal: number; wBackground: number };
+    const r = (subset
+      ? native.adoSubset({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights })
+      : native.adoDisagree(f, g, h, e.labels, e.weights)) as { sumST: number; wD: number; wSignal: number; wBackground: number };
     return disagreeResult(r.sumST, r.wD, r.wSignal * r.wBackground);
   }) as AdoDisagreeKernel);
   registerKernel('adoDisagreeBatch', 'native', (async (cands, k, g, h, e, opts) => {
     const out = new Float64Array(2 * k);
     const r = (await withControl(k, opts, (control) =>
-      native.adoDisagreeBatch(cands, k, g, h, e.labels, e.weights, out, opts.threads ?? 0, control),
+      subset
+        ? native.adoSubsetBatch({ candidates: cands, k, reference: g, current: h, labels: e.labels, weights: e.weights, out, threads: opts.threads ?? 0, control })
+        : native.adoDisagreeBatch(cands, k, g, h, e.labels, e.weights, out, opts.threads ?? 0, control),
     )) as { wSignal: number; wBackground: number };
     const pairs = r.wSignal * r.wBackground;
     return Array.from({ length: k }, (_, c) => disagreeResult(out[2 * c], out[2 * c + 1], pairs));

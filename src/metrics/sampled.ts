@@ -63,7 +63,10 @@ export function adoSampled(f: ScoresLike, g: ScoresLike, labels: LabelsLike, opt
     kept++;
     sumDo += d;
     sumDo2 += d * d;
-    if (exS.length < nEx) exS.push(i), exB.push(j);
+    if (exS.length < nEx) {
+      exS.push(i);
+      exB.push(j);
+    }
   }
   const adoRaw = wsum.value > 0 ? num.value / wsum.value : NaN;
   const mean = sumDo / kept;
@@ -104,7 +107,10 @@ export function disagreeingPairs(
     drawn++;
     const i = sig[rng.int(sig.length)];
     const j = bkg[rng.int(bkg.length)];
-    if (cmp(g[i], g[j]) * cmp(h[i], h[j]) < 0) s.push(i), b.push(j);
+    if (cmp(g[i], g[j]) * cmp(h[i], h[j]) < 0) {
+      s.push(i);
+      b.push(j);
+    }
   }
   return { signal: Uint32Array.from(s), background: Uint32Array.from(b), drawn };
 }

@@ -7,3 +7,5 @@ export { train, predict, splitIndices, dataHash, fitScaling, type TrainOptions, 
 export { saveModel, loadModel, directoryHandler } from './save.js';
 export { momentCombinations, momentFeatureCount } from './layers.js';
 export { modelInputs, cnnInputs, jetImagesForCnn } from './data.js';
+export { trainInWorker, startTrainingWorker, stopTrainingWorker } from './worker-train.js';
+export { JETLENS_BACKEND, nativeTfConfig } from './native-backend.js';

@@ -2,8 +2,9 @@ import { Rng } from '../util/rng.js';
 import { tf } from './backend.js';
 import { ExpHead, LipschitzDense, MomentPooling, Standardize, WeightedSum } from './layers.js';
 
-export const MODEL_KINDS = ['dnn', 'cnn', 'efn', 'pfn', 'moments', 'lipschitz-efn'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+import { MODEL_KINDS, type ModelKind } from './kinds.js';
+
+export { MODEL_KINDS, type ModelKind };
 export type Head = 'sigmoid' | 'softplus' | 'exp';
 
 /** Architecture options; every field has a default (models.md; "ours" where the spec leaves it open). */

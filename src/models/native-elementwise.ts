@@ -61,6 +61,16 @@ const sum: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
   return backend.makeTensorInfo(shape, 'float32', out);
 };
 
+const transpose: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
+  const x = inputs.x;
+  const xv = f32(backend, x);
+  const perm = attrs.perm as number[];
+  if (!xv || x!.shape.length > 8 || x!.shape.length < 1) return null;
+  const out = new Float32Array(xv.length);
+  addon.tfTranspose({ x: xv, shape: Int32Array.from(x!.shape), perm: Int32Array.from(perm), out });
+  return backend.makeTensorInfo(perm.map((p) => x!.shape[p]), 'float32', out);
+};
+
 export const ELEMENTWISE_KERNELS: Record<string, NativeKernel> = {
   Add: binary('add'), Sub: binary('sub'), Multiply: binary('mul'), RealDiv: binary('div'),
   Maximum: binary('max'), Minimum: binary('min'), SquaredDifference: binary('sqdiff'),
@@ -70,4 +80,5 @@ export const ELEMENTWISE_KERNELS: Record<string, NativeKernel> = {
   Exp: unary('exp'), Log: unary('log'), Sigmoid: unary('sigmoid'), Abs: unary('abs'), Reciprocal: unary('reciprocal'),
   Rsqrt: unary('rsqrt'),
   Sum: sum,
+  Transpose: transpose,
 };

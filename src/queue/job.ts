@@ -4,7 +4,8 @@ import { refuseOverwrite } from '../io/paths.js';
 import { manifestPath } from '../shard/shard.js';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet, type EFPOptions } from '../efp/efpset.js';
-import { MEASURES, type MeasureName } from '../efp/measure.js';
+import { resolveMeasure, type Measure, type MeasureName, type MeasureOptions } from '../efp/measure.js';
+import { relabel } from '../util/validate.js';
 import { parseShard, type Shard } from '../shard/shard.js';
 import { AXES, type AxesKind } from '../jss/request.js';
 
@@ -103,16 +104,13 @@ function efpOptions(o: Record<string, unknown>): ValidEfpOptions {
   if (o.graphs !== undefined && !(Array.isArray(o.graphs) && o.graphs.length > 0 && o.graphs.every((g) => Array.isArray(g) && g.every((e) => Array.isArray(e) && e.length === 2)))) {
     throw new JobValidationError('options.graphs: expected a non-empty list of edge lists [[[0,1],[1,2]], ...]');
   }
-  const measure = o.measure ?? 'hadr';
-  if (!(MEASURES as unknown[]).includes(measure)) throw new JobValidationError(`options.measure: expected one of ${MEASURES.join(', ')}, got '${String(measure)}'`);
-  const kappa = o.kappa ?? 1;
-  if (kappa !== 'pf' && !(typeof kappa === 'number' && Number.isFinite(kappa))) throw new JobValidationError(`options.kappa: expected a number or 'pf'`);
-  const beta = o.beta ?? 1;
-  if (!(typeof beta === 'number' && beta > 0 && Number.isFinite(beta))) throw new JobValidationError('options.beta: expected a number > 0');
-  const normed = o.normed ?? true;
-  if (typeof normed !== 'boolean') throw new JobValidationError('options.normed: expected true or false');
   const selection = (o.graphs ?? o.select ?? 'd<=5') as string | [number, number][][];
-  const opts = { measure: measure as MeasureName, kappa: kappa as number | 'pf', beta, normed };
+  let opts: Measure;
+  try {
+    opts = resolveMeasure({ measure: o.measure, kappa: o.kappa, beta: o.beta, normed: o.normed } as MeasureOptions); // the library's one validator
+  } catch (e) {
+    throw new JobValidationError((relabel(e, (f) => `options.${f}`) as Error).message);
+  }
   try {
     new EFPSet(selection, opts); // the selection and measure combination must make sense (cheap: the catalogue is cached)
   } catch (e) {

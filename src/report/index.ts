@@ -5,14 +5,15 @@ import path from 'node:path';
 import { JetlensInputError } from '../errors.js';
 import { pageHtml, sectionHtml, type FigureHtml } from './html.js';
 import { prefixSvgIds, svgToPng, vegaLiteToSvg } from './render.js';
-import { validateReport, type Report, type Section } from './schema.js';
+import { parseEdges, validateReport, type Report, type Section } from './schema.js';
 import { sectionToVegaLite } from './vegalite.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 export * from './schema.js';
 export { sectionToVegaLite, trapezoidAuc, histogram, CONFIG as REPORT_VEGA_CONFIG } from './vegalite.js';
 export { vegaLiteToSvg, svgToPng } from './render.js';
-export { graphSvg, vertexCount } from './graph.js';
+export { efpFileName, efpTitle, graphName, graphSvg, vertexCount } from './graph.js';
+import { efpFileName, graphName, graphSvg } from './graph.js';
 export { escapeHtml, markdownToHtml } from './escape.js';
 
 export const REPORT_FILE = 'report.json';
@@ -88,7 +89,38 @@ function figureName(s: Section, i: number): string {
 /** Figures from an earlier rendering (our naming only), so a shorter report leaves no stale files behind. */
 async function clearOldFigures(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => /^\d{2,}-[a-z]+.*\.(svg|png)$/.test(n)).map((n) => rm(path.join(dir, n), { force: true })));
+  await Promise.all(names.filter((n) => /^(\d{2,}-[a-z]+.*|efp-d\d+-.*)\.(svg|png)$/.test(n)).map((n) => rm(path.join(dir, n), { force: true })));
+}
+
+/**
+ * Every EFP multigraph drawn in a table, also as figures/efp-dD-NAME-EDGES.{svg,png} (for slides), at 3x the table
+ * size with its name under it.
+ */
+async function writeGraphFiles(sections: Section[], figDir: string, png: boolean): Promise<string[]> {
+  const out: string[] = [];
+  const done = new Set<string>();
+  for (const s of sections) {
+    if (s.type !== 'table' || !s.graphs) continue;
+    const col = s.columns.indexOf(s.graphs.column);
+    for (const row of s.rows) {
+      const cell = row[col];
+      if (cell === null) continue;
+      const edges = parseEdges(cell, (p) => {
+        throw new Error(p); // validated with the report
+      });
+      const name = efpFileName(edges);
+      if (done.has(name)) continue;
+      done.add(name);
+      const svg = graphSvg(edges, { size: 240, label: graphName(edges) });
+      await writeFileAtomic(path.join(figDir, `${name}.svg`), svg);
+      out.push(path.resolve(figDir, `${name}.svg`));
+      if (png) {
+        await writeFileAtomic(path.join(figDir, `${name}.png`), svgToPng(svg));
+        out.push(path.resolve(figDir, `${name}.png`));
+      }
+    }
+  }
+  return out;
 }
 
 /** Top-level files of the run directory other than the report's own, linked from the page footer. */
@@ -145,6 +177,7 @@ export async function renderReport(runDir: string, opts: RenderReportOptions = {
     const fig: FigureHtml = { element, files };
     bodies.push(sectionHtml(s, i, fig));
   }
+  figures.push(...(await writeGraphFiles(report.sections, figDir, png)));
   const title = opts.title ?? report.title ?? path.basename(path.resolve(runDir));
   const html = pageHtml({ title, sections: report.sections, bodies, dataFiles: await dataFiles(runDir) });
   const index = path.resolve(runDir, 'index.html');

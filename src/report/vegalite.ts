@@ -126,8 +126,17 @@ function lineSpec(s: LineSection): TopLevelSpec {
   const allLines = s.series.every((r) => r.mark === 'line');
   const color = { field: 'series', type: 'nominal', title: null, scale: colorScale(labels), ...(allLines ? { legend: LINE_LEGEND } : {}) };
   // A few pixels of padding keep end points and error bars off the frame.
-  const x = { field: 'x', type: 'quantitative', title: s.x, scale: s.logX ? { type: 'log', nice: false, padding: 10 } : { zero: false, padding: 10 } };
-  const y = { field: 'y', type: 'quantitative', title: s.y, scale: s.logY ? { type: 'log', nice: false, padding: 10 } : { zero: false, padding: 10 } };
+  const xs = s.series.flatMap((r) => r.x);
+  // Integer x (passes, epochs, N): integer ticks only, never 0.5 steps.
+  const integerX = !s.logX && xs.length > 0 && xs.every(Number.isInteger) && Math.max(...xs) - Math.min(...xs) <= 100;
+  const xAxis = integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {};
+  const x = { field: 'x', type: 'quantitative', title: s.x, ...xAxis, scale: s.logX ? { type: 'log', nice: false, padding: 10 } : { zero: false, padding: 10 } };
+  // Non-negative data near zero (densities, rates) start the axis at 0 instead of padding it below.
+  const ys = s.series.flatMap((r) => r.y.map((v, i) => v - (r.yErr?.[i] ?? 0)));
+  const yMax = Math.max(...s.series.flatMap((r) => r.y));
+  const fromZero = !s.logY && ys.length > 0 && Math.min(...ys) >= 0 && Math.min(...ys) <= 0.1 * yMax;
+  const yScale = s.logY ? { type: 'log', nice: false, padding: 10 } : fromZero ? { domainMin: 0, zero: true } : { zero: false, padding: 10 };
+  const y = { field: 'y', type: 'quantitative', title: s.y, scale: yScale };
   const layer: Layer[] = [];
   for (const r of s.series) {
     const rows: Row[] = thin(r.x.length, MAX_POINTS, (i) => {
@@ -177,7 +186,12 @@ export function histogramRange(s: HistogramSection): [number, number] {
   if (s.range) return s.range;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of s.series) for (const v of r.values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const r of s.series) {
+    for (const v of r.values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
   if (!Number.isFinite(lo)) return [0, 1];
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
 }
@@ -243,14 +257,17 @@ function imagePanel(img: JetImage, logScale: boolean): Record<string, unknown> {
       // Each pixel overlaps its neighbours by 2% so anti-aliasing leaves no hairline seams between them.
       rows.push({ x: x0 + j * dx, x2: x0 + (j + 1.02) * dx, y: p0 + i * dp, y2: p0 + (i + 1.02) * dp, v });
     }
-  const axisTitles = img.extent ? ['y (rapidity)', 'φ (azimuth)'] : ['y pixel', 'φ pixel'];
+  // Report images are centred on the jet: the axes are offsets from its axis.
+  const axisTitles = img.extent ? ['Δy (rapidity from the jet axis)', 'Δφ (azimuth from the jet axis)'] : ['Δy pixel', 'Δφ pixel'];
   return {
     title: img.label,
     width: 230,
     height: 230,
     data: { values: rows },
-    mark: { type: 'rect', clip: true, aria: false },
+    // A hairline stroke in the pixel's own colour closes the anti-aliasing seams between neighbouring pixels.
+    mark: { type: 'rect', clip: true, aria: false, strokeWidth: 0.6 },
     encoding: {
+      stroke: { field: 'v', type: 'quantitative', legend: null, scale: { type: logScale ? 'log' : 'linear', scheme: 'viridis' } },
       x: { field: 'x', type: 'quantitative', title: axisTitles[0], axis: { grid: false }, scale: { domain: [x0, x1], zero: false, nice: false } },
       x2: { field: 'x2' },
       y: { field: 'y', type: 'quantitative', title: axisTitles[1], axis: { grid: false }, scale: { domain: [p0, p1], zero: false, nice: false } },

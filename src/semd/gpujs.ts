@@ -13,8 +13,7 @@ import { type RunOptions } from '../backend/control.js';
 import { registerKernel } from '../backend/dispatch.js';
 import { GPUJS_MAX_INDEX, type GpuJs, gpujsInstalled, loadGpuJs } from '../backend/gpujs.js';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
-import type { JetBatch } from '../jets/batch.js';
-import { type Spectra, type SpectrumOptions, spectraCount } from './spectrum.js';
+import { type Spectra, spectraCount } from './spectrum.js';
 
 /** Jets per tile side: rows x columns of one kernel call. */
 const TILE_ROWS = 128;

@@ -6,7 +6,7 @@ import { JetlensInputError } from '../errors.js';
 import { formatOf, parseNpz, writeNpz, type NdArray } from '../io/index.js';
 import { npyHeader, npyItemSize, parseNpyHeader } from '../io/npy.js';
 import { refuseOverwrite, sidecarOf } from '../io/paths.js';
-import { tempPathFor, withTempFile, writeFileAtomic } from '../util/atomic.js';
+import { tempPathFor, trackTemp, withTempFile, writeFileAtomic } from '../util/atomic.js';
 import { manifestPath, readManifest, sha256File, type Manifest } from './shard.js';
 
 /**
@@ -126,6 +126,7 @@ async function concatNpyFiles(files: string[], out: string, checkRows: (i: numbe
   }
   const rows = heads.reduce((s, h) => s + h.shape[0], 0);
   const tmp = tempPathFor(out);
+  const untrack = trackTemp(tmp);
   const ws = createWriteStream(tmp);
   try {
     ws.write(npyHeader(first.descr, [rows, ...first.shape.slice(1)]));
@@ -136,6 +137,8 @@ async function concatNpyFiles(files: string[], out: string, checkRows: (i: numbe
     ws.destroy();
     await rm(tmp, { force: true });
     throw e;
+  } finally {
+    untrack();
   }
 }
 

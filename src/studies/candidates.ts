@@ -30,7 +30,10 @@ export async function efpCandidates(jets: JetBatch, space: CandidateSpace, run: 
       const set = new EFPSet(space.select, { measure: 'hadr', kappa, beta, normed: true });
       const keep = set.columns.map((c, k) => ({ c, k })).filter(({ c }) => (c.spec.d > 0 ? true : bi === 0 && kappa !== 1));
       if (keep.length === 0) continue;
-      const values = await set.batchCompute(jets, { ...run, onProgress: undefined });
+      const block = done;
+      // progress in thousandths of the whole space, so a long (kappa, beta) block still moves the bar
+      const onProgress = run.onProgress && ((d: number, t: number) => run.onProgress!(Math.floor(((block + d / Math.max(1, t)) / total) * 1000), 1000));
+      const values = await set.batchCompute(jets, { ...run, onProgress });
       blocks.push({ values, cols: keep.map(({ k }) => k) });
       for (const { c } of keep) {
         info.push({
@@ -38,7 +41,7 @@ export async function efpCandidates(jets: JetBatch, space: CandidateSpace, run: 
           edges: c.edges, n: c.spec.n, d: c.spec.d, chi: c.spec.chi, kappa, beta: c.spec.d > 0 ? beta : NaN,
         });
       }
-      run.onProgress?.(++done, total);
+      run.onProgress?.(Math.floor((++done / total) * 1000), 1000);
     }
   }
   // (N x K_set) row-major blocks -> one (K x N) candidate-major matrix.

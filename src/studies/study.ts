@@ -13,13 +13,14 @@ import type { JetBatch } from '../jets/batch.js';
 import { generateMixtureAsync } from '../jets/generator/index.js';
 import { jetImages } from '../jss/images.js';
 import { observables } from '../jss/observables.js';
-import { auc, rocCurve } from '../metrics/index.js';
 import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
-import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
 import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
-import { studyReport } from './study-report.js';
+import type { EnsembleResample } from './ensemble.js';
+import { measurePremise, type Premise } from './premise.js';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { studyReport, summary, type ModeRun } from './study-report.js';
 
 export const HL_SETS: Record<string, string[]> = {
   'mass,pt': ['mass', 'pt'],
@@ -32,6 +33,8 @@ export interface StudyOptions {
   jetsFile?: string;
   /** Black-box scores (one per jet: file.npy, file.npz:name, file.csv:column) instead of training the CNN. */
   blackBox?: string;
+  /** Names of the classes y = 1 and y = 0 (default: W, QCD for generated jets; from `<jets>.json` or 'signal', 'background'). */
+  classNames?: [string, string];
   /** Jets per class (default 5000). */
   n?: number;
   seed?: number;
@@ -39,9 +42,22 @@ export interface StudyOptions {
   hl?: string;
   space?: CandidateSpace;
   passes?: number;
+  /** Main guide mode (default black-box). */
   mode?: GuideMode;
+  /** Further modes run on the same jets and candidates for the side-by-side comparison (wall time, AUC, ADO). */
+  compareModes?: GuideMode[];
   cnnEpochs?: number;
+  /** CNN early stopping: epochs without a better validation loss (default 2). */
+  cnnPatience?: number;
   dnnEpochs?: number;
+  /** DNN ensemble per pass and for the premise (default 3 members, seeds). */
+  ensemble?: { members?: number; resample?: EnsembleResample };
+  /** Guided-iteration stopping rule (default on) and its number of errors (default 2). */
+  stop?: boolean;
+  z?: number;
+  bruteForceMax?: number;
+  /** Measure the premise (black box vs DNN(6HL) vs DNN(mass, pT)) first (default true). */
+  premise?: boolean;
   /** Fraction of jets held out for evaluation (default 0.3). */
   testFraction?: number;
   threads?: number;
@@ -50,8 +66,13 @@ export interface StudyOptions {
   progress?: (label: string) => RunOptions['onProgress'];
 }
 
-export interface StudyResult extends GuideResult {
+export interface StudyResult {
   outDir: string;
+  blackBoxName: string;
+  classNames: [string, string];
+  premise?: Premise;
+  guide: GuideResult;
+  modes: ModeRun[];
   seconds: Record<string, number>;
 }
 
@@ -71,6 +92,19 @@ async function step<T>(name: string, file: string, times: Record<string, number>
   return load();
 }
 
+/** Class names: given, else from a `<jets file>.json` sidecar ({"class_names": [signal, background]}), else generic. */
+export function classNamesFor(o: Pick<StudyOptions, 'classNames' | 'jetsFile'>): [string, string] {
+  if (o.classNames) return o.classNames;
+  if (!o.jetsFile) return ['W', 'QCD'];
+  const side = `${o.jetsFile}.json`;
+  if (existsSync(side)) {
+    const names = readJsonFile<{ class_names?: unknown }>(side).class_names;
+    if (Array.isArray(names) && names.length === 2 && names.every((x) => typeof x === 'string')) return names as [string, string];
+    throw new JetlensInputError('class_names: expected ["signal name", "background name"]', { file: side });
+  }
+  return ['signal (y = 1)', 'background (y = 0)'];
+}
+
 export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const dir = o.outDir;
   mkdirSync(dir, { recursive: true });
@@ -82,7 +116,13 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const run: RunOptions = { threads: o.threads, signal: o.signal };
   const times: Record<string, number> = {};
   const p = (f: string) => join(dir, f);
-  await checkSettings(p('settings.json'), { jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 4, testFraction: o.testFraction ?? 0.3 });
+  const blackBoxName = o.blackBox ? 'black box' : 'CNN';
+  const classNames = classNamesFor(o);
+  const spec = { members: o.ensemble?.members ?? 3, resample: o.ensemble?.resample ?? 'seeds', seed, dnn: { epochs: o.dnnEpochs ?? 20 }, signal: o.signal } as const;
+  await checkSettings(p('settings.json'), {
+    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 10,
+    cnnPatience: o.cnnPatience ?? 2, testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
+  });
 
   const jets: JetBatch = o.jetsFile ? await readJets(o.jetsFile) : await step('generate', p('jets.npz'), times, log,
     async () => writeJets(p('jets.npz'), await generateMixtureAsync({ signal: 'w', background: 'qcd', n, seed }, { ...run, onProgress: prog('generate') })),
@@ -97,7 +137,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     await writeTable(p('observables.npz'), { ...r.values, y: labels });
   }, () => readTable(p('observables.npz')));
 
-  const images = await step('images', p('images.npy'), times, log, async () => {
+  // Images are the CNN's input: with the user's black box there is no image step.
+  const images = o.blackBox ? undefined : await step('images', p('images.npy'), times, log, async () => {
     const im = await jetImages(jets, { ...run, npix: 33, width: 1.0, center: 'centroid', rotate: 'principal', flip: true, onProgress: prog('images') });
     await writeNpy(p('images.npy'), { data: im.data, shape: im.shape });
   }, () => readArray(p('images.npy')));
@@ -105,9 +146,9 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const cnnScores = o.blackBox ? await readScores(o.blackBox, N) : await step('black box (CNN)', p('cnn-scores.npy'), times, log, async () => {
     await initTf({ log }); // before any weights exist, so they live on the chosen backend
     const model = createModel('cnn', { seed, npix: 33 });
-    const data = imageInputs({ data: images.data as Float32Array, shape: images.shape }, labels);
+    const data = imageInputs({ data: images!.data as Float32Array, shape: images!.shape }, labels);
     await train(model, takeSamples(data, split.train), {
-      seed, epochs: o.cnnEpochs ?? 4, batchSize: 128, split: [0.85, 0.15, 0], patience: 2, signal: o.signal,
+      seed, epochs: o.cnnEpochs ?? 10, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 2, signal: o.signal,
       onEpoch: (e) => log(`  cnn epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAUC.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
     });
     await saveModel(model, p('cnn'));
@@ -116,8 +157,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     await writeNpy(p('cnn-scores.npy'), { data: s, shape: [N] });
   }, async () => Float64Array.from((await readArray(p('cnn-scores.npy'))).data as Float64Array));
 
+  const premise = o.premise === false ? undefined : await step('premise', p('premise.json'), times, log, async () => {
+    const sets = { 'DNN(6HL)': HL_SETS['6hl'], 'DNN(mass, pT)': HL_SETS['mass,pt'] };
+    for (const c of Object.values(sets).flat()) if (!obs[c]) throw new JetlensInputError(`premise: no observable '${c}'`);
+    const pr = await measurePremise({ labels, obs, blackBox: cnnScores, blackBoxName, split, sets, spec, z: o.z, log });
+    await writeJsonAtomic(p('premise.json'), pr);
+  }, async () => readJsonFile<Premise>(p('premise.json')));
+  if (premise) log(premise.verdict);
+
   const candidates = await step('EFP candidates', p('efp-candidates.npy'), times, log, async () => {
-    const c = await efpCandidates(jets, space, { ...run, onProgress: prog('EFPs') });
+    const c = await efpCandidates(jets, space, { ...run, onProgress: prog('EFP candidates') });
     // The .json first: the .npy marks the step done, so a kill between the two recomputes instead of losing the .json.
     await writeJsonAtomic(p('efp-candidates.json'), { space, candidates: c.info }, 1);
     await writeNpy(p('efp-candidates.npy'), { data: c.values, shape: [c.info.length, N] });
@@ -129,18 +178,29 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   const hlNames = resolveHl(o.hl ?? 'mass,pt');
   const hl = Object.fromEntries(hlNames.map((k) => {
-    if (!obs[k]) throw new Error(`--hl: no observable '${k}' (have: ${Object.keys(obs).filter((c) => c !== 'y').join(', ')})`);
+    if (!obs[k]) throw new JetlensInputError(`--hl: no observable '${k}' (have: ${Object.keys(obs).filter((c) => c !== 'y').join(', ')})`);
     return [k, obs[k]];
   }));
-  const t0 = performance.now();
-  const g = await guide({
-    outDir: p('guided'), labels, hl, blackBox: cnnScores, candidates, split, mode: o.mode, passes: o.passes ?? 5,
-    seed, dnn: { epochs: o.dnnEpochs ?? 20 }, threads: o.threads, signal: o.signal, log,
-  });
-  times['guided iteration'] = (performance.now() - t0) / 1000;
+  const mainMode = o.mode ?? 'black-box';
+  const modes = [mainMode, ...(o.compareModes ?? []).filter((m) => m !== mainMode)];
+  const runs: ModeRun[] = [];
+  for (const mode of modes) {
+    const gdir = mode === mainMode ? p('guided') : p(`guided-${mode}`);
+    log(`guided iteration (${mode}) ...`);
+    const result = await guide({
+      outDir: gdir, labels, hl, blackBox: cnnScores, candidates, split, mode, passes: o.passes ?? 5, seed, dnn: spec.dnn,
+      ensemble: { members: spec.members, resample: spec.resample }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax,
+      threads: o.threads, signal: o.signal, log,
+    });
+    log(`  ${mode}: ${result.stopReason} (${result.seconds.toFixed(0)} s)`);
+    times[`guided iteration (${mode})`] = result.seconds;
+    runs.push({ mode, dir: gdir, result });
+  }
+  const g = runs[0].result;
   await writeGuideTables(dir, g);
-  await studyReport(dir, { jets, labels, obs, images, cnnScores, split, guide: g, candidates, hlNames });
-  return { ...g, outDir: dir, seconds: times };
+  if (runs.length > 1) await writeJsonAtomic(p('modes.json'), runs.map((r) => ({ mode: r.mode, dir: r.dir, ...summary(r.result) })));
+  await studyReport(dir, { jets, labels, obs, images, cnnScores, split, guide: g, candidates, hlNames, premise, modes: runs, blackBoxName, classNames, generated: !o.jetsFile });
+  return { outDir: dir, blackBoxName, classNames, premise, guide: g, modes: runs, seconds: times };
 }
 
 async function readScores(spec: string, n: number): Promise<Float64Array> {
@@ -174,17 +234,17 @@ const csvCell = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** The pass table as JSON and CSV. */
+/** The pass table as JSON and CSV (ensemble means with their standard deviations). */
 export async function writeGuideTables(dir: string, g: GuideResult): Promise<void> {
   await writeJsonAtomic(join(dir, 'guided.json'), g);
-  const header = 'pass,efp,edges,n,d,kappa,beta,chromatic,irc_safe,ado_efp_bb_on_D,auc_efp,auc_dnn,ado_dnn_bb';
+  const header = 'pass,efp,edges,n,d,kappa,beta,chromatic,irc_safe,ado_efp_bb_on_D,ado_efp_bb_on_D_sd,wins,auc_efp,auc_dnn,auc_dnn_sd,ado_dnn_bb,ado_dnn_bb_sd,ado_gain,ado_gain_err,significant,removed_total';
+  const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : v);
   const rows = g.passes.map((r) => {
     const c = r.chosen;
     const cells = c
-      ? [r.pass, c.name, JSON.stringify(c.edges), c.n, c.d, c.kappa, Number.isNaN(c.beta) ? '' : c.beta, c.chi, c.kappa === 1, c.adoSubset, c.aucEfp]
-      : [r.pass, '(start)', '', '', '', '', '', '', '', '', ''];
-    return [...cells, r.aucDnn, r.adoDnnBlackBox].map(csvCell).join(',');
+      ? [r.pass, c.name, JSON.stringify(c.edges), c.n, c.d, c.kappa, num(c.beta), c.chi, c.kappa === 1, num(c.adoSubset), num(c.adoSubsetSd), `${c.wins}/${r.members.auc.length}`, c.aucEfp]
+      : [r.pass, '(start)', '', '', '', '', '', '', '', '', '', '', ''];
+    return [...cells, r.aucDnn, r.aucDnnSd, r.adoDnnBlackBox, r.adoDnnBlackBoxSd, num(r.adoGain), num(r.adoGainErr), r.significant ?? '', r.removed?.total ?? ''].map(csvCell).join(',');
   });
   await writeFileAtomic(join(dir, 'guided.csv'), [header, ...rows].join('\n') + '\n');
 }
-

@@ -3,12 +3,45 @@
  * file next to the target, then a rename. A kill at any moment leaves either the old file or the complete new one,
  * never a truncated file that a resumed run would choke on.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 
 let counter = 0;
+
+/**
+ * Temporary files being written. On SIGINT/SIGTERM, when nothing else in the process handles the signal (a plain
+ * CLI run), they are removed and the process then dies of the signal as it would have; on exit, any left are removed.
+ * (serve and worker handle the signals themselves: they finish their writes, so nothing is left either.)
+ */
+const live = new Set<string>();
+let hooked = false;
+function removeLive(): void {
+  for (const f of live) rmSync(f, { force: true });
+  live.clear();
+}
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', removeLive);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(sig) > 1) return; // someone else shuts down gracefully
+      removeLive();
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+/** Tracks a temporary file until `done` is called (removed on SIGINT/SIGTERM or exit meanwhile). */
+export function trackTemp(tmp: string): () => void {
+  hook();
+  live.add(tmp);
+  return () => void live.delete(tmp);
+}
 
 /**
  * A temporary path next to `file` (same directory, so the rename is atomic), hidden, with the same extension: writers
@@ -32,12 +65,15 @@ export async function writeJsonAtomic(file: string, value: unknown, indent = 2):
 /** Runs `write(tmp)` and renames tmp onto `file`; removes tmp if anything fails. For writers that need a path. */
 export async function withTempFile(file: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
   const tmp = tempPathFor(file);
+  const done = trackTemp(tmp);
   try {
     await write(tmp);
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  } finally {
+    done();
   }
 }
 

@@ -74,7 +74,7 @@ export class Rng {
   }
 
   /** In-place Fisher-Yates shuffle. */
-  shuffle<T>(a: T[] | Uint32Array | Int32Array | Float64Array): void {
+  shuffle<T>(a: T[] | Uint8Array | Uint32Array | Int32Array | Float64Array): void {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];

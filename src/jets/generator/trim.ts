@@ -20,8 +20,12 @@ export class Trimmer {
   private cpz = new Float64Array(128);
   private nnDist = new Float64Array(128);
   private nn = new Int32Array(128);
-  private owner = new Int32Array(128);
-  private alive = new Uint8Array(128);
+  private act = new Int32Array(128);
+  private pos = new Int32Array(128);
+  private head = new Int32Array(128);
+  private tail = new Int32Array(128);
+  private next = new Int32Array(128);
+  private na = 0;
   private keep = new Uint8Array(128);
   private di = new Float64Array(128);
   private r2 = 0;
@@ -32,43 +36,44 @@ export class Trimmer {
     const M = p.n;
     if (M < 2) return;
     this.reserve(M);
-    const { cpt, cy, cphi, owner, alive } = this;
+    const { cpt, cy, cphi, ce, cpx, cpy, cpz, act, pos, head, tail, next, keep, di } = this;
     let px = 0, py = 0;
-    const { ce, cpx, cpy, cpz } = this;
     for (let i = 0; i < M; i++) {
       cpt[i] = p.pt[i];
       cy[i] = p.dy[i];
       cphi[i] = p.dphi[i];
-      owner[i] = i;
-      alive[i] = 1;
       ce[i] = p.pt[i] * Math.cosh(p.dy[i]);
       cpx[i] = p.pt[i] * Math.cos(p.dphi[i]);
       cpy[i] = p.pt[i] * Math.sin(p.dphi[i]);
       cpz[i] = p.pt[i] * Math.sinh(p.dy[i]);
       px += cpx[i];
       py += cpy[i];
+      act[i] = i;
+      pos[i] = i;
+      head[i] = i;
+      tail[i] = i;
+      next[i] = -1;
+      keep[i] = 0;
     }
+    this.na = M;
     const ptCut = this.fCut * Math.sqrt(px * px + py * py);
     this.r2 = this.rSub * this.rSub;
-    for (let i = 0; i < M; i++) this.updateNn(i, M);
-    const keep = this.keep;
-    keep.fill(0, 0, M);
-    const di = this.di;
-    for (let left = M; left > 0; left--) {
+    for (let i = 0; i < M; i++) this.updateNn(i);
+    while (this.na > 0) {
       // Smallest of d_iB = pT_i^2 and d_ij = min(pT_i^2, pT_j^2) dR_ij^2 / rSub^2 (di caches min over both per i).
       let best = -1, bestD = Infinity;
-      for (let i = 0; i < M; i++) {
-        if (alive[i] && di[i] < bestD) {
+      for (let a = 0; a < this.na; a++) {
+        const i = act[a];
+        if (di[i] < bestD) {
           bestD = di[i];
           best = i;
         }
       }
       const j = this.nn[best];
-      const dB = cpt[best] * cpt[best];
-      if (j < 0 || dB <= bestD) {
-        alive[best] = 0;
-        if (cpt[best] >= ptCut) for (let k = 0; k < M; k++) if (owner[k] === best) keep[k] = 1;
-        this.refresh(best, M);
+      if (j < 0 || cpt[best] * cpt[best] <= bestD) {
+        this.remove(best);
+        if (cpt[best] >= ptCut) for (let k = head[best]; k >= 0; k = next[k]) keep[k] = 1;
+        this.refresh(best);
         continue;
       }
       ce[best] += ce[j];
@@ -78,22 +83,34 @@ export class Trimmer {
       cpt[best] = Math.sqrt(cpx[best] * cpx[best] + cpy[best] * cpy[best]);
       cy[best] = 0.5 * Math.log((ce[best] + cpz[best]) / (ce[best] - cpz[best]));
       cphi[best] = Math.atan2(cpy[best], cpx[best]);
-      alive[j] = 0;
-      for (let k = 0; k < M; k++) if (owner[k] === j) owner[k] = best;
-      this.updateNn(best, M);
-      this.refresh(j, M, best);
+      next[tail[best]] = head[j];
+      tail[best] = tail[j];
+      this.remove(j);
+      this.updateNn(best);
+      this.refresh(j, best);
     }
     p.keepMasked(keep);
   }
 
-  /** Nearest alive neighbour of i (geometric dR^2). */
-  private updateNn(i: number, M: number): void {
+  /** Takes cluster i out of the active list (swap with the last). */
+  private remove(i: number): void {
+    const a = this.pos[i];
+    const last = this.act[--this.na];
+    this.act[a] = last;
+    this.pos[last] = a;
+  }
+
+  /** Nearest active neighbour of i (geometric dR^2). */
+  private updateNn(i: number): void {
     let bj = -1, bd = Infinity;
-    for (let j = 0; j < M; j++) {
-      if (j === i || !this.alive[j]) continue;
-      const dy = this.cy[i] - this.cy[j], df = this.cphi[i] - this.cphi[j];
+    const { act, cy, cphi } = this;
+    const yi = cy[i], fi = cphi[i];
+    for (let a = 0; a < this.na; a++) {
+      const j = act[a];
+      if (j === i) continue;
+      const dy = yi - cy[j], df = fi - cphi[j];
       const d = dy * dy + df * df;
-      if (d < bd) { bd = d; bj = j; }
+      if (d < bd || (d === bd && j < bj)) { bd = d; bj = j; }
     }
     this.nn[i] = bj;
     this.nnDist[i] = bd;
@@ -113,16 +130,18 @@ export class Trimmer {
   }
 
   /** After `gone` left (and `changed` moved), recompute the neighbours that pointed at them or now sit closer. */
-  private refresh(gone: number, M: number, changed = -1): void {
-    for (let i = 0; i < M; i++) {
-      if (!this.alive[i] || i === changed) continue;
-      if (this.nn[i] === gone || this.nn[i] === changed) this.updateNn(i, M);
+  private refresh(gone: number, changed = -1): void {
+    const { act, cy, cphi, nn, nnDist } = this;
+    for (let a = 0; a < this.na; a++) {
+      const i = act[a];
+      if (i === changed) continue;
+      if (nn[i] === gone || nn[i] === changed) this.updateNn(i);
       else if (changed >= 0) {
-        const dy = this.cy[i] - this.cy[changed], df = this.cphi[i] - this.cphi[changed];
+        const dy = cy[i] - cy[changed], df = cphi[i] - cphi[changed];
         const d = dy * dy + df * df;
-        if (d < this.nnDist[i]) {
-          this.nn[i] = changed;
-          this.nnDist[i] = d;
+        if (d < nnDist[i]) {
+          nn[i] = changed;
+          nnDist[i] = d;
           this.setD(i);
         }
       }
@@ -142,8 +161,11 @@ export class Trimmer {
     this.cpz = new Float64Array(cap);
     this.nnDist = new Float64Array(cap);
     this.nn = new Int32Array(cap);
-    this.owner = new Int32Array(cap);
-    this.alive = new Uint8Array(cap);
+    this.act = new Int32Array(cap);
+    this.pos = new Int32Array(cap);
+    this.head = new Int32Array(cap);
+    this.tail = new Int32Array(cap);
+    this.next = new Int32Array(cap);
     this.keep = new Uint8Array(cap);
     this.di = new Float64Array(cap);
   }

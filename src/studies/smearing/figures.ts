@@ -49,7 +49,7 @@ export function nnScalingSections(r: NnScalingResult): Section[] {
         `Zero distances: ${s.zero_count} (${(100 * s.zero_fraction).toFixed(1)}%), not fitted.`,
       series: [
         { label: 'd_min', x: centres(s.histogram.edges), y: s.histogram.density, mark: 'points' },
-        { label: 'pooled Weibull fit (secondary)', x: centres(s.histogram.edges), y: s.histogram.weibull_density },
+        { label: 'pooled Weibull fit (secondary)', x: centres(s.histogram.edges), y: s.histogram.weibull_density, mark: 'line' },
       ],
     })),
     {
@@ -57,7 +57,7 @@ export function nnScalingSections(r: NnScalingResult): Section[] {
       caption: `Power law d_min ~ N^(-1/a): 1/a = ${pl.inv_a.toFixed(3)} +- ${pl.inv_a_err.toFixed(3)}.`,
       series: [
         { label: 'median d_min', x: Ns, y: fitted.map((s) => s.median), yErr: fitted.map((s) => s.median_err), mark: 'points' },
-        { label: 'power-law fit', x: Ns, y: Ns.map((n) => Math.exp(pl.c0 - pl.inv_a * Math.log(n))), dashed: true },
+        { label: 'power-law fit', x: Ns, y: Ns.map((n) => Math.exp(pl.c0 - pl.inv_a * Math.log(n))), dashed: true, mark: 'line' },
       ],
     },
   ];

@@ -88,7 +88,16 @@ export function histogramSection(
   samples: { label: string; values: ArrayLike<number> }[],
 ): HistogramSection {
   let [lo, hi] = head.range ?? [Infinity, -Infinity];
-  if (!head.range) for (const smp of samples) for (let i = 0; i < smp.values.length; i++) if (Number.isFinite(smp.values[i])) (lo = Math.min(lo, smp.values[i])), (hi = Math.max(hi, smp.values[i]));
+  if (!head.range) {
+    for (const smp of samples) {
+      for (let i = 0; i < smp.values.length; i++) {
+        const v = smp.values[i];
+        if (!Number.isFinite(v)) continue;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
   else if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const total = samples.reduce((n, smp) => n + smp.values.length, 0);
