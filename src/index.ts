@@ -62,4 +62,4 @@ export {
 // Redis job queue (BullMQ, loaded on first use): queue.submit / queue.wait for producers, queue.startWorker for
 // workers; the JobQueue class and the rest from 'jetlens/queue'.
 export { queue } from './lazy.js';
-export { smearedLikelihood, nnScaling, fitWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';
+export { smearedLikelihood, nnScaling, fitWeibull, fitConditionalWeibull, type SmearResult, type NnScalingResult, type WeibullFit } from './studies/smearing/index.js';

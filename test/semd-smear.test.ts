@@ -1,6 +1,7 @@
 // Smeared likelihood on a toy with a known answer: the classes differ only by a split of one prong at angle
 // delta (below it they separate, above it balls hold both classes in equal measure); LOO and empty balls.
 import t from 'tap';
+import { smearSections } from '../src/studies/smearing/figures.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { semdMatrix } from '../src/semd/distance.js';
 import { smearedLikelihood } from '../src/studies/smearing/smear.js';
@@ -82,6 +83,31 @@ t.test('leave-one-out never counts x; empty balls score 1/2', async (t) => {
   t.ok(self.results.every((x) => x.empty_fraction === 0 && x.auc === 1), 'as a separate test set each x finds itself');
   await t.rejects(smearedLikelihood(JetBatch.fromNested(jets), { eps: [1] }), /labels are required/);
   await t.rejects(smearedLikelihood(b, { eps: [-1] }), /eps/);
+});
+
+t.test('empty balls: fraction per eps, resolved fraction, flagged above the threshold', async (t) => {
+  // 30 distinct jets far apart, the first 10 duplicated: at eps ~ 0 (leave-one-out) the 20 twins find each other
+  // and the 20 single jets see an empty ball, so exactly half the balls are empty; at a large eps none is.
+  const rng = new Rng(4);
+  const base = Array.from({ length: 30 }, (_, i) => [[10, 0, 0], [10 * (1 + i / 30), 0.05 + 0.02 * i, 0.1 * rng.uniform()]]);
+  const jets = [...base, ...base.slice(0, 10)];
+  const b = JetBatch.fromNested(jets, { labels: jets.map((_, i) => i % 2) });
+  const r = await smearedLikelihood(b, { eps: [1e-9, 100], bootstrap: 5 });
+  t.equal(r.settings.empty_threshold, 0.05);
+  t.equal(r.results[0].empty_fraction, 0.5);
+  t.equal(r.results[0].resolved_fraction, 0.5);
+  t.equal(r.results[0].flagged, true, '50% empty > 5%: flagged');
+  t.equal(r.results[1].empty_fraction, 0);
+  t.equal(r.results[1].flagged, false);
+  const loose = await smearedLikelihood(b, { eps: [1e-9], bootstrap: 5, emptyThreshold: 0.6 });
+  t.equal(loose.results[0].flagged, false, '50% empty <= 60%: not flagged');
+  await t.rejects(smearedLikelihood(b, { eps: [1], emptyThreshold: 2 }), /empty threshold/);
+  // The figure: flagged points in their own dashed series.
+  const [auc, empty] = smearSections(r);
+  const series = (auc as { series: { label: string; dashed?: boolean; x: number[] }[] }).series;
+  t.same(series.map((s) => [s.x, !!s.dashed]), [[[100], false], [[1e-9], true]]);
+  t.match(series[1].label, /empty balls > 5%/);
+  t.equal((empty as { series: unknown[] }).series.length, 3, 'empty, resolved, threshold');
 });
 
 t.test('default eps grid: 24 log-spaced values', async (t) => {

@@ -12,6 +12,7 @@ interface Opts extends SemdCliOptions {
   out: string;
   repeats: number;
   seed: number;
+  queries?: number;
 }
 
 export const register = (program: Command) => {
@@ -21,7 +22,8 @@ export const register = (program: Command) => {
     .requiredOption('--in <file>', 'jets (.npz EnergyFlow layout; also .npy/.h5/.csv/.jsonl)')
     .requiredOption('--sizes <list>', 'sample sizes N, comma-separated (each <= the number of jets)', numberList('sizes'))
     .requiredOption('--out <file>', 'output JSON: per N summary, Weibull fit and histogram; power law; local slopes')
-    .option('--repeats <R>', 'seeded random subsamples per N', intOption('repeats', 1), 5)
+    .option('--repeats <R>', 'disjoint seeded subsamples per N (fewer where R * N exceeds the pool: never identical repeats)', intOption('repeats', 1), 5)
+    .option('--queries <Q>', 'held-out query jets of the conditional (per-query) Weibull fit (default min(200, n/10))', intOption('queries', 0))
     .option('--report <dir>', 'also write the figures: DIR/report.json, DIR/index.html and DIR/figures/*.png|svg')
     .option('--seed <s>', 'seed of the subsamples', intOption('seed', 0), 1);
   semdOptions(cmd, true).action(
@@ -29,11 +31,16 @@ export const register = (program: Command) => {
       outputFormat(o.out, ['json']);
       const b = await readJets(o.in);
       const r = await withProgress('nn-scaling', (run) =>
-        nnScaling(b, { sizes: o.sizes, repeats: o.repeats, seed: o.seed, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend, cells: o.cells, ...run }));
+        nnScaling(b, { sizes: o.sizes, repeats: o.repeats, queries: o.queries, seed: o.seed, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend, cells: o.cells, ...run }));
       await writeJson(o.out, { command: 'nn-scaling', input: o.in, ...r });
       if (o.report) await writeFigures(o.report, nnScalingSections(r), 'nn-scaling');
       info(`wrote ${o.out}`);
-      for (const s of r.sizes) info(`  N ${String(s.N).padStart(7)}  median d_min ${s.median.toPrecision(4)}  Weibull a ${s.weibull.shape.toFixed(3)} +- ${s.weibull.shape_err.toFixed(3)}`);
+      for (const s of r.sizes) {
+        const e = s.exponent;
+        const ea = Number.isFinite(e.shape) ? `${e.shape.toFixed(3)} +- ${e.shape_err.toFixed(3)}` : `n/a (${e.note})`;
+        info(`  N ${String(s.N).padStart(7)}  x${s.repeats}  median d_min ${s.median.toPrecision(4)}  exponent a (per-query fit) ${ea}  ` +
+          `[pooled fit, secondary: ${s.weibull.shape.toFixed(3)} +- ${s.weibull.shape_err.toFixed(3)}]  zero d_min ${s.zero_count} (${(100 * s.zero_fraction).toFixed(1)}%, not fitted; per-query ${e.zero_count})`);
+      }
       info(`  power law: 1/a = ${r.power_law.inv_a.toFixed(3)} +- ${r.power_law.inv_a_err.toFixed(3)}`);
     }),
   );

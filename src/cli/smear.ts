@@ -1,17 +1,23 @@
 import { writeFigures, semdOptions, withProgress, writeJson, type SemdCliOptions } from './semd-common.js';
 import { smearSections, smearedLikelihood } from '../studies/smearing/index.js';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { readJets } from '../io/index.js';
 import { action, info, intOption, numberList } from './util.js';
 import { outputFormat, writeOutput, type OutFormat } from './output.js';
 import type { NdArray } from '../io/index.js';
 
 const FORMATS: OutFormat[] = ['json', 'csv', 'npz', 'h5'];
-const COLUMNS = ['eps', 'auc', 'auc_err', 'empty_fraction', 'mean_ball'] as const;
+const COLUMNS = ['eps', 'auc', 'auc_err', 'empty_fraction', 'resolved_fraction', 'flagged', 'mean_ball'] as const;
+
+function fractionOption(v: string): number {
+  const f = Number(v);
+  if (v.trim() === '' || !(f >= 0 && f <= 1)) throw new InvalidArgumentError(`--empty-threshold: expected a fraction in [0, 1], got '${v}'`);
+  return f;
+}
 
 /** The per-eps results as columns (one row per eps). */
-function resultTable(rows: Record<(typeof COLUMNS)[number], number>[]): Record<string, NdArray> {
-  return Object.fromEntries(COLUMNS.map((c) => [c, { data: Float64Array.from(rows, (r) => r[c]), shape: [rows.length] }]));
+function resultTable(rows: Record<(typeof COLUMNS)[number], number | boolean>[]): Record<string, NdArray> {
+  return Object.fromEntries(COLUMNS.map((c) => [c, { data: Float64Array.from(rows, (r) => Number(r[c])), shape: [rows.length] }]));
 }
 
 interface Opts extends SemdCliOptions {
@@ -22,6 +28,7 @@ interface Opts extends SemdCliOptions {
   out: string;
   bootstrap: number;
   seed: number;
+  emptyThreshold: number;
 }
 
 export const register = (program: Command) => {
@@ -31,7 +38,8 @@ export const register = (program: Command) => {
     .requiredOption('--in <file>', 'labelled reference jets (.npz with X and y, 1 = signal)')
     .option('--test <file>', 'labelled jets to evaluate against the reference (default: leave-one-out on --in)')
     .option('--eps <list>', 'ball radii, comma-separated, used exactly as given (default: 24 log-spaced values from the 1st percentile of NN distances to the median pairwise distance of a seeded 1,000-jet subsample)', numberList('eps'))
-    .requiredOption('--out <file>', 'output: .json (settings and results [{eps, auc, auc_err, empty_fraction, mean_ball}]) or a table with those columns (.csv, .npz, .h5)')
+    .requiredOption('--out <file>', 'output: .json (settings and results [{eps, auc, auc_err, empty_fraction, resolved_fraction, flagged, mean_ball}]) or a table with those columns (.csv, .npz, .h5)')
+    .option('--empty-threshold <f>', 'flag eps values (JSON flagged, dashed in the figure) where more than this fraction of balls is empty', fractionOption, 0.05)
     .option('--bootstrap <B>', 'bootstrap resamples for auc_err', intOption('bootstrap', 2), 200)
     .option('--report <dir>', 'also write the figures: DIR/report.json, DIR/index.html and DIR/figures/*.png|svg')
     .option('--seed <s>', 'seed (subsample for the default grid, bootstrap)', intOption('seed', 0), 1);
@@ -43,13 +51,13 @@ export const register = (program: Command) => {
       const r = await withProgress('smear', (run) =>
         smearedLikelihood(ref, {
           test, eps: o.eps, energy: o.energy, beta: o.beta, scale: o.scale, threads: o.threads, backend: o.backend,
-          cells: o.cells, bootstrap: o.bootstrap, seed: o.seed, ...run,
+          cells: o.cells, bootstrap: o.bootstrap, seed: o.seed, emptyThreshold: o.emptyThreshold, ...run,
         }));
       if (fmt === 'json') await writeJson(o.out, { command: 'smear', input: o.in, test: o.test ?? null, ...r });
       else await writeOutput(o.out, { arrays: resultTable(r.results) }, FORMATS);
       if (o.report) await writeFigures(o.report, smearSections(r), 'smear');
       info(`wrote ${o.out}: ${r.results.length} eps values`);
-      for (const p of r.results) info(`  eps ${p.eps.toPrecision(4).padStart(10)}  AUC ${p.auc.toFixed(4)} +- ${p.auc_err.toFixed(4)}  empty ${(100 * p.empty_fraction).toFixed(1)}%`);
+      for (const p of r.results) info(`  eps ${p.eps.toPrecision(4).padStart(10)}  AUC ${p.auc.toFixed(4)} +- ${p.auc_err.toFixed(4)}  empty ${(100 * p.empty_fraction).toFixed(1)}%${p.flagged ? `  FLAGGED (empty > ${100 * r.settings.empty_threshold}%)` : ''}`);
     }),
   );
 };

@@ -4,13 +4,20 @@
  * P(d_min > t) -> exp(-(N - 1) c t^a): a Weibull law with shape a and scale ((N - 1) c)^(-1/a), so the typical
  * d_min falls as N^(-1/a). We fit the Weibull by maximum likelihood (errors from the observed information) per
  * N, and log(median d_min) = c0 - (1/a_pl) log N by least squares, with the local slopes between consecutive N.
+ *
+ * The reported exponent is the conditional (per-query) fit (weibull-cond.ts): a fixed set of held-out queries, each
+ * with its d_min to R disjoint reference subsamples of size N, one shape shared by all queries and one scale each.
+ * The pooled fit over leave-one-out d_min mixes per-query scales and comes out lower; it is kept as a secondary,
+ * labelled number. Subsamples at one N are disjoint (never identical repeats): R = min(repeats, floor(pool / N)).
+ * Zero distances (exact duplicates) have no logarithm: they are counted and reported, and left out of the fits.
  */
 import type { RunOptions } from '../../backend/control.js';
 import { JetlensInputError } from '../../errors.js';
 import { toJetBatch, type JetsLike } from '../../jets/input.js';
 import { Rng } from '../../util/rng.js';
 import { quantileSorted } from '../../metrics/index.js';
-import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, spectraBackend, spectraCount, type SpectrumOptions } from '../../semd/index.js';
+import { checkScale, computeSpectra, knnFromSpectra, selectSpectra, semdMatrixFromSpectra, spectraBackend, spectraCount, type Spectra, type SpectrumOptions } from '../../semd/index.js';
+import { fitConditionalWeibull, type ConditionalWeibullFit } from './weibull-cond.js';
 
 export interface WeibullFit {
   shape: number;
@@ -129,20 +136,43 @@ export interface NnScalingOptions extends SpectrumOptions, RunOptions {
   cells?: number;
   /** Histogram bins (log-spaced) for the figure data (default 40). */
   bins?: number;
+  /** Held-out query jets of the conditional fit (default min(200, floor(n / 10))). */
+  queries?: number;
 }
+
+export const EXPONENT_LABEL = 'conditional (per-query) Weibull shape: the extreme-value exponent';
+export const POOLED_LABEL = 'pooled Weibull shape (secondary): mixes per-query scales, so it lies below the exponent';
+
+export type ExponentFit = ConditionalWeibullFit & {
+  label: string;
+  inv_shape: number;
+  inv_shape_err: number;
+  /** Disjoint reference subsamples per query (replicates). */
+  replicates: number;
+  /** Why the fit is missing (NaN), if it is. */
+  note?: string;
+};
 
 export interface SizeSummary {
   N: number;
+  /** Disjoint subsamples used: min(repeats requested, floor(pool / N)). */
   repeats: number;
+  repeats_requested: number;
+  /** The reported extreme-value exponent. */
+  exponent: ExponentFit;
+  weibull_label: string;
   median: number;
   /** Bootstrap standard error of the pooled median (seeded); used to weight the power-law fit. */
   median_err: number;
-  /** Standard error of the median from the spread of the per-repeat medians (NaN with one repeat; it
-   * underestimates when N is close to the input size, since repeats then share most events). */
+  /** Standard error of the median from the spread of the per-repeat medians (NaN with one repeat; the repeats
+   * are disjoint subsamples, so independent). */
   median_repeat_err: number;
   mean: number;
   quantiles: Record<string, number>;
+  /** Leave-one-out d_min equal to 0 (exact duplicates), left out of the pooled fit; zero_fraction = count / total. */
   zero_count: number;
+  zero_fraction: number;
+  /** Pooled fit (secondary; see weibull_label). */
   weibull: WeibullFit;
   /** 1 / shape, to compare with the power-law exponent. */
   inv_shape: number;
@@ -151,7 +181,7 @@ export interface SizeSummary {
 }
 
 export interface NnScalingResult {
-  settings: { energy: 'norm' | 'raw'; beta: number; scale: number; sizes: number[]; repeats: number; seed: number; n_input: number };
+  settings: { energy: 'norm' | 'raw'; beta: number; scale: number; sizes: number[]; repeats: number; seed: number; n_input: number; queries: number; pool: number };
   sizes: SizeSummary[];
   power_law: { c0: number; c0_err: number; inv_a: number; inv_a_err: number; a: number; a_err: number; chi2: number; ndf: number; weighted: boolean };
   local_slopes: { N1: number; N2: number; inv_a: number }[];
@@ -195,51 +225,89 @@ function bootstrapMedianError(v: Float64Array, reps: number, rng: Rng): number {
   return Math.sqrt(meds.reduce((s, x) => s + (x - m) ** 2, 0) / (reps - 1));
 }
 
-/** d_min distributions, Weibull fits and the power law of the median d_min vs N. */
+/** Per query, the minimum SEMD to a reference block (one replicate of the query's d_min). */
+async function queryMinima(Sq: Spectra, Sref: Spectra, run: RunOptions, scale: number): Promise<Float64Array> {
+  const nq = spectraCount(Sq), nr = spectraCount(Sref);
+  const d = await semdMatrixFromSpectra(Sq, Sref, { ...run, scale });
+  const out = new Float64Array(nq).fill(Infinity);
+  for (let q = 0; q < nq; q++) for (let r = 0; r < nr; r++) out[q] = Math.min(out[q], d[q * nr + r]);
+  return out;
+}
+
+function exponentFit(groups: number[][], R: number): ExponentFit {
+  const f = fitConditionalWeibull(groups);
+  const note = R < 3 ? `needs >= 3 disjoint subsamples of N (got ${R}): N <= pool / 3` : f.converged ? undefined : 'fit did not converge (too few positive distances)';
+  const shape = R < 3 ? NaN : f.shape;
+  const err = R < 3 ? NaN : f.shape_err;
+  return { ...f, shape, shape_err: err, label: EXPONENT_LABEL, inv_shape: 1 / shape, inv_shape_err: err / shape ** 2, replicates: R, ...(note ? { note } : {}) };
+}
+
+function checkSizes(sizes: number[], pool: number, n: number, queries: number, repeats: number): void {
+  if (sizes.length === 0) throw new JetlensInputError('sizes: expected at least one sample size');
+  for (const N of sizes) {
+    if (!Number.isInteger(N) || N < 2 || N > pool) throw new JetlensInputError(`sizes: ${N} is not an integer in [2, ${pool}] (the input size ${n} less ${queries} held-out queries)`);
+  }
+  if (!Number.isInteger(repeats) || repeats < 1) throw new JetlensInputError(`repeats must be an integer >= 1, got ${repeats}`);
+}
+
+/** d_min distributions, Weibull fits (conditional: reported; pooled: secondary) and the power law of the median. */
 export async function nnScaling(jets: JetsLike, opts: NnScalingOptions): Promise<NnScalingResult> {
   const batch = toJetBatch(jets);
   const sizes = opts.sizes.slice().sort((a, b) => a - b);
   const repeats = opts.repeats ?? 5;
   const seed = opts.seed ?? 1;
   const scale = checkScale(opts.scale);
-  if (sizes.length === 0) throw new JetlensInputError('sizes: expected at least one sample size');
-  for (const N of sizes) {
-    if (!Number.isInteger(N) || N < 2 || N > batch.length) throw new JetlensInputError(`sizes: ${N} is not an integer in [2, ${batch.length}] (the input size)`);
-  }
-  if (!Number.isInteger(repeats) || repeats < 1) throw new JetlensInputError(`repeats must be an integer >= 1, got ${repeats}`);
+  const nq = opts.queries ?? Math.min(200, Math.floor(batch.length / 10));
+  if (!Number.isInteger(nq) || nq < 0 || nq > batch.length / 2) throw new JetlensInputError(`queries must be an integer in [0, ${Math.floor(batch.length / 2)}], got ${nq}`);
+  const pool = batch.length - nq;
+  checkSizes(sizes, pool, batch.length, nq, repeats);
   const run: RunOptions = { backend: opts.backend, threads: opts.threads, signal: opts.signal };
   const S = await computeSpectra(batch, { ...run, backend: spectraBackend(run.backend), energy: opts.energy, beta: opts.beta });
-  const total = sizes.reduce((s, N) => s + N * repeats, 0);
-  let done = 0;
   const rng = new Rng(seed);
+  const perm = rng.permutation(spectraCount(S));
+  const Sq = selectSpectra(S, Array.from(perm.subarray(0, nq)).sort((a, b) => a - b));
+  const poolIdx = perm.slice(nq);
+  const reps = sizes.map((N) => Math.min(repeats, Math.floor(pool / N)));
+  const total = sizes.reduce((s, N, k) => s + N * reps[k], 0);
+  let done = 0;
   const out: SizeSummary[] = [];
-  for (const N of sizes) {
-    const all = new Float64Array(N * repeats);
+  for (const [k, N] of sizes.entries()) {
+    const R = reps[k];
+    const all = new Float64Array(N * R);
     const medians: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      const pick = Array.from(rng.permutation(spectraCount(S)).subarray(0, N)).sort((a, b) => a - b);
-      const nn = await knnFromSpectra(selectSpectra(S, pick), {
+    const groups: number[][] = Array.from({ length: nq }, () => []);
+    const order = rng.permutation(pool);
+    for (let r = 0; r < R; r++) {
+      // Disjoint blocks of one permutation of the pool: the R subsamples share no jet.
+      const pick = Array.from(order.subarray(r * N, (r + 1) * N), (i) => poolIdx[i]).sort((a, b) => a - b);
+      const Sref = selectSpectra(S, pick);
+      const nn = await knnFromSpectra(Sref, {
         ...run, k: 1, scale, cells: opts.cells,
         onProgress: opts.onProgress ? (d) => opts.onProgress!(done + d, total) : undefined,
       });
       done += N;
       all.set(nn.distance, r * N);
-      const sorted = nn.distance.slice().sort();
-      medians.push(quantileSorted(sorted, 0.5));
+      medians.push(quantileSorted(nn.distance.slice().sort(), 0.5));
+      if (nq > 0 && R >= 3) (await queryMinima(Sq, Sref, run, scale)).forEach((v, q) => groups[q].push(v));
     }
     const sorted = all.slice().sort();
     const fit = fitWeibull(all);
-    const mm = medians.reduce((s, v) => s + v, 0) / repeats;
-    const sd = repeats > 1 ? Math.sqrt(medians.reduce((s, v) => s + (v - mm) ** 2, 0) / (repeats - 1)) : NaN;
+    const mm = medians.reduce((s, v) => s + v, 0) / R;
+    const sd = R > 1 ? Math.sqrt(medians.reduce((s, v) => s + (v - mm) ** 2, 0) / (R - 1)) : NaN;
+    const zeros = sorted.filter((v) => v === 0).length;
     out.push({
       N,
-      repeats,
+      repeats: R,
+      repeats_requested: repeats,
+      exponent: exponentFit(groups, R),
+      weibull_label: POOLED_LABEL,
       median: quantileSorted(sorted, 0.5),
       median_err: bootstrapMedianError(all, 200, rng),
-      median_repeat_err: sd / Math.sqrt(repeats),
+      median_repeat_err: sd / Math.sqrt(R),
       mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
       quantiles: Object.fromEntries(QUANTILES.map((q) => [String(q), quantileSorted(sorted, q)])),
-      zero_count: sorted.filter((v) => v === 0).length,
+      zero_count: zeros,
+      zero_fraction: zeros / sorted.length,
       weibull: fit,
       inv_shape: 1 / fit.shape,
       inv_shape_err: fit.shape_err / fit.shape ** 2,
@@ -256,7 +324,7 @@ export async function nnScaling(jets: JetsLike, opts: NnScalingOptions): Promise
   const invA = line ? -line.slope : NaN;
   const invAErr = line ? line.slope_err : NaN;
   return {
-    settings: { energy: opts.energy ?? 'norm', beta: opts.beta ?? 1, scale, sizes, repeats, seed, n_input: batch.length },
+    settings: { energy: opts.energy ?? 'norm', beta: opts.beta ?? 1, scale, sizes, repeats, seed, n_input: batch.length, queries: nq, pool },
     sizes: out,
     power_law: {
       c0: line?.intercept ?? NaN,

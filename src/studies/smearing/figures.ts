@@ -7,19 +7,30 @@ import type { SmearResult } from './smear.js';
  * nearest-neighbour distance distributions with their Weibull fits, and the median d_min versus N with the power law.
  */
 export function smearSections(r: SmearResult, reference?: { label: string; auc: number }): Section[] {
-  const eps = r.results.map((p) => p.eps);
-  const series: Extract<Section, { type: 'line' }>['series'] = [
-    { label: 'smeared likelihood', x: eps, y: r.results.map((p) => p.auc), yErr: r.results.map((p) => p.auc_err), mark: 'linepoints' },
-  ];
+  const pts = r.results.slice().sort((a, b) => a.eps - b.eps);
+  const eps = pts.map((p) => p.eps);
+  const thr = r.settings.empty_threshold;
+  const pct = `${+(100 * thr).toPrecision(3)}%`;
+  const ok = pts.filter((p) => !p.flagged);
+  const bad = pts.filter((p) => p.flagged);
+  const curve = (ps: typeof pts) => ({ x: ps.map((p) => p.eps), y: ps.map((p) => p.auc), yErr: ps.map((p) => p.auc_err) });
+  const series: Extract<Section, { type: 'line' }>['series'] = [];
+  if (ok.length) series.push({ label: 'smeared likelihood', ...curve(ok), mark: 'linepoints' });
+  if (bad.length) series.push({ label: `smeared likelihood, empty balls > ${pct} (unreliable)`, ...curve(bad), mark: 'linepoints', dashed: true });
   if (reference) series.push({ label: reference.label, x: [eps[0], eps[eps.length - 1]], y: [reference.auc, reference.auc], dashed: true });
   return [
     {
       type: 'line', title: 'Smeared-likelihood AUC versus eps', x: 'eps (SEMD)', y: 'AUC', logX: true, series,
-      caption: `${r.settings.evaluation}, ${r.settings.n_signal} signal + ${r.settings.n_background} background reference jets; errors: bootstrap (${r.settings.bootstrap} resamples).`,
+      caption: `${r.settings.evaluation}, ${r.settings.n_signal} signal + ${r.settings.n_background} background reference jets; errors: bootstrap (${r.settings.bootstrap} resamples). ` +
+        `Dashed: more than ${pct} of the balls are empty (they score 1/2 by construction), ${bad.length} of ${pts.length} eps values.`,
     },
     {
-      type: 'line', title: 'Fraction of empty balls versus eps', x: 'eps (SEMD)', y: 'empty fraction', logX: true,
-      series: [{ label: 'empty balls', x: eps, y: r.results.map((p) => p.empty_fraction), mark: 'linepoints' }],
+      type: 'line', title: 'Fraction of empty balls versus eps', x: 'eps (SEMD)', y: 'fraction of queries', logX: true,
+      series: [
+        { label: 'empty balls', x: eps, y: pts.map((p) => p.empty_fraction), mark: 'linepoints' },
+        { label: 'resolved (ball not empty)', x: eps, y: pts.map((p) => p.resolved_fraction), mark: 'linepoints' },
+        { label: `threshold ${pct}`, x: [eps[0], eps[eps.length - 1]], y: [thr, thr], dashed: true },
+      ],
     },
   ];
 }
@@ -32,10 +43,13 @@ export function nnScalingSections(r: NnScalingResult): Section[] {
   return [
     ...r.sizes.map((s): Section => ({
       type: 'line', title: `Nearest-neighbour SEMD, N = ${s.N}`, x: 'd_min', y: 'density', logX: true,
-      caption: `Weibull fit: shape a = ${s.weibull.shape.toFixed(3)} +- ${s.weibull.shape_err.toFixed(3)}, scale ${s.weibull.scale.toPrecision(3)}.`,
+      caption: `Extreme-value exponent (conditional per-query Weibull fit, ${s.exponent.replicates} disjoint subsamples): ` +
+        (Number.isFinite(s.exponent.shape) ? `a = ${s.exponent.shape.toFixed(3)} +- ${s.exponent.shape_err.toFixed(3)}. ` : `n/a (${s.exponent.note}). `) +
+        `Pooled fit drawn (secondary, mixes per-query scales): shape ${s.weibull.shape.toFixed(3)} +- ${s.weibull.shape_err.toFixed(3)}, scale ${s.weibull.scale.toPrecision(3)}. ` +
+        `Zero distances: ${s.zero_count} (${(100 * s.zero_fraction).toFixed(1)}%), not fitted.`,
       series: [
         { label: 'd_min', x: centres(s.histogram.edges), y: s.histogram.density, mark: 'points' },
-        { label: 'Weibull fit', x: centres(s.histogram.edges), y: s.histogram.weibull_density, mark: 'line' },
+        { label: 'pooled Weibull fit (secondary)', x: centres(s.histogram.edges), y: s.histogram.weibull_density, mark: 'line' },
       ],
     })),
     {

@@ -3,3 +3,4 @@
 export { smearedLikelihood, defaultEpsGrid, type SmearOptions, type SmearResult, type SmearPoint } from './smear.js';
 export { nnScaling, fitWeibull, fitLine, type NnScalingOptions, type NnScalingResult, type WeibullFit } from './evt.js';
 export { smearSections, nnScalingSections } from './figures.js';
+export { fitConditionalWeibull, type ConditionalWeibullFit } from './weibull-cond.js';

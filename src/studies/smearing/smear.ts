@@ -3,6 +3,8 @@
  * the SEMD ball of radius eps; the ball volume cancels, so L(x | eps) = (n_s / N_s) / (n_b / N_b). Score =
  * (n_s/N_s) / (n_s/N_s + n_b/N_b); an empty ball scores 1/2 (counted in empty_fraction). Default evaluation is
  * leave-one-out (x never in its own ball, its own class one smaller). AUC per eps with a seeded bootstrap error.
+ * Where more than `emptyThreshold` (default 5%) of the balls are empty, the AUC is pulled toward 1/2 by
+ * construction rather than by the data: those points are flagged (JSON `flagged`, drawn dashed).
  */
 import type { RunOptions } from '../../backend/control.js';
 import { JetlensInputError } from '../../errors.js';
@@ -32,13 +34,20 @@ export interface SmearOptions extends SpectrumOptions, RunOptions {
   bootstrap?: number;
   seed?: number;
   cells?: number;
+  /** Empty-ball fraction above which a point is flagged (default 0.05). */
+  emptyThreshold?: number;
 }
 
 export interface SmearPoint {
   eps: number;
   auc: number;
   auc_err: number;
+  /** Queries whose ball holds no reference jet (score 1/2 by construction). */
   empty_fraction: number;
+  /** Queries whose ball holds at least one reference jet (score set by the data): 1 - empty_fraction. */
+  resolved_fraction: number;
+  /** empty_fraction > settings.empty_threshold: the AUC here reflects empty balls, not the classes. */
+  flagged: boolean;
   /** Mean number of reference events in a ball (both classes). */
   mean_ball: number;
 }
@@ -56,6 +65,7 @@ export interface SmearResult {
     bootstrap: number;
     seed: number;
     eps_source: 'given' | 'default';
+    empty_threshold: number;
   };
   results: SmearPoint[];
 }
@@ -126,6 +136,8 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
   const scale = checkScale(opts.scale);
   const seed = opts.seed ?? 1;
   const bootstrap = opts.bootstrap ?? 200;
+  const threshold = opts.emptyThreshold ?? 0.05;
+  if (!(threshold >= 0 && threshold <= 1)) throw new JetlensInputError(`empty threshold: expected a fraction in [0, 1], got ${threshold}`);
   const spec: SpectrumOptions & RunOptions = { energy: opts.energy, beta: opts.beta, backend: opts.backend, threads: opts.threads, signal: opts.signal };
   const S = await computeSpectra(ref, { ...spec, backend: spectraBackend(spec.backend) });
   const testBatch = loo ? null : toJetBatch(opts.test!);
@@ -149,6 +161,8 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
       auc: auc(scores, evalLabels).auc,
       auc_err: bootstrap >= 2 ? aucBootstrap(scores, evalLabels, null, { resamples: bootstrap, seed: seed + 7919 * (e + 1) }).std : NaN,
       empty_fraction: empty / evalLabels.length,
+      resolved_fraction: 1 - empty / evalLabels.length,
+      flagged: empty / evalLabels.length > threshold,
       mean_ball: ball / evalLabels.length,
     };
   }
@@ -165,6 +179,7 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
       bootstrap,
       seed,
       eps_source: given ? 'given' : 'default',
+      empty_threshold: threshold,
     },
     results,
   };
