@@ -8,7 +8,7 @@ import { measureJet, resolveMeasure } from '../dist/efp/measure.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 0.3 : 1.0;
-const ENERGYFLOW_D5_M50 = 170; // jets/s, EnergyFlow 1.4 batch_compute, d<=5, M=50, one core (efp.md §8 / brief)
+const ENERGYFLOW_D5_M50 = 170; // jets/s, EnergyFlow 1.4 batch_compute, d<=5, M=50, one core (recorded in bench/README.md)
 
 function jets(n, M, seed) {
   const rng = new Rng(seed);

@@ -56,7 +56,7 @@ const take = (d, n) => ({ inputs: d.inputs.map((b) => ({ data: b.data.subarray(0
 async function throughput(backend, kind, opts) {
   await initTf({ backend });
   const m = createModel(kind, { ...opts, seed: 1, nFeatures: kind === 'dnn' ? 5 : undefined });
-  // The cpu backend is far slower (stack.md: ~40x on the CNN): fewer samples keep the run short.
+  // The cpu backend is far slower (about 40x on the CNN): fewer samples keep the run short.
   const n = kind === 'cnn' ? (backend === 'cpu' ? 32 : 512) : Math.min(nJets, backend === 'cpu' ? 256 : nJets);
   const d = take(await dataFor(kind, m), n);
   const o = { epochs: 1, batchSize: 128, split: [1, 0, 0], patience: 0, worker: false };

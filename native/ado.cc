@@ -1,5 +1,5 @@
 // AUC, exact Average Decision Ordering (ADO) and ADO restricted to the differently-ordered pairs D(H, G).
-// Spec: shared/docs/ado.md section 1. Conventions: H(0) = 1/2 (ties count one half), pair weight = w_S * w_B.
+// Conventions: H(0) = 1/2 (ties count one half), pair weight = w_S * w_B.
 //
 // All three reduce to signed bichromatic counts over signal/background pairs:
 //   AUC:            sum w w' [2 H(f_S - f_B)]                      (1-D: sort + sweep)

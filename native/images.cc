@@ -1,4 +1,4 @@
-// Jet images (spec: docs/jss.md), threads over jets. Mirrors jetImage in src/jss/images.ts step by step
+// Jet images, threads over jets. Mirrors jetImage in src/jss/images.ts step by step
 // (same operation order, so images agree with the reference to float32 rounding).
 #include <algorithm>
 #include <atomic>

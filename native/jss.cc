@@ -1,4 +1,4 @@
-// Jet substructure observables (spec: docs/jss.md), threads over jets. Mirrors src/jss/reference.ts and
+// Jet substructure observables, threads over jets. Mirrors src/jss/reference.ts and
 // src/jss/cluster.ts step by step; the TypeScript side forms the ratios (C2, D2, tau21, tau32).
 //
 // Per jet the base row is [pt, mass, rap, phi, mult, width, (e2, e3) per ECF beta, tau_1..tau_nMax per tau beta].

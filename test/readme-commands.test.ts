@@ -38,8 +38,10 @@ function documentedCommands(md: string): string[] {
 }
 
 t.test('docs and help cite no file outside the repository', async (t) => {
-  const cliFiles = readdirSync(join(root, 'src/cli')).map((f) => `src/cli/${f}`);
-  for (const f of [...docs, ...cliFiles]) {
+  // Every source file too: a comment pointing at a spec the user does not have is a dead end.
+  const sources = ['src', 'native', 'bench', 'scripts'].flatMap((d) =>
+    readdirSync(join(root, d), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs|js|cc|h|cu|md|sh)$/.test(f)).map((f) => `${d}/${f}`));
+  for (const f of [...docs, ...sources]) {
     const text = read(f);
     t.notMatch(text, /\.\.\/shared|shared\/docs|(?<!docs\/)\bmodels\.md|(?<!docs\/)\bado\.md|stack\.md|DESIGN\.md/, `${f}: no reference to the private specs`);
     for (const [, doc] of text.matchAll(/\b(docs\/[\w.-]+\.md)\b/g)) t.ok(existsSync(join(root, doc)), `${f} names ${doc}, which exists`);

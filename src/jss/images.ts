@@ -1,5 +1,5 @@
 /**
- * Jet images (spec: docs/jss.md): pT-weighted (y, phi) grids, rows = phi, columns = y, after optional
+ * Jet images: pT-weighted (y, phi) grids, rows = phi, columns = y, after optional
  * preprocessing (de Oliveira et al., arXiv:1511.05190; Baldi et al., arXiv:1603.09349):
  *   1. centre: subtract the pT-weighted centroid of (y, phi) (phi wrapped around the E-scheme jet axis), or the
  *      leading exclusive-kT (N = 2, E-scheme) subjet's axis, or nothing ('none': (y, wrapped phi) as they are);

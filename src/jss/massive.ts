@@ -1,5 +1,5 @@
 /**
- * Jet kinematics with massive constituents (docs/jss.md "Massless unless a mass column is given"): the E-scheme sum
+ * Jet kinematics with massive constituents (massless unless a mass column is given): the E-scheme sum
  * of (E, px, py, pz) = (mT cosh y, pT cos phi, pT sin phi, mT sinh y), mT = sqrt(pT^2 + m^2). The observables op
  * computes these columns here for both kernels when the batch has masses (ECFs and N-subjettiness use pT and
  * DeltaR only; the kT axes take the masses inside the kernels).

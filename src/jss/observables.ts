@@ -1,5 +1,5 @@
 /**
- * Per-jet substructure observables (spec: docs/jss.md): jet kinematics, energy correlation functions
+ * Per-jet substructure observables: jet kinematics, energy correlation functions
  * e2, e3, C2, D2 and N-subjettiness tau_N, tau21, tau32, at any angular exponents.
  */
 import { chunked, withControl, type RunOptions } from '../backend/control.js';

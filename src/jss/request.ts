@@ -4,7 +4,7 @@
  * Every kernel (reference TS, native C++) fills the same "base" row per jet:
  *   [pt, mass, rap, phi, mult, width,  (e2, e3) per ECF beta,  tau_1..tau_nMax per tau beta]
  * and the ratios (C2, D2, tau21, tau32) are formed here, once, from that row, so every backend shares the
- * degenerate-jet conventions (spec jss.md) byte for byte.
+ * degenerate-jet conventions byte for byte.
  */
 import { JetlensInputError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Average Decision Ordering (shared/docs/ado.md section 1): how often two discriminants order a signal/background
+ * Average Decision Ordering (Faucett, Thaler, Whiteson, PRD 103 (2021) 036020): how often two discriminants order a signal/background
  * pair the same way, ties counted 1/2, inverted when below 1/2 (a discriminant can be flipped).
  */
 import './kernels.js';

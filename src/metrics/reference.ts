@@ -1,6 +1,6 @@
 /**
  * Plain, obviously-correct O(N_S * N_B) pair loops: the test oracle for the fast kernels (and the fallback when
- * the native addon is missing). Conventions of shared/docs/ado.md: H(0) = 1/2, pair weight w_S * w_B.
+ * the native addon is missing). Conventions: H(0) = 1/2, pair weight w_S * w_B.
  */
 import type { Events } from './input.js';
 

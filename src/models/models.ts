@@ -7,7 +7,7 @@ import { MODEL_KINDS, type ModelKind } from './kinds.js';
 export { MODEL_KINDS, type ModelKind };
 export type Head = 'sigmoid' | 'softplus' | 'exp';
 
-/** Architecture options; every field has a default (models.md; "ours" where the spec leaves it open). */
+/** Architecture options; every field has a default (docs/models.md). */
 export interface ModelOptions {
   seed?: number; // initial weights (default 0)
   head?: Head; // output: sigmoid for BCE, softplus or exp (f > 0) for the likelihood-ratio loss (default sigmoid)

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
  * tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` kernel, so a CNN cannot train on wasm. A 2-D convolution
  * is a 3-D one with depth 1: reshape x (N,H,W,C) -> (N,1,H,W,C) and dy (N,H',W',F) -> (N,1,H',W',F), call wasm's
  * `Conv3DBackpropFilterV2` and reshape the (1,fh,fw,C,F) result back. Only stride 1 is accepted: wasm's strided
- * 3-D filter gradient is wrong (stack.md), so the CNN uses stride-1 convolutions with pooling.
+ * 3-D filter gradient is wrong (checked against finite differences), so the CNN uses stride-1 convolutions with pooling.
  */
 export function registerWasmConvBackpropFilter(): void {
   const exists = tf.getKernelsForBackend('wasm').some((k) => k.kernelName === 'Conv2DBackpropFilter');

@@ -1,5 +1,5 @@
 /**
- * Guided iteration (Faucett, Thaler, Whiteson, PRD 103 (2021) 036020; ../shared/docs/ado.md section 2):
+ * Guided iteration (Faucett, Thaler, Whiteson, PRD 103 (2021) 036020; docs/guided.md):
  * find the few human-readable observables (EFPs) that reproduce a black box's *decisions*.
  *
  * Pass n: train an ensemble of DNN(HL_n) on the training rows; on the evaluation rows, for each member, form the

@@ -196,7 +196,7 @@ async function backgroundSpread(kind: 'efn' | 'pfn', data: ModelData, obs: Recor
 }
 
 /**
- * Worst-case systematic bias (ado.md section 3): with the classifier f fixed, learn g(J) = J + dJ (a per-particle
+ * Worst-case systematic bias (docs/uncertainty.md): with the classifier f fixed, learn g(J) = J + dJ (a per-particle
  * network shared by all events) minimising L_sig + L_bg, L_sig = +-<log(1 - f(g(J)))>_signal,
  * L_bg = lambda_cls <(f(J) - f(g(J)))^2>_bg + sum_i lambda_obs^(i) <((O_i(J) - O_i(g(J))) / sigma_i)^2>_bg (sigma_i: std of O_i on the
  * unperturbed background); report the shift of

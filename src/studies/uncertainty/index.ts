@@ -1,4 +1,4 @@
-// Uncertainties of a neural-network analysis (ado.md section 3): bootstrap precision and bias, configuration scans,
+// Uncertainties of a neural-network analysis (docs/uncertainty.md): bootstrap precision and bias, configuration scans,
 // decorrelation from a chosen quantity (DisCo).
 export { meanStd, columnMeanStd, efficiencies, workingPoint, histogram, type WorkingPoint } from './stats.js';
 export {
