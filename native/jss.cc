@@ -157,7 +157,9 @@ void ecfs(const double* z, const double* dr2, size_t M, double beta, bool with_e
   for (size_t k = 0; k < M * M; ++k) D[k] = pow_beta(dr2[k], beta);
   double e2 = 0, e3 = 0;
   for (size_t i = 0; i < M; ++i) {
-    ctl.check();
+    // No throw here: GCC treats a target_clones function as nothrow, so an exception leaving it calls
+    // std::terminate (checked with g++ 12). Stop early instead; jet_row rethrows after the call.
+    if (ctl.cancelled()) break;
     const double* Di = &D[i * M];
     for (size_t j = i + 1; j < M; ++j) {
       double w = z[i] * z[j] * Di[j];
@@ -185,7 +187,10 @@ void jet_row(const double* pt, const double* y, const double* phi, const double*
     for (size_t j = i + 1; j < M; ++j) s.dr2[i * M + j] = s.dr2[j * M + i] = delta_r2(y[i], phi[i], y[j], phi[j]);
   }
   double* at = out + kKin;
-  for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at, s.ctl);
+  for (size_t b = 0; b < r.ecf_betas.size(); ++b, at += 2) {
+    ecfs(s.z.data(), s.dr2.data(), M, r.ecf_betas[b], r.need_e3[b], s.D, at, s.ctl);
+    s.ctl.check();  // outside the target_clones function, where an exception can unwind
+  }
   if (r.n_max > 0) {
     s.ctl.check();
     kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
