@@ -5,16 +5,17 @@ import type { NativeAddon } from '../backend/native.js';
 // Elementwise and reduction kernels of the 'jetlens' backend (native/tf/elementwise.cc). Each returns null for
 // what it does not handle (non-float32 operands), and the cpu backend's kernel runs instead.
 
-type Info = tf.TensorInfo;
-type Args = { inputs: Record<string, Info | undefined>; backend: MathBackendCPU; attrs?: Record<string, unknown> };
-type NativeKernel = (args: Args, addon: NativeAddon) => Info | null;
+export type Info = tf.TensorInfo;
+export type Args = { inputs: Record<string, Info | undefined>; backend: MathBackendCPU; attrs?: Record<string, unknown> };
+/** A kernel that returns null when it cannot handle its arguments (dtype, layout, activation): the cpu one runs. */
+export type NativeKernel = (args: Args, addon: NativeAddon) => Info | null;
 
-const f32 = (b: MathBackendCPU, t: Info | undefined): Float32Array | null => {
+export const f32 = (b: MathBackendCPU, t: Info | undefined): Float32Array | null => {
   if (!t || t.dtype !== 'float32') return null;
   const v = b.data.get(t.dataId).values;
   return v instanceof Float32Array ? v : null;
 };
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+export const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Strides of `shape` walked along the broadcast output `out` (0 on broadcast axes), right-aligned. */
 function broadcastStrides(shape: number[], out: number[]): Int32Array {

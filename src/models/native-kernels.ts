@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { NativeAddon } from '../backend/native.js';
-import { ELEMENTWISE_KERNELS } from './native-elementwise.js';
+import { ELEMENTWISE_KERNELS, f32, size, type Info, type NativeKernel } from './native-elementwise.js';
 
-type Info = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
-type Args = { inputs: Record<string, Info | undefined>; backend: MathBackendCPU; attrs?: Attrs };
-/** A kernel that returns null when it cannot handle its arguments (dtype, layout, activation): the cpu one runs. */
-type NativeKernel = (args: Args, addon: NativeAddon) => Info | null;
-
-const f32 = (b: MathBackendCPU, t: Info | undefined): Float32Array | null => {
-  if (!t || t.dtype !== 'float32') return null;
-  const v = b.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : null;
-};
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const i32 = (xs: number[]) => Int32Array.from(xs);
 const out = (b: MathBackendCPU, shape: number[], values: Float32Array): Info => b.makeTensorInfo(shape, 'float32', values);
 
