@@ -528,24 +528,18 @@ Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
   auto work = [=]() -> std::string {
     DisagreeShared sh = share(g.data, h.data, *e);
-    std::mutex mu;
-    std::string err;
-    // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes).
+    // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes). parallel_for turns an
+    // exception into a located error ("candidate k: ...").
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t k) {
       if (control.cancelled()) return;
-      try {
-        double st = 0, wd = 0;
-        if (disagree_one(sh, fs.data + k * n, &control, st, wd)) {
-          out[2 * k] = st;
-          out[2 * k + 1] = wd;
-          control.add_done(1);
-        }
-      } catch (const std::exception& ex) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (err.empty()) err = std::string("adoDisagreeBatch: ") + ex.what();
+      double st = 0, wd = 0;
+      if (disagree_one(sh, fs.data + k * n, &control, st, wd)) {
+        out[2 * k] = st;
+        out[2 * k + 1] = wd;
+        control.add_done(1);
       }
-    });
-    return err;
+    }, 1, "candidate");
+    return std::string();
   };
   return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
     auto r = Napi::Object::New(env);
@@ -817,20 +811,13 @@ Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
   auto work = [=]() -> std::string {
     SubsetShared sh = subset_share(g.data, h.data, *e);
     totals->first = sh.ws, totals->second = sh.wb;
-    std::mutex mu;
-    std::string err;
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t c) {
       if (control.cancelled()) return;
-      try {
-        out[2 * c] = subset_sum(sh, fs.data + c * n);
-        out[2 * c + 1] = sh.wD;
-        control.add_done(1);
-      } catch (const std::exception& ex) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (err.empty()) err = std::string("adoSubsetBatch: ") + ex.what();
-      }
-    });
-    return err;
+      out[2 * c] = subset_sum(sh, fs.data + c * n);
+      out[2 * c + 1] = sh.wD;
+      control.add_done(1);
+    }, 1, "candidate");
+    return std::string();
   };
   return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
     auto r = Napi::Object::New(env);
