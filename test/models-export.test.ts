@@ -12,7 +12,7 @@ import { writeJets } from '../src/io/index.js';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { initTf, loadModel, predict } from '../src/models/index.js';
 import { importKerasWeights, readKerasWeights } from '../src/models/export.js';
-import { readFileData } from './models-export-helpers.js';
+import { readFileData } from './fixtures/models-export.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-export-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { exclusiveKtAxes, groom, jetImages, observables, recluster } from '../sr
 import { computeSpectra, semdMatrix } from '../src/semd/index.js';
 import { deltaPhi, wrapPhi } from '../src/util/kinematics.js';
 import { randomJets } from './fixtures/jss-jets.js';
-import { expectClose, forEachBackend, type Tolerance } from './helpers/backends.js';
+import { expectClose, forEachBackend, type Tolerance } from './fixtures/backends.js';
 
 const TWO_PI = 2 * Math.PI;
 

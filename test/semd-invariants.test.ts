@@ -6,7 +6,7 @@ import { JetBatch } from '../src/jets/batch.js';
 import { semdMatrix } from '../src/semd/distance.js';
 import { Rng } from '../src/util/rng.js';
 import { randomJet, randomJets } from './fixtures/semd-jets.js';
-import { forEachBackend } from './helpers/backends.js';
+import { forEachBackend } from './fixtures/backends.js';
 
 /** A jet and five rewritings of it that SEMD cannot tell apart. */
 function variants(rng: Rng, jet: number[][]): number[][][] {
