@@ -132,32 +132,28 @@ size_t jet_image(const double* pt, const double* y, const double* phi, const dou
 
 }  // namespace
 
-// jssImages(jets, out: Float32Array(N * npix * npix), npix, width, center (0 centroid | 1 leading | 2 none),
-//           rotate (0 none | 1 principal | 2 subjet), flip (0|1), normalize (0|1), threads, control)
-//   -> Promise<number of particles dropped>
+// jssImages({offsets, pt, y, phi, mass?, out: Float32Array(N * npix * npix), npix, width,
+//            center: 'centroid'|'leading'|'none', rotate: 'none'|'principal'|'subjet', flip: boolean,
+//            normalize: boolean, threads?, control?}) -> Promise<number of particles dropped>
 static Napi::Value JssImages(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  auto out = typed<float>(info[1], "out");
-  ImageJob o;
-  o.npix = (int)integer(info[2], "npix", 1, 4096);
-  o.width = number(info[3], "width");
-  if (!(std::isfinite(o.width) && o.width > 0)) fail("width: expected a finite number > 0");
-  o.center = (int)integer(info[4], "center", 0, 2);
-  o.rotate = (int)integer(info[5], "rotate", 0, 2);
-  o.flip = integer(info[6], "flip", 0, 1) == 1;
-  o.normalize = integer(info[7], "normalize", 0, 1) == 1;
-  int threads = resolve_threads((int)integer(info[8], "threads", 0, 256));
-  Control control = control_from(info[9]);
-  size_t px = (size_t)o.npix * o.npix;
-  if (out.size != jets.n() * px) fail("out: expected length N * npix * npix = " + std::to_string(jets.n() * px));
+  Opts opts(info[0], "jssImages");
+  JetView jets = jets_from(opts);
   // Optional constituent masses (jetops): they enter the E-scheme kT subjets (center leading, rotate subjet).
-  const double* mass = nullptr;
-  Napi::Value mv = info[0].As<Napi::Object>().Get("mass");
-  if (mv.IsTypedArray()) {
-    auto m = typed<double>(mv, "jets.mass");
-    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
-    mass = m.data;
-  }
+  const double* mass = masses_from(opts, jets);
+  auto out = opts.typed<float>("out");
+  ImageJob o;
+  o.npix = (int)opts.integer("npix", 1, 4096);
+  o.width = opts.number("width");
+  if (!(std::isfinite(o.width) && o.width > 0)) fail("jssImages.width: expected a finite number > 0");
+  o.center = opts.choice("center", {"centroid", "leading", "none"});
+  o.rotate = opts.choice("rotate", {"none", "principal", "subjet"});
+  o.flip = opts.boolean("flip");
+  o.normalize = opts.boolean("normalize");
+  int threads = resolve_threads((int)opts.integer("threads", 0, 256, 0));
+  Control control = control_from(opts.raw("control"));
+  opts.done();
+  size_t px = (size_t)o.npix * o.npix;
+  if (out.size != jets.n() * px) fail("jssImages.out: expected length N * npix * npix = " + std::to_string(jets.n() * px));
   auto dropped = std::make_shared<std::atomic<size_t>>(0);
   auto work = [jets, out, o, px, threads, control, dropped, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
@@ -169,12 +165,10 @@ static Napi::Value JssImages(const Napi::CallbackInfo& info) {
       for (size_t k = 0; k < px; ++k) dst[k] = (float)s.img[k];
       dropped->fetch_add(d, std::memory_order_relaxed);
       control.add_done(1);
-    }, 16);
+    }, 16, "jet");
     return "";
   };
-  std::vector<Napi::Value> keep{info[0], info[1]};
-  if (info[9].IsObject()) keep.push_back(info[9]);
-  return run_async(info.Env(), keep, work, [dropped](Napi::Env env) { return Napi::Number::New(env, (double)dropped->load()); });
+  return run_async(info.Env(), opts.keep(), work, [dropped](Napi::Env env) { return Napi::Number::New(env, (double)dropped->load()); });
 }
 JETLENS_EXPORT_GUARDED("jssImages", JssImages);
 

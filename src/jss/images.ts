@@ -212,17 +212,16 @@ const referenceImages: ImagesKernel = async (batch, o, run) => {
 };
 registerKernel('images', 'reference', referenceImages);
 
-const CENTER_CODE: Record<ImageCenter, number> = { centroid: 0, leading: 1, none: 2 };
-const ROTATE_CODE: Record<ImageRotate, number> = { none: 0, principal: 1, subjet: 2 };
 const native = loadNative();
 if (native?.jssImages) {
   const nativeImages: ImagesKernel = (batch, o, run) => {
     const data = new Float32Array(batch.length * o.npix * o.npix);
     return withControl(batch.length, run, async (control) => {
-      const dropped: number = await native.jssImages(
-        batch, data, o.npix, o.width, CENTER_CODE[o.center], ROTATE_CODE[o.rotate], o.flip ? 1 : 0, o.normalize ? 1 : 0,
-        run.threads ?? 0, control,
-      );
+      const { offsets, pt, y, phi, mass } = batch;
+      const dropped: number = await native.jssImages({
+        offsets, pt, y, phi, mass, out: data, npix: o.npix, width: o.width, center: o.center, rotate: o.rotate,
+        flip: o.flip, normalize: o.normalize, threads: run.threads ?? 0, control,
+      });
       return { data, shape: [batch.length, o.npix, o.npix], dropped };
     });
   };
