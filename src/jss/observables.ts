@@ -38,17 +38,17 @@ const referenceKernel: ObservablesKernel = async (batch, request, run) => {
 };
 registerKernel('observables', 'reference', referenceKernel);
 
-const AXES_CODE: Record<AxesKind, number> = { kt: 0, wta: 1, onepass: 2 };
-
 const native = loadNative();
 if (native?.jssObservables) {
   const nativeKernel: ObservablesKernel = (batch, r, run) => {
     const out = new Float64Array(batch.length * rowLength(r));
     return withControl(batch.length, run, async (control) => {
-      await native.jssObservables(
-        batch, out, Float64Array.from(r.ecfBetas), Uint8Array.from(r.needE3, (b) => (b ? 1 : 0)),
-        Float64Array.from(r.tauBetas), r.nMax, AXES_CODE[r.axes], run.threads ?? 0, control,
-      );
+      const { offsets, pt, y, phi, mass } = batch;
+      await native.jssObservables({
+        offsets, pt, y, phi, mass, out, ecfBetas: Float64Array.from(r.ecfBetas),
+        needE3: Uint8Array.from(r.needE3, (b) => (b ? 1 : 0)), tauBetas: Float64Array.from(r.tauBetas), nMax: r.nMax,
+        axes: r.axes, threads: run.threads ?? 0, control,
+      });
       return out;
     });
   };
