@@ -189,14 +189,8 @@ double checked(const Opts& o, const char* k, double lo, double hi, bool lo_open)
 //           algorithm: 'kt'|'ca', rSub, fCut, zCut, beta, R0, threads, control}) -> Promise<undefined>
 static Napi::Value JssGroom(const Napi::CallbackInfo& info) {
   Opts o(info[0], "jssGroom");
-  JetView jets = jets_from(o.object());
-  Span<double> mass{};
-  if (o.has("mass")) {
-    mass = o.typed<double>("mass");
-    if (mass.size != jets.pt.size) fail("jssGroom.mass: expected one entry per constituent");
-    for (size_t i = 0; i < mass.size; ++i)
-      if (!(std::isfinite(mass[i]) && mass[i] >= 0)) fail("jssGroom.mass: every mass must be finite and >= 0");
-  }
+  JetView jets = jets_from(o);
+  const double* m = masses_from(o, jets);
   auto keep = o.typed<uint8_t>("keep");
   auto out = o.typed<double>("info");
   if (keep.size != jets.pt.size) fail("jssGroom.keep: expected one entry per constituent");
@@ -215,9 +209,10 @@ static Napi::Value JssGroom(const Napi::CallbackInfo& info) {
     s.beta = checked(o, "beta", -10, 10, false);
     s.r0 = checked(o, "R0", 0, 10, true);
   }
+  o.accept({"rSub", "fCut", "zCut", "beta", "R0"});  // the other method's parameters may be passed; unused
   int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
   Control control = control_from(o.raw("control"));
-  const double* m = mass.data;
+  o.done();
   auto work = [jets, m, keep, out, s, threads, control]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
@@ -226,10 +221,10 @@ static Napi::Value JssGroom(const Napi::CallbackInfo& info) {
       groom_jet(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, m ? m + a : nullptr, M, s, w, keep.data + a,
                 out.data + 2 * j);
       control.add_done(1);
-    }, 4);
+    }, 4, "jet");
     return "";
   };
-  return run_async(info.Env(), {info[0]}, work, [](Napi::Env env) { return env.Undefined(); });
+  return run_async(info.Env(), o.keep(), work, [](Napi::Env env) { return env.Undefined(); });
 }
 JETLENS_EXPORT_GUARDED("jssGroom", JssGroom);
 
