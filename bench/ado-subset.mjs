@@ -42,8 +42,8 @@ async function timed(fn) {
 const rows = [];
 for (const n of sizes) {
   const { labels, f, g, h } = data(n);
-  const full = await timed(() => native.adoFull(f, g, labels));
-  const cdq = await timed(() => native.adoDisagree(f, g, h, labels));
+  const full = await timed(() => native.adoFull({ f, g, labels }));
+  const cdq = await timed(() => native.adoDisagree({ candidate: f, reference: g, current: h, labels }));
   const sub = await timed(() => native.adoSubset({ candidate: f, reference: g, current: h, labels }));
   if (sub.r.sumST !== cdq.r.sumST || sub.r.wD !== cdq.r.wD) throw new Error('subset and CDQ kernels disagree');
   // per candidate in a batch (the shared (g, h) part amortised): slope between 1 and 4 candidates, one thread

@@ -27,33 +27,36 @@ struct Events {
   bool weighted() const { return w.data != nullptr; }
 };
 
-Events events_from(const Napi::Value& labels, const Napi::Value& weights, size_t n) {
+// o.labels and o.weights (optional) of an op's options; messages name the op ("adoFull.labels: ...").
+Events events_from(const Opts& o, size_t n) {
   Events e;
   e.n = n;
-  if (n >= (size_t(1) << 31)) fail("at most 2^31 - 1 events per call");
-  e.labels = typed<uint8_t>(labels, "labels");
-  if (e.labels.size != n) fail("labels: expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
+  const std::string L = o.where("labels"), W = o.where("weights");
+  if (n >= (size_t(1) << 31)) fail(std::string(o.op()) + ": at most 2^31 - 1 events per call");
+  e.labels = o.typed<uint8_t>("labels");
+  if (e.labels.size != n) fail(L + ": expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
   size_t ns = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (e.labels[i] > 1) fail("labels: expected 0/1, got " + std::to_string(e.labels[i]) + " at index " + std::to_string(i));
+    if (e.labels[i] > 1) fail(L + ": expected 0/1, got " + std::to_string(e.labels[i]) + " at index " + std::to_string(i));
     ns += e.labels[i];
   }
-  if (ns == 0 || ns == n) fail("labels: need at least one signal (1) and one background (0) event");
-  if (!weights.IsUndefined() && !weights.IsNull()) {
-    e.w = typed<double>(weights, "weights");
-    if (e.w.size != n) fail("weights: expected length " + std::to_string(n) + ", got " + std::to_string(e.w.size));
+  if (ns == 0 || ns == n) fail(L + ": need at least one signal (1) and one background (0) event");
+  if (o.has("weights")) {
+    e.w = o.typed<double>("weights");
+    if (e.w.size != n) fail(W + ": expected length " + std::to_string(n) + ", got " + std::to_string(e.w.size));
     for (size_t i = 0; i < n; ++i)
-      if (!(std::isfinite(e.w[i]) && e.w[i] >= 0)) fail("weights: expected finite values >= 0 at index " + std::to_string(i));
+      if (!(std::isfinite(e.w[i]) && e.w[i] >= 0)) fail(W + ": expected finite values >= 0 at index " + std::to_string(i));
   }
   return e;
 }
 
-Span<double> scores_from(const Napi::Value& v, const char* what, size_t n_expected = 0) {
-  auto s = typed<double>(v, what);
+// Scores o[k] (Float64Array, no NaN; length n_expected when given).
+Span<double> scores_from(const Opts& o, const char* k, size_t n_expected = 0) {
+  auto s = o.typed<double>(k);
   if (n_expected && s.size != n_expected)
-    fail(std::string(what) + ": expected length " + std::to_string(n_expected) + ", got " + std::to_string(s.size));
+    fail(o.where(k) + ": expected length " + std::to_string(n_expected) + ", got " + std::to_string(s.size));
   for (size_t i = 0; i < s.size; ++i)
-    if (std::isnan(s[i])) fail(std::string(what) + ": NaN at index " + std::to_string(i));
+    if (std::isnan(s[i])) fail(o.where(k) + ": NaN at index " + std::to_string(i));
   return s;
 }
 
@@ -246,11 +249,13 @@ AucOut auc_sweep(const double* x, const Events& e) {
   return {auc, (double)ws, (double)wb, var, ns, nb};
 }
 
-// aucSweep(scores: Float64Array, labels: Uint8Array, weights?: Float64Array)
+// aucSweep({scores: Float64Array, labels: Uint8Array, weights?: Float64Array})
 //   -> {aucRaw, wSignal, wBackground, nSignal, nBackground, varDelong}
 Napi::Value AucSweep(const Napi::CallbackInfo& info) {
-  auto x = scores_from(info[0], "scores");
-  Events e = events_from(info[1], info[2], x.size);
+  Opts opts(info[0], "aucSweep");
+  auto x = scores_from(opts, "scores");
+  Events e = events_from(opts, x.size);
+  opts.done();
   AucOut o = e.weighted() ? auc_sweep<Comp, true>(x.data, e) : auc_sweep<int64_t, false>(x.data, e);
   auto env = info.Env();
   auto r = Napi::Object::New(env);
@@ -297,11 +302,13 @@ double ado_signed_sum(const double* f, const double* g, const Events& e, double&
   return Weighted ? std_.value() : (double)st;
 }
 
-// adoFull(f, g, labels, weights?) -> {sumST, wSignal, wBackground}: ADO_raw = 1/2 + sumST / (2 wS wB).
+// adoFull({f, g, labels, weights?}) -> {sumST, wSignal, wBackground}: ADO_raw = 1/2 + sumST / (2 wS wB).
 Napi::Value AdoFull(const Napi::CallbackInfo& info) {
-  auto f = scores_from(info[0], "f");
-  auto g = scores_from(info[1], "g", f.size);
-  Events e = events_from(info[2], info[3], f.size);
+  Opts o(info[0], "adoFull");
+  auto f = scores_from(o, "f");
+  auto g = scores_from(o, "g", f.size);
+  Events e = events_from(o, f.size);
+  o.done();
   double ws = 0, wb = 0;
   double st = e.weighted() ? ado_signed_sum<double, true>(f.data, g.data, e, ws, wb)
                            : ado_signed_sum<int64_t, false>(f.data, g.data, e, ws, wb);
@@ -489,13 +496,15 @@ Napi::Object pair_totals(Napi::Env env, const Events& e) {
   return r;
 }
 
-// adoDisagree(f, g, h, labels, weights?) -> {sumST, wD, wSignal, wBackground}
+// adoDisagree({candidate, reference, current, labels, weights?}) -> {sumST, wD, wSignal, wBackground}
 //   ADO_D raw = 1/2 + sumST / (2 wD); wD = weight (or count) of pairs in D(H, G).
 Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
-  auto f = scores_from(info[0], "candidate");
-  auto g = scores_from(info[1], "reference", f.size);
-  auto h = scores_from(info[2], "current", f.size);
-  Events e = events_from(info[3], info[4], f.size);
+  Opts o(info[0], "adoDisagree");
+  auto f = scores_from(o, "candidate");
+  auto g = scores_from(o, "reference", f.size);
+  auto h = scores_from(o, "current", f.size);
+  Events e = events_from(o, f.size);
+  o.done();
   DisagreeShared sh = share(g.data, h.data, e);
   double st = 0, wd = 0;
   disagree_one(sh, f.data, nullptr, st, wd);
@@ -505,25 +514,25 @@ Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
   return r;
 }
 
-// adoDisagreeBatch(candidates: Float64Array(K*N), K, g, h, labels, weights?, out: Float64Array(2K), threads,
-//                  control?) -> Promise<{wSignal, wBackground}>; out[2k] = sumST, out[2k+1] = wD of candidate k.
+// adoDisagreeBatch({candidates: Float64Array(K*N), k, reference, current, labels, weights?, out: Float64Array(2K),
+//                   threads?, control?}) -> Promise<{wSignal, wBackground}>; out[2c] = sumST, out[2c+1] = wD.
 Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
-  auto fs = typed<double>(info[0], "candidates");
-  size_t K = (size_t)integer(info[1], "K", 0, 1 << 30);
-  auto g = scores_from(info[2], "reference");
-  auto h = scores_from(info[3], "current", g.size);
+  Opts o(info[0], "adoDisagreeBatch");
+  auto fs = o.typed<double>("candidates");
+  size_t K = (size_t)o.integer("k", 0, 1 << 30);
+  auto g = scores_from(o, "reference");
+  auto h = scores_from(o, "current", g.size);
   size_t n = g.size;
-  if (fs.size != K * n) fail("candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
+  if (fs.size != K * n) fail("adoDisagreeBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
   for (size_t i = 0; i < fs.size; ++i)
-    if (std::isnan(fs[i])) fail("candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(info[4], info[5], n));
-  auto out = typed<double>(info[6], "out");
-  if (out.size != 2 * K) fail("out: expected length 2K = " + std::to_string(2 * K));
-  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
-  Control control = control_from(info[8]);
-  std::vector<Napi::Value> keep{info[0], info[2], info[3], info[4], info[6]};
-  if (e->weighted()) keep.push_back(info[5]);
-  if (!info[8].IsUndefined() && !info[8].IsNull()) keep.push_back(info[8]);
+    if (std::isnan(fs[i])) fail("adoDisagreeBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
+  auto e = std::make_shared<Events>(events_from(o, n));
+  auto out = o.typed<double>("out");
+  if (out.size != 2 * K) fail("adoDisagreeBatch.out: expected length 2K = " + std::to_string(2 * K));
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control control = control_from(o.raw("control"));
+  o.done();
+  std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
   auto work = [=]() -> std::string {
@@ -774,10 +783,11 @@ double subset_sum(const SubsetShared& sh, const double* f) {
 // adoSubset({candidate, reference, current, labels, weights?}) -> {sumST, wD, wSignal, wBackground}
 Napi::Value AdoSubset(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoSubset");
-  auto f = scores_from(o.raw("candidate"), "adoSubset.candidate");
-  auto g = scores_from(o.raw("reference"), "adoSubset.reference", f.size);
-  auto h = scores_from(o.raw("current"), "adoSubset.current", f.size);
-  Events e = events_from(o.raw("labels"), o.raw("weights"), f.size);
+  auto f = scores_from(o, "candidate");
+  auto g = scores_from(o, "reference", f.size);
+  auto h = scores_from(o, "current", f.size);
+  Events e = events_from(o, f.size);
+  o.done();
   SubsetShared sh = subset_share(g.data, h.data, e);
   auto r = Napi::Object::New(info.Env());
   r.Set("sumST", subset_sum(sh, f.data));
@@ -793,20 +803,19 @@ Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoSubsetBatch");
   auto fs = o.typed<double>("candidates");
   size_t K = (size_t)o.integer("k", 0, 1 << 30);
-  auto g = scores_from(o.raw("reference"), "adoSubsetBatch.reference");
-  auto h = scores_from(o.raw("current"), "adoSubsetBatch.current", g.size);
+  auto g = scores_from(o, "reference");
+  auto h = scores_from(o, "current", g.size);
   size_t n = g.size;
   if (fs.size != K * n) fail("adoSubsetBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
   for (size_t i = 0; i < fs.size; ++i)
     if (std::isnan(fs[i])) fail("adoSubsetBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(o.raw("labels"), o.raw("weights"), n));
+  auto e = std::make_shared<Events>(events_from(o, n));
   auto out = o.typed<double>("out");
   if (out.size != 2 * K) fail("adoSubsetBatch.out: expected length 2K = " + std::to_string(2 * K));
   int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
   Control control = control_from(o.raw("control"));
-  std::vector<Napi::Value> keep{o.raw("candidates"), o.raw("reference"), o.raw("current"), o.raw("labels"), o.raw("out")};
-  if (o.has("weights")) keep.push_back(o.raw("weights"));
-  if (o.has("control")) keep.push_back(o.raw("control"));
+  o.done();
+  std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   auto work = [=]() -> std::string {
     SubsetShared sh = subset_share(g.data, h.data, *e);

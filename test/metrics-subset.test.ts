@@ -48,7 +48,7 @@ t.test('native adoSubset = pair loop = CDQ kernel, exactly with unit weights', {
     const e = toEvents(labels, weights);
     const ref = adoDisagreeReference(f, g, h, e);
     const r = native!.adoSubset({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights });
-    const c = native!.adoDisagree(f, g, h, e.labels, e.weights);
+    const c = native!.adoDisagree({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights });
     const adoRaw = r.wD > 0 ? Math.min(1, Math.max(0, 0.5 + r.sumST / (2 * r.wD))) : NaN;
     if (!close(adoRaw, ref.adoRaw, 1e-12) || !close(r.wD, ref.disagreePairs, 1e-12)) bad++;
     if (weights ? !close(r.sumST, c.sumST, 1e-12) || !close(r.wD, c.wD, 1e-12) : r.sumST !== c.sumST || r.wD !== c.wD) cdqBad++;
@@ -66,7 +66,7 @@ t.test('larger inputs: native subset = CDQ; the batch = single calls; TS sweep a
     const batch = await adoOnDisagreementBatch(cands, g, h, labels, { threads: 2 });
     const shared = subsetShared(g, h, e);
     for (const [k, f] of cands.entries()) {
-      const c = native!.adoDisagree(f, g, h, e.labels);
+      const c = native!.adoDisagree({ candidate: f, reference: g, current: h, labels: e.labels });
       const single = adoOnDisagreement(f, g, h, labels);
       t.equal(single.disagreePairs, c.wD, `n ${n} levels ${levels} cand ${k}: |D|`);
       t.equal(single.adoRaw, Math.min(1, Math.max(0, 0.5 + c.sumST / (2 * c.wD))), 'ADO_D equals the CDQ kernel');
