@@ -80,7 +80,7 @@ if (native?.semdMatrix) {
     const na = spectraCount(A);
     const nb = B ? spectraCount(B) : na;
     const out = new Float64Array(na * nb);
-    await withControl(na, run, (control) => native.semdMatrix(A, B, out, run.threads ?? 0, control));
+    await withControl(na, run, (control) => native.semdMatrix({ specA: A, specB: B, out, threads: run.threads ?? 0, control }));
     return out;
   }) as MatrixKernel);
 }

@@ -85,7 +85,7 @@ const native = loadNative();
 if (native?.semdEmbed) {
   registerKernel('semd.embed', 'native', ((S, K, T, threads) => {
     const u = new Float64Array(spectraCount(S) * (K + 1));
-    native.semdEmbed(S, K, T, u, threads);
+    native.semdEmbed({ spec: S, K, T, out: u, threads });
     return u;
   }) as EmbedKernel);
 }

@@ -70,7 +70,10 @@ if (native?.semdKnn) {
     const distance = new Float64Array(nq * k);
     const e = embedSpectra(S, { K: run.cells ?? 64, backend: 'native', threads: run.threads });
     const res = await withControl<{ refined: number; nodes: number; bounds: number }>(nq, run, (control) =>
-      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control, q0, q1));
+      native.semdKnn({
+        spec: S, u: e.u, D: e.K + 1, k, brute: Boolean(run.brute), outIndex: index, outDist: distance,
+        threads: run.threads ?? 0, control, q0, q1,
+      }));
     return { index, distance, n: nq, first: q0, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
   }) as KnnKernel);
 }
@@ -163,7 +166,10 @@ if (native?.semdBallCounts) {
     const refEmb = embedSpectra(ref, { K, T, backend: 'native', threads: run.threads });
     const qEmb = query ? embedSpectra(query, { K, T, backend: 'native', threads: run.threads }) : refEmb;
     const res = await withControl<{ refined: number }>(nq, run, (control) =>
-      native.semdBallCounts(ref, refEmb.u, K + 1, labels, Q, qEmb.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
+      native.semdBallCounts({
+        specRef: ref, uRef: refEmb.u, D: K + 1, labels, specQuery: Q, uQuery: qEmb.u, eps, self: query === null,
+        outS: signal, outB: background, threads: run.threads ?? 0, control,
+      }));
     return { signal, background, nq, E, refined: res.refined as number };
   }) as BallKernel);
 }

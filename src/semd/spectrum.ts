@@ -111,7 +111,9 @@ if (native?.semdSpectra) {
   registerKernel('semd.spectra', 'native', (async (batch, opts, run) => {
     const { raw, beta } = checkSpectrumOptions(opts);
     const spec = allocateSpectra(batch);
-    await withControl(batch.length, run, (control) => native.semdSpectra(batch, raw ? 1 : 0, beta, spec, run.threads ?? 0, control));
+    await withControl(batch.length, run, (control) => native.semdSpectra({
+      offsets: batch.offsets, pt: batch.pt, y: batch.y, phi: batch.phi, raw, beta, spec, threads: run.threads ?? 0, control,
+    }));
     return spec;
   }) as SpectraKernel);
 }
