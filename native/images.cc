@@ -31,10 +31,11 @@ struct ImageScratch {
 };
 
 // The two hardest exclusive-kT subjets (y, phi), hardest first (fewer for M < 2).
-void kt_subjets(const double* pt, const double* y, const double* phi, const double* mass, size_t M, ImageScratch& s) {
+void kt_subjets(const double* pt, const double* y, const double* phi, const double* mass, size_t M, ImageScratch& s,
+                const Control* ctl) {
   s.subjets.clear();
   if (M > 2) {
-    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt, mass);
+    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt, mass, ctl);
     for (int k = 0; k < 2; ++k) s.subjets.emplace_back(s.kt.ay[2][k], s.kt.aphi[2][k]);
     if (s.kt.apt[2][1] > s.kt.apt[2][0]) std::swap(s.subjets[0], s.subjets[1]);
   } else {
@@ -45,7 +46,7 @@ void kt_subjets(const double* pt, const double* y, const double* phi, const doub
 
 // Returns the number of particles dropped; s.img (npix^2, float64) holds the image.
 size_t jet_image(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const ImageJob& o,
-                 ImageScratch& s) {
+                 ImageScratch& s, const Control* ctl) {
   s.img.assign((size_t)o.npix * o.npix, 0.0);
   if (M == 0) return 0;
   double px = 0, py = 0;
@@ -58,7 +59,7 @@ size_t jet_image(const double* pt, const double* y, const double* phi, const dou
   double *dy = s.dy.data(), *dp = s.dp.data();
   for (size_t i = 0; i < M; ++i) dy[i] = y[i], dp[i] = wrap_phi(phi[i] - phi0);
   s.subjets.clear();
-  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, mass, M, s);
+  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, mass, M, s, ctl);  // O(M^2): polls ctl
   double cy = 0, cp = 0;
   if (o.center == 0) {
     double sum = 0;
@@ -160,7 +161,8 @@ static Napi::Value JssImages(const Napi::CallbackInfo& info) {
       if (control.cancelled()) return;
       thread_local ImageScratch s;
       size_t a = jets.begin(j);
-      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, jets.end(j) - a, o, s);
+      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, jets.end(j) - a, o, s,
+                           &control);
       float* dst = out.data + j * px;
       for (size_t k = 0; k < px; ++k) dst[k] = (float)s.img[k];
       dropped->fetch_add(d, std::memory_order_relaxed);

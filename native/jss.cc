@@ -98,7 +98,9 @@ double mass2(const double* pt, const double* y, const double* phi, size_t M, Scr
   }
   const double *sh = s.sh.data(), *ch = s.ch.data(), *sn = s.sn.data(), *cs = s.cs.data();
   double m2 = 0;
+  Ticker tick(&s.ctl);
   for (size_t i = 0; i < M; ++i) {
+    tick.tick(M - i);
     double acc = 0;
     for (size_t j = i + 1; j < M; ++j) {
       double sy = sh[i] * ch[j] - ch[i] * sh[j];
@@ -193,7 +195,7 @@ void jet_row(const double* pt, const double* y, const double* phi, const double*
   }
   if (r.n_max > 0) {
     s.ctl.check();
-    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
+    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass, &s.ctl);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
         if (M <= (size_t)n) at[n - 1] = 0;
