@@ -50,7 +50,8 @@ struct Pair {
 
 // Builds one jet's spectrum into omega/cum (length M(M-1)/2 + 1). Same arithmetic, same order as the reference.
 void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double* omega, double* cum,
-                    std::vector<Pair>& buf, std::vector<double>& e) {
+                    std::vector<Pair>& buf, std::vector<double>& e, const Control& ctl) {
+  Ticker tick(&ctl);  // O(M^2) pairs: a huge jet is cancelled inside the jet
   size_t b = jets.begin(j), m = jets.end(j) - b;
   e.resize(m);
   double s = 0;
@@ -59,7 +60,8 @@ void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double
   double self = 0;
   for (size_t i = 0; i < m; ++i) self += e[i] * e[i];
   buf.clear();
-  for (size_t i = 0; i < m; ++i)
+  for (size_t i = 0; i < m; ++i) {
+    tick.tick(m - i);
     for (size_t k = i + 1; k < m; ++k) {
       double dy = jets.y[b + i] - jets.y[b + k];
       double dp = dphi_abs(jets.phi[b + i], jets.phi[b + k]);
@@ -67,6 +69,7 @@ void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double
       double om = beta == 1.0 ? dr : (beta == 2.0 ? dy * dy + dp * dp : std::pow(dr, beta));
       buf.push_back({om, 2.0 * e[i] * e[k]});
     }
+  }
   buf.push_back({0.0, self});
   // Canonical order: omega descending, then weight descending (equal entries are interchangeable).
   std::sort(buf.begin(), buf.end(), [](const Pair& a, const Pair& c) {
@@ -460,7 +463,9 @@ struct SearchStats {
   uint64_t refined = 0, nodes = 0, bounds = 0;  // exact SEMDs, nodes opened, point lower bounds computed
 };
 
-size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st) {
+size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st,
+                 const Control& ctl) {
+  Ticker tick(&ctl, 256);  // per heap pop: an exact SEMD or a node; cancels a long query inside it
   using Item = std::pair<double, int64_t>;  // (lower bound, id): id >= 0 a point, id < 0 a node -(id + 1)
   // A binary min-heap on a per-thread vector: no allocation per query.
   thread_local std::vector<Item> heap;
@@ -473,6 +478,7 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
   push({tree.node_lb(uq, 0), -1});
   size_t refined = 0;
   while (!heap.empty()) {
+    tick.tick();
     std::pop_heap(heap.begin(), heap.end(), std::greater<Item>());
     auto [lb, id] = heap.back();
     heap.pop_back();
@@ -511,9 +517,12 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
 }
 
 // Brute force over all candidates (the baseline the tree must equal).
-size_t knn_brute(const SpecView& S, size_t q, Best& best) {
-  for (size_t j = 0; j < S.n(); ++j)
+size_t knn_brute(const SpecView& S, size_t q, Best& best, const Control& ctl) {
+  Ticker tick(&ctl, 64);
+  for (size_t j = 0; j < S.n(); ++j) {
+    tick.tick();
     if (j != q) best.offer(semd_ij(S, q, S, j), (uint32_t)j);
+  }
   return S.n() - 1;
 }
 
@@ -542,7 +551,7 @@ Napi::Value SemdSpectra(const Napi::CallbackInfo& info) {
       thread_local std::vector<Pair> buf;
       thread_local std::vector<double> e;
       if (ctl.cancelled()) return;
-      build_spectrum(jets, j, raw, beta, &S.omega[S.offsets[j]], &S.cum[S.offsets[j]], buf, e);
+      build_spectrum(jets, j, raw, beta, &S.omega[S.offsets[j]], &S.cum[S.offsets[j]], buf, e, ctl);
       ctl.add_done(1);
     }, 64);
     return "";
@@ -570,6 +579,7 @@ Napi::Value SemdMatrix(const Napi::CallbackInfo& info) {
       if (ctl.cancelled()) return;
       size_t i0 = t * TR, i1 = std::min(na, i0 + TR);
       for (size_t j0 = self ? i0 : 0; j0 < nb; j0 += TC) {
+        if (ctl.cancelled()) return;  // per block of at most TR x TC distances: big sets stop inside a tile
         size_t j1 = std::min(nb, j0 + TC);
         for (size_t i = i0; i < i1; ++i)
           for (size_t j = std::max(j0, self ? i : 0); j < j1; ++j) {
@@ -660,7 +670,7 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       Best best{k, {}};
       best.v.reserve(k + 1);
       SearchStats st;
-      size_t r = brute ? knn_brute(S, q, best) : knn_query(S, tree, mg, q, best, st);
+      size_t r = brute ? knn_brute(S, q, best, ctl) : knn_query(S, tree, mg, q, best, st, ctl);
       refined->fetch_add(r, std::memory_order_relaxed);
       nodes->fetch_add(st.nodes, std::memory_order_relaxed);
       bounds->fetch_add(st.bounds, std::memory_order_relaxed);
@@ -729,11 +739,13 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
       auto bucket = [&](double d) { return (size_t)(std::lower_bound(eps.data, eps.data + E, d) - eps.data); };
       std::vector<int32_t> stack{0};
       size_t nref = 0;
+      Ticker tick(&ctl);
       while (!stack.empty()) {
         int32_t id = stack.back();
         stack.pop_back();
         if (mg.lo(tree.node_lb(x, id)) > emax) continue;
         const auto& nd = tree.nodes[(size_t)id];
+        tick.tick(nd.end - nd.begin);  // one query against a big reference set stops inside its traversal
         if (nd.left >= 0) {
           stack.push_back(nd.right);
           stack.push_back(nd.left);
