@@ -100,7 +100,8 @@ inline uint64_t sort_key(double x) {
 
 // Stable LSD radix sort of 0..n-1 by key (11-bit digits; digits on which every key agrees are skipped).
 // About 4x faster than std::sort of (double, index) pairs at N = 2e6. Returns the order; `keys` ends sorted.
-std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys) {
+// ctl (optional): checked before each pass (throws Cancelled).
+std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys, const Control* ctl = nullptr) {
   constexpr int B = 11, D = 6;
   constexpr size_t R = size_t(1) << B;
   size_t n = keys.size();
@@ -111,6 +112,7 @@ std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys) {
   for (size_t i = 0; i < n; ++i)
     for (int d = 0; d < D; ++d) ++hist[d * R + ((keys[i] >> (d * B)) & (R - 1))];
   for (int d = 0; d < D; ++d) {
+    if (ctl) ctl->check();
     size_t* h = &hist[d * R];
     if (n == 0 || h[(keys[0] >> (d * B)) & (R - 1)] == n) continue;
     size_t sum = 0;
@@ -136,11 +138,11 @@ struct Ranked {
   std::vector<uint32_t> rank;
   uint32_t levels = 0;
 };
-Ranked rank_of(const double* x, size_t n) {
+Ranked rank_of(const double* x, size_t n, const Control* ctl = nullptr) {
   std::vector<uint64_t> keys(n);
   for (size_t i = 0; i < n; ++i) keys[i] = sort_key(x[i]);
   Ranked r;
-  r.order = radix_order(keys);
+  r.order = radix_order(keys, ctl);
   r.rank.resize(n);
   uint32_t level = 0;
   for (size_t k = 0; k < n; ++k) {
@@ -537,6 +539,7 @@ Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
   auto work = [=]() -> std::string {
     DisagreeShared sh = share(g.data, h.data, *e);
+    if (control.cancelled()) return std::string();
     // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes). parallel_for turns an
     // exception into a located error ("candidate k: ...").
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t k) {
@@ -671,7 +674,8 @@ double tied_weight(const Events& e, const std::vector<uint32_t>& order, Same sam
 // K(outer, inner) = sum over S/B pairs of w w' s_outer s_inner: sweep `order` (by outer), Fenwick over inner ranks.
 template <typename Acc, bool Weighted>
 double concordance(const Events& e, const std::vector<uint32_t>& order, const std::vector<uint32_t>& orank,
-                   const std::vector<uint32_t>& irank, uint32_t ilev) {
+                   const std::vector<uint32_t>& irank, uint32_t ilev, const Control* ctl = nullptr) {
+  Ticker tick(ctl);  // throws Cancelled: a huge event set is cancelled inside the sweep
   using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   Fenwick<Tree> t[2] = {Fenwick<Tree>(ilev), Fenwick<Tree>(ilev)};  // [0] background, [1] signal
   Acc sum = 0;
@@ -679,6 +683,7 @@ double concordance(const Events& e, const std::vector<uint32_t>& order, const st
   for (size_t a = 0; a < e.n;) {
     size_t z = a;
     while (z < e.n && orank[order[z]] == orank[order[a]]) ++z;
+    tick.tick(z - a);
     for (size_t k = a; k < z; ++k) {
       uint32_t i = order[k];
       auto q = t[e.labels[i] ? 0 : 1].signed_at(irank[i]);
@@ -694,12 +699,17 @@ double concordance(const Events& e, const std::vector<uint32_t>& order, const st
   return Weighted ? sumd.value() : (double)sum;
 }
 
-SubsetShared subset_share(const double* g, const double* h, const Events& e) {
+// ctl (optional): checked between the phases and inside the concordance sweep (throws Cancelled).
+SubsetShared subset_share(const double* g, const double* h, const Events& e, const Control* ctl = nullptr) {
   SubsetShared s;
   s.e = &e;
-  Ranked gr = rank_of(g, e.n), hr = rank_of(h, e.n);
+  auto check = [ctl]() { if (ctl) ctl->check(); };
+  Ranked gr = rank_of(g, e.n, ctl);
+  Ranked hr = rank_of(h, e.n, ctl);
   s.hg = tie_layout(hr.rank, hr.levels, gr.rank, gr.order, e);
+  check();
   s.gh = tie_layout(gr.rank, gr.levels, hr.rank, hr.order, e);
+  check();
   double ws = 0, wb = 0;
   for (size_t i = 0; i < e.n; ++i) (e.labels[i] ? ws : wb) += e.weighted() ? e.w[i] : 1.0;
   s.ws = ws, s.wb = wb;
@@ -713,8 +723,9 @@ SubsetShared subset_share(const double* g, const double* h, const Events& e) {
     tgh = tied_weight(e, gh, [&](uint32_t a, uint32_t b) { return G[a] == G[b] && H[a] == H[b]; });
   }
   if (hr.levels < e.n) th = tied_weight(e, hr.order, [&](uint32_t a, uint32_t b) { return H[a] == H[b]; });
-  double kgh = e.weighted() ? concordance<double, true>(e, gr.order, G, H, hr.levels)
-                            : concordance<int64_t, false>(e, gr.order, G, H, hr.levels);
+  check();
+  double kgh = e.weighted() ? concordance<double, true>(e, gr.order, G, H, hr.levels, ctl)
+                            : concordance<int64_t, false>(e, gr.order, G, H, hr.levels, ctl);
   KSum u;
   u.add(ws * wb), u.add(-tg), u.add(-th), u.add(tgh), u.add(-kgh);
   s.wD = u.value() / 2;
@@ -727,11 +738,11 @@ SubsetShared subset_share(const double* g, const double* h, const Events& e) {
 }
 
 template <typename Acc, bool Weighted>
-double subset_one(const SubsetShared& sh, const double* f) {
+double subset_one(const SubsetShared& sh, const double* f, const Control* ctl) {
   using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   const Events& e = *sh.e;
   const size_t n = e.n;
-  Ranked fr = rank_of(f, n);
+  Ranked fr = rank_of(f, n, ctl);
   // [0] = background trees, [1] = signal trees; an event queries the other class
   Fenwick<Tree> G[2] = {Fenwick<Tree>(sh.glev), Fenwick<Tree>(sh.glev)};
   Fenwick<Tree> H[2] = {Fenwick<Tree>(sh.hlev), Fenwick<Tree>(sh.hlev)};
@@ -748,9 +759,11 @@ double subset_one(const SubsetShared& sh, const double* f) {
     return q;
   };
   const auto& ord = fr.order;
+  Ticker tick(ctl);  // a huge candidate is cancelled inside its sweep (throws Cancelled)
   for (size_t a = 0; a < n;) {
     size_t z = a;
     while (z < n && fr.rank[ord[z]] == fr.rank[ord[a]]) ++z;
+    tick.tick(z - a);
     for (size_t k = a; k < z; ++k) {  // the whole group of equal f first: s_f = 0 among them
       uint32_t i = ord[k];
       int o = e.labels[i] ? 0 : 1;
@@ -776,8 +789,8 @@ double subset_one(const SubsetShared& sh, const double* f) {
   return (Weighted ? sumd.value() : (double)sum) / 2;
 }
 
-double subset_sum(const SubsetShared& sh, const double* f) {
-  return sh.e->weighted() ? subset_one<double, true>(sh, f) : subset_one<int64_t, false>(sh, f);
+double subset_sum(const SubsetShared& sh, const double* f, const Control* ctl = nullptr) {
+  return sh.e->weighted() ? subset_one<double, true>(sh, f, ctl) : subset_one<int64_t, false>(sh, f, ctl);
 }
 
 // adoSubset({candidate, reference, current, labels, weights?}) -> {sumST, wD, wSignal, wBackground}
@@ -818,11 +831,12 @@ Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
   std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   auto work = [=]() -> std::string {
-    SubsetShared sh = subset_share(g.data, h.data, *e);
+    SubsetShared sh = subset_share(g.data, h.data, *e, &control);
     totals->first = sh.ws, totals->second = sh.wb;
+    if (control.cancelled()) return std::string();
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t c) {
       if (control.cancelled()) return;
-      out[2 * c] = subset_sum(sh, fs.data + c * n);
+      out[2 * c] = subset_sum(sh, fs.data + c * n, &control);
       out[2 * c + 1] = sh.wD;
       control.add_done(1);
     }, 1, "candidate");
