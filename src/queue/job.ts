@@ -68,6 +68,9 @@ export class JobValidationError extends JetlensInputError {
   }
 }
 
+/** Largest job (its JSON): a job names files and options, so anything larger is a mistake or an attack. */
+export const MAX_JOB_BYTES = 1 << 20;
+
 const EFP_KEYS = ['select', 'graphs', 'measure', 'kappa', 'beta', 'normed'];
 const OBS_KEYS = ['columns', 'betas', 'tauBeta', 'axes'];
 const JOB_KEYS = ['command', 'input', 'dataset', 'output', 'shard', 'options'];
@@ -150,6 +153,8 @@ export interface ValidateOptions {
 /** Checks a job's shape, options and input file; throws JobValidationError with the reason. */
 export function validateJob(data: unknown, vo: ValidateOptions = {}): ValidJob {
   if (!isObject(data)) throw new JobValidationError('expected a JSON object {command, input, output, options}');
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  if (bytes > MAX_JOB_BYTES) throw new JobValidationError(`job: ${bytes} bytes of JSON, at most ${MAX_JOB_BYTES} (jobs name files; they do not carry data)`);
   unknownKeys(data, JOB_KEYS, 'job');
   const { command } = data;
   if (command !== 'efp' && command !== 'observables') throw new JobValidationError(`command: expected 'efp' or 'observables', got '${String(command)}'`);
