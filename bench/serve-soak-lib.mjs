@@ -16,7 +16,7 @@ function request(r) {
     : { path: '/v1/observables', body: JSON.stringify({ jets, options: { betas: [1, 2] } }) };
 }
 
-const p99 = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.99 * xs.length))] : 0);
+const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : 0);
 
 export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
   const r = rng(seed);
@@ -60,7 +60,7 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
     // Flat: the peak RSS of the second half is not above the first half's (a leak grows it steadily).
     rssWarmMiB, rssEndMiB: h.rssMiB, rssPeakFirstHalfMiB: Math.max(...rss[0]), rssPeakSecondHalfMiB: Math.max(...rss[1]),
     rssGrowthMiB: Math.max(...rss[1]) - Math.max(...rss[0]),
-    healthP99Ms: p99(rtt), healthSamples: rtt.length,
+    healthP50Ms: quantile(rtt, 0.5), healthP99Ms: quantile(rtt, 0.99), healthMaxMs: Math.max(0, ...rtt), healthSamples: rtt.length,
     serverLagP99Ms: h.eventLoopLagMs.p99, serverLagMaxMs: h.eventLoopLagMs.max,
   };
 }

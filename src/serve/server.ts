@@ -93,7 +93,7 @@ export class JetlensServer {
       served: this.served,
       // The histogram samples every LAG_RESOLUTION_MS, and each sample includes that period: subtract it.
       eventLoopLagMs: { p50: lagMs(this.lag.percentile(50)), p99: lagMs(this.lag.percentile(99)), max: lagMs(this.lag.max) },
-      rssMiB: process.memoryUsage().rss / 2 ** 20,
+      rssMiB: process.memoryUsage.rss() / 2 ** 20,
       ops: Object.keys(this.o.ops),
     };
   }
@@ -148,7 +148,7 @@ export class JetlensServer {
       throw new HttpError(503, `busy: ${this.receiving} request bodies being received (limit ${this.o.maxPendingBodies})`);
     }
     this.receiving++;
-    let body: string;
+    let body: Uint8Array;
     try {
       body = await readBody(req, this.o.maxBodyBytes, this.o.bodyTimeoutMs);
     } finally {
@@ -159,7 +159,8 @@ export class JetlensServer {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
+/** The body as bytes in a fresh buffer of its own (never a pooled slice: it is transferred to a parse worker). */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -185,7 +186,13 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     });
     req.on('end', () => {
       clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+      resolve(bytes);
     });
     req.on('error', (e) => {
       clearTimeout(timer);
@@ -194,7 +201,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   });
 }
 
-function send(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function send(res: ServerResponse, status: number, body: string | Uint8Array): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length });
+  res.end(body);
 }
