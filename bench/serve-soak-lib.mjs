@@ -36,7 +36,8 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
   // Warm-up: each kind once (EFP set built, parse workers started), then one round at full load.
   await post({ path: '/v1/efp', body: JSON.stringify({ jets: [[[1, 0, 0], [2, 0.1, 0.1]]], options: { select: 'd<=4', kappa: 1, beta: 1 } }) });
   await Promise.all(Array.from({ length: clients }, () => post(pick())));
-  const rssWarmMiB = (await health()).rssMiB;
+  const warm = await health();
+  const rssWarmMiB = warm.rssMiB;
   const end = Date.now() + seconds * 1000;
   const rtt = [];
   const rss = [[], []]; // samples in the first and the second half of the run
@@ -62,5 +63,7 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
     rssGrowthMiB: Math.max(...rss[1]) - Math.max(...rss[0]),
     healthP50Ms: quantile(rtt, 0.5), healthP99Ms: quantile(rtt, 0.99), healthMaxMs: Math.max(0, ...rtt), healthSamples: rtt.length,
     serverLagP99Ms: h.eventLoopLagMs.p99, serverLagMaxMs: h.eventLoopLagMs.max,
+    // Fraction of the soak the server's event loop was busy running callbacks (the rest it waited for I/O).
+    serverLoopBusy: (h.eventLoopMs.active - warm.eventLoopMs.active) / ((h.eventLoopMs.active + h.eventLoopMs.idle) - (warm.eventLoopMs.active + warm.eventLoopMs.idle)),
   };
 }

@@ -21,6 +21,7 @@ try {
   console.table({ requests: `${r.ok} ok, ${r.busy} busy (503), ${r.errors} errors in ${r.seconds} s, ${r.clients} clients`,
     '/health p50 / p99 / max (client)': `${r.healthP50Ms.toFixed(1)} / ${r.healthP99Ms.toFixed(1)} / ${r.healthMaxMs.toFixed(1)} ms over ${r.healthSamples} polls`,
     'event-loop lag p99 / max (server)': `${r.serverLagP99Ms.toFixed(1)} / ${r.serverLagMaxMs.toFixed(1)} ms`,
+    'event loop busy (server)': `${(100 * r.serverLoopBusy).toFixed(1)} % of the soak`,
     rss: `${r.rssWarmMiB.toFixed(0)} -> ${r.rssEndMiB.toFixed(0)} MiB (peak growth ${r.rssGrowthMiB.toFixed(0)} MiB)`,
     'load average (1, 5, 15 min)': `${r.loadavg} (1 min before: ${loadBefore})` });
 } finally {

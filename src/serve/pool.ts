@@ -59,6 +59,16 @@ class PoolWorker {
   }
 }
 
+/** The buffers of the typed arrays in a result (up to three levels deep), each once: moved to the writer, not copied. */
+function ownedBuffers(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  } else if (value && typeof value === 'object' && depth < 3) {
+    for (const v of Object.values(value)) ownedBuffers(v, depth + 1, out);
+  }
+  return [...out];
+}
+
 export class ParsePool {
   private readonly workers: PoolWorker[];
 
@@ -79,7 +89,7 @@ export class ParsePool {
   /** `size`: about how many numbers the answer holds (small ones are written inline, as text; large ones as bytes). */
   stringify(value: unknown, size: number): Promise<string | Uint8Array> {
     if (size < INLINE_BYTES / 8) return Promise.resolve().then(() => stringifyResult(value));
-    return this.pick().run<Uint8Array>({ kind: 'stringify', value });
+    return this.pick().run<Uint8Array>({ kind: 'stringify', value }, ownedBuffers(value));
   }
 
   async close(): Promise<void> {
