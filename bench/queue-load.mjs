@@ -10,8 +10,8 @@ import { queueLoad, whyNoRedis } from './queue-load-lib.mjs';
 const [jobs = 1000, workers = 4, kills = 2, redisRestarts = 1, seed = 1] = process.argv.slice(2).map(Number);
 const why = whyNoRedis();
 if (why) {
-  console.error(why);
-  process.exit(2);
+  console.error(`bench/queue-load.mjs skipped: ${why}`);
+  process.exit(0);
 }
 const load0 = loadavg()[0];
 const r = await queueLoad({ jobs, workers, kills, redisRestarts, seed, log: (m) => console.error(m) });
