@@ -194,10 +194,12 @@ export async function queueLoad(o = {}) {
         // Redis is restarting
       }
       while (faults.length && done >= faults[0].at * nJobs) {
+        // A kill waits for a worker that is running a job (the case that matters); past 95% it takes any worker.
+        const busy = procs.filter((p) => p.name === 'worker' && p.alive && p.current);
+        if (faults[0].what === 'kill' && !busy.length && done < 0.95 * nJobs) break;
         const f = faults.shift();
         if (f.what === 'kill') {
           const live = procs.filter((p) => p.name === 'worker' && p.alive);
-          const busy = live.filter((p) => p.current);
           const victim = (busy.length ? busy : live)[Math.floor(r() * (busy.length || live.length))];
           killedJobs.push({ at: done, pid: victim.pid, job: victim.current });
           victim.child.kill('SIGKILL');
