@@ -25,3 +25,4 @@ export {
   warmDecorrelationScan, summarizeRows,
   type DecorrelationMethod, type WarmScanOptions, type WarmRow, type WarmSummary, type WarmScanResult,
 } from './warm-scan.js';
+export { tradeoffSections, type TradeoffFigureSettings } from './tradeoff-figures.js';
