@@ -6,7 +6,7 @@
 //          [--seeds 0,1] [--epochs 8] [--samples qg,wq] [--out moments.json] [--report DIR]
 import { writeFileSync } from 'node:fs';
 import { generateMixture } from '../dist/jets/generator/index.js';
-import { createModel, efnInputs, initTf, momentFeatureCount, train } from '../dist/models/index.js';
+import { createModel, efnInputs, evalPhi, initTf, momentFeatureCount, train } from '../dist/models/index.js';
 import { writeReportJson, renderReport } from '../dist/report/index.js';
 
 const args = process.argv.slice(2);
@@ -27,6 +27,25 @@ const SAMPLES = { qg: { signal: 'quark', background: 'gluon', label: 'quark vs g
 const ARCH = { phiSizes: [32, 32], hidden: [32, 32] };
 const MAX_PARTICLES = 40;
 
+/**
+ * Angles (y, phi relative to the axis) divided by their spread over real particles: Phi (ReLU, zero biases) is
+ * positively homogeneous, so raw angles of about 0.1 give pooled moments of 1e-3 (1e-6 at k = 2) and the F network
+ * starts with nothing to learn from (test AUC exactly 1/2 at small L). Same scaling for every (L, k).
+ */
+function standardiseAngles(data) {
+  const x = data.inputs[0].data, z = data.inputs[1].data;
+  let s2 = 0, c = 0;
+  for (let i = 0; i < z.length; i++) if (z[i] > 0) { s2 += x[2 * i] ** 2 + x[2 * i + 1] ** 2; c += 2; }
+  const scale = 1 / Math.sqrt(s2 / c);
+  for (let i = 0; i < x.length; i++) x[i] *= scale;
+  return scale;
+}
+
+/** Phi dead on every probe particle (all latent outputs 0): such an initialisation cannot train; it is redrawn. */
+function deadAtInit(model, probe, nProbe) {
+  return evalPhi(model, probe, nProbe).every((v) => v === 0);
+}
+
 await initTf({ log: () => {} });
 const ms = (xs) => { const m = xs.reduce((a, b) => a + b, 0) / xs.length; return { mean: m, std: xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : NaN }; };
 const rows = [];
@@ -34,24 +53,34 @@ const t0 = process.cpuUsage();
 for (const s of samples) {
   const jets = generateMixture({ signal: SAMPLES[s].signal, background: SAMPLES[s].background, n, seed: 11 });
   const data = efnInputs(jets, { maxParticles: MAX_PARTICLES });
+  const angleScale = standardiseAngles(data);
+  const real = [];
+  for (let i = 0; i < data.inputs[1].data.length && real.length < 2000; i++) if (data.inputs[1].data[i] > 0) real.push(data.inputs[0].data[2 * i], data.inputs[0].data[2 * i + 1]);
+  const probe = Float32Array.from(real);
   for (const k of orders) {
     for (const L of latents) {
       const aucs = [];
+      let redrawn = 0;
       for (const seed of seeds) {
-        const model = createModel('moments', { ...ARCH, latent: L, order: k, seed });
+        let model = createModel('moments', { ...ARCH, latent: L, order: k, seed });
+        for (let tryNo = 1; deadAtInit(model, probe, probe.length / 2) && tryNo <= 5; tryNo++) {
+          model.net.dispose();
+          model = createModel('moments', { ...ARCH, latent: L, order: k, seed: seed + 1000 * tryNo });
+          redrawn++;
+        }
         // Same split for every model (seed 0): only the initialisation and batch order change with the seed.
         const r = await train(model, data, { epochs, batchSize: 128, lr: 3e-3, patience: 0, seed: 100 + seed, split: [0.6, 0.1, 0.3], worker: false });
         aucs.push(r.testAUC);
         model.net.dispose();
       }
       const a = ms(aucs);
-      rows.push({ sample: s, order: k, latent: L, pooled: momentFeatureCount(L, k), auc: a.mean, auc_err: a.std, aucs });
+      rows.push({ sample: s, order: k, latent: L, pooled: momentFeatureCount(L, k), auc: a.mean, auc_err: a.std, aucs, redrawn_inits: redrawn, angle_scale: angleScale });
       console.log(`${s} k=${k} L=${String(L).padStart(2)} pooled=${String(momentFeatureCount(L, k)).padStart(4)}  AUC ${a.mean.toFixed(4)} +- ${a.std.toFixed(4)}  (${aucs.map((x) => x.toFixed(4)).join(', ')})`);
     }
   }
 }
 const cpu = process.cpuUsage(t0);
-const settings = { n_per_class: n, generator_seed: 11, arch: ARCH, max_particles: MAX_PARTICLES, epochs, batch_size: 128, lr: 3e-3, split: [0.6, 0.1, 0.3], seeds, cpu_seconds: (cpu.user + cpu.system) / 1e6 };
+const settings = { n_per_class: n, angles: 'divided by their rms over real particles', dead_init_rule: 'Phi zero on all probe particles: redrawn (seed + 1000 t)', generator_seed: 11, arch: ARCH, max_particles: MAX_PARTICLES, epochs, batch_size: 128, lr: 3e-3, split: [0.6, 0.1, 0.3], seeds, cpu_seconds: (cpu.user + cpu.system) / 1e6 };
 writeFileSync(out, `${JSON.stringify({ command: `node bench/moments.mjs ${args.join(' ')}`.trim(), settings, rows }, null, 2)}\n`);
 console.log(`wrote ${out}; CPU ${settings.cpu_seconds.toFixed(0)} s`);
 console.log(JSON.stringify({ bench: 'moments', settings, rows: rows.map((r) => ({ ...r, aucs: undefined })) }));
