@@ -6,7 +6,7 @@
 //          [--seeds 0,1] [--epochs 8] [--samples qg,wq] [--out moments.json] [--report DIR]
 import { writeFileSync } from 'node:fs';
 import { generateMixture } from '../dist/jets/generator/index.js';
-import { createModel, efnInputs, evalPhi, initTf, momentFeatureCount, train } from '../dist/models/index.js';
+import { createModel, efnInputs, evalPhi, initTf, momentFeatureCount, predict, takeSamples, train } from '../dist/models/index.js';
 import { writeReportJson, renderReport } from '../dist/report/index.js';
 
 const args = process.argv.slice(2);
@@ -41,9 +41,14 @@ function standardiseAngles(data) {
   return scale;
 }
 
-/** Phi dead on every probe particle (all latent outputs 0): such an initialisation cannot train; it is redrawn. */
-function deadAtInit(model, probe, nProbe) {
-  return evalPhi(model, probe, nProbe).every((v) => v === 0);
+/**
+ * A dead initialisation cannot train: Phi zero on every probe particle, or (ReLU paths with zero biases) the same
+ * output for every probe jet. It is redrawn (seed + 1000 t) and counted.
+ */
+async function deadAtInit(model, probe, nProbe, jets) {
+  if (evalPhi(model, probe, nProbe).every((v) => v === 0)) return true;
+  const out = await predict(model, jets);
+  return Math.max(...out) - Math.min(...out) < 1e-7;
 }
 
 await initTf({ log: () => {} });
@@ -57,13 +62,14 @@ for (const s of samples) {
   const real = [];
   for (let i = 0; i < data.inputs[1].data.length && real.length < 2000; i++) if (data.inputs[1].data[i] > 0) real.push(data.inputs[0].data[2 * i], data.inputs[0].data[2 * i + 1]);
   const probe = Float32Array.from(real);
+  const probeJets = takeSamples(data, Uint32Array.from({ length: Math.min(200, jets.length) }, (_, i) => i));
   for (const k of orders) {
     for (const L of latents) {
       const aucs = [];
       let redrawn = 0;
       for (const seed of seeds) {
         let model = createModel('moments', { ...ARCH, latent: L, order: k, seed });
-        for (let tryNo = 1; deadAtInit(model, probe, probe.length / 2) && tryNo <= 5; tryNo++) {
+        for (let tryNo = 1; (await deadAtInit(model, probe, probe.length / 2, probeJets)) && tryNo <= 5; tryNo++) {
           model.net.dispose();
           model = createModel('moments', { ...ARCH, latent: L, order: k, seed: seed + 1000 * tryNo });
           redrawn++;
@@ -80,7 +86,7 @@ for (const s of samples) {
   }
 }
 const cpu = process.cpuUsage(t0);
-const settings = { n_per_class: n, angles: 'divided by their rms over real particles', dead_init_rule: 'Phi zero on all probe particles: redrawn (seed + 1000 t)', generator_seed: 11, arch: ARCH, max_particles: MAX_PARTICLES, epochs, batch_size: 128, lr: 3e-3, split: [0.6, 0.1, 0.3], seeds, cpu_seconds: (cpu.user + cpu.system) / 1e6 };
+const settings = { n_per_class: n, angles: 'divided by their rms over real particles', dead_init_rule: 'Phi zero on all probe particles, or the same output for all 200 probe jets: redrawn (seed + 1000 t)', generator_seed: 11, arch: ARCH, max_particles: MAX_PARTICLES, epochs, batch_size: 128, lr: 3e-3, split: [0.6, 0.1, 0.3], seeds, cpu_seconds: (cpu.user + cpu.system) / 1e6 };
 writeFileSync(out, `${JSON.stringify({ command: `node bench/moments.mjs ${args.join(' ')}`.trim(), settings, rows }, null, 2)}\n`);
 console.log(`wrote ${out}; CPU ${settings.cpu_seconds.toFixed(0)} s`);
 console.log(JSON.stringify({ bench: 'moments', settings, rows: rows.map((r) => ({ ...r, aucs: undefined })) }));
