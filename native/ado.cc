@@ -567,6 +567,8 @@ JETLENS_EXPORT_GUARDED("adoDisagreeBatch", AdoDisagreeBatch);
 // it with Fenwick trees over the g ranks, the h ranks and, where ties mix classes, the positions in (h, g) and
 // (g, h) order (the tie corrections: pairs in the same h group, ordered by g, and vice versa). The g and h orders,
 // the tie layouts and wD are shared by all candidates. All sums are weighted by w_S w_B (int64 without weights).
+// That is the weighted path (and method 'fenwick'); with unit weights the same sums come from the bit sweep below
+// (sumST = (K(f, gh) - K(f, hg)) / 2 over lexicographic (g, h) and (h, g) ranks, no tie trees).
 namespace {
 
 // Fenwick tree without per-rank totals (half the memory of Fenwick above): prefix(x) = sum over indices < x.
