@@ -13,7 +13,7 @@ import type { JetBatch } from '../jets/batch.js';
 import { generateMixtureAsync } from '../jets/generator/index.js';
 import { jetImages } from '../jss/images.js';
 import { observables } from '../jss/observables.js';
-import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
+import { createModel, initTf, pixelInputs, predict, saveModel, takeSamples, train, type ModelOptions } from '../models/index.js';
 import { Rng } from '../util/rng.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
 import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
@@ -27,6 +27,15 @@ export const HL_SETS: Record<string, string[]> = {
   '6hl': ['mass', 'c2_b1', 'c2_b2', 'd2_b1', 'd2_b2', 'tau21_b1'],
 };
 
+/**
+ * The study's jet images (bench/cnn-diagnose.mjs, docs/guided.md): 25 x 25 pixels of 0.064 on [-0.8, 0.8]^2, so two
+ * 0.1 calorimeter towers never share a pixel (the occupancy channel counts them) and trimmed W prongs (about
+ * 2m/pT ~ 0.46 apart) fit; centred, rotated to the principal axis, flipped; pixel pT in GeV (not normalised).
+ */
+export const STUDY_IMAGES = { npix: 25, width: 0.8, center: 'centroid', rotate: 'principal', flip: true, normalize: false } as const;
+/** The study's CNN: pT / 100 GeV and occupancy channels, the compact architecture. */
+export const STUDY_CNN = (seed: number): ModelOptions => ({ seed, npix: STUDY_IMAGES.npix, imageWidth: STUDY_IMAGES.width, pixels: 'gev+occupancy', cnnLayers: 'compact' });
+
 export interface StudyOptions {
   outDir: string;
   /** A labelled jet file to use instead of generating W vs QCD jets. */
@@ -35,7 +44,7 @@ export interface StudyOptions {
   blackBox?: string;
   /** Names of the classes y = 1 and y = 0 (default: W, QCD for generated jets; from `<jets>.json` or 'signal', 'background'). */
   classNames?: [string, string];
-  /** Jets per class (default 5000). */
+  /** Jets per class (default 20000). */
   n?: number;
   seed?: number;
   /** Starting high-level set: 'mass,pt' (default), '6hl', or a comma-separated list of observable columns. */
@@ -111,7 +120,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const log = o.log ?? (() => {});
   const prog = o.progress ?? (() => undefined);
   const seed = o.seed ?? 1;
-  const n = o.n ?? 5000;
+  const n = o.n ?? 20000;
   const space = o.space ?? PAPER_SPACE;
   const run: RunOptions = { threads: o.threads, signal: o.signal };
   const times: Record<string, number> = {};
@@ -120,8 +129,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const classNames = classNamesFor(o);
   const spec = { members: o.ensemble?.members ?? 3, resample: o.ensemble?.resample ?? 'seeds', seed, dnn: { epochs: o.dnnEpochs ?? 20 }, signal: o.signal } as const;
   await checkSettings(p('settings.json'), {
-    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 10,
-    cnnPatience: o.cnnPatience ?? 2, testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
+    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 30,
+    cnnPatience: o.cnnPatience ?? 3, images: STUDY_IMAGES, cnn: STUDY_CNN(seed), testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
   });
 
   const jets: JetBatch = o.jetsFile ? await readJets(o.jetsFile) : await step('generate', p('jets.npz'), times, log,
@@ -139,16 +148,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   // Images are the CNN's input: with the user's black box there is no image step.
   const images = o.blackBox ? undefined : await step('images', p('images.npy'), times, log, async () => {
-    const im = await jetImages(jets, { ...run, npix: 33, width: 1.0, center: 'centroid', rotate: 'principal', flip: true, onProgress: prog('images') });
+    const im = await jetImages(jets, { ...run, ...STUDY_IMAGES, onProgress: prog('images') });
     await writeNpy(p('images.npy'), { data: im.data, shape: im.shape });
   }, () => readArray(p('images.npy')));
 
   const cnnScores = o.blackBox ? await readScores(o.blackBox, N) : await step('black box (CNN)', p('cnn-scores.npy'), times, log, async () => {
     await initTf({ log }); // before any weights exist, so they live on the chosen backend
-    const model = createModel('cnn', { seed, npix: 33 });
-    const data = imageInputs({ data: images!.data as Float32Array, shape: images!.shape }, labels);
+    const model = createModel('cnn', STUDY_CNN(seed));
+    const data = pixelInputs({ data: images!.data as Float32Array, shape: images!.shape }, STUDY_CNN(seed).pixels!, labels);
     await train(model, takeSamples(data, split.train), {
-      seed, epochs: o.cnnEpochs ?? 10, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 2, signal: o.signal,
+      seed, epochs: o.cnnEpochs ?? 30, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 3, signal: o.signal,
       onEpoch: (e) => log(`  cnn epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAUC.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
     });
     await saveModel(model, p('cnn'));
