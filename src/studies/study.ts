@@ -5,6 +5,7 @@
  * Each step checkpoints its output; a re-run with the same options picks up where the last one stopped.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../backend/control.js';
 import { JetlensInputError } from '../errors.js';
@@ -89,13 +90,22 @@ export function resolveHl(hl: string): string[] {
   return HL_SETS[hl] ?? hl.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Runs `make` unless `file` exists (checkpoint), timing it. */
+/** Process CPU-seconds (all threads, workers included): on a shared machine the measure of work, not wall time. */
+export const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Runs `make` unless `file` exists (checkpoint), timing it (wall in `times`, CPU in `times['<name> (CPU s)']`). */
 async function step<T>(name: string, file: string, times: Record<string, number>, log: (m: string) => void, make: () => Promise<void>, load: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   if (existsSync(file)) log(`${name}: reusing ${file}`);
   else {
     log(`${name} ...`);
     await make();
+    times[`${name} (CPU s)`] = cpuSeconds() - c0;
+    log(`${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s wall, ${times[`${name} (CPU s)`].toFixed(0)} CPU-s`);
   }
   times[name] = (performance.now() - t0) / 1000;
   return load();
@@ -124,6 +134,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const space = o.space ?? PAPER_SPACE;
   const run: RunOptions = { threads: o.threads, signal: o.signal };
   const times: Record<string, number> = {};
+  const cpu0 = cpuSeconds();
   const p = (f: string) => join(dir, f);
   const blackBoxName = o.blackBox ? 'black box' : 'CNN';
   const classNames = classNamesFor(o);
@@ -196,6 +207,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   for (const mode of modes) {
     const gdir = mode === mainMode ? p('guided') : p(`guided-${mode}`);
     log(`guided iteration (${mode}) ...`);
+    const c0 = cpuSeconds();
     const result = await guide({
       outDir: gdir, labels, hl, blackBox: cnnScores, candidates, split, mode, passes: o.passes ?? 5, seed, dnn: spec.dnn,
       ensemble: { members: spec.members, resample: spec.resample }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax,
@@ -203,11 +215,14 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     });
     log(`  ${mode}: ${result.stopReason} (${result.seconds.toFixed(0)} s)`);
     times[`guided iteration (${mode})`] = result.seconds;
+    times[`guided iteration (${mode}) (CPU s)`] = cpuSeconds() - c0;
     runs.push({ mode, dir: gdir, result });
   }
   const g = runs[0].result;
   await writeGuideTables(dir, g);
   if (runs.length > 1) await writeJsonAtomic(p('modes.json'), runs.map((r) => ({ mode: r.mode, dir: r.dir, ...summary(r.result) })));
+  // Per-phase wall and CPU seconds of this invocation (steps reused from checkpoints have no CPU entry).
+  await writeJsonAtomic(p('timing.json'), { ...times, 'total (CPU s)': cpuSeconds() - cpu0, cpus: availableParallelism(), loadavg: loadavg() });
   await studyReport(dir, { jets, labels, obs, images, cnnScores, split, guide: g, candidates, hlNames, premise, modes: runs, blackBoxName, classNames, generated: !o.jetsFile });
   return { outDir: dir, blackBoxName, classNames, premise, guide: g, modes: runs, seconds: times };
 }
