@@ -14,7 +14,7 @@ import type { JetBatch } from '../jets/batch.js';
 import { generateMixtureAsync } from '../jets/generator/index.js';
 import { jetImages } from '../jss/images.js';
 import { observables } from '../jss/observables.js';
-import { createModel, initTf, pixelInputs, predict, saveModel, takeSamples, train, type ModelOptions } from '../models/index.js';
+import { createModel, initTf, pixelInputs, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
 import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
@@ -22,20 +22,14 @@ import type { EnsembleResample } from './ensemble.js';
 import { measurePremise, type Premise } from './premise.js';
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { studyReport, summary, type ModeRun } from './study-report.js';
+import { STUDY_CNN, STUDY_IMAGES } from './study-cnn.js';
+
+export { STUDY_CNN, STUDY_IMAGES };
 
 export const HL_SETS: Record<string, string[]> = {
   'mass,pt': ['mass', 'pt'],
   '6hl': ['mass', 'c2_b1', 'c2_b2', 'd2_b1', 'd2_b2', 'tau21_b1'],
 };
-
-/**
- * The study's jet images (bench/cnn-diagnose.mjs, docs/guided.md): 25 x 25 pixels of 0.064 on [-0.8, 0.8]^2, so two
- * 0.1 calorimeter towers never share a pixel (the occupancy channel counts them) and trimmed W prongs (about
- * 2m/pT ~ 0.46 apart) fit; centred, rotated to the principal axis, flipped; pixel pT in GeV (not normalised).
- */
-export const STUDY_IMAGES = { npix: 25, width: 0.8, center: 'centroid', rotate: 'principal', flip: true, normalize: false } as const;
-/** The study's CNN: pT / 100 GeV and occupancy channels, the compact architecture. */
-export const STUDY_CNN = (seed: number): ModelOptions => ({ seed, npix: STUDY_IMAGES.npix, imageWidth: STUDY_IMAGES.width, pixels: 'gev+occupancy', cnnLayers: 'compact' });
 
 export interface StudyOptions {
   outDir: string;
