@@ -62,3 +62,19 @@ t.test('study CNN: two input channels, trains, round-trips, cnnInputs makes its 
   model.net.dispose();
   back.net.dispose();
 });
+
+t.test('runStudy end to end at a tiny size: the study CNN, the premise, per-phase CPU-seconds', async (t) => {
+  const { runStudy } = await import('../src/studies/study.js');
+  const { readArray } = await import('../src/io/index.js');
+  const { readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'jl-study-run-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await runStudy({
+    outDir: dir, n: 80, seed: 2, cnnEpochs: 1, dnnEpochs: 2, passes: 1, ensemble: { members: 2 }, space: { select: 'd<=2', kappas: [1], betas: [1] },
+  });
+  t.same((await readArray(join(dir, 'images.npy'))).shape, [160, 25, 25], 'the study geometry');
+  t.same(r.premise?.entries.map((e) => e.name), ['CNN', 'DNN(6HL)', 'DNN(mass, pT)']);
+  const timing = JSON.parse(readFileSync(join(dir, 'timing.json'), 'utf8'));
+  t.ok(timing['black box (CNN) (CPU s)'] > 0 && timing['total (CPU s)'] >= timing['black box (CNN) (CPU s)'], 'CPU-seconds per phase and in total');
+  t.equal(timing.loadavg.length, 3, 'load average recorded');
+});
