@@ -23,7 +23,7 @@ t.test('pixelInputs: gev+occupancy channels, normalized = image / sum', async (t
   t.throws(() => pixelInputs({ data: new Float32Array(6), shape: [1, 2, 3] }, 'gev+occupancy'), /npix, npix/);
 });
 
-t.test('study geometry: two towers never share a pixel, so occupancy counts the towers', async (t) => {
+t.test('study geometry: few towers share a pixel, so occupancy counts the towers', async (t) => {
   const jets = generateMixture({ signal: 'w', background: 'qcd', n: 60, seed: 3 });
   const im = await jetImages(jets, { ...STUDY_IMAGES });
   const px = STUDY_IMAGES.npix ** 2;
@@ -34,7 +34,9 @@ t.test('study geometry: two towers never share a pixel, so occupancy counts the 
     inside += jets.offsets[j + 1] - jets.offsets[j];
   }
   inside -= im.dropped;
-  t.equal(occupied, inside, `occupied pixels = towers inside the square (${inside}, ${im.dropped} outside)`);
+  // Towers sit at a random point of their 0.1 cell (the generator's Delphes-like default), so two towers in
+  // neighbouring cells can land in one 0.064 pixel (about 4% of towers at seed 3): occupancy counts towers to 10%.
+  t.ok(occupied <= inside && occupied >= 0.9 * inside, `occupied pixels ${occupied} ~ towers inside the square (${inside}, ${im.dropped} outside)`);
   t.ok(im.dropped / (inside + im.dropped) < 0.01, `under 1% of towers outside [-0.8, 0.8]^2 (${im.dropped})`);
 });
 
