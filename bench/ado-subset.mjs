@@ -48,8 +48,8 @@ for (const n of sizes) {
   const best = {};
   for (let r = 0; r < reps; r++) {
     for (const [name, fn] of Object.entries({
-      full: () => native.adoFull(f, g, labels),
-      cdq: () => native.adoDisagree(f, g, h, labels),
+      full: () => native.adoFull({ f, g, labels }),
+      cdq: () => native.adoDisagree({ candidate: f, reference: g, current: h, labels }),
       sub: () => native.adoSubset({ candidate: f, reference: g, current: h, labels }),
       fen: () => native.adoSubset({ candidate: f, reference: g, current: h, labels, method: 'fenwick' }),
     })) {

@@ -28,33 +28,36 @@ struct Events {
   bool weighted() const { return w.data != nullptr; }
 };
 
-Events events_from(const Napi::Value& labels, const Napi::Value& weights, size_t n) {
+// o.labels and o.weights (optional) of an op's options; messages name the op ("adoFull.labels: ...").
+Events events_from(const Opts& o, size_t n) {
   Events e;
   e.n = n;
-  if (n >= (size_t(1) << 31)) fail("at most 2^31 - 1 events per call");
-  e.labels = typed<uint8_t>(labels, "labels");
-  if (e.labels.size != n) fail("labels: expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
+  const std::string L = o.where("labels"), W = o.where("weights");
+  if (n >= (size_t(1) << 31)) fail(std::string(o.op()) + ": at most 2^31 - 1 events per call");
+  e.labels = o.typed<uint8_t>("labels");
+  if (e.labels.size != n) fail(L + ": expected length " + std::to_string(n) + ", got " + std::to_string(e.labels.size));
   size_t ns = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (e.labels[i] > 1) fail("labels: expected 0/1, got " + std::to_string(e.labels[i]) + " at index " + std::to_string(i));
+    if (e.labels[i] > 1) fail(L + ": expected 0/1, got " + std::to_string(e.labels[i]) + " at index " + std::to_string(i));
     ns += e.labels[i];
   }
-  if (ns == 0 || ns == n) fail("labels: need at least one signal (1) and one background (0) event");
-  if (!weights.IsUndefined() && !weights.IsNull()) {
-    e.w = typed<double>(weights, "weights");
-    if (e.w.size != n) fail("weights: expected length " + std::to_string(n) + ", got " + std::to_string(e.w.size));
+  if (ns == 0 || ns == n) fail(L + ": need at least one signal (1) and one background (0) event");
+  if (o.has("weights")) {
+    e.w = o.typed<double>("weights");
+    if (e.w.size != n) fail(W + ": expected length " + std::to_string(n) + ", got " + std::to_string(e.w.size));
     for (size_t i = 0; i < n; ++i)
-      if (!(std::isfinite(e.w[i]) && e.w[i] >= 0)) fail("weights: expected finite values >= 0 at index " + std::to_string(i));
+      if (!(std::isfinite(e.w[i]) && e.w[i] >= 0)) fail(W + ": expected finite values >= 0 at index " + std::to_string(i));
   }
   return e;
 }
 
-Span<double> scores_from(const Napi::Value& v, const char* what, size_t n_expected = 0) {
-  auto s = typed<double>(v, what);
+// Scores o[k] (Float64Array, no NaN; length n_expected when given).
+Span<double> scores_from(const Opts& o, const char* k, size_t n_expected = 0) {
+  auto s = o.typed<double>(k);
   if (n_expected && s.size != n_expected)
-    fail(std::string(what) + ": expected length " + std::to_string(n_expected) + ", got " + std::to_string(s.size));
+    fail(o.where(k) + ": expected length " + std::to_string(n_expected) + ", got " + std::to_string(s.size));
   for (size_t i = 0; i < s.size; ++i)
-    if (std::isnan(s[i])) fail(std::string(what) + ": NaN at index " + std::to_string(i));
+    if (std::isnan(s[i])) fail(o.where(k) + ": NaN at index " + std::to_string(i));
   return s;
 }
 
@@ -98,7 +101,8 @@ inline uint64_t sort_key(double x) {
 
 // Stable LSD radix sort of 0..n-1 by key (11-bit digits; digits on which every key agrees are skipped).
 // About 4x faster than std::sort of (double, index) pairs at N = 2e6. Returns the order; `keys` ends sorted.
-std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys) {
+// ctl (optional): checked before each pass (throws Cancelled).
+std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys, const Control* ctl = nullptr) {
   constexpr int B = 11, D = 6;
   constexpr size_t R = size_t(1) << B;
   size_t n = keys.size();
@@ -109,6 +113,7 @@ std::vector<uint32_t> radix_order(std::vector<uint64_t>& keys) {
   for (size_t i = 0; i < n; ++i)
     for (int d = 0; d < D; ++d) ++hist[d * R + ((keys[i] >> (d * B)) & (R - 1))];
   for (int d = 0; d < D; ++d) {
+    if (ctl) ctl->check();
     size_t* h = &hist[d * R];
     if (n == 0 || h[(keys[0] >> (d * B)) & (R - 1)] == n) continue;
     size_t sum = 0;
@@ -134,11 +139,11 @@ struct Ranked {
   std::vector<uint32_t> rank;
   uint32_t levels = 0;
 };
-Ranked rank_of(const double* x, size_t n) {
+Ranked rank_of(const double* x, size_t n, const Control* ctl = nullptr) {
   std::vector<uint64_t> keys(n);
   for (size_t i = 0; i < n; ++i) keys[i] = sort_key(x[i]);
   Ranked r;
-  r.order = radix_order(keys);
+  r.order = radix_order(keys, ctl);
   r.rank.resize(n);
   uint32_t level = 0;
   for (size_t k = 0; k < n; ++k) {
@@ -247,11 +252,13 @@ AucOut auc_sweep(const double* x, const Events& e) {
   return {auc, (double)ws, (double)wb, var, ns, nb};
 }
 
-// aucSweep(scores: Float64Array, labels: Uint8Array, weights?: Float64Array)
+// aucSweep({scores: Float64Array, labels: Uint8Array, weights?: Float64Array})
 //   -> {aucRaw, wSignal, wBackground, nSignal, nBackground, varDelong}
 Napi::Value AucSweep(const Napi::CallbackInfo& info) {
-  auto x = scores_from(info[0], "scores");
-  Events e = events_from(info[1], info[2], x.size);
+  Opts opts(info[0], "aucSweep");
+  auto x = scores_from(opts, "scores");
+  Events e = events_from(opts, x.size);
+  opts.done();
   AucOut o = e.weighted() ? auc_sweep<Comp, true>(x.data, e) : auc_sweep<int64_t, false>(x.data, e);
   auto env = info.Env();
   auto r = Napi::Object::New(env);
@@ -298,11 +305,13 @@ double ado_signed_sum(const double* f, const double* g, const Events& e, double&
   return Weighted ? std_.value() : (double)st;
 }
 
-// adoFull(f, g, labels, weights?) -> {sumST, wSignal, wBackground}: ADO_raw = 1/2 + sumST / (2 wS wB).
+// adoFull({f, g, labels, weights?}) -> {sumST, wSignal, wBackground}: ADO_raw = 1/2 + sumST / (2 wS wB).
 Napi::Value AdoFull(const Napi::CallbackInfo& info) {
-  auto f = scores_from(info[0], "f");
-  auto g = scores_from(info[1], "g", f.size);
-  Events e = events_from(info[2], info[3], f.size);
+  Opts o(info[0], "adoFull");
+  auto f = scores_from(o, "f");
+  auto g = scores_from(o, "g", f.size);
+  Events e = events_from(o, f.size);
+  o.done();
   double ws = 0, wb = 0;
   double st = e.weighted() ? ado_signed_sum<double, true>(f.data, g.data, e, ws, wb)
                            : ado_signed_sum<int64_t, false>(f.data, g.data, e, ws, wb);
@@ -490,13 +499,15 @@ Napi::Object pair_totals(Napi::Env env, const Events& e) {
   return r;
 }
 
-// adoDisagree(f, g, h, labels, weights?) -> {sumST, wD, wSignal, wBackground}
+// adoDisagree({candidate, reference, current, labels, weights?}) -> {sumST, wD, wSignal, wBackground}
 //   ADO_D raw = 1/2 + sumST / (2 wD); wD = weight (or count) of pairs in D(H, G).
 Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
-  auto f = scores_from(info[0], "candidate");
-  auto g = scores_from(info[1], "reference", f.size);
-  auto h = scores_from(info[2], "current", f.size);
-  Events e = events_from(info[3], info[4], f.size);
+  Opts o(info[0], "adoDisagree");
+  auto f = scores_from(o, "candidate");
+  auto g = scores_from(o, "reference", f.size);
+  auto h = scores_from(o, "current", f.size);
+  Events e = events_from(o, f.size);
+  o.done();
   DisagreeShared sh = share(g.data, h.data, e);
   double st = 0, wd = 0;
   disagree_one(sh, f.data, nullptr, st, wd);
@@ -506,29 +517,30 @@ Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
   return r;
 }
 
-// adoDisagreeBatch(candidates: Float64Array(K*N), K, g, h, labels, weights?, out: Float64Array(2K), threads,
-//                  control?) -> Promise<{wSignal, wBackground}>; out[2k] = sumST, out[2k+1] = wD of candidate k.
+// adoDisagreeBatch({candidates: Float64Array(K*N), k, reference, current, labels, weights?, out: Float64Array(2K),
+//                   threads?, control?}) -> Promise<{wSignal, wBackground}>; out[2c] = sumST, out[2c+1] = wD.
 Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
-  auto fs = typed<double>(info[0], "candidates");
-  size_t K = (size_t)integer(info[1], "K", 0, 1 << 30);
-  auto g = scores_from(info[2], "reference");
-  auto h = scores_from(info[3], "current", g.size);
+  Opts o(info[0], "adoDisagreeBatch");
+  auto fs = o.typed<double>("candidates");
+  size_t K = (size_t)o.integer("k", 0, 1 << 30);
+  auto g = scores_from(o, "reference");
+  auto h = scores_from(o, "current", g.size);
   size_t n = g.size;
-  if (fs.size != K * n) fail("candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
+  if (fs.size != K * n) fail("adoDisagreeBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
   for (size_t i = 0; i < fs.size; ++i)
-    if (std::isnan(fs[i])) fail("candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(info[4], info[5], n));
-  auto out = typed<double>(info[6], "out");
-  if (out.size != 2 * K) fail("out: expected length 2K = " + std::to_string(2 * K));
-  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
-  Control control = control_from(info[8]);
-  std::vector<Napi::Value> keep{info[0], info[2], info[3], info[4], info[6]};
-  if (e->weighted()) keep.push_back(info[5]);
-  if (!info[8].IsUndefined() && !info[8].IsNull()) keep.push_back(info[8]);
+    if (std::isnan(fs[i])) fail("adoDisagreeBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
+  auto e = std::make_shared<Events>(events_from(o, n));
+  auto out = o.typed<double>("out");
+  if (out.size != 2 * K) fail("adoDisagreeBatch.out: expected length 2K = " + std::to_string(2 * K));
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control control = control_from(o.raw("control"));
+  o.done();
+  std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
   auto work = [=]() -> std::string {
     DisagreeShared sh = share(g.data, h.data, *e);
+    if (control.cancelled()) return std::string();
     // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes). parallel_for turns an
     // exception into a located error ("candidate k: ...").
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t k) {
@@ -667,7 +679,8 @@ double tied_weight(const Events& e, const std::vector<uint32_t>& order, Same sam
 // K(outer, inner) = sum over S/B pairs of w w' s_outer s_inner: sweep `order` (by outer), Fenwick over inner ranks.
 template <typename Acc, bool Weighted>
 double concordance(const Events& e, const std::vector<uint32_t>& order, const std::vector<uint32_t>& orank,
-                   const std::vector<uint32_t>& irank, uint32_t ilev) {
+                   const std::vector<uint32_t>& irank, uint32_t ilev, const Control* ctl = nullptr) {
+  Ticker tick(ctl);  // throws Cancelled: a huge event set is cancelled inside the sweep
   using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   Fenwick<Tree> t[2] = {Fenwick<Tree>(ilev), Fenwick<Tree>(ilev)};  // [0] background, [1] signal
   Acc sum = 0;
@@ -675,6 +688,7 @@ double concordance(const Events& e, const std::vector<uint32_t>& order, const st
   for (size_t a = 0; a < e.n;) {
     size_t z = a;
     while (z < e.n && orank[order[z]] == orank[order[a]]) ++z;
+    tick.tick(z - a);
     for (size_t k = a; k < z; ++k) {
       uint32_t i = order[k];
       auto q = t[e.labels[i] ? 0 : 1].signed_at(irank[i]);
@@ -695,16 +709,20 @@ std::shared_ptr<const BitShared> make_bit_shared(const Ranked& gr, const Ranked&
 double kendall_gh(const Ranked& gr, const Ranked& hr, const Events& e);
 
 // method: 0 = auto, 1 = Fenwick trees (the weighted path), 2 = bit sweep (unit weights only).
-SubsetShared subset_share(const double* g, const double* h, const Events& e, int method = 0) {
+// ctl (optional): checked between the phases and inside the sorts and the concordance sweep (throws Cancelled).
+SubsetShared subset_share(const double* g, const double* h, const Events& e, int method = 0, const Control* ctl = nullptr) {
   SubsetShared s;
   s.e = &e;
-  Ranked gr = rank_of(g, e.n), hr = rank_of(h, e.n);
+  auto check = [ctl]() { if (ctl) ctl->check(); };
+  Ranked gr = rank_of(g, e.n, ctl), hr = rank_of(h, e.n, ctl);
   if (e.weighted() || method == 1) {
     s.hg = tie_layout(hr.rank, hr.levels, gr.rank, gr.order, e);
+    check();
     s.gh = tie_layout(gr.rank, gr.levels, hr.rank, hr.order, e);
   } else {
     s.bits = make_bit_shared(gr, hr, e);
   }
+  check();
   double ws = 0, wb = 0;
   for (size_t i = 0; i < e.n; ++i) (e.labels[i] ? ws : wb) += e.weighted() ? e.w[i] : 1.0;
   s.ws = ws, s.wb = wb;
@@ -718,8 +736,9 @@ SubsetShared subset_share(const double* g, const double* h, const Events& e, int
     tgh = tied_weight(e, gh, [&](uint32_t a, uint32_t b) { return G[a] == G[b] && H[a] == H[b]; });
   }
   if (hr.levels < e.n) th = tied_weight(e, hr.order, [&](uint32_t a, uint32_t b) { return H[a] == H[b]; });
-  double kgh = e.weighted() ? concordance<double, true>(e, gr.order, G, H, hr.levels)
-               : s.bits ? kendall_gh(gr, hr, e) : concordance<int64_t, false>(e, gr.order, G, H, hr.levels);
+  check();
+  double kgh = e.weighted() ? concordance<double, true>(e, gr.order, G, H, hr.levels, ctl)
+               : s.bits ? kendall_gh(gr, hr, e) : concordance<int64_t, false>(e, gr.order, G, H, hr.levels, ctl);
   KSum u;
   u.add(ws * wb), u.add(-tg), u.add(-th), u.add(tgh), u.add(-kgh);
   s.wD = u.value() / 2;
@@ -732,11 +751,11 @@ SubsetShared subset_share(const double* g, const double* h, const Events& e, int
 }
 
 template <typename Acc, bool Weighted>
-double subset_one(const SubsetShared& sh, const double* f) {
+double subset_one(const SubsetShared& sh, const double* f, const Control* ctl) {
   using Tree = std::conditional_t<Weighted, Comp, int32_t>;
   const Events& e = *sh.e;
   const size_t n = e.n;
-  Ranked fr = rank_of(f, n);
+  Ranked fr = rank_of(f, n, ctl);
   // [0] = background trees, [1] = signal trees; an event queries the other class
   Fenwick<Tree> G[2] = {Fenwick<Tree>(sh.glev), Fenwick<Tree>(sh.glev)};
   Fenwick<Tree> H[2] = {Fenwick<Tree>(sh.hlev), Fenwick<Tree>(sh.hlev)};
@@ -753,9 +772,11 @@ double subset_one(const SubsetShared& sh, const double* f) {
     return q;
   };
   const auto& ord = fr.order;
+  Ticker tick(ctl);  // a huge candidate is cancelled inside its sweep (throws Cancelled)
   for (size_t a = 0; a < n;) {
     size_t z = a;
     while (z < n && fr.rank[ord[z]] == fr.rank[ord[a]]) ++z;
+    tick.tick(z - a);
     for (size_t k = a; k < z; ++k) {  // the whole group of equal f first: s_f = 0 among them
       uint32_t i = ord[k];
       int o = e.labels[i] ? 0 : 1;
@@ -972,9 +993,13 @@ BitShared bit_share(const Ranked& gr, const Ranked& hr, const Events& e) {
   return b;
 }
 
-double subset_bits(const BitShared& b, const double* f, BitScratch& s) {
+// ctl (optional): checked between the three passes (throws Cancelled).
+double subset_bits(const BitShared& b, const double* f, BitScratch& s, const Control* ctl = nullptr) {
+  auto check = [ctl]() { if (ctl) ctl->check(); };
   order_bg_first(f, b.by_class, s);
+  check();
   int64_t kgh = kendall_bits(b.gh, b.gh_bits, b.untied, s);
+  check();
   int64_t khg = kendall_bits(b.hg, b.hg_bits, b.untied, s);
   return (double)((kgh - khg) / 2);
 }
@@ -1005,22 +1030,23 @@ double kendall_gh(const Ranked& gr, const Ranked& hr, const Events& e) {
 }
 
 
-double subset_sum(const SubsetShared& sh, const double* f) {
-  if (sh.e->weighted()) return subset_one<double, true>(sh, f);
-  if (!sh.bits) return subset_one<int64_t, false>(sh, f);
+double subset_sum(const SubsetShared& sh, const double* f, const Control* ctl = nullptr) {
+  if (sh.e->weighted()) return subset_one<double, true>(sh, f, ctl);
+  if (!sh.bits) return subset_one<int64_t, false>(sh, f, ctl);
   thread_local BitScratch scratch;  // reused by this thread's next candidate
-  return subset_bits(*sh.bits, f, scratch);
+  return subset_bits(*sh.bits, f, scratch, ctl);
 }
 
 // adoSubset({candidate, reference, current, labels, weights?, method?}) -> {sumST, wD, wSignal, wBackground}
 Napi::Value AdoSubset(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoSubset");
-  auto f = scores_from(o.raw("candidate"), "adoSubset.candidate");
-  auto g = scores_from(o.raw("reference"), "adoSubset.reference", f.size);
-  auto h = scores_from(o.raw("current"), "adoSubset.current", f.size);
-  Events e = events_from(o.raw("labels"), o.raw("weights"), f.size);
+  auto f = scores_from(o, "candidate");
+  auto g = scores_from(o, "reference", f.size);
+  auto h = scores_from(o, "current", f.size);
+  Events e = events_from(o, f.size);
   // method: the kernel for unit weights; 'fenwick' (the weighted path's trees) is kept for cross-checks and benches
   int method = o.has("method") ? o.choice("method", {"auto", "fenwick", "bits"}) : 0;
+  o.done();
   SubsetShared sh = subset_share(g.data, h.data, e, method);
   auto r = Napi::Object::New(info.Env());
   r.Set("sumST", subset_sum(sh, f.data));
@@ -1036,27 +1062,27 @@ Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoSubsetBatch");
   auto fs = o.typed<double>("candidates");
   size_t K = (size_t)o.integer("k", 0, 1 << 30);
-  auto g = scores_from(o.raw("reference"), "adoSubsetBatch.reference");
-  auto h = scores_from(o.raw("current"), "adoSubsetBatch.current", g.size);
+  auto g = scores_from(o, "reference");
+  auto h = scores_from(o, "current", g.size);
   size_t n = g.size;
   if (fs.size != K * n) fail("adoSubsetBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
   for (size_t i = 0; i < fs.size; ++i)
     if (std::isnan(fs[i])) fail("adoSubsetBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(o.raw("labels"), o.raw("weights"), n));
+  auto e = std::make_shared<Events>(events_from(o, n));
   auto out = o.typed<double>("out");
   if (out.size != 2 * K) fail("adoSubsetBatch.out: expected length 2K = " + std::to_string(2 * K));
   int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
   Control control = control_from(o.raw("control"));
-  std::vector<Napi::Value> keep{o.raw("candidates"), o.raw("reference"), o.raw("current"), o.raw("labels"), o.raw("out")};
-  if (o.has("weights")) keep.push_back(o.raw("weights"));
-  if (o.has("control")) keep.push_back(o.raw("control"));
+  o.done();
+  std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   auto work = [=]() -> std::string {
-    SubsetShared sh = subset_share(g.data, h.data, *e);
+    SubsetShared sh = subset_share(g.data, h.data, *e, 0, &control);
     totals->first = sh.ws, totals->second = sh.wb;
+    if (control.cancelled()) return std::string();
     parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t c) {
       if (control.cancelled()) return;
-      out[2 * c] = subset_sum(sh, fs.data + c * n);
+      out[2 * c] = subset_sum(sh, fs.data + c * n, &control);
       out[2 * c + 1] = sh.wD;
       control.add_done(1);
     }, 1, "candidate");

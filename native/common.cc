@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -17,6 +18,18 @@ std::vector<Export>& registry() {
   return r;
 }
 
+namespace {
+void check_jets(const JetView& j, const std::string& op) {
+  if (j.offsets.size < 1) fail(op + "offsets: length must be N + 1 >= 1");
+  if (j.offsets[0] != 0) fail(op + "offsets[0] must be 0");
+  for (size_t i = 1; i < j.offsets.size; ++i)
+    if (j.offsets[i] < j.offsets[i - 1]) fail(op + "offsets must be non-decreasing (at jet " + std::to_string(i - 1) + ")");
+  size_t total = j.offsets[j.offsets.size - 1];
+  if (j.pt.size != total || j.y.size != total || j.phi.size != total)
+    fail(op + "pt, y, phi must each have offsets[N] = " + std::to_string(total) + " entries");
+}
+}  // namespace
+
 JetView jets_from(const Napi::Value& v) {
   if (!v.IsObject()) fail("jets: expected an object {offsets, pt, y, phi}");
   auto o = v.As<Napi::Object>();
@@ -25,14 +38,27 @@ JetView jets_from(const Napi::Value& v) {
   j.pt = typed<double>(o.Get("pt"), "jets.pt");
   j.y = typed<double>(o.Get("y"), "jets.y");
   j.phi = typed<double>(o.Get("phi"), "jets.phi");
-  if (j.offsets.size < 1) fail("jets.offsets: length must be N + 1 >= 1");
-  if (j.offsets[0] != 0) fail("jets.offsets[0] must be 0");
-  for (size_t i = 1; i < j.offsets.size; ++i)
-    if (j.offsets[i] < j.offsets[i - 1]) fail("jets.offsets must be non-decreasing (at jet " + std::to_string(i - 1) + ")");
-  size_t total = j.offsets[j.offsets.size - 1];
-  if (j.pt.size != total || j.y.size != total || j.phi.size != total)
-    fail("jets: pt, y, phi must each have offsets[N] = " + std::to_string(total) + " entries");
+  check_jets(j, "jets.");
   return j;
+}
+
+JetView jets_from(const Opts& o) {
+  JetView j;
+  j.offsets = o.typed<uint32_t>("offsets");
+  j.pt = o.typed<double>("pt");
+  j.y = o.typed<double>("y");
+  j.phi = o.typed<double>("phi");
+  check_jets(j, std::string(o.op()) + ".");
+  return j;
+}
+
+const double* masses_from(const Opts& o, const JetView& jets) {
+  if (!o.has("mass")) return nullptr;
+  auto m = o.typed<double>("mass");
+  if (m.size != jets.pt.size) fail(o.where("mass") + ": expected one entry per constituent");
+  for (size_t i = 0; i < m.size; ++i)
+    if (!(std::isfinite(m[i]) && m[i] >= 0)) fail(o.where("mass") + ": every mass must be finite and >= 0 (particle " + std::to_string(i) + ")");
+  return m.data;
 }
 
 int resolve_threads(int requested) {
@@ -165,6 +191,7 @@ Napi::Value SelfTestThrow(const Napi::CallbackInfo& info) {
   int threads = (int)o.integer("threads", 1, 64);
   size_t at = (size_t)o.integer("at", 0, 1 << 20);
   int kind = o.choice("kind", {"bad_alloc", "runtime", "cancel"});
+  o.done();
   return run_async(info.Env(), {}, [=]() -> std::string {
     parallel_for(n, threads, [&](size_t i) {
       if (i != at) return;

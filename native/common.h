@@ -89,6 +89,8 @@ inline int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64
 //   Opts o(info[0], "efpCompute");
 //   auto pt = o.typed<double>("pt");  double beta = o.number("beta");
 //   int threads = (int)o.integer("threads", 0, 256, 0);  int m = o.choice("measure", {"hadr", "hadrdot", "ee"});
+//   o.done();  // refuses keys that were not read (misspelt names), naming the op and the key
+// A missing required key fails with "<op>.<key>: expected a ... (missing)".
 class Opts {
  public:
   Opts(const Napi::Value& v, const char* op) : op_(op) {
@@ -96,24 +98,38 @@ class Opts {
     obj_ = v.As<Napi::Object>();
   }
   bool has(const char* k) const {
-    Napi::Value v = obj_.Get(k);
+    Napi::Value v = get(k);
     return !v.IsUndefined() && !v.IsNull();
   }
-  Napi::Value raw(const char* k) const { return obj_.Get(k); }
+  Napi::Value raw(const char* k) const { return get(k); }
   std::string where(const char* k) const { return std::string(op_) + "." + k; }
-  template <typename T> Span<T> typed(const char* k) const { return jetlens::typed<T>(obj_.Get(k), where(k).c_str()); }
-  double number(const char* k) const { return jetlens::number(obj_.Get(k), where(k).c_str()); }
+  template <typename T> Span<T> typed(const char* k) const {
+    required(k, TAType<T>::n);
+    return jetlens::typed<T>(get(k), where(k).c_str());
+  }
+  double number(const char* k) const {
+    required(k, "number");
+    return jetlens::number(get(k), where(k).c_str());
+  }
   double number(const char* k, double dflt) const { return has(k) ? number(k) : dflt; }
-  int64_t integer(const char* k, int64_t lo, int64_t hi) const { return jetlens::integer(obj_.Get(k), where(k).c_str(), lo, hi); }
+  int64_t integer(const char* k, int64_t lo, int64_t hi) const {
+    required(k, "integer");
+    return jetlens::integer(get(k), where(k).c_str(), lo, hi);
+  }
   int64_t integer(const char* k, int64_t lo, int64_t hi, int64_t dflt) const { return has(k) ? integer(k, lo, hi) : dflt; }
   bool boolean(const char* k, bool dflt) const {
     if (!has(k)) return dflt;
-    Napi::Value v = obj_.Get(k);
+    Napi::Value v = get(k);
     if (!v.IsBoolean()) fail(where(k) + ": expected a boolean");
     return v.As<Napi::Boolean>().Value();
   }
+  bool boolean(const char* k) const {
+    required(k, "boolean");
+    return boolean(k, false);
+  }
   std::string string(const char* k) const {
-    Napi::Value v = obj_.Get(k);
+    required(k, "string");
+    Napi::Value v = get(k);
     if (!v.IsString()) fail(where(k) + ": expected a string");
     return v.As<Napi::String>().Utf8Value();
   }
@@ -127,11 +143,63 @@ class Opts {
     }
     fail(where(k) + ": unknown value '" + s + "' (expected one of " + all + ")");
   }
+  // Keys this op knows but does not read in this call (e.g. soft-drop options in a trimming call).
+  void accept(std::initializer_list<const char*> keys) const {
+    for (const char* k : keys) mark(k);
+  }
+  // Refuses every key that was neither read nor accepted: a misspelt optional key ("thread" for "threads")
+  // would otherwise be ignored silently. Call it after reading all options, before any work starts.
+  void done() const {
+    Napi::Array names = obj_.GetPropertyNames();
+    std::string bad;
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      std::string k = names.Get(i).ToString().Utf8Value();
+      if (!known(k)) bad += (bad.empty() ? "'" : ", '") + k + "'";
+    }
+    if (bad.empty()) return;
+    std::string all;
+    for (size_t i = 0; i < read_.size(); ++i) all += (i ? ", " : "") + read_[i];
+    fail(std::string(op_) + ": unknown option " + bad + " (accepted: " + all + ")");
+  }
+  // The options object and every object-valued option read (typed arrays, the control block): what an async
+  // call must keep alive until it settles.
+  std::vector<Napi::Value> keep() const {
+    std::vector<Napi::Value> out{obj_};
+    for (const auto& k : read_) {
+      Napi::Value v = obj_.Get(k);
+      if (v.IsObject()) out.push_back(v);
+    }
+    return out;
+  }
+  // o[k], which must be present: a missing key fails with "<op>.<k>: expected a <type> (missing)".
+  Napi::Value need(const char* k, const char* type) const {
+    required(k, type);
+    return get(k);
+  }
   Napi::Object object() const { return obj_; }
+  const char* op() const { return op_; }
 
  private:
+  Napi::Value get(const char* k) const {
+    mark(k);
+    return obj_.Get(k);
+  }
+  void required(const char* k, const char* type) const {
+    if (!get(k).IsUndefined()) return;
+    const bool vowel = std::string("aeiouAEIOU").find(type[0]) != std::string::npos;
+    fail(where(k) + (vowel ? ": expected an " : ": expected a ") + type + " (missing)");
+  }
+  bool known(const std::string& k) const {
+    for (const auto& r : read_)
+      if (r == k) return true;
+    return false;
+  }
+  void mark(const char* k) const {
+    if (!known(k)) read_.emplace_back(k);
+  }
   Napi::Object obj_;
   const char* op_;
+  mutable std::vector<std::string> read_;  // keys read or accepted, in order (for done() and keep())
 };
 
 // ---------- jets (CSR, structure of arrays; zero copy) ----------
@@ -144,6 +212,10 @@ struct JetView {
 };
 // Reads {offsets, pt, y, phi} and re-checks sizes before any kernel touches memory.
 JetView jets_from(const Napi::Value& v);
+// The same fields read by name from an op's options (errors name the op: "jssImages.pt: ...").
+JetView jets_from(const Opts& o);
+// Optional constituent masses o.mass (one per particle, finite, >= 0): nullptr when absent.
+const double* masses_from(const Opts& o, const JetView& jets);
 
 // ---------- threads ----------
 // Runs body(i) for i in [0, n) on `threads` threads with dynamic chunking. Own pool-free implementation:
@@ -177,6 +249,30 @@ struct Control {
   void add_done(int32_t k) const { if (cells) __atomic_fetch_add(&cells[1], k, __ATOMIC_RELAXED); }
 };
 Control control_from(const Napi::Value& v);  // undefined/null -> no control
+
+// Polls the control word once per `every` units of inner-loop work (default 2^14: one relaxed load per ~16k
+// distance evaluations, far below 1% of the loop), so one huge jet or event set stops within milliseconds.
+// tick() throws Cancelled; stop() only reports it, for target_clones functions, which GCC treats as nothrow
+// (an exception leaving one calls std::terminate): break out there and let the caller throw.
+class Ticker {
+ public:
+  explicit Ticker(const Control* c, size_t every = size_t(1) << 14) : c_(c && c->cells ? c : nullptr), every_(every) {}
+  void tick(size_t units = 1) {
+    if (c_ && (work_ += units) >= every_) {
+      work_ = 0;
+      c_->check();
+    }
+  }
+  bool stop(size_t units = 1) {
+    if (!c_ || (work_ += units) < every_) return false;
+    work_ = 0;
+    return c_->cancelled();
+  }
+
+ private:
+  const Control* c_;
+  size_t every_, work_ = 0;
+};
 
 // ---------- async ----------
 // Runs `work` on the libuv pool and resolves a Promise with `result(env)`. `keep` holds the JS objects whose

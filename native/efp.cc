@@ -461,28 +461,37 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   }
 }
 
-// efpCompute(jets, program: Int32Array, config: Float64Array(5), out: Float64Array(N*K), threads, control) -> Promise
+// efpCompute({offsets, pt, y, phi, program: Int32Array, measure: 'hadr'|'hadrdot'|'ee', kappa: number | 'pf', beta,
+//             normed: boolean, out: Float64Array(N*K), threads?, control?}) -> Promise<undefined>
 Napi::Value EfpCompute(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  auto prog = typed<int32_t>(info[1], "program");
-  auto cfg = typed<double>(info[2], "config");
-  auto out = typed<double>(info[3], "out");
-  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
-  Control control = control_from(info[5]);
+  Opts o(info[0], "efpCompute");
+  JetView jets = jets_from(o);
+  auto prog = o.typed<int32_t>("program");
+  auto out = o.typed<double>("out");
   auto g = std::make_shared<Program>(parse(prog));
-  if (cfg.size != 5) fail("config: expected [measure, kappa, beta, normed, pf]");
-  MeasureCfg m{(int)cfg[0], cfg[1], cfg[2], cfg[3] != 0, cfg[4] != 0};
-  if (m.code < 0 || m.code > 2) fail("config: unknown measure code");
-  if (!(m.beta > 0) || !std::isfinite(m.kappa)) fail("config: beta must be > 0 and kappa finite");
+  MeasureCfg m{o.choice("measure", {"hadr", "hadrdot", "ee"}), 0, 0, false, false};
+  if (o.raw("kappa").IsString()) {
+    if (o.string("kappa") != "pf") fail("efpCompute.kappa: expected a finite number or 'pf'");
+    m.pf = true;
+  } else {
+    m.kappa = o.number("kappa");
+    if (!std::isfinite(m.kappa)) fail("efpCompute.kappa: expected a finite number or 'pf'");
+  }
+  m.beta = o.number("beta");
+  if (!(m.beta > 0 && std::isfinite(m.beta))) fail("efpCompute.beta: expected a finite number > 0");
+  m.normed = o.boolean("normed");
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control control = control_from(o.raw("control"));
+  o.done();
   const size_t N = jets.n(), K = g->cols.size();
-  if (out.size != N * K) fail("out: expected length N*K = " + std::to_string(N * K));
+  if (out.size != N * K) fail("efpCompute.out: expected length N*K = " + std::to_string(N * K));
   size_t maxM = 0;
   for (size_t j = 0; j < N; ++j) maxM = std::max<size_t>(maxM, jets.end(j) - jets.begin(j));
   double bytes = 0;
   for (int r : g->bufRank) bytes += std::pow((double)maxM, r) * 8;
   check_scratch(bytes * (double)std::min<size_t>((size_t)std::max(1, threads), std::max<size_t>(N, 1)),
                 "efp: the largest jet (" + std::to_string(maxM) + " particles) with these graphs' buffers");
-  return run_async(info.Env(), {info[0], info[1], info[3]}, [=]() -> std::string {
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
     parallel_for(N, threads, [&](size_t j) {
       if (control.cancelled()) return;
       runJet(*g, m, jets, j, out.data + j * K, control);

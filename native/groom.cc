@@ -38,8 +38,10 @@ inline double dr2_fast(double y1, double p1, double y2, double p2) {
 }
 
 // Inclusive generalised-kT clustering with radius R (kInf: one tree); see recluster() in cluster.ts.
+// ctl: polled in the O(M^2) loops (throws Cancelled): a huge jet is cancelled inside the clustering.
 void recluster(const double* pt, const double* y, const double* phi, const double* mass, size_t M, bool kt, double R,
-               Tree& t) {
+               Tree& t, const Control* ctl) {
+  Ticker tick(ctl);
   size_t cap = M ? 2 * M - 1 : 0;
   t.n = M;
   t.left.assign(M ? M - 1 : 0, 0);
@@ -73,9 +75,13 @@ void recluster(const double* pt, const double* y, const double* phi, const doubl
       if (d < nd[i]) nd[i] = d, nn[i] = j;
     }
   };
-  for (int i : active) find_nn(i);
+  for (int i : active) {
+    tick.tick(active.size());
+    find_nn(i);
+  }
   int next = (int)M;
   while (!active.empty()) {
+    tick.tick(active.size());
     int a = -1, b = -1;
     double bd = kInf;
     for (int i : active) {
@@ -142,13 +148,13 @@ struct Scratch {
 
 // One jet: keep[0..M) and info[0..2) (see groomJet in groom.ts).
 void groom_jet(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const Spec& s,
-               Scratch& w, uint8_t* keep, double* info) {
+               Scratch& w, uint8_t* keep, double* info, const Control* ctl) {
   info[0] = info[1] = 0;
   std::fill(keep, keep + M, 0);
   if (M == 0) return;
   Tree& t = w.tree;
   if (s.trim) {
-    recluster(pt, y, phi, mass, M, s.kt, s.r_sub, t);
+    recluster(pt, y, phi, mass, M, s.kt, s.r_sub, t, ctl);
     double px = 0, py = 0;
     for (size_t i = 0; i < M; ++i) px += pt[i] * std::cos(phi[i]), py += pt[i] * std::sin(phi[i]);
     double pt_min = s.f_cut * std::sqrt(px * px + py * py);
@@ -159,7 +165,7 @@ void groom_jet(const double* pt, const double* y, const double* phi, const doubl
     info[1] = (double)t.finals.size();
     return;
   }
-  recluster(pt, y, phi, mass, M, s.kt, kInf, t);
+  recluster(pt, y, phi, mass, M, s.kt, kInf, t, ctl);
   int node = t.finals[0];
   const int m = (int)M;
   while (node >= m) {
@@ -189,14 +195,8 @@ double checked(const Opts& o, const char* k, double lo, double hi, bool lo_open)
 //           algorithm: 'kt'|'ca', rSub, fCut, zCut, beta, R0, threads, control}) -> Promise<undefined>
 static Napi::Value JssGroom(const Napi::CallbackInfo& info) {
   Opts o(info[0], "jssGroom");
-  JetView jets = jets_from(o.object());
-  Span<double> mass{};
-  if (o.has("mass")) {
-    mass = o.typed<double>("mass");
-    if (mass.size != jets.pt.size) fail("jssGroom.mass: expected one entry per constituent");
-    for (size_t i = 0; i < mass.size; ++i)
-      if (!(std::isfinite(mass[i]) && mass[i] >= 0)) fail("jssGroom.mass: every mass must be finite and >= 0");
-  }
+  JetView jets = jets_from(o);
+  const double* m = masses_from(o, jets);
   auto keep = o.typed<uint8_t>("keep");
   auto out = o.typed<double>("info");
   if (keep.size != jets.pt.size) fail("jssGroom.keep: expected one entry per constituent");
@@ -215,21 +215,22 @@ static Napi::Value JssGroom(const Napi::CallbackInfo& info) {
     s.beta = checked(o, "beta", -10, 10, false);
     s.r0 = checked(o, "R0", 0, 10, true);
   }
+  o.accept({"rSub", "fCut", "zCut", "beta", "R0"});  // the other method's parameters may be passed; unused
   int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
   Control control = control_from(o.raw("control"));
-  const double* m = mass.data;
+  o.done();
   auto work = [jets, m, keep, out, s, threads, control]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local Scratch w;
       size_t a = jets.begin(j), M = jets.end(j) - a;
       groom_jet(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, m ? m + a : nullptr, M, s, w, keep.data + a,
-                out.data + 2 * j);
+                out.data + 2 * j, &control);
       control.add_done(1);
-    }, 4);
+    }, 4, "jet");
     return "";
   };
-  return run_async(info.Env(), {info[0]}, work, [](Napi::Env env) { return env.Undefined(); });
+  return run_async(info.Env(), o.keep(), work, [](Napi::Env env) { return env.Undefined(); });
 }
 JETLENS_EXPORT_GUARDED("jssGroom", JssGroom);
 

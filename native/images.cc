@@ -31,10 +31,11 @@ struct ImageScratch {
 };
 
 // The two hardest exclusive-kT subjets (y, phi), hardest first (fewer for M < 2).
-void kt_subjets(const double* pt, const double* y, const double* phi, const double* mass, size_t M, ImageScratch& s) {
+void kt_subjets(const double* pt, const double* y, const double* phi, const double* mass, size_t M, ImageScratch& s,
+                const Control* ctl) {
   s.subjets.clear();
   if (M > 2) {
-    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt, mass);
+    kt_axes(pt, y, phi, nullptr, M, 2, false, s.kt, mass, ctl);
     for (int k = 0; k < 2; ++k) s.subjets.emplace_back(s.kt.ay[2][k], s.kt.aphi[2][k]);
     if (s.kt.apt[2][1] > s.kt.apt[2][0]) std::swap(s.subjets[0], s.subjets[1]);
   } else {
@@ -45,7 +46,7 @@ void kt_subjets(const double* pt, const double* y, const double* phi, const doub
 
 // Returns the number of particles dropped; s.img (npix^2, float64) holds the image.
 size_t jet_image(const double* pt, const double* y, const double* phi, const double* mass, size_t M, const ImageJob& o,
-                 ImageScratch& s) {
+                 ImageScratch& s, const Control* ctl) {
   s.img.assign((size_t)o.npix * o.npix, 0.0);
   if (M == 0) return 0;
   double px = 0, py = 0;
@@ -58,7 +59,7 @@ size_t jet_image(const double* pt, const double* y, const double* phi, const dou
   double *dy = s.dy.data(), *dp = s.dp.data();
   for (size_t i = 0; i < M; ++i) dy[i] = y[i], dp[i] = wrap_phi(phi[i] - phi0);
   s.subjets.clear();
-  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, mass, M, s);
+  if (o.center == 1 || o.rotate == 2) kt_subjets(pt, y, phi, mass, M, s, ctl);  // O(M^2): polls ctl
   double cy = 0, cp = 0;
   if (o.center == 0) {
     double sum = 0;
@@ -132,49 +133,44 @@ size_t jet_image(const double* pt, const double* y, const double* phi, const dou
 
 }  // namespace
 
-// jssImages(jets, out: Float32Array(N * npix * npix), npix, width, center (0 centroid | 1 leading | 2 none),
-//           rotate (0 none | 1 principal | 2 subjet), flip (0|1), normalize (0|1), threads, control)
-//   -> Promise<number of particles dropped>
+// jssImages({offsets, pt, y, phi, mass?, out: Float32Array(N * npix * npix), npix, width,
+//            center: 'centroid'|'leading'|'none', rotate: 'none'|'principal'|'subjet', flip: boolean,
+//            normalize: boolean, threads?, control?}) -> Promise<number of particles dropped>
 static Napi::Value JssImages(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  auto out = typed<float>(info[1], "out");
-  ImageJob o;
-  o.npix = (int)integer(info[2], "npix", 1, 4096);
-  o.width = number(info[3], "width");
-  if (!(std::isfinite(o.width) && o.width > 0)) fail("width: expected a finite number > 0");
-  o.center = (int)integer(info[4], "center", 0, 2);
-  o.rotate = (int)integer(info[5], "rotate", 0, 2);
-  o.flip = integer(info[6], "flip", 0, 1) == 1;
-  o.normalize = integer(info[7], "normalize", 0, 1) == 1;
-  int threads = resolve_threads((int)integer(info[8], "threads", 0, 256));
-  Control control = control_from(info[9]);
-  size_t px = (size_t)o.npix * o.npix;
-  if (out.size != jets.n() * px) fail("out: expected length N * npix * npix = " + std::to_string(jets.n() * px));
+  Opts opts(info[0], "jssImages");
+  JetView jets = jets_from(opts);
   // Optional constituent masses (jetops): they enter the E-scheme kT subjets (center leading, rotate subjet).
-  const double* mass = nullptr;
-  Napi::Value mv = info[0].As<Napi::Object>().Get("mass");
-  if (mv.IsTypedArray()) {
-    auto m = typed<double>(mv, "jets.mass");
-    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
-    mass = m.data;
-  }
+  const double* mass = masses_from(opts, jets);
+  auto out = opts.typed<float>("out");
+  ImageJob o;
+  o.npix = (int)opts.integer("npix", 1, 4096);
+  o.width = opts.number("width");
+  if (!(std::isfinite(o.width) && o.width > 0)) fail("jssImages.width: expected a finite number > 0");
+  o.center = opts.choice("center", {"centroid", "leading", "none"});
+  o.rotate = opts.choice("rotate", {"none", "principal", "subjet"});
+  o.flip = opts.boolean("flip");
+  o.normalize = opts.boolean("normalize");
+  int threads = resolve_threads((int)opts.integer("threads", 0, 256, 0));
+  Control control = control_from(opts.raw("control"));
+  opts.done();
+  size_t px = (size_t)o.npix * o.npix;
+  if (out.size != jets.n() * px) fail("jssImages.out: expected length N * npix * npix = " + std::to_string(jets.n() * px));
   auto dropped = std::make_shared<std::atomic<size_t>>(0);
   auto work = [jets, out, o, px, threads, control, dropped, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
       thread_local ImageScratch s;
       size_t a = jets.begin(j);
-      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, jets.end(j) - a, o, s);
+      size_t d = jet_image(jets.pt.data + a, jets.y.data + a, jets.phi.data + a, mass ? mass + a : nullptr, jets.end(j) - a, o, s,
+                           &control);
       float* dst = out.data + j * px;
       for (size_t k = 0; k < px; ++k) dst[k] = (float)s.img[k];
       dropped->fetch_add(d, std::memory_order_relaxed);
       control.add_done(1);
-    }, 16);
+    }, 16, "jet");
     return "";
   };
-  std::vector<Napi::Value> keep{info[0], info[1]};
-  if (info[9].IsObject()) keep.push_back(info[9]);
-  return run_async(info.Env(), keep, work, [dropped](Napi::Env env) { return Napi::Number::New(env, (double)dropped->load()); });
+  return run_async(info.Env(), opts.keep(), work, [dropped](Napi::Env env) { return Napi::Number::New(env, (double)dropped->load()); });
 }
 JETLENS_EXPORT_GUARDED("jssImages", JssImages);
 

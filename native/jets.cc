@@ -6,12 +6,14 @@ namespace jetlens {
 int cuda_device_count();
 #endif
 
-// jetScalarPt(jets, out: Float64Array(N), threads) -> undefined. Sum of constituent pT per jet.
+// jetScalarPt({offsets, pt, y, phi, out: Float64Array(N), threads?}) -> undefined. Sum of constituent pT per jet.
 static Napi::Value JetScalarPt(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  auto out = typed<double>(info[1], "out");
-  if (out.size != jets.n()) fail("out: expected length N = " + std::to_string(jets.n()));
-  int threads = resolve_threads((int)integer(info[2], "threads", 0, 256));
+  Opts o(info[0], "jetScalarPt");
+  JetView jets = jets_from(o);
+  auto out = o.typed<double>("out");
+  if (out.size != jets.n()) fail("jetScalarPt.out: expected length N = " + std::to_string(jets.n()));
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  o.done();
   parallel_for(jets.n(), threads, [&](size_t j) {
     double s = 0;
     for (size_t i = jets.begin(j); i < jets.end(j); ++i) s += jets.pt[i];

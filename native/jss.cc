@@ -98,7 +98,9 @@ double mass2(const double* pt, const double* y, const double* phi, size_t M, Scr
   }
   const double *sh = s.sh.data(), *ch = s.ch.data(), *sn = s.sn.data(), *cs = s.cs.data();
   double m2 = 0;
+  Ticker tick(&s.ctl);
   for (size_t i = 0; i < M; ++i) {
+    tick.tick(M - i);
     double acc = 0;
     for (size_t j = i + 1; j < M; ++j) {
       double sy = sh[i] * ch[j] - ch[i] * sh[j];
@@ -193,7 +195,7 @@ void jet_row(const double* pt, const double* y, const double* phi, const double*
   }
   if (r.n_max > 0) {
     s.ctl.check();
-    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass);
+    kt_axes(pt, y, phi, s.dr2.data(), M, r.n_max, r.axes == 1, s.kt, mass, &s.ctl);
     for (double beta : r.tau_betas) {
       for (int n = 1; n <= r.n_max; ++n) {
         if (M <= (size_t)n) at[n - 1] = 0;
@@ -205,47 +207,44 @@ void jet_row(const double* pt, const double* y, const double* phi, const double*
   }
 }
 
-std::vector<double> betas_from(const Napi::Value& v, const char* what) {
-  auto a = typed<double>(v, what);
+std::vector<double> betas_from(const Opts& o, const char* k) {
+  auto a = o.typed<double>(k);
   std::vector<double> out(a.data, a.data + a.size);
   for (double b : out)
-    if (!(std::isfinite(b) && b > 0)) fail(std::string(what) + ": every beta must be finite and > 0");
+    if (!(std::isfinite(b) && b > 0)) fail(o.where(k) + ": every beta must be finite and > 0");
   return out;
 }
 
 }  // namespace
 
-// jssObservables(jets, out: Float64Array(N * K), ecfBetas: Float64Array, needE3: Uint8Array, tauBetas: Float64Array,
-//                nMax, axes (0 kt | 1 wta | 2 onepass), threads, control) -> Promise<undefined>
+// jssObservables({offsets, pt, y, phi, mass?, out: Float64Array(N * K), ecfBetas: Float64Array, needE3: Uint8Array,
+//                 tauBetas: Float64Array, nMax, axes: 'kt'|'wta'|'onepass', threads?, control?}) -> Promise<undefined>
 static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  auto out = typed<double>(info[1], "out");
+  Opts o(info[0], "jssObservables");
+  JetView jets = jets_from(o);
+  // Optional constituent masses (jetops): they enter the E-scheme kT axes; the kinematic columns with masses are
+  // formed in TypeScript (src/jss/massive.ts).
+  const double* mass = masses_from(o, jets);
+  auto out = o.typed<double>("out");
   Request r;
-  r.ecf_betas = betas_from(info[2], "ecfBetas");
-  auto e3 = typed<uint8_t>(info[3], "needE3");
-  if (e3.size != r.ecf_betas.size()) fail("needE3: expected one flag per ECF beta");
+  r.ecf_betas = betas_from(o, "ecfBetas");
+  auto e3 = o.typed<uint8_t>("needE3");
+  if (e3.size != r.ecf_betas.size()) fail("jssObservables.needE3: expected one flag per ECF beta");
   r.need_e3.assign(e3.data, e3.data + e3.size);
-  r.tau_betas = betas_from(info[4], "tauBetas");
-  r.n_max = (int)integer(info[5], "nMax", 0, 64);
-  r.axes = (int)integer(info[6], "axes", 0, 2);
-  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
-  Control control = control_from(info[8]);
+  r.tau_betas = betas_from(o, "tauBetas");
+  r.n_max = (int)o.integer("nMax", 0, 64);
+  r.axes = o.choice("axes", {"kt", "wta", "onepass"});
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control control = control_from(o.raw("control"));
+  o.done();
   size_t n = jets.n(), K = r.row();
-  if (out.size != n * K) fail("out: expected length N * K = " + std::to_string(n * K));
+  if (out.size != n * K) fail("jssObservables.out: expected length N * K = " + std::to_string(n * K));
   // Two M x M double matrices per thread (dr2 and D) for the largest jet: checked before any is allocated.
   size_t maxM = 0, largest = 0;
   for (size_t j = 0; j < n; ++j)
     if (jets.end(j) - jets.begin(j) > maxM) maxM = jets.end(j) - jets.begin(j), largest = j;
   check_scratch(2.0 * 8 * (double)maxM * (double)maxM * (double)std::min<size_t>((size_t)threads, std::max<size_t>(n, 1)),
                 "observables: jet " + std::to_string(largest) + " (" + std::to_string(maxM) + " particles)");
-  // Optional constituent masses (jetops): they enter the E-scheme kT axes; the kinematic columns with masses are
-  // formed in TypeScript (src/jss/massive.ts).
-  const double* mass = nullptr;
-  if (info[0].As<Napi::Object>().Has("mass") && info[0].As<Napi::Object>().Get("mass").IsTypedArray()) {
-    auto m = typed<double>(info[0].As<Napi::Object>().Get("mass"), "jets.mass");
-    if (m.size != jets.pt.size) fail("jets.mass: expected one entry per constituent");
-    mass = m.data;
-  }
   auto work = [jets, out, r, threads, control, mass]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       if (control.cancelled()) return;
@@ -257,9 +256,7 @@ static Napi::Value JssObservables(const Napi::CallbackInfo& info) {
     }, 4, "jet");
     return "";
   };
-  std::vector<Napi::Value> keep{info[0], info[1]};
-  if (info[8].IsObject()) keep.push_back(info[8]);
-  return run_async(info.Env(), keep, work, [](Napi::Env env) { return env.Undefined(); });
+  return run_async(info.Env(), o.keep(), work, [](Napi::Env env) { return env.Undefined(); });
 }
 JETLENS_EXPORT_GUARDED("jssObservables", JssObservables);
 

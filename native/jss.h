@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "common.h"
 #include "kinematics.h"
 
 namespace jetlens::jss {
@@ -19,7 +20,8 @@ struct KtScratch {
 // Exclusive kT (E-scheme, or winner-takes-all when wta) down to one object. dr2: the constituents' DeltaR^2
 // matrix (M x M) when the caller has it, else nullptr.
 // mass: the constituents' masses (E = mT cosh y, pz = mT sinh y), or nullptr for massless.
+// ctl: polled in the O(M^2) loops (throws Cancelled), so a huge jet is cancelled inside the clustering.
 void kt_axes(const double* pt, const double* y, const double* phi, const double* dr2, size_t M, int n_max, bool wta,
-             KtScratch& s, const double* mass = nullptr);
+             KtScratch& s, const double* mass = nullptr, const Control* ctl = nullptr);
 
 }  // namespace jetlens::jss

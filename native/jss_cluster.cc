@@ -9,7 +9,8 @@ namespace jetlens::jss {
 // Records the active objects' (y, phi) at each N <= n_max (see cluster.ts).
 // dr2: the constituents' DeltaR^2 matrix (M x M), bit-identical to delta_r2 on the originals, reused here.
 void kt_axes(const double* pt, const double* y, const double* phi, const double* dr2, size_t M, int n_max, bool wta,
-             KtScratch& s, const double* mass) {
+             KtScratch& s, const double* mass, const Control* ctl) {
+  Ticker tick(ctl);
   s.ay.assign(n_max + 1, {});
   s.aphi.assign(n_max + 1, {});
   s.apt.assign(n_max + 1, {});
@@ -51,14 +52,17 @@ void kt_axes(const double* pt, const double* y, const double* phi, const double*
   // Initial nearest neighbours, each pair once: every i sees its candidates j in increasing order (j < i from
   // earlier rows, then its own row), so strict < keeps the smallest j on ties, exactly as find_nn does.
   for (size_t i = 0; i < M; ++i) nd[i] = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < m; ++i)
+  for (int i = 0; i < m; ++i) {
+    tick.tick((size_t)(m - i));
     for (int j = i + 1; j < m; ++j) {
       double d = dist(i, j);
       if (d < nd[i]) nd[i] = d, nn[i] = j;
       if (d < nd[j]) nd[j] = d, nn[j] = i;
     }
+  }
   int next = (int)M;
   while (active.size() > 1) {
+    tick.tick(active.size());
     int a = -1, b = -1;
     double bd = std::numeric_limits<double>::infinity();
     for (int i : active) {

@@ -86,6 +86,7 @@ static Napi::Value PaddedToCsr(const Napi::CallbackInfo& info) {
   const Limits lim{o.number("ptLimit"), o.number("yLimit"), o.number("phiLimit")};
   if (!(std::isfinite(lim.pt) && std::isfinite(lim.y) && std::isfinite(lim.phi))) fail("paddedToCsr: limits must be finite");
   Napi::Value d = o.raw("data");
+  o.done();
   if (!d.IsTypedArray()) fail("paddedToCsr.data: expected a Float64Array or Float32Array");
   const auto type = d.As<Napi::TypedArray>().TypedArrayType();
   const size_t need = n * m * f;

@@ -36,6 +36,11 @@ SpecView spec_from(const Napi::Value& v, const char* what) {
   return s;
 }
 
+// o[k] as spectra; errors name the op and key ("semdKnn.spec: ...").
+SpecView spec_of(const Opts& o, const char* k) {
+  return spec_from(o.need(k, "spectra object {offsets, omega, cum}"), o.where(k).c_str());
+}
+
 // Azimuthal distance on the circle, symmetric in its arguments.
 inline double dphi_abs(double a, double b) { return std::fabs(delta_phi(a, b)); }
 
@@ -45,7 +50,8 @@ struct Pair {
 
 // Builds one jet's spectrum into omega/cum (length M(M-1)/2 + 1). Same arithmetic, same order as the reference.
 void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double* omega, double* cum,
-                    std::vector<Pair>& buf, std::vector<double>& e) {
+                    std::vector<Pair>& buf, std::vector<double>& e, const Control& ctl) {
+  Ticker tick(&ctl);  // O(M^2) pairs: a huge jet is cancelled inside the jet
   size_t b = jets.begin(j), m = jets.end(j) - b;
   e.resize(m);
   double s = 0;
@@ -54,7 +60,8 @@ void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double
   double self = 0;
   for (size_t i = 0; i < m; ++i) self += e[i] * e[i];
   buf.clear();
-  for (size_t i = 0; i < m; ++i)
+  for (size_t i = 0; i < m; ++i) {
+    tick.tick(m - i);
     for (size_t k = i + 1; k < m; ++k) {
       double dy = jets.y[b + i] - jets.y[b + k];
       double dp = dphi_abs(jets.phi[b + i], jets.phi[b + k]);
@@ -62,6 +69,7 @@ void build_spectrum(const JetView& jets, size_t j, bool raw, double beta, double
       double om = beta == 1.0 ? dr : (beta == 2.0 ? dy * dy + dp * dp : std::pow(dr, beta));
       buf.push_back({om, 2.0 * e[i] * e[k]});
     }
+  }
   buf.push_back({0.0, self});
   // Canonical order: omega descending, then weight descending (equal entries are interchangeable).
   std::sort(buf.begin(), buf.end(), [](const Pair& a, const Pair& c) {
@@ -455,7 +463,9 @@ struct SearchStats {
   uint64_t refined = 0, nodes = 0, bounds = 0;  // exact SEMDs, nodes opened, point lower bounds computed
 };
 
-size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st) {
+size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q, Best& best, SearchStats& st,
+                 const Control& ctl) {
+  Ticker tick(&ctl, 256);  // per heap pop: an exact SEMD or a node; cancels a long query inside it
   using Item = std::pair<double, int64_t>;  // (lower bound, id): id >= 0 a point, id < 0 a node -(id + 1)
   // A binary min-heap on a per-thread vector: no allocation per query.
   thread_local std::vector<Item> heap;
@@ -468,6 +478,7 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
   push({tree.node_lb(uq, 0), -1});
   size_t refined = 0;
   while (!heap.empty()) {
+    tick.tick();
     std::pop_heap(heap.begin(), heap.end(), std::greater<Item>());
     auto [lb, id] = heap.back();
     heap.pop_back();
@@ -506,35 +517,41 @@ size_t knn_query(const SpecView& S, const Tree& tree, const Margin& mg, size_t q
 }
 
 // Brute force over all candidates (the baseline the tree must equal).
-size_t knn_brute(const SpecView& S, size_t q, Best& best) {
-  for (size_t j = 0; j < S.n(); ++j)
+size_t knn_brute(const SpecView& S, size_t q, Best& best, const Control& ctl) {
+  Ticker tick(&ctl, 64);
+  for (size_t j = 0; j < S.n(); ++j) {
+    tick.tick();
     if (j != q) best.offer(semd_ij(S, q, S, j), (uint32_t)j);
+  }
   return S.n() - 1;
 }
 
 // ---------- entry points ----------
 
-// semdSpectra(jets, raw 0|1, beta, spec {offsets, omega, cum} (allocated by JS), threads, control) -> Promise
+// semdSpectra({offsets, pt, y, phi, raw: boolean, beta, spec: {offsets, omega, cum} (allocated by JS), threads?,
+//              control?}) -> Promise<undefined>
 Napi::Value SemdSpectra(const Napi::CallbackInfo& info) {
-  JetView jets = jets_from(info[0]);
-  bool raw = integer(info[1], "raw", 0, 1) == 1;
-  double beta = number(info[2], "beta");
-  if (!(beta > 0) || !std::isfinite(beta)) fail("beta: expected a finite number > 0");
-  SpecView S = spec_from(info[3], "spec");
-  if (S.n() != jets.n()) fail("spec: expected N = " + std::to_string(jets.n()) + " spectra");
+  Opts o(info[0], "semdSpectra");
+  JetView jets = jets_from(o);
+  bool raw = o.boolean("raw");
+  double beta = o.number("beta");
+  if (!(beta > 0) || !std::isfinite(beta)) fail("semdSpectra.beta: expected a finite number > 0");
+  SpecView S = spec_of(o, "spec");
+  if (S.n() != jets.n()) fail("semdSpectra.spec: expected N = " + std::to_string(jets.n()) + " spectra");
   for (size_t j = 0; j < jets.n(); ++j) {
     size_t m = jets.end(j) - jets.begin(j);
-    if (m == 0) fail("jet " + std::to_string(j) + ": no particle with pT > 0");
-    if (S.offsets[j + 1] - S.offsets[j] != m * (m - 1) / 2 + 1) fail("spec.offsets: wrong size for jet " + std::to_string(j));
+    if (m == 0) fail("semdSpectra: jet " + std::to_string(j) + ": no particle with pT > 0");
+    if (S.offsets[j + 1] - S.offsets[j] != m * (m - 1) / 2 + 1) fail("semdSpectra.spec.offsets: wrong size for jet " + std::to_string(j));
   }
-  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
-  Control ctl = control_from(info[5]);
-  return run_async(info.Env(), {info[0], info[3], info[5].IsObject() ? info[5] : info[3]}, [=]() -> std::string {
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control ctl = control_from(o.raw("control"));
+  o.done();
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
     parallel_for(jets.n(), threads, [&](size_t j) {
       thread_local std::vector<Pair> buf;
       thread_local std::vector<double> e;
       if (ctl.cancelled()) return;
-      build_spectrum(jets, j, raw, beta, &S.omega[S.offsets[j]], &S.cum[S.offsets[j]], buf, e);
+      build_spectrum(jets, j, raw, beta, &S.omega[S.offsets[j]], &S.cum[S.offsets[j]], buf, e, ctl);
       ctl.add_done(1);
     }, 64);
     return "";
@@ -542,24 +559,27 @@ Napi::Value SemdSpectra(const Napi::CallbackInfo& info) {
 }
 JETLENS_EXPORT_GUARDED("semdSpectra", SemdSpectra);
 
-// semdMatrix(specA, specB|null, out Float64Array(NA*NB), threads, control) -> Promise. specB null: pairwise
-// (upper triangle computed once and mirrored). Tiles of rows x columns keep both spectra sets in cache.
+// semdMatrix({specA, specB?: spec | null, out: Float64Array(NA*NB), threads?, control?}) -> Promise. No specB:
+// pairwise (upper triangle computed once and mirrored). Tiles of rows x columns keep both spectra sets in cache.
 Napi::Value SemdMatrix(const Napi::CallbackInfo& info) {
-  SpecView A = spec_from(info[0], "specA");
-  bool self = info[1].IsNull() || info[1].IsUndefined();
-  SpecView B = self ? A : spec_from(info[1], "specB");
-  auto out = typed<double>(info[2], "out");
+  Opts o(info[0], "semdMatrix");
+  SpecView A = spec_of(o, "specA");
+  bool self = !o.has("specB");
+  SpecView B = self ? A : spec_of(o, "specB");
+  auto out = o.typed<double>("out");
   size_t na = A.n(), nb = B.n();
-  if (out.size != na * nb) fail("out: expected length " + std::to_string(na * nb));
-  int threads = resolve_threads((int)integer(info[3], "threads", 0, 256));
-  Control ctl = control_from(info[4]);
+  if (out.size != na * nb) fail("semdMatrix.out: expected length " + std::to_string(na * nb));
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control ctl = control_from(o.raw("control"));
+  o.done();
   constexpr size_t TR = 8, TC = 64;
-  return run_async(info.Env(), {info[0], info[2], self ? info[0] : info[1], info[4].IsObject() ? info[4] : info[2]}, [=]() -> std::string {
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
     size_t tiles = (na + TR - 1) / TR;
     parallel_for(tiles, threads, [&](size_t t) {
       if (ctl.cancelled()) return;
       size_t i0 = t * TR, i1 = std::min(na, i0 + TR);
       for (size_t j0 = self ? i0 : 0; j0 < nb; j0 += TC) {
+        if (ctl.cancelled()) return;  // per block of at most TR x TC distances: big sets stop inside a tile
         size_t j1 = std::min(nb, j0 + TC);
         for (size_t i = i0; i < i1; ++i)
           for (size_t j = std::max(j0, self ? i : 0); j < j1; ++j) {
@@ -575,15 +595,17 @@ Napi::Value SemdMatrix(const Napi::CallbackInfo& info) {
 }
 JETLENS_EXPORT_GUARDED("semdMatrix", SemdMatrix);
 
-// semdEmbed(spec, K, T, out Float64Array(N*(K+1)), threads) -> undefined (synchronous; O(total entries)).
+// semdEmbed({spec, K, T, out: Float64Array(N*(K+1)), threads?}) -> undefined (synchronous; O(total entries)).
 Napi::Value SemdEmbed(const Napi::CallbackInfo& info) {
-  SpecView S = spec_from(info[0], "spec");
-  size_t K = (size_t)integer(info[1], "K", 1, 100000);
-  double T = number(info[2], "T");
-  if (!(T > 0) || !std::isfinite(T)) fail("T: expected a finite number > 0");
-  auto out = typed<double>(info[3], "out");
-  if (out.size != S.n() * (K + 1)) fail("out: expected length N * (K + 1)");
-  int threads = resolve_threads((int)integer(info[4], "threads", 0, 256));
+  Opts o(info[0], "semdEmbed");
+  SpecView S = spec_of(o, "spec");
+  size_t K = (size_t)o.integer("K", 1, 100000);
+  double T = o.number("T");
+  if (!(T > 0) || !std::isfinite(T)) fail("semdEmbed.T: expected a finite number > 0");
+  auto out = o.typed<double>("out");
+  if (out.size != S.n() * (K + 1)) fail("semdEmbed.out: expected length N * (K + 1)");
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  o.done();
   parallel_for(S.n(), threads, [&](size_t j) { embed_one(S, j, K, T, &out[j * (K + 1)]); }, 64);
   return info.Env().Undefined();
 }
@@ -601,29 +623,32 @@ Tree build_tree(const double* u, size_t n, size_t D, const Rotation& rot, double
   return t;
 }
 
-// semdKnn(spec, u, D, k, brute 0|1, outIndex Int32Array(Q*k), outDist Float64Array(Q*k), threads, control[, q0, q1])
-//   -> Promise<{refined}>. Neighbours of the queries q0 <= q < q1 (default all N; a --shard owns such a slice)
-//   among all N jets; row q - q0 of the outputs. Exact: same result as brute force (ties by lower index, self excluded).
+// semdKnn({spec, u, D, k, brute?: boolean, outIndex: Int32Array(Q*k), outDist: Float64Array(Q*k), threads?, control?,
+//          q0?, q1?}) -> Promise<{refined, nodes, bounds}>. Neighbours of the queries q0 <= q < q1 (default all N; a
+//   --shard owns such a slice) among all N jets; row q - q0 of the outputs. Exact: same result as brute force
+//   (ties by lower index, self excluded).
 Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
-  SpecView S = spec_from(info[0], "spec");
-  auto u = typed<double>(info[1], "u");
-  size_t D = (size_t)integer(info[2], "D", 1, 100001);
+  Opts o(info[0], "semdKnn");
+  SpecView S = spec_of(o, "spec");
+  auto u = o.typed<double>("u");
+  size_t D = (size_t)o.integer("D", 1, 100001);
   size_t n = S.n();
-  if (u.size != n * D) fail("u: expected length N * D");
-  size_t k = (size_t)integer(info[3], "k", 1, 1 << 30);
-  if (n < 1 || k > n - 1) fail("k: must be <= N - 1 = " + std::to_string(n ? n - 1 : 0));
-  bool brute = integer(info[4], "brute", 0, 1) == 1;
-  auto oi = typed<int32_t>(info[5], "outIndex");
-  auto od = typed<double>(info[6], "outDist");
-  size_t q0 = info[9].IsUndefined() ? 0 : (size_t)integer(info[9], "q0", 0, (int64_t)n);
-  size_t q1 = info[10].IsUndefined() ? n : (size_t)integer(info[10], "q1", (int64_t)q0, (int64_t)n);
-  if (oi.size != (q1 - q0) * k || od.size != (q1 - q0) * k) fail("outIndex/outDist: expected length (q1 - q0) * k");
-  int threads = resolve_threads((int)integer(info[7], "threads", 0, 256));
-  Control ctl = control_from(info[8]);
+  if (u.size != n * D) fail("semdKnn.u: expected length N * D");
+  size_t k = (size_t)o.integer("k", 1, 1 << 30);
+  if (n < 1 || k > n - 1) fail("semdKnn.k: must be <= N - 1 = " + std::to_string(n ? n - 1 : 0));
+  bool brute = o.boolean("brute", false);
+  auto oi = o.typed<int32_t>("outIndex");
+  auto od = o.typed<double>("outDist");
+  size_t q0 = (size_t)o.integer("q0", 0, (int64_t)n, 0);
+  size_t q1 = (size_t)o.integer("q1", (int64_t)q0, (int64_t)n, (int64_t)n);
+  if (oi.size != (q1 - q0) * k || od.size != (q1 - q0) * k) fail("semdKnn.outIndex/outDist: expected length (q1 - q0) * k");
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control ctl = control_from(o.raw("control"));
+  o.done();
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
   auto nodes = std::make_shared<std::atomic<uint64_t>>(0);
   auto bounds = std::make_shared<std::atomic<uint64_t>>(0);
-  return run_async(info.Env(), {info[0], info[1], info[5], info[6], info[8].IsObject() ? info[8] : info[1]}, [=]() -> std::string {
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
     Tree tree;
     if (!brute) {
       Rotation rot;
@@ -645,7 +670,7 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
       Best best{k, {}};
       best.v.reserve(k + 1);
       SearchStats st;
-      size_t r = brute ? knn_brute(S, q, best) : knn_query(S, tree, mg, q, best, st);
+      size_t r = brute ? knn_brute(S, q, best, ctl) : knn_query(S, tree, mg, q, best, st, ctl);
       refined->fetch_add(r, std::memory_order_relaxed);
       nodes->fetch_add(st.nodes, std::memory_order_relaxed);
       bounds->fetch_add(st.bounds, std::memory_order_relaxed);
@@ -666,34 +691,36 @@ Napi::Value SemdKnn(const Napi::CallbackInfo& info) {
 }
 JETLENS_EXPORT_GUARDED("semdKnn", SemdKnn);
 
-// semdBallCounts(specRef, uRef, D, labels Uint8Array(Nref), specQ, uQ, eps Float64Array (ascending), self 0|1,
-//   outS Int32Array(NQ*E), outB Int32Array(NQ*E), threads, control) -> Promise<{refined}>.
+// semdBallCounts({specRef, uRef, D, labels: Uint8Array(NRef), specQuery, uQuery, eps: Float64Array (ascending),
+//   self: boolean, outS: Int32Array(NQ*E), outB: Int32Array(NQ*E), threads?, control?}) -> Promise<{refined}>.
 // Counts reference events of each class with SEMD(x, x_j) <= eps (closed balls). self = 1: query i is
 // reference i and is never counted in its own ball. Pairs whose bounds put them on the same side of every eps
 // are counted without computing the exact distance.
 Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
-  SpecView R = spec_from(info[0], "specRef");
-  auto ur = typed<double>(info[1], "uRef");
-  size_t D = (size_t)integer(info[2], "D", 1, 100001);
-  auto lab = typed<uint8_t>(info[3], "labels");
-  SpecView Q = spec_from(info[4], "specQuery");
-  auto uq = typed<double>(info[5], "uQuery");
-  auto eps = typed<double>(info[6], "eps");
-  bool self = integer(info[7], "self", 0, 1) == 1;
-  auto os = typed<int32_t>(info[8], "outS");
-  auto ob = typed<int32_t>(info[9], "outB");
+  Opts o(info[0], "semdBallCounts");
+  SpecView R = spec_of(o, "specRef");
+  auto ur = o.typed<double>("uRef");
+  size_t D = (size_t)o.integer("D", 1, 100001);
+  auto lab = o.typed<uint8_t>("labels");
+  SpecView Q = spec_of(o, "specQuery");
+  auto uq = o.typed<double>("uQuery");
+  auto eps = o.typed<double>("eps");
+  bool self = o.boolean("self");
+  auto os = o.typed<int32_t>("outS");
+  auto ob = o.typed<int32_t>("outB");
   size_t nr = R.n(), nq = Q.n(), E = eps.size;
-  if (ur.size != nr * D || uq.size != nq * D) fail("uRef/uQuery: expected length N * D");
-  if (lab.size != nr) fail("labels: expected length NRef");
-  if (E < 1) fail("eps: expected at least one value");
+  if (ur.size != nr * D || uq.size != nq * D) fail("semdBallCounts.uRef/uQuery: expected length N * D");
+  if (lab.size != nr) fail("semdBallCounts.labels: expected length NRef");
+  if (E < 1) fail("semdBallCounts.eps: expected at least one value");
   for (size_t e = 0; e < E; ++e)
-    if (!(eps[e] >= 0) || (e && eps[e] < eps[e - 1])) fail("eps: expected ascending values >= 0");
-  if (self && nq != nr) fail("self: query and reference sets must be the same");
-  if (os.size != nq * E || ob.size != nq * E) fail("outS/outB: expected length NQuery * E");
-  int threads = resolve_threads((int)integer(info[10], "threads", 0, 256));
-  Control ctl = control_from(info[11]);
+    if (!(eps[e] >= 0) || (e && eps[e] < eps[e - 1])) fail("semdBallCounts.eps: expected ascending values >= 0");
+  if (self && nq != nr) fail("semdBallCounts.self: query and reference sets must be the same");
+  if (os.size != nq * E || ob.size != nq * E) fail("semdBallCounts.outS/outB: expected length NQuery * E");
+  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
+  Control ctl = control_from(o.raw("control"));
+  o.done();
   auto refined = std::make_shared<std::atomic<uint64_t>>(0);
-  return run_async(info.Env(), {info[0], info[1], info[3], info[4], info[5], info[6], info[8], info[9], info[11].IsObject() ? info[11] : info[9]}, [=]() -> std::string {
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
     Rotation rot;
     rot.fit(ur.data, nr, D);
     double qmax = max_norm_of(uq.data, nq, D);
@@ -712,11 +739,13 @@ Napi::Value SemdBallCounts(const Napi::CallbackInfo& info) {
       auto bucket = [&](double d) { return (size_t)(std::lower_bound(eps.data, eps.data + E, d) - eps.data); };
       std::vector<int32_t> stack{0};
       size_t nref = 0;
+      Ticker tick(&ctl);
       while (!stack.empty()) {
         int32_t id = stack.back();
         stack.pop_back();
         if (mg.lo(tree.node_lb(x, id)) > emax) continue;
         const auto& nd = tree.nodes[(size_t)id];
+        tick.tick(nd.end - nd.begin);  // one query against a big reference set stops inside its traversal
         if (nd.left >= 0) {
           stack.push_back(nd.right);
           stack.push_back(nd.left);

@@ -126,17 +126,17 @@ t.test('native executor rejects malformed programs', { skip: backendsFor('efp').
   const native = loadNative()!;
   const set = new EFPSet('d<=3');
   const jets = { offsets: new Uint32Array([0, 2]), pt: Float64Array.of(1, 2), y: new Float64Array(2), phi: Float64Array.of(0, 0.1) };
-  const cfg = Float64Array.of(0, 1, 1, 1, 0);
   const out = new Float64Array(set.length);
-  await native.efpCompute(jets, set.plan.program, cfg, out, 1, undefined);
+  const ok = { ...jets, program: set.plan.program, measure: 'hadr', kappa: 1, beta: 1, normed: true, out, threads: 1 };
+  await native.efpCompute(ok);
   t.ok(Math.abs(out[0] - 1) < 1e-15);
   const bad = (edit: (p: Int32Array) => Int32Array) => edit(set.plan.program.slice());
-  t.throws(() => native.efpCompute(jets, bad((p) => p.subarray(0, p.length - 3)), cfg, out, 1), /efp program/);
-  t.throws(() => native.efpCompute(jets, bad((p) => ((p[0] = 9), p)), cfg, out, 1), /unknown version/);
-  t.throws(() => native.efpCompute(jets, bad((p) => ((p[3] = 3), p)), cfg, out, 1), /efp program/);
-  t.throws(() => native.efpCompute(jets, set.plan.program, Float64Array.of(7, 1, 1, 1, 0), out, 1), /measure code/);
-  t.throws(() => native.efpCompute(jets, set.plan.program, cfg, new Float64Array(1), 1), /out: expected length/);
-  t.throws(() => native.efpCompute(jets, new Float64Array(4), cfg, out, 1), /Int32Array/);
+  t.throws(() => native.efpCompute({ ...ok, program: bad((p) => p.subarray(0, p.length - 3)) }), /efp program/);
+  t.throws(() => native.efpCompute({ ...ok, program: bad((p) => ((p[0] = 9), p)) }), /unknown version/);
+  t.throws(() => native.efpCompute({ ...ok, program: bad((p) => ((p[3] = 3), p)) }), /efp program/);
+  t.throws(() => native.efpCompute({ ...ok, measure: 'hadron' }), /efpCompute.measure: unknown value 'hadron'/);
+  t.throws(() => native.efpCompute({ ...ok, out: new Float64Array(1) }), /out: expected length/);
+  t.throws(() => native.efpCompute({ ...ok, program: new Float64Array(4) }), /Int32Array/);
 });
 
 t.test('d <= 7 (incl. the c = 4 K4 family): native = reference; c = 4 graphs = brute force', async (t) => {

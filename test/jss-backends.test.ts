@@ -99,10 +99,13 @@ t.test('abort and progress', async (t) => {
 t.test('native argument checks', { skip: native ? false : 'native addon not built' }, async (t) => {
   const f = native!.jssObservables;
   const b = jets.slice(0, 2);
-  const ok = [b, new Float64Array(2 * 6), new Float64Array(0), new Uint8Array(0), new Float64Array(0), 0, 0, 1, undefined];
-  await f(...ok);
-  t.throws(() => f(b, new Float64Array(5), ...ok.slice(2)), /out: expected length/);
-  t.throws(() => f(b, ok[1], new Float64Array([1]), new Uint8Array(0), ...ok.slice(4)), /needE3/);
-  t.throws(() => f(b, ok[1], new Float64Array([-1]), new Uint8Array(1), ...ok.slice(4)), /beta/);
-  t.throws(() => f(b, ok[1], ok[2], ok[3], ok[4], 0, 3, 1, undefined), /axes/);
+  const ok = {
+    offsets: b.offsets, pt: b.pt, y: b.y, phi: b.phi, out: new Float64Array(2 * 6), ecfBetas: new Float64Array(0),
+    needE3: new Uint8Array(0), tauBetas: new Float64Array(0), nMax: 0, axes: 'kt', threads: 1,
+  };
+  await f(ok);
+  t.throws(() => f({ ...ok, out: new Float64Array(5) }), /out: expected length/);
+  t.throws(() => f({ ...ok, ecfBetas: new Float64Array([1]) }), /needE3/);
+  t.throws(() => f({ ...ok, ecfBetas: new Float64Array([-1]), needE3: new Uint8Array(1) }), /ecfBetas: every beta/);
+  t.throws(() => f({ ...ok, axes: 'ktt' }), /jssObservables.axes: unknown value 'ktt'/);
 });

@@ -153,9 +153,9 @@ t.test('bad input', async (t) => {
     t.throws(() => adoOnDisagreement([1, 2, 3], [1, 2, 3], [1, 2, 3], [0, 0, 0], undefined, o), /at least one signal/);
   }
   if (native) {
-    t.throws(() => native.adoFull(new Float32Array(2), new Float64Array(2), new Uint8Array([1, 0])), /f: expected a Float64Array/);
-    t.throws(() => native.adoFull(new Float64Array(2), new Float64Array(3), new Uint8Array([1, 0])), /g: expected length 2/);
-    t.throws(() => native.adoDisagree(new Float64Array(2), new Float64Array(2), new Float64Array(2), new Uint8Array([1, 2])), /labels: expected 0\/1/);
+    t.throws(() => native.adoFull({ f: new Float32Array(2), g: new Float64Array(2), labels: new Uint8Array([1, 0]) }), /adoFull.f: expected a Float64Array/);
+    t.throws(() => native.adoFull({ f: new Float64Array(2), g: new Float64Array(3), labels: new Uint8Array([1, 0]) }), /adoFull.g: expected length 2/);
+    t.throws(() => native.adoDisagree({ candidate: new Float64Array(2), reference: new Float64Array(2), current: new Float64Array(2), labels: new Uint8Array([1, 2]) }), /adoDisagree.labels: expected 0\/1/);
   }
 });
 

@@ -50,7 +50,7 @@ t.test('native adoSubset = pair loop = CDQ kernel, exactly with unit weights', {
     const e = toEvents(labels, weights);
     const ref = adoDisagreeReference(f, g, h, e);
     const r = native!.adoSubset({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights });
-    const c = native!.adoDisagree(f, g, h, e.labels, e.weights);
+    const c = native!.adoDisagree({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights });
     const adoRaw = r.wD > 0 ? Math.min(1, Math.max(0, 0.5 + r.sumST / (2 * r.wD))) : NaN;
     if (!isClose(adoRaw, ref.adoRaw, F64) || !isClose(r.wD, ref.disagreePairs, F64)) bad++;
     if (weights ? !isClose(r.sumST, c.sumST, F64) || !isClose(r.wD, c.wD, F64) : r.sumST !== c.sumST || r.wD !== c.wD) cdqBad++;
@@ -68,7 +68,7 @@ t.test('larger inputs: native subset = CDQ; the batch = single calls; TS sweep a
     const batch = await adoOnDisagreementBatch(cands, g, h, labels, { threads: 2 });
     const shared = subsetShared(g, h, e);
     for (const [k, f] of cands.entries()) {
-      const c = native!.adoDisagree(f, g, h, e.labels);
+      const c = native!.adoDisagree({ candidate: f, reference: g, current: h, labels: e.labels });
       const single = adoOnDisagreement(f, g, h, labels);
       t.equal(single.disagreePairs, c.wD, `n ${n} levels ${levels} cand ${k}: |D|`);
       t.equal(single.adoRaw, Math.min(1, Math.max(0, 0.5 + c.sumST / (2 * c.wD))), 'ADO_D equals the CDQ kernel');
@@ -102,7 +102,7 @@ t.test('native adoSubset: bit sweep = Fenwick trees = CDQ exactly (ties in f, g,
       const bits = native!.adoSubset({ ...args, method: 'bits' });
       const fen = native!.adoSubset({ ...args, method: 'fenwick' });
       const auto = native!.adoSubset(args);
-      const c = native!.adoDisagree(f, g, h, labels);
+      const c = native!.adoDisagree({ candidate: f, reference: g, current: h, labels });
       cases++;
       if (bits.sumST !== fen.sumST || bits.wD !== fen.wD || bits.sumST !== c.sumST || bits.wD !== c.wD || auto.sumST !== bits.sumST) {
         bad++;

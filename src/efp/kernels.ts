@@ -9,7 +9,7 @@ import { efpBruteForce } from './brute.js';
 import { type ParsedProgram, runProgram } from './exec.js';
 import { graphFromEdges } from './graph.js';
 import { gpujsEfp } from './gpujs.js';
-import { type Measure, measureConfig, measureJet } from './measure.js';
+import { type Measure, measureJet } from './measure.js';
 
 export interface EfpKernelArgs {
   jets: JetBatch;
@@ -60,9 +60,12 @@ const native = loadNative();
 if (native?.efpCompute) {
   const nativeEfp: EfpKernel = async ({ jets, program, measure, K }, opts) => {
     const out = new Float64Array(jets.length * K);
-    const j = { offsets: jets.offsets, pt: jets.pt, y: jets.y, phi: jets.phi };
+    const { offsets, pt, y, phi } = jets;
     await withControl(jets.length, opts, (control) =>
-      native.efpCompute(j, program, measureConfig(measure), out, opts.threads ?? 0, control) as Promise<void>);
+      native.efpCompute({
+        offsets, pt, y, phi, program, measure: measure.measure, kappa: measure.kappa, beta: measure.beta,
+        normed: measure.normed, out, threads: opts.threads ?? 0, control,
+      }) as Promise<void>);
     return out;
   };
   registerKernel('efp', 'native', nativeEfp);

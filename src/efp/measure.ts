@@ -45,12 +45,6 @@ export function resolveMeasure(o: MeasureOptions = {}): Measure {
   return { measure, kappa, beta, normed };
 }
 
-/** Numeric codes shared with the native kernel. */
-export function measureConfig(m: Measure): Float64Array {
-  const code = MEASURES.indexOf(m.measure);
-  return Float64Array.of(code, m.kappa === 'pf' ? 0 : m.kappa, m.beta, m.normed ? 1 : 0, m.kappa === 'pf' ? 1 : 0);
-}
-
 /** The energy of the measure: pT for hadronic measures, pT cosh y for 'ee'. */
 export function energy(m: Measure, pt: number, y: number): number {
   return m.measure === 'ee' ? pt * Math.cosh(y) : pt;

@@ -13,9 +13,9 @@ import { registerKernel } from '../backend/dispatch.js';
 import { loadNative } from '../backend/native.js';
 import type { JetBatch } from '../jets/batch.js';
 import { groomJet, type GroomOutput, type GroomSpecPlain } from './groom.js';
-import { jetImage, type ImageCenter, type ImageRotate, type JetImages, type ResolvedImageOptions } from './images.js';
+import { jetImage, type JetImages, type ResolvedImageOptions } from './images.js';
 import { fillRows } from './reference.js';
-import { rowLength, type AxesKind, type ObsRequest } from './request.js';
+import { rowLength, type ObsRequest } from './request.js';
 
 /** A kernel fills the base rows (N x rowLength) for the whole batch. */
 export type ObservablesKernel = (batch: JetBatch, request: ObsRequest, run: RunOptions) => Promise<Float64Array>;
@@ -64,19 +64,17 @@ registerKernel('groom', 'reference', referenceGroom);
 
 // ---------- native ----------
 
-const AXES_CODE: Record<AxesKind, number> = { kt: 0, wta: 1, onepass: 2 };
-const CENTER_CODE: Record<ImageCenter, number> = { centroid: 0, leading: 1, none: 2 };
-const ROTATE_CODE: Record<ImageRotate, number> = { none: 0, principal: 1, subjet: 2 };
-
 const native = loadNative();
 if (native?.jssObservables) {
   const nativeObservables: ObservablesKernel = (batch, r, run) => {
     const out = new Float64Array(batch.length * rowLength(r));
     return withControl(batch.length, run, async (control) => {
-      await native.jssObservables(
-        batch, out, Float64Array.from(r.ecfBetas), Uint8Array.from(r.needE3, (b) => (b ? 1 : 0)),
-        Float64Array.from(r.tauBetas), r.nMax, AXES_CODE[r.axes], run.threads ?? 0, control,
-      );
+      const { offsets, pt, y, phi, mass } = batch;
+      await native.jssObservables({
+        offsets, pt, y, phi, mass, out, ecfBetas: Float64Array.from(r.ecfBetas),
+        needE3: Uint8Array.from(r.needE3, (b) => (b ? 1 : 0)), tauBetas: Float64Array.from(r.tauBetas), nMax: r.nMax,
+        axes: r.axes, threads: run.threads ?? 0, control,
+      });
       return out;
     });
   };
@@ -87,10 +85,11 @@ if (native?.jssImages) {
   const nativeImages: ImagesKernel = (batch, o, run) => {
     const data = new Float32Array(batch.length * o.npix * o.npix);
     return withControl(batch.length, run, async (control) => {
-      const dropped: number = await native.jssImages(
-        batch, data, o.npix, o.width, CENTER_CODE[o.center], ROTATE_CODE[o.rotate], o.flip ? 1 : 0, o.normalize ? 1 : 0,
-        run.threads ?? 0, control,
-      );
+      const { offsets, pt, y, phi, mass } = batch;
+      const dropped: number = await native.jssImages({
+        offsets, pt, y, phi, mass, out: data, npix: o.npix, width: o.width, center: o.center, rotate: o.rotate,
+        flip: o.flip, normalize: o.normalize, threads: run.threads ?? 0, control,
+      });
       return { data, shape: [batch.length, o.npix, o.npix], dropped };
     });
   };

@@ -43,9 +43,9 @@ registerKernel('adoDisagreeBatch', 'reference', (async (cands, k, g, h, e, opts)
 
 const native = loadNative();
 if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagreeBatch) {
-  registerKernel('auc', 'native', ((x, e) => native.aucSweep(x, e.labels, e.weights)) as AucKernel);
+  registerKernel('auc', 'native', ((x, e) => native.aucSweep({ scores: x, labels: e.labels, weights: e.weights })) as AucKernel);
   registerKernel('ado', 'native', ((f, g, e) => {
-    const r = native.adoFull(f, g, e.labels, e.weights) as { sumST: number; wSignal: number; wBackground: number };
+    const r = native.adoFull({ f, g, labels: e.labels, weights: e.weights }) as { sumST: number; wSignal: number; wBackground: number };
     const pairs = r.wSignal * r.wBackground;
     return { adoRaw: clamp01(0.5 + r.sumST / (2 * pairs)), pairs };
   }) as AdoKernel);
@@ -55,7 +55,7 @@ if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagr
   registerKernel('adoDisagree', 'native', ((f, g, h, e) => {
     const r = (subset
       ? native.adoSubset({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights })
-      : native.adoDisagree(f, g, h, e.labels, e.weights)) as { sumST: number; wD: number; wSignal: number; wBackground: number };
+      : native.adoDisagree({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights })) as { sumST: number; wD: number; wSignal: number; wBackground: number };
     return disagreeResult(r.sumST, r.wD, r.wSignal * r.wBackground);
   }) as AdoDisagreeKernel);
   registerKernel('adoDisagreeBatch', 'native', (async (cands, k, g, h, e, opts) => {
@@ -63,7 +63,7 @@ if (native?.adoFull && native.aucSweep && native.adoDisagree && native.adoDisagr
     const r = (await withControl(k, opts, (control) =>
       subset
         ? native.adoSubsetBatch({ candidates: cands, k, reference: g, current: h, labels: e.labels, weights: e.weights, out, threads: opts.threads ?? 0, control })
-        : native.adoDisagreeBatch(cands, k, g, h, e.labels, e.weights, out, opts.threads ?? 0, control),
+        : native.adoDisagreeBatch({ candidates: cands, k, reference: g, current: h, labels: e.labels, weights: e.weights, out, threads: opts.threads ?? 0, control }),
     )) as { wSignal: number; wBackground: number };
     const pairs = r.wSignal * r.wBackground;
     return Array.from({ length: k }, (_, c) => disagreeResult(out[2 * c], out[2 * c + 1], pairs));

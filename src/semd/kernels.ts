@@ -104,7 +104,9 @@ if (native?.semdSpectra) {
   registerKernel('semd.spectra', 'native', (async (batch, opts, run) => {
     const { raw, beta } = checkSpectrumOptions(opts);
     const spec = allocateSpectra(batch);
-    await withControl(batch.length, run, (control) => native.semdSpectra(batch, raw ? 1 : 0, beta, spec, run.threads ?? 0, control));
+    await withControl(batch.length, run, (control) => native.semdSpectra({
+      offsets: batch.offsets, pt: batch.pt, y: batch.y, phi: batch.phi, raw, beta, spec, threads: run.threads ?? 0, control,
+    }));
     return spec;
   }) as SpectraKernel);
 }
@@ -114,7 +116,7 @@ if (native?.semdMatrix) {
     const na = spectraCount(A);
     const nb = B ? spectraCount(B) : na;
     const out = new Float64Array(na * nb);
-    await withControl(na, run, (control) => native.semdMatrix(A, B, out, run.threads ?? 0, control));
+    await withControl(na, run, (control) => native.semdMatrix({ specA: A, specB: B, out, threads: run.threads ?? 0, control }));
     return out;
   }) as MatrixKernel);
 }
@@ -122,7 +124,7 @@ if (native?.semdMatrix) {
 if (native?.semdEmbed) {
   registerKernel('semd.embed', 'native', ((S, K, T, threads) => {
     const u = new Float64Array(spectraCount(S) * (K + 1));
-    native.semdEmbed(S, K, T, u, threads);
+    native.semdEmbed({ spec: S, K, T, out: u, threads });
     return u;
   }) as EmbedKernel);
 }
@@ -134,7 +136,10 @@ if (native?.semdKnn) {
     const distance = new Float64Array(nq * k);
     const e = embedSpectra(S, { K: run.cells ?? 64, backend: 'native', threads: run.threads });
     const res = await withControl<{ refined: number; nodes: number; bounds: number }>(nq, run, (control) =>
-      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control, q0, q1));
+      native.semdKnn({
+        spec: S, u: e.u, D: e.K + 1, k, brute: Boolean(run.brute), outIndex: index, outDist: distance,
+        threads: run.threads ?? 0, control, q0, q1,
+      }));
     return { index, distance, n: nq, first: q0, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
   }) as KnnKernel);
 }
@@ -152,7 +157,10 @@ if (native?.semdBallCounts) {
     const refEmb = embedSpectra(ref, { K, T, backend: 'native', threads: run.threads });
     const qEmb = query ? embedSpectra(query, { K, T, backend: 'native', threads: run.threads }) : refEmb;
     const res = await withControl<{ refined: number }>(nq, run, (control) =>
-      native.semdBallCounts(ref, refEmb.u, K + 1, labels, Q, qEmb.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
+      native.semdBallCounts({
+        specRef: ref, uRef: refEmb.u, D: K + 1, labels, specQuery: Q, uQuery: qEmb.u, eps, self: query === null,
+        outS: signal, outB: background, threads: run.threads ?? 0, control,
+      }));
     return { signal, background, nq, E, refined: res.refined as number };
   }) as BallKernel);
 }
