@@ -5,6 +5,7 @@
  */
 import { ado, auc } from '../metrics/index.js';
 import { createModel, initTf, predict, saveModel, tableInputs, train } from '../models/index.js';
+import { isMainThread } from 'node:worker_threads';
 import { Rng } from '../util/rng.js';
 
 export type EnsembleResample = 'seeds' | 'bootstrap';
@@ -33,6 +34,11 @@ export interface EnsembleSpec {
    * weight p and class 0 with weight 1 - p, so the BCE minimum is the DNN that reproduces p (distillation).
    */
   target?: Float64Array;
+  /**
+   * Train members two at a time, one in the training worker and one on the calling thread (default: true on the
+   * main thread unless JETLENS_TRAIN_WORKER=0).
+   */
+  parallel?: boolean;
 }
 
 export interface Split {
@@ -62,18 +68,27 @@ export async function trainEnsemble(
   await initTf(); // weights must be created on the chosen backend
   const sub = (idx: ArrayLike<number>) => Object.fromEntries(names.map((k) => [k, take(cols[k], idx)]));
   const testData = tableInputs(sub(split.test), names);
-  const out: Float64Array[] = [];
-  for (let e = 0; e < members; e++) {
+  const one = async (e: number, worker: boolean): Promise<Float64Array> => {
     const rows = memberRows(split.train, e, spec);
     const s = bootstrap ? seed : seed + e;
     const model = createModel('dnn', { nFeatures: names.length, featureNames: names, seed: s, hidden: spec.dnn?.hidden });
     await train(model, spec.target ? softInputs(sub(rows), names, take(spec.target, rows)) : tableInputs(sub(rows), names, take(labels, rows)), {
       seed: s, epochs: spec.dnn?.epochs ?? 20, batchSize: spec.dnn?.batchSize ?? 256, lr: spec.dnn?.lr,
-      split: [0.85, 0.15, 0], patience: 4, signal: spec.signal,
+      split: [0.85, 0.15, 0], patience: 4, signal: spec.signal, worker,
     });
     if (saveDir && e === 0) await saveModel(model, saveDir);
-    out.push(await predict(model, testData));
+    const scores = await predict(model, testData);
     model.net.dispose();
+    return scores;
+  };
+  // Two members at a time, one in the training worker and one on this thread: a DNN this small trains on one core,
+  // so the pair uses both cores of a 2-core machine (the study's guided passes and premise are DNN ensembles).
+  // Each member's seed, rows and batch order are its own, so the scores do not depend on the pairing.
+  const parallel = spec.parallel ?? (isMainThread && process.env.JETLENS_TRAIN_WORKER !== '0');
+  const out: Float64Array[] = [];
+  for (let e = 0; e < members; e += parallel ? 2 : 1) {
+    const pair = parallel && e + 1 < members ? [one(e, true), one(e + 1, false)] : [one(e, parallel)];
+    out.push(...(await Promise.all(pair)));
   }
   return out;
 }
