@@ -18,6 +18,7 @@ export const commands: CommandModule[] = [
   { names: ['images'], load: () => import('./images.js') },
   { names: ['report'], load: () => import('./report.js') },
   { names: ['merge', 'run-shards'], load: () => import('./shards.js') },
+  { names: ['plan'], load: () => import('./plan.js') },
   { names: ['serve'], load: () => import('./serve.js') },
   { names: ['train'], load: () => import('./train.js') },
   { names: ['predict'], load: () => import('./predict.js') },
