@@ -211,9 +211,11 @@ if (withAuc) {
     console.log(`${kind.padEnd(15)} test AUC ${r.testAUC.toFixed(4)}  (${r.history.length} epochs, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
 }
+const used = process.cpuUsage();
 const result = {
   bench: 'train', quick, nJets, reps, backends, cpu: cpuModel, mhz, loadavg: { start: load0, end: load1 },
-  seconds: (performance.now() - started) / 1000, rows, conv, auc: aucRows,
+  seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, rows, conv, auc: aucRows,
 };
+console.log(`run: ${result.seconds.toFixed(0)} s wall, ${result.cpuSeconds.toFixed(0)} s CPU; load average now ${loadavg()[0].toFixed(1)}`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result));
