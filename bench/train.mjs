@@ -184,7 +184,7 @@ const conv = backends.includes('jetlens') && models.some(([k]) => k === 'cnn') &
 const load1 = loadavg();
 console.log(`train/predict throughput, samples/s, batch 128, W vs QCD toy jets (mean mult ${(jets.size / jets.length).toFixed(1)}), best of ${reps}; ` +
   `wall-clock rate / rate per CPU-second of the process; load average ${load0[0].toFixed(1)} -> ${load1[0].toFixed(1)}`);
-const cell = (r) => `${r.toFixed(0)}`.padStart(7);
+const cell = (r) => (r < 10 ? r.toFixed(2) : r.toFixed(0)).padStart(7);
 const pair = (a, b) => `${cell(a)} /${cell(b)}`.padStart(17);
 console.log(`${'model'.padEnd(14)}${backends.map((b) => `${b} train`.padStart(17)).join('')}${backends.map((b) => `${b} predict`.padStart(17)).join('')}   jetlens/wasm: train   predict (wall / CPU)`);
 for (const r of rows) {
@@ -211,9 +211,11 @@ if (withAuc) {
     console.log(`${kind.padEnd(15)} test AUC ${r.testAUC.toFixed(4)}  (${r.history.length} epochs, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
 }
+const used = process.cpuUsage();
 const result = {
   bench: 'train', quick, nJets, reps, backends, cpu: cpuModel, mhz, loadavg: { start: load0, end: load1 },
-  seconds: (performance.now() - started) / 1000, rows, conv, auc: aucRows,
+  seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, rows, conv, auc: aucRows,
 };
+console.log(`run: ${result.seconds.toFixed(0)} s wall, ${result.cpuSeconds.toFixed(0)} s CPU; load average now ${loadavg()[0].toFixed(1)}`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result));

@@ -188,6 +188,27 @@ t.test('above the inline threshold (4 MFLOP) the threaded kernels match 1 thread
   }
 });
 
+t.test('the kernels\' CPU clock (bench accounting) counts only while on', { skip }, async (t) => {
+  const rng = new Rng(5);
+  const inputs = { a: rand(rng, [301, 203]), b: rand(rng, [203, 101]) };
+  const attrs = { transposeA: false, transposeB: false };
+  t.equal(nativeTfConfig().cpuClock, false, 'off by default');
+  await run('jetlens', 'BatchMatMul', inputs, attrs);
+  t.equal(native!.tfConfig({ cpuClock: true }).cpuSeconds, 0, 'turning it on resets it');
+  for (let i = 0; i < 5; i++) await run('jetlens', 'BatchMatMul', inputs, attrs);
+  const on = native!.tfConfig({ cpuClock: false }).cpuSeconds;
+  // 5 x 12.4 MFLOP: at least some microseconds, and far less than a second of CPU.
+  t.ok(on > 1e-5 && on < 5, `5 products of 12 MFLOP took ${(on * 1e3).toFixed(2)} ms of kernel CPU time`);
+  await run('jetlens', 'BatchMatMul', inputs, attrs);
+  t.equal(native!.tfConfig({}).cpuSeconds, on, 'nothing is added while off');
+});
+
+t.test('registering the backend keeps freed tensor pages for reuse (glibc), unless JETLENS_TF_HEAP_REUSE=0', { skip }, async (t) => {
+  await initTf({ backend: 'jetlens' });
+  const glibc = Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);
+  t.equal(nativeTfConfig().heapReuse, glibc && process.env.JETLENS_TF_HEAP_REUSE !== '0', `heapReuse (glibc: ${glibc})`);
+});
+
 t.test('bad arguments reach C++ as clear errors, not crashes', { skip }, async (t) => {
   const dims = Int32Array.from([1, 4, 4, 1, 2, 2, 1, 4, 4, 1, 1, 0, 0, 1, 1]);
   t.throws(() => native!.tfConv2d({ dims, x: new Float32Array(15), filter: new Float32Array(4), out: new Float32Array(16) }), /tfConv2d\.x: expected 16 floats, got 15/);

@@ -155,7 +155,7 @@ KernelCpu::~KernelCpu() {
   if (on_) g_clock_ns.fetch_add(thread_ns() - t0_, std::memory_order_relaxed);
 }
 void set_cpu_clock(bool on) {
-  g_clock_ns.store(0);
+  if (on) g_clock_ns.store(0);  // turning it off keeps the total for reading
   g_clock_on.store(on);
 }
 bool cpu_clock_on() { return g_clock_on.load(); }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNative } from '../backend/native.js';
-import { f32 } from './native-elementwise.js';
+import { f32, outputArray } from './native-elementwise.js';
 import { JETLENS_BACKEND } from './native-backend.js';
 
 // tfjs's AdamOptimizer runs 14 elementwise kernels and makes 4 scalar tensors per variable and step. On a small
@@ -54,7 +54,7 @@ export class FusedAdam extends tf.AdamOptimizer {
         // New arrays and tensors, never in place: tfjs tensors are immutable, and a clone of the weights (or an
         // array from data()) shares the buffer. In-place updates measured no faster (allocation is not the cost).
         const n = value.size;
-        const outValue = new Float32Array(n), outM = new Float32Array(n), outV = new Float32Array(n);
+        const outValue = outputArray(n), outM = outputArray(n), outV = outputArray(n);
         addon.tfAdam({ value: f32(backend, value), m: f32(backend, m), v: f32(backend, v), grad: f32(backend, grad), outValue, outM, outV, ...consts });
         m.assign(tf.tensor(outM, value.shape, 'float32'));
         v.assign(tf.tensor(outV, value.shape, 'float32'));

@@ -16,6 +16,12 @@ export const f32 = (b: MathBackendCPU, t: Info | undefined): Float32Array | null
   return v instanceof Float32Array ? v : null;
 };
 export const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/**
+ * An output array for a native kernel, not zero-filled when large (every native kernel writes all of its output,
+ * so zeroing 10-20 MB per tensor would be wasted memory traffic). Small ones come zeroed from the V8 heap.
+ */
+export const outputArray = (n: number): Float32Array =>
+  n >= 4096 ? new Float32Array(Buffer.allocUnsafeSlow(4 * n).buffer, 0, n) : new Float32Array(n);
 
 /** Strides of `shape` walked along the broadcast output `out` (0 on broadcast axes), right-aligned. */
 function broadcastStrides(shape: number[], out: number[]): Int32Array {
@@ -35,7 +41,7 @@ const binary = (op: string, bool = false): NativeKernel => ({ inputs, backend },
   if (!av || !bv) return null;
   const shape = tf.broadcast_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
   if (shape.length > 8) return null;
-  const out = bool ? new Uint8Array(size(shape)) : new Float32Array(size(shape));
+  const out = bool ? new Uint8Array(size(shape)) : outputArray(size(shape));
   addon.tfBinary({ op, a: av, b: bv, out, shape: Int32Array.from(shape), aStrides: broadcastStrides(a!.shape, shape), bStrides: broadcastStrides(b!.shape, shape) });
   return backend.makeTensorInfo(shape, bool ? 'bool' : 'float32', out);
 };
@@ -43,7 +49,7 @@ const binary = (op: string, bool = false): NativeKernel => ({ inputs, backend },
 const unary = (op: string): NativeKernel => ({ inputs, backend, attrs = {} }, addon) => {
   const xv = f32(backend, inputs.x);
   if (!xv) return null;
-  const out = new Float32Array(xv.length);
+  const out = outputArray(xv.length);
   addon.tfUnary({ op, x: xv, out, alpha: typeof attrs.alpha === 'number' ? attrs.alpha : 0 });
   return backend.makeTensorInfo(inputs.x!.shape, 'float32', out);
 };
@@ -56,7 +62,7 @@ const sum: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
   const reduce = new Uint8Array(x!.shape.length);
   for (const a of axes) reduce[a] = 1;
   const kept = x!.shape.filter((_, i) => !reduce[i]);
-  const out = new Float32Array(size(kept));
+  const out = outputArray(size(kept));
   addon.tfSum({ x: xv, shape: Int32Array.from(x!.shape), reduce, out });
   const shape = attrs.keepDims ? x!.shape.map((d, i) => (reduce[i] ? 1 : d)) : kept;
   return backend.makeTensorInfo(shape, 'float32', out);
@@ -67,7 +73,7 @@ const transpose: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
   const xv = f32(backend, x);
   const perm = attrs.perm as number[];
   if (!xv || x!.shape.length > 8 || x!.shape.length < 1) return null;
-  const out = new Float32Array(xv.length);
+  const out = outputArray(xv.length);
   addon.tfTranspose({ x: xv, shape: Int32Array.from(x!.shape), perm: Int32Array.from(perm), out });
   return backend.makeTensorInfo(perm.map((p) => x!.shape[p]), 'float32', out);
 };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { ELEMENTWISE_KERNELS, f32, size, type Info, type NativeKernel } from './native-elementwise.js';
+import { ELEMENTWISE_KERNELS, f32, outputArray, size, type Info, type NativeKernel } from './native-elementwise.js';
 
 type Attrs = Record<string, unknown>;
 const i32 = (xs: number[]) => Int32Array.from(xs);
@@ -40,7 +40,7 @@ const conv2d = (fused: boolean): NativeKernel => ({ inputs, backend, attrs = {} 
     (attrs.dilations ?? 1) as [number, number], attrs.pad as Pad, attrs.dimRoundingMode as Rounding, false, 'channelsLast');
   const bv = fused ? channelBias(backend, bias, c.outChannels) : undefined;
   if (bv === null || size(c.outShape) === 0 || size(x!.shape) === 0) return null;
-  const o = new Float32Array(size(c.outShape));
+  const o = outputArray(size(c.outShape));
   addon.tfConv2d({ dims: convDims(c), x: xv, filter: wv, out: o, bias: bv, relu });
   return out(backend, c.outShape, o);
 };
@@ -53,7 +53,7 @@ const conv2dBackpropInput: NativeKernel = ({ inputs, backend, attrs = {} }, addo
   const c = tf.backend_util.computeConv2DInfo(shape, filter!.shape as Shape4, attrs.strides as [number, number], 1,
     attrs.pad as Pad, attrs.dimRoundingMode as Rounding, false, 'channelsLast');
   if (size(shape) === 0 || size(dy!.shape) === 0) return null;
-  const o = new Float32Array(size(shape));
+  const o = outputArray(size(shape));
   addon.tfConv2dBackpropInput({ dims: convDims(c), dy: dyv, filter: wv, out: o });
   return out(backend, shape, o);
 };
@@ -66,7 +66,7 @@ const conv2dBackpropFilter: NativeKernel = ({ inputs, backend, attrs = {} }, add
   const c = tf.backend_util.computeConv2DInfo(x!.shape as Shape4, fshape, attrs.strides as [number, number], 1,
     attrs.pad as Pad, attrs.dimRoundingMode as Rounding, false, 'channelsLast');
   if (size(fshape) === 0) return null;
-  const o = new Float32Array(size(fshape));
+  const o = outputArray(size(fshape));
   addon.tfConv2dBackpropFilter({ dims: convDims(c), x: xv, dy: dyv, out: o });
   return out(backend, fshape, o);
 };
@@ -82,7 +82,7 @@ const maxPool: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
   const xv = f32(backend, inputs.x);
   if (!xv || inputs.x!.shape.length !== 4 || size(inputs.x!.shape) === 0) return null;
   const c = poolInfo(inputs.x!, attrs);
-  const o = new Float32Array(size(c.outShape));
+  const o = outputArray(size(c.outShape));
   addon.tfMaxPool({ dims: poolDims(c), x: xv, out: o });
   return out(backend, c.outShape, o);
 };
@@ -91,7 +91,7 @@ const maxPoolGrad: NativeKernel = ({ inputs, backend, attrs = {} }, addon) => {
   const xv = f32(backend, inputs.input), dyv = f32(backend, inputs.dy);
   if (!xv || !dyv || inputs.input!.shape.length !== 4 || size(inputs.input!.shape) === 0) return null;
   const c = poolInfo(inputs.input!, attrs);
-  const o = new Float32Array(size(inputs.input!.shape));
+  const o = outputArray(size(inputs.input!.shape));
   addon.tfMaxPoolGrad({ dims: poolDims(c), x: xv, dy: dyv, out: o });
   return out(backend, inputs.input!.shape, o);
 };
@@ -114,7 +114,7 @@ const matMul = (fused: boolean): NativeKernel => ({ inputs, backend, attrs = {} 
   const batch = Math.max(na, nb);
   const biasV = fused ? channelBias(backend, bias, N) : undefined;
   if (biasV === null) return null;
-  const o = new Float32Array(batch * M * N);
+  const o = outputArray(batch * M * N);
   addon.tfMatMul({ dims: i32([batch, M, N, K, na, nb]), a: av, b: bv, out: o, transposeA: ta, transposeB: tb, bias: biasV, relu });
   return out(backend, [...outer, M, N], o);
 };
