@@ -4,7 +4,7 @@ import { backendsFor } from '../src/backend/dispatch.js';
 import { loadNative } from '../src/backend/native.js';
 import { JetlensInputError } from '../src/errors.js';
 import { sample, samples } from './fixtures/metrics-samples.js';
-import { isClose, tolerance } from './fixtures/backends.js';
+import { forEachBackend, isClose, tolerance } from './fixtures/backends.js';
 
 /** Default comparison: |a - b| <= 1e-12 max(1, |a|, |b|). */
 const F64 = tolerance(1e-12);
@@ -13,24 +13,30 @@ const native = loadNative();
 const backends = backendsFor('ado');
 const neg = (x: Float64Array) => x.map((v) => -v);
 
-t.test('native ADO and ADO on D(H, G) agree with the pair loops to 1e-12', { skip: native ? false : 'native addon not built' }, async (t) => {
-  t.same(backendsFor('adoDisagree'), ['native', 'reference']);
-  for (const s of samples()) {
-    for (const [f, g] of [[s.f, s.g], [s.g, s.h], [s.h, s.f]]) {
-      const ref = ado(f, g, s.labels, s.weights, { backend: 'reference' });
-      const nat = ado(f, g, s.labels, s.weights, { backend: 'native' });
-      t.ok(isClose(nat.adoRaw, ref.adoRaw, F64), `${s.name}: ado ${nat.adoRaw} vs ${ref.adoRaw}`);
-      t.equal(nat.direction, ref.direction);
-      t.ok(isClose(nat.pairs, ref.pairs, F64));
+t.test('every ADO backend, and ADO on D(H, G), agree with the pair loops (rel/abs 1e-12)', async (t) => {
+  t.same(backendsFor('adoDisagree'), native ? ['native', 'reference'] : ['reference']);
+  await forEachBackend(t, 'ado', async (t, backend) => {
+    for (const s of samples()) {
+      for (const [f, g] of [[s.f, s.g], [s.g, s.h], [s.h, s.f]]) {
+        const ref = ado(f, g, s.labels, s.weights, { backend: 'reference' });
+        const got = ado(f, g, s.labels, s.weights, { backend });
+        t.ok(isClose(got.adoRaw, ref.adoRaw, F64), `${s.name}: ado ${got.adoRaw} vs ${ref.adoRaw}`);
+        t.equal(got.direction, ref.direction);
+        t.ok(isClose(got.pairs, ref.pairs, F64));
+      }
     }
-    for (const [f, g, h] of [[s.f, s.g, s.h], [s.h, s.f, s.g], [s.g, s.h, s.f], [s.f, s.g, neg(s.g)]]) {
-      const ref = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'reference' });
-      const nat = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'native' });
-      t.ok(isClose(nat.adoRaw, ref.adoRaw, F64), `${s.name}: adoD ${nat.adoRaw} vs ${ref.adoRaw}`);
-      t.ok(isClose(nat.disagreePairs, ref.disagreePairs, F64), `${s.name}: |D| ${nat.disagreePairs} vs ${ref.disagreePairs}`);
-      t.ok(isClose(nat.disagreeFraction, ref.disagreeFraction, F64));
+  });
+  await forEachBackend(t, 'adoDisagree', async (t, backend) => {
+    for (const s of samples()) {
+      for (const [f, g, h] of [[s.f, s.g, s.h], [s.h, s.f, s.g], [s.g, s.h, s.f], [s.f, s.g, neg(s.g)]]) {
+        const ref = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'reference' });
+        const got = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend });
+        t.ok(isClose(got.adoRaw, ref.adoRaw, F64), `${s.name}: adoD ${got.adoRaw} vs ${ref.adoRaw}`);
+        t.ok(isClose(got.disagreePairs, ref.disagreePairs, F64), `${s.name}: |D| ${got.disagreePairs} vs ${ref.disagreePairs}`);
+        t.ok(isClose(got.disagreeFraction, ref.disagreeFraction, F64));
+      }
     }
-  }
+  });
 });
 
 t.test('unit weights count exactly: integer pair counts', { skip: native ? false : 'native addon not built' }, async (t) => {

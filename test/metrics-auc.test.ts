@@ -4,25 +4,27 @@ import { backendsFor } from '../src/backend/dispatch.js';
 import { loadNative } from '../src/backend/native.js';
 import { JetlensInputError } from '../src/errors.js';
 import { sample, samples } from './fixtures/metrics-samples.js';
-import { isClose, tolerance } from './fixtures/backends.js';
+import { forEachBackend, isClose, tolerance } from './fixtures/backends.js';
 
 /** Default comparison: |a - b| <= 1e-12 max(1, |a|, |b|). */
 const F64 = tolerance(1e-12);
 
 const native = loadNative();
 
-t.test('native AUC and DeLong error agree with the pair-loop reference to 1e-12', { skip: native ? false : 'native addon not built' }, async (t) => {
-  t.same(backendsFor('auc'), ['native', 'reference']);
-  for (const s of samples()) {
-    for (const x of [s.f, s.g]) {
-      const ref = auc(x, s.labels, s.weights, { backend: 'reference' });
-      const nat = auc(x, s.labels, s.weights, { backend: 'native' });
-      t.ok(isClose(nat.aucRaw, ref.aucRaw, F64), `${s.name}: auc ${nat.aucRaw} vs ${ref.aucRaw}`);
-      t.ok(isClose(nat.stdDelong, ref.stdDelong, tolerance(1e-10)), `${s.name}: std ${nat.stdDelong} vs ${ref.stdDelong}`);
-      t.equal(nat.nSignal, ref.nSignal);
-      t.ok(isClose(nat.wBackground, ref.wBackground, F64));
+t.test('every AUC backend and its DeLong error agree with the pair-loop reference (rel/abs 1e-12; DeLong 1e-10)', async (t) => {
+  t.same(backendsFor('auc'), native ? ['native', 'reference'] : ['reference']);
+  await forEachBackend(t, 'auc', async (t, backend) => {
+    for (const s of samples()) {
+      for (const x of [s.f, s.g]) {
+        const ref = auc(x, s.labels, s.weights, { backend: 'reference' });
+        const got = auc(x, s.labels, s.weights, { backend });
+        t.ok(isClose(got.aucRaw, ref.aucRaw, F64), `${s.name}: auc ${got.aucRaw} vs ${ref.aucRaw}`);
+        t.ok(isClose(got.stdDelong, ref.stdDelong, tolerance(1e-10)), `${s.name}: std ${got.stdDelong} vs ${ref.stdDelong}`);
+        t.equal(got.nSignal, ref.nSignal);
+        t.ok(isClose(got.wBackground, ref.wBackground, F64));
+      }
     }
-  }
+  });
 });
 
 t.test('AUC conventions: ties 1/2, direction flag, constant scores', async (t) => {

@@ -8,7 +8,7 @@ import { embedSpectra } from '../src/semd/embed.js';
 import { computeSpectra, spectraReference, type Spectra } from '../src/semd/spectrum.js';
 import { Rng } from '../src/util/rng.js';
 import { padRandomly, randomJet, randomJets } from './fixtures/semd-jets.js';
-import { expectClose, isClose, tolerance } from './fixtures/backends.js';
+import { expectClose, forEachBackend, isClose, tolerance } from './fixtures/backends.js';
 
 /** Default comparison: rel 1e-10, abs 1e-8. */
 const TOL = tolerance(1e-10, 1e-8);
@@ -19,26 +19,31 @@ const dist = (a: number[][], b: number[][], energy: 'norm' | 'raw' = 'norm') => 
 };
 const hasNative = backendsFor('semd.matrix').includes('native');
 
-t.test('native equals reference (M = 1..60, padding anywhere, phi wrap, raw and norm)', { skip: hasNative ? false : 'no native addon' }, async (t) => {
+t.test('every backend equals the reference (M = 1..60, padding anywhere, phi wrap, raw and norm)', async (t) => {
   const rng = new Rng(11);
   const jets = randomJets(5, 120, 1, 60);
   jets.push([[50, 0.1, 3.1, 0], [20, -0.1, -3.12, 0]], jets[3], [[10, 0, 0, 0]], [[1, 1, 1, 0]]);
   const padded = padRandomly(rng, jets, 64);
-  for (const energy of ['norm', 'raw'] as const) {
-    const b = JetBatch.fromPadded(padded.data, padded.shape);
-    const ref = await semdMatrix(b, { energy, backend: 'reference' });
-    const nat = await semdMatrix(padded, { energy, backend: 'native', threads: 2 });
-    let bad = 0;
-    for (let i = 0; i < ref.data.length; i++) if (!isClose(ref.data[i], nat.data[i], TOL)) bad++;
-    t.equal(bad, 0, `${energy}: pairwise matrices agree`);
-    const sn = await computeSpectra(b, { energy, backend: 'native' });
-    const sr = spectraReference(b, { energy });
-    t.ok(sn.omega.every((v, i) => v === sr.omega[i]) && sn.cum.every((v, i) => v === sr.cum[i]), `${energy}: spectra identical`);
-    const cr = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend: 'reference' });
-    const cn = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend: 'native', threads: 1 });
-    expectClose(t, cr.data, cn.data, TOL, `${energy}: cross matrices agree`);
-    t.same(cn.shape, [40, b.length - 40]);
-  }
+  const b = JetBatch.fromPadded(padded.data, padded.shape);
+  await forEachBackend(t, 'semd.spectra', async (t, backend) => {
+    for (const energy of ['norm', 'raw'] as const) {
+      const got = await computeSpectra(b, { energy, backend });
+      const want = spectraReference(b, { energy });
+      t.ok(got.omega.every((v, i) => v === want.omega[i]) && got.cum.every((v, i) => v === want.cum[i]), `${energy}: spectra identical`);
+    }
+  });
+  // semd.matrix: float64 backends to TOL (gpu.js, float32, has its own tolerance in test/semd-gpujs.test.ts)
+  await forEachBackend(t, 'semd.matrix', async (t, backend) => {
+    for (const energy of ['norm', 'raw'] as const) {
+      const ref = await semdMatrix(b, { energy, backend: 'reference' });
+      const got = await semdMatrix(padded, { energy, backend, threads: 2 });
+      expectClose(t, got.data, ref.data, TOL, `${energy}: pairwise matrices agree`);
+      const cr = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend: 'reference' });
+      const cn = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend, threads: 1 });
+      expectClose(t, cn.data, cr.data, TOL, `${energy}: cross matrices agree`);
+      t.same(cn.shape, [40, b.length - 40]);
+    }
+  }, { skip: { gpujs: 'float32: test/semd-gpujs.test.ts' } });
 });
 
 t.test('zero on identical jets and under symmetries of the spectrum', async (t) => {
