@@ -1,7 +1,8 @@
 // Every backend against the brute-force definition (efpBruteForce: the M^n nested sum), every graph with d <= 5.
-// Comparison: |a - b| <= 1e-10 * max(|a|, |b|, 1e-300) (all terms of these sums are >= 0, so relative error is
-// the right measure; exact zeros — M = 1, identical particles — come out exactly 0 in every executor).
-import t from 'tap';
+// Every float64 backend runs through forEachBackend (gpujs, float32, has its own tolerances in test/efp-gpujs.test.ts;
+// brute is the oracle here). Comparison: expectClose with rel 1e-10, abs 1e-300 (all terms of these sums are >= 0, so
+// relative error is the right measure; exact zeros — M = 1, identical particles — come out exactly 0 in every executor).
+import t, { type Test } from 'tap';
 import { backendsFor } from '../src/backend/dispatch.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { efpBruteForce } from '../src/efp/brute.js';
@@ -9,11 +10,14 @@ import { EFPSet } from '../src/efp/efpset.js';
 import { graphFromEdges } from '../src/efp/graph.js';
 import { type MeasureOptions, measureJet, resolveMeasure } from '../src/efp/measure.js';
 import { Rng } from '../src/util/rng.js';
+import { expectClose, forEachBackend, type ForEachOptions, tolerance } from './fixtures/backends.js';
 
-const TOL = 1e-10;
-/** The float64 plan executors (gpujs computes in float32: test/efp-gpujs.test.ts; brute is checked within BRUTE_BUDGET below). */
-const float64Backends = () => backendsFor('efp').filter((b) => b !== 'gpujs' && b !== 'brute');
-interface Check { ok(cond: boolean, msg: string): void }
+const TOL = tolerance(1e-10, 1e-300);
+/** The float64 plan executors: gpujs computes in float32 (test/efp-gpujs.test.ts); brute is the oracle (within BRUTE_BUDGET). */
+const PLAN_EXECUTORS: ForEachOptions = {
+  tolerance: { reference: TOL, native: TOL },
+  skip: { gpujs: 'float32: test/efp-gpujs.test.ts', brute: 'the oracle of these tests' },
+};
 const BRUTE_BUDGET = 6e4; // largest M^n evaluated by brute force per graph and jet
 
 function jets(rng: Rng): number[][][] {
@@ -30,32 +34,20 @@ function jets(rng: Rng): number[][][] {
   return out;
 }
 
-function compare(t: Check, got: Float64Array, want: Float64Array, what: string) {
-  let worst = 0;
-  let where = -1;
-  for (let i = 0; i < want.length; i++) {
-    const a = got[i];
-    const b = want[i];
-    if (Number.isNaN(b) && Number.isNaN(a)) continue;
-    const err = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
-    if (!(err <= worst)) { worst = err; where = i; }
-  }
-  t.ok(worst <= TOL, `${what}: worst relative error ${worst.toExponential(2)}${where >= 0 ? ` at ${where}` : ''}`);
-}
-
 const set5 = (o: MeasureOptions) => new EFPSet('d<=5', o);
 
-async function checkAll(t: Check, opts: MeasureOptions, rng: Rng) {
+/** One measure's d <= 5 set on random jets, with the brute-force definition where affordable. */
+interface Case { label: string; set: EFPSet; batch: JetBatch; cells: number[]; want: number[] }
+
+function makeCase(label: string, opts: MeasureOptions, rng: Rng): Case {
   const set = set5(opts);
   const m = resolveMeasure(opts);
   const batch = JetBatch.fromNested(jets(rng));
   const K = set.length;
   const graphs = set.graphs.map((e) => graphFromEdges(e));
-  const results: Record<string, Float64Array> = {};
-  for (const b of float64Backends()) results[b] = await set.batchCompute(batch, { backend: b, threads: 2 });
   // brute force where affordable; every column is covered by the small jets
   const want: number[] = [];
-  const got: Record<string, number[]> = Object.fromEntries(Object.keys(results).map((b) => [b, []]));
+  const cells: number[] = [];
   for (let j = 0; j < batch.length; j++) {
     const a = batch.offsets[j];
     const e = batch.offsets[j + 1];
@@ -63,32 +55,45 @@ async function checkAll(t: Check, opts: MeasureOptions, rng: Rng) {
     graphs.forEach((g, k) => {
       if (Math.pow(e - a, g.n) > BRUTE_BUDGET) return;
       want.push(efpBruteForce(g, z, theta));
-      for (const b of Object.keys(results)) got[b].push(results[b][j * K + k]);
+      cells.push(j * K + k);
     });
   }
-  t.ok(want.length > K * 4, `${want.length} brute-force values`);
-  for (const b of Object.keys(results)) compare(t, Float64Array.from(got[b]), Float64Array.from(want), `${b} vs brute`);
-  // compute() of one jet = the batch row
-  const one = set.compute(batch.jet(7));
-  compare(t, one, results.reference.subarray(7 * K, 8 * K), 'compute() vs batch');
+  return { label, set, batch, cells, want };
+}
+
+/** Every plan executor vs brute force on every case, and compute() of one jet = its batch row. */
+async function checkCases(t: Test, cases: Case[]) {
+  for (const c of cases) t.ok(c.want.length > c.set.length * 4, `${c.label}: ${c.want.length} brute-force values`);
+  await forEachBackend(t, 'efp', async (t, b, tol) => {
+    for (const { label, set, batch, cells, want } of cases) {
+      const K = set.length;
+      const got = await set.batchCompute(batch, { backend: b, threads: 2 });
+      expectClose(t, cells.map((c) => got[c]), want, tol, `${label}: ${b} vs brute`);
+      if (b === 'reference') expectClose(t, set.compute(batch.jet(7)), got.subarray(7 * K, 8 * K), tol, `${label}: compute() vs batch`);
+    }
+  }, PLAN_EXECUTORS);
 }
 
 t.test('hadr: kappa x beta grid', async (t) => {
   const rng = new Rng(11);
+  const cases: Case[] = [];
   for (const kappa of [-1, 0, 0.5, 1, 2]) {
-    for (const beta of [0.5, 1, 2]) await t.test(`kappa=${kappa} beta=${beta}`, async (t) => checkAll(t, { kappa, beta }, rng));
+    for (const beta of [0.5, 1, 2]) cases.push(makeCase(`kappa=${kappa} beta=${beta}`, { kappa, beta }, rng));
   }
-  await t.test('unnormalised', async (t) => checkAll(t, { normed: false, kappa: 1.5, beta: 1 }, rng));
+  cases.push(makeCase('unnormalised', { normed: false, kappa: 1.5, beta: 1 }, rng));
+  await checkCases(t, cases);
 });
 
 t.test('hadrdot and ee', async (t) => {
   const rng = new Rng(12);
+  const cases: Case[] = [];
   for (const measure of ['hadrdot', 'ee'] as const) {
     for (const [kappa, beta] of [[1, 0.5], [0, 2], [2, 1], [-1, 1]] as const) {
-      await t.test(`${measure} kappa=${kappa} beta=${beta}`, async (t) => checkAll(t, { measure, kappa, beta }, rng));
+      cases.push(makeCase(`${measure} kappa=${kappa} beta=${beta}`, { measure, kappa, beta }, rng));
     }
-    await t.test(`${measure} pf`, async (t) => checkAll(t, { measure, kappa: 'pf', normed: false, beta: 1 }, rng));
+    cases.push(makeCase(`${measure} pf`, { measure, kappa: 'pf', normed: false, beta: 1 }, rng));
   }
+  await checkCases(t, cases);
 });
 
 t.test('zero-pT padding rows are masked, for every kappa', async (t) => {
@@ -97,23 +102,23 @@ t.test('zero-pT padding rows are masked, for every kappa', async (t) => {
   const M = 7;
   const padded = new Float64Array(M * 3);
   jet.forEach((p, i) => padded.set(p, (i + 1) * 3)); // a zero row first and one last
-  for (const kappa of [-1, 0, 1]) {
-    const set = new EFPSet('d<=4', { kappa });
-    for (const backend of float64Backends()) {
+  await forEachBackend(t, 'efp', async (t, backend, tol) => {
+    for (const kappa of [-1, 0, 1]) {
+      const set = new EFPSet('d<=4', { kappa });
       const a = await set.batchCompute({ data: padded, shape: [1, M, 3] }, { backend });
       const b = await set.batchCompute([jet], { backend });
-      compare(t, a, b, `kappa=${kappa} ${backend}`);
+      expectClose(t, a, b, tol, `kappa=${kappa} ${backend}`);
       t.ok(a.every((v) => Number.isFinite(v)));
     }
-  }
+  }, PLAN_EXECUTORS);
 });
 
 t.test('empty jets give 0 in every column', async (t) => {
   const set = new EFPSet('d<=3');
-  for (const backend of float64Backends()) {
+  await forEachBackend(t, 'efp', async (t, backend) => {
     const out = await set.batchCompute(JetBatch.fromNested([[]]), { backend });
     t.same(Array.from(out), new Array(set.length).fill(0), backend);
-  }
+  });
 });
 
 t.test('native executor rejects malformed programs', { skip: backendsFor('efp').includes('native') ? false : 'native addon not built' }, async (t) => {
@@ -140,11 +145,13 @@ t.test('d <= 7 (incl. the c = 4 K4 family): native = reference; c = 4 graphs = b
   for (const kappa of [0.5, 1]) {
     const all = new EFPSet('d<=7', { kappa, beta: 0.5 });
     const ref = await all.batchCompute(batch, { backend: 'reference' });
-    for (const b of float64Backends()) compare(t, await all.batchCompute(batch, { backend: b, threads: 2 }), ref, `d<=7 ${b} vs reference`);
     const c4 = new EFPSet(['d<=7', 'c==4'], { kappa, beta: 0.5 });
     t.ok(c4.length >= 4);
     const brute = await c4.batchCompute(batch, { backend: 'brute' });
-    for (const b of float64Backends()) compare(t, await c4.batchCompute(batch, { backend: b }), brute, `c=4 ${b} vs brute`);
+    await forEachBackend(t, 'efp', async (t, b, tol) => {
+      expectClose(t, await all.batchCompute(batch, { backend: b, threads: 2 }), ref, tol, `d<=7 ${b} vs reference`);
+      expectClose(t, await c4.batchCompute(batch, { backend: b }), brute, tol, `c=4 ${b} vs brute`);
+    }, PLAN_EXECUTORS);
   }
 });
 
@@ -154,9 +161,11 @@ t.test('the whole d <= 10 catalogue: native = reference on small jets; K5 (c = 5
   const all = new EFPSet('d<=10', { beta: 2 });
   t.equal(all.length, 45231);
   const ref = await all.batchCompute(batch, { backend: 'reference' });
-  for (const b of float64Backends()) compare(t, await all.batchCompute(batch, { backend: b }), ref, `d<=10 ${b} vs reference`);
   const k5 = new EFPSet(['d<=10', 'c==5', 'p==1'], { beta: 2 });
   t.equal(k5.length, 1);
   const brute = await k5.batchCompute(batch, { backend: 'brute' });
-  for (const b of float64Backends()) compare(t, await k5.batchCompute(batch, { backend: b }), brute, `K5 ${b} vs brute`);
+  await forEachBackend(t, 'efp', async (t, b, tol) => {
+    expectClose(t, await all.batchCompute(batch, { backend: b }), ref, tol, `d<=10 ${b} vs reference`);
+    expectClose(t, await k5.batchCompute(batch, { backend: b }), brute, tol, `K5 ${b} vs brute`);
+  }, PLAN_EXECUTORS);
 });

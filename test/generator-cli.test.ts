@@ -69,8 +69,8 @@ t.test('generate: v2 options reach the generator; v1 by --hadronize none', async
   });
   t.same(Array.from((await readJets(pl)).pt), Array.from(api.pt), 'particle level, UE, k_t cut, fragmentation');
   const tr = join(dir, 'tr.npz');
-  t.equal(await cli('--process', 'w', '--n', '50', '--trim', '0.3,0.1', '--calorimeter', '0,0', '--towers', '0.05', '--out', tr), 0);
-  const apiTr = generate({ process: 'w', n: 50, seed: 1, trim: { rSub: 0.3, fCut: 0.1 }, calorimeter: { stochastic: 0, constant: 0 }, towers: 0.05 });
+  t.equal(await cli('--process', 'w', '--n', '50', '--trim', '0.3,0.1', '--calorimeter', '0,0', '--towers', '0.05', '--tower-position', 'centre', '--out', tr), 0);
+  const apiTr = generate({ process: 'w', n: 50, seed: 1, trim: { rSub: 0.3, fCut: 0.1 }, calorimeter: { stochastic: 0, constant: 0 }, towers: 0.05, towerPosition: 'centre' });
   t.same(Array.from((await readJets(tr)).pt), Array.from(apiTr.pt), 'trim, calorimeter, towers');
   t.equal(await cli('--process', 'w', '--n', '5', '--fragmentation', 'z=1', '--out', join(dir, 'bad.npz')), 1, 'unknown fragmentation key');
   t.equal(await cli('--process', 'w', '--n', '5', '--particle-level', '--towers', '0.1', '--out', join(dir, 'bad.npz')), 1, 'conflicting level options');

@@ -42,10 +42,8 @@ t.test('W vs QCD (pT 300-400 GeV, R = 1.0, towers, trimmed): mass peak and singl
   const w = slow ? 0 : 1;
   t.ok(r.wMassPeak >= 75 - 2 * w && r.wMassPeak <= 85 + 2 * w, `W mass peak ${r.wMassPeak} GeV (75-85)`);
   t.ok(r.wMassWithin12 >= 0.68 - 0.05 * w, `${(100 * r.wMassWithin12).toFixed(1)}% of W jets within +-12 GeV of the peak (>= 68%)`);
-  // Known deviation (docs/generator.md): tau21 separates more than in the paper; it is held to its measured value
-  // (+- the fast sample's error) so that a change shows, and to the paper's target + 0.07.
+  // Every row held to the paper's +-0.04 (tau21 too, since towers sit at random points of their cells as in Delphes).
   const tol: Record<string, number> = Object.fromEntries(HL_COLUMNS.map((c) => [c, 0.04 + (slow ? 0 : 0.035)]));
-  tol.tau21_b1 = 0.07 + (slow ? 0 : 0.035);
   for (const c of HL_COLUMNS) {
     const d = r.aucs[c] - PAPER_AUCS[c];
     t.ok(Math.abs(d) <= tol[c], `AUC ${c} ${r.aucs[c].toFixed(4)} vs paper ${PAPER_AUCS[c]} (${d >= 0 ? '+' : ''}${d.toFixed(3)}, allowed ${tol[c].toFixed(3)})`);

@@ -1,10 +1,9 @@
 // Massive constituents end to end: FastJet's own example event gives FastJet's jet masses, masses from PDG ids, the
-// mass column through the readers and writers, native == reference with masses, massless stays the default.
+// mass column through the readers and writers, every backend == reference with masses, massless stays the default.
 import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNative } from '../src/backend/native.js';
 import { register as registerObservables } from '../src/cli/observables.js';
 import { cliState } from '../src/cli/util.js';
 import { JetlensInputError } from '../src/errors.js';
@@ -17,11 +16,11 @@ import { jetImages } from '../src/jss/images.js';
 import { observables, observablesReference } from '../src/jss/observables.js';
 import { Rng } from '../src/util/rng.js';
 import { runCli } from './fixtures/cli.js';
-import { maxRelDiff, randomJets } from './fixtures/jss-jets.js';
+import { expectClose, forEachBackend, tolerance, worstDifference } from './fixtures/backends.js';
+import { randomJets } from './fixtures/jss-jets.js';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-mass-'));
-const native = loadNative();
 
 /** FastJet's single-event.dat as (pt, y, phi, m): proper rapidity, m^2 = E^2 - |p|^2 (clamped at 0). */
 function fastjetEvent() {
@@ -59,16 +58,15 @@ t.test("FastJet's example event: anti-kT R = 1.0 jet masses 39.9912 and 87.7124 
   t.equal(fastjetEvent().pt.length, 354, 'all 354 particles read');
   const jets = hardJets();
   t.equal(jets.length, 2, 'two jets with pT > 200 GeV');
-  const backends = native?.jssObservables ? ['reference', 'native'] : ['reference'];
-  for (const backend of backends) {
+  const printed = tolerance(0, 5e-5); // FastJet prints 4 decimals
+  await forEachBackend(t, 'observables', async (t, backend) => {
     const v = (await observables(jets, { columns: ['pt', 'mass'], backend })).values;
-    t.ok(Math.abs(v.pt[0] - 983.3873) < 5e-5 && Math.abs(v.pt[1] - 908.0979) < 5e-5, `${backend}: pT ${v.pt[0]}, ${v.pt[1]}`);
-    t.ok(Math.abs(v.mass[0] - 39.9912) < 5e-5, `${backend}: leading jet mass ${v.mass[0]} (FastJet 39.9912)`);
-    t.ok(Math.abs(v.mass[1] - 87.7124) < 5e-5, `${backend}: second jet mass ${v.mass[1]} (FastJet 87.7124)`);
+    expectClose(t, v.pt, [983.3873, 908.0979], printed, `${backend}: pT`);
+    expectClose(t, v.mass, [39.9912, 87.7124], printed, `${backend}: jet masses (FastJet 39.9912, 87.7124)`);
     // The same constituents taken massless: today's numbers.
     const m0 = (await observables(withMasses(jets, undefined), { columns: ['mass'], backend })).values.mass;
-    t.ok(Math.abs(m0[0] - 35.7917) < 5e-5 && Math.abs(m0[1] - 79.4302) < 5e-5, `${backend}: massless ${m0[0]}, ${m0[1]}`);
-  }
+    expectClose(t, m0, [35.7917, 79.4302], printed, `${backend}: massless`);
+  });
 });
 
 t.test('massive jet mass: one particle gives its mass; pairs agree with E^2 - |p|^2', async (t) => {
@@ -98,19 +96,21 @@ t.test('massless stays the default; a zero mass column changes nothing', async (
   const cols = ['pt', 'mass', 'rap', 'phi', 'width', 'tau1_b1', 'tau2_b1', 'c2_b1'];
   const a = observablesReference(b, { columns: cols }).values;
   const z = observablesReference(withMasses(b, new Float64Array(b.size)), { columns: cols }).values;
-  for (const c of cols) t.ok(maxRelDiff(a[c], z[c], 1e-3).rel <= 1e-13, c);
+  for (const c of cols) expectClose(t, a[c], z[c], tolerance(1e-13, 1e-16), c);
 });
 
-t.test('native == reference with masses (kinematics and kT axes)', { skip: native?.jssObservables ? false : 'native addon not built' }, async (t) => {
+t.test('every backend == reference with masses (kinematics and kT axes)', async (t) => {
   const b = randomJets(8, 80, 40);
   const rng = new Rng(2);
   const massive = withMasses(b, Float64Array.from({ length: b.size }, () => rng.range(0, 2)));
   const cols = ['pt', 'mass', 'rap', 'phi', 'width', 'tau1_b1', 'tau2_b1', 'tau3_b2', 'tau21_b1', 'd2_b1'];
   const ref = observablesReference(massive, { columns: cols }).values;
-  const nat = (await observables(massive, { columns: cols, backend: 'native', threads: 2 })).values;
-  for (const c of cols) t.ok(maxRelDiff(ref[c], nat[c], 1e-3).rel <= 1e-12, c);
+  await forEachBackend(t, 'observables', async (t, backend) => {
+    const got = (await observables(massive, { columns: cols, backend, threads: 2 })).values;
+    for (const c of cols) expectClose(t, got[c], ref[c], tolerance(1e-12, 1e-15), c);
+  });
   const massless = observablesReference(b, { columns: ['mass', 'tau2_b1'] }).values;
-  t.ok(maxRelDiff(massless.mass, ref.mass).rel > 1e-3, 'masses change the jet mass');
+  t.ok(worstDifference(massless.mass, ref.mass, tolerance(1e-3, 1e-300)).ratio > 1, 'masses change the jet mass');
 });
 
 t.test('masses from PDG ids (pids2ms) and the mass column through the readers and writers', async (t) => {
@@ -145,7 +145,7 @@ t.test('masses from PDG ids (pids2ms) and the mass column through the readers an
   t.throws(() => JetBatch.fromNested([[[10, 0, 0, 0, -1]]]), /mass must be finite and >= 0/);
 });
 
-t.test('images with masses: the kT subjets (center leading, rotate subjet) use them; native == reference', async (t) => {
+t.test('images with masses: the kT subjets (center leading, rotate subjet) use them; every backend == reference', async (t) => {
   const b = randomJets(12, 60, 30);
   const rng = new Rng(6);
   const massive = withMasses(b, Float64Array.from({ length: b.size }, () => rng.range(0, 20)));
@@ -155,12 +155,12 @@ t.test('images with masses: the kT subjets (center leading, rotate subjet) use t
   let differ = 0;
   for (let k = 0; k < ref.data.length; k++) if (ref.data[k] !== ref0.data[k]) differ++;
   t.ok(differ > 0, `heavy constituents move the kT subjets (${differ} pixels differ)`);
-  if (!native?.jssImages) return;
-  const nat = await jetImages(massive, { ...o, backend: 'native', threads: 2 });
-  let worst = 0;
-  for (let k = 0; k < ref.data.length; k++) worst = Math.max(worst, Math.abs(ref.data[k] - nat.data[k]));
-  t.ok(worst <= 1e-5, `native == reference (max |diff| ${worst})`);
-  t.equal(nat.dropped, ref.dropped);
+  // float32 pixels: abs 1e-5
+  await forEachBackend(t, 'images', async (t, backend) => {
+    const got = await jetImages(massive, { ...o, backend, threads: 2 });
+    expectClose(t, got.data, ref.data, tolerance(0, 1e-5), 'pixels');
+    t.equal(got.dropped, ref.dropped);
+  });
 });
 
 t.test('CLI: the FastJet jets written with masses give FastJet masses from `jetlens observables`; --masses none|pid', async (t) => {
@@ -181,7 +181,7 @@ t.test('CLI: the FastJet jets written with masses give FastJet masses from `jetl
   const out = join(dir, 'qg-pid.csv');
   t.equal((await runCli([registerObservables], ['observables', '--in', qg, '--out', out, '--columns', 'mass', '--masses', 'pid'])).code, 0);
   const lib = observablesReference(withPdgMasses(await readJets(qg)), { columns: ['mass'] }).values.mass;
-  t.ok(maxRelDiff((await readTable(out)).mass, lib, 1e-3).rel <= 1e-12, '--masses pid equals the library with withPdgMasses');
+  expectClose(t, (await readTable(out)).mass, lib, tolerance(1e-12, 1e-15), '--masses pid equals the library with withPdgMasses');
   const bad = await runCli([registerObservables], ['observables', '--in', qg, '--out', out, '--masses', 'guess']);
   t.not(bad.code, 0);
   t.match(bad.err, /--masses/);

@@ -1,16 +1,19 @@
-// Every registered observables kernel against the plain reference: random jets (M up to 60, phi wrap,
-// empty / one- / two-particle jets), every column, every axes choice, several betas.
+// Every registered observables kernel (forEachBackend) against the plain synchronous reference: random jets (M up
+// to 60, phi wrap, empty / one- / two-particle jets), every column, every axes choice, several betas.
+// Tolerance: rel 1e-12; abs 1e-15 for jet phi and rap (rounding noise around 0), 1e-300 elsewhere.
 import t from 'tap';
 import { backendsFor } from '../src/backend/dispatch.js';
 import { loadNative } from '../src/backend/native.js';
 import { observables, observablesReference } from '../src/jss/observables.js';
-import { maxRelDiff, randomJets } from './fixtures/jss-jets.js';
+import { expectClose, forEachBackend, tolerance } from './fixtures/backends.js';
+import { randomJets } from './fixtures/jss-jets.js';
 
 const native = loadNative();
 const jets = randomJets(7, 120, 60);
 // Relative 1e-12; the floor only matters for values that are rounding noise around 0 (jet phi, rap near 0).
-const REL = 1e-12;
-const FLOOR = 1e-3;
+const TOL = tolerance(1e-12, 1e-300);
+const TOL_ANGLE = tolerance(1e-12, 1e-15);
+const colTol = (c: string) => (c === 'phi' || c === 'rap' ? TOL_ANGLE : TOL);
 
 const columnsAll = [
   'pt', 'mass', 'rap', 'phi', 'mult', 'width',
@@ -24,23 +27,22 @@ t.test('native kernel registered when the addon has it', async (t) => {
 });
 
 for (const axes of ['kt', 'wta', 'onepass'] as const) {
-  t.test(`native == reference, all columns, axes ${axes}`, { skip: native ? false : 'native addon not built' }, async (t) => {
+  t.test(`every backend == the synchronous reference, all columns, axes ${axes}`, async (t) => {
     const ref = observablesReference(jets, { columns: columnsAll, axes });
-    const refAsync = await observables(jets, { columns: columnsAll, axes, backend: 'reference' });
-    for (const threads of [1, 2]) {
-      const nat = await observables(jets, { columns: columnsAll, axes, backend: 'native', threads });
-      t.same(nat.columns, columnsAll);
-      for (const c of columnsAll) {
-        const d = maxRelDiff(nat.values[c], ref.values[c], c === 'phi' || c === 'rap' ? FLOOR : 1e-300);
-        t.ok(d.rel <= REL, `${c} (threads ${threads}): max rel diff ${d.rel} at jet ${d.at}`);
-        t.ok(nat.values[c].every(Number.isFinite), `${c}: finite`);
+    await forEachBackend(t, 'observables', async (t, backend) => {
+      for (const threads of [1, 2]) {
+        const got = await observables(jets, { columns: columnsAll, axes, backend, threads });
+        t.same(got.columns, columnsAll);
+        for (const c of columnsAll) {
+          expectClose(t, got.values[c], ref.values[c], colTol(c), `${c} (threads ${threads})`);
+          t.ok(got.values[c].every(Number.isFinite), `${c}: finite`);
+        }
       }
-    }
-    for (const c of columnsAll) t.same(Array.from(refAsync.values[c]), Array.from(ref.values[c]), `async reference ${c}`);
+    });
   });
 }
 
-t.test('native == reference on hand-made edge jets (ties, duplicates, phi = +-pi, phi in [0, 2 pi])', { skip: native ? false : 'native addon not built' }, async (t) => {
+t.test('every backend == reference on hand-made edge jets (ties, duplicates, phi = +-pi, phi in [0, 2 pi])', async (t) => {
   const edge = [
     [],
     [[3, 0, Math.PI]],
@@ -50,17 +52,13 @@ t.test('native == reference on hand-made edge jets (ties, duplicates, phi = +-pi
     [[10, 0.3, 6.2], [4, 0.2, 0.1], [6, 0.1, 6.0], [1, 0.4, 0.05]],
     [[4, 1, 1], [4, 1, 1], [2, 1.2, 1.1], [2, 1.2, 1.1], [1, 0.9, 0.8]],
   ];
-  for (const axes of ['kt', 'wta', 'onepass'] as const) {
-    const ref = observablesReference(edge, { columns: columnsAll, axes });
-    const nat = await observables(edge, { columns: columnsAll, axes, backend: 'native' });
-    for (const c of columnsAll) {
-      for (let j = 0; j < edge.length; j++) {
-        const [a, b] = [ref.values[c][j], nat.values[c][j]];
-        if (!(Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) + 1e-13)) t.fail(`${axes} ${c} jet ${j}: ${a} vs ${b}`);
-      }
+  await forEachBackend(t, 'observables', async (t, backend) => {
+    for (const axes of ['kt', 'wta', 'onepass'] as const) {
+      const ref = observablesReference(edge, { columns: columnsAll, axes });
+      const got = await observables(edge, { columns: columnsAll, axes, backend });
+      for (const c of columnsAll) expectClose(t, got.values[c], ref.values[c], tolerance(1e-12, 1e-13), `${axes} ${c}`);
     }
-  }
-  t.pass('edge jets agree');
+  });
 });
 
 t.test('default columns and options', async (t) => {
@@ -81,21 +79,21 @@ t.test('default columns and options', async (t) => {
 });
 
 t.test('zero jets: empty columns on every backend', async (t) => {
-  for (const backend of backendsFor('observables')) {
+  await forEachBackend(t, 'observables', async (t, backend) => {
     const r = await observables({ data: new Float64Array(0), shape: [0, 5, 3] }, { backend });
     t.equal(r.values.c2_b1.length, 0, backend);
-  }
+  });
 });
 
 t.test('abort and progress', async (t) => {
-  for (const backend of backendsFor('observables')) {
+  await forEachBackend(t, 'observables', async (t, backend) => {
     const ac = new AbortController();
     ac.abort();
     await t.rejects(observables(jets, { backend, signal: ac.signal }), { name: 'AbortError' }, `${backend}: aborted`);
     let last = 0;
     await observables(jets, { backend, onProgress: (d, n) => { last = d; t.equal(n, jets.length); } });
     t.equal(last, jets.length, `${backend}: progress reaches the end`);
-  }
+  });
 });
 
 t.test('native argument checks', { skip: native ? false : 'native addon not built' }, async (t) => {

@@ -3,7 +3,11 @@ import { ado, adoOnDisagreement, adoOnDisagreementBatch, adoSampled, auc, disagr
 import { backendsFor } from '../src/backend/dispatch.js';
 import { loadNative } from '../src/backend/native.js';
 import { JetlensInputError } from '../src/errors.js';
-import { close, sample, samples } from './fixtures/metrics-samples.js';
+import { sample, samples } from './fixtures/metrics-samples.js';
+import { isClose, tolerance } from './fixtures/backends.js';
+
+/** Default comparison: |a - b| <= 1e-12 max(1, |a|, |b|). */
+const F64 = tolerance(1e-12);
 
 const native = loadNative();
 const backends = backendsFor('ado');
@@ -15,16 +19,16 @@ t.test('native ADO and ADO on D(H, G) agree with the pair loops to 1e-12', { ski
     for (const [f, g] of [[s.f, s.g], [s.g, s.h], [s.h, s.f]]) {
       const ref = ado(f, g, s.labels, s.weights, { backend: 'reference' });
       const nat = ado(f, g, s.labels, s.weights, { backend: 'native' });
-      t.ok(close(nat.adoRaw, ref.adoRaw), `${s.name}: ado ${nat.adoRaw} vs ${ref.adoRaw}`);
+      t.ok(isClose(nat.adoRaw, ref.adoRaw, F64), `${s.name}: ado ${nat.adoRaw} vs ${ref.adoRaw}`);
       t.equal(nat.direction, ref.direction);
-      t.ok(close(nat.pairs, ref.pairs));
+      t.ok(isClose(nat.pairs, ref.pairs, F64));
     }
     for (const [f, g, h] of [[s.f, s.g, s.h], [s.h, s.f, s.g], [s.g, s.h, s.f], [s.f, s.g, neg(s.g)]]) {
       const ref = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'reference' });
       const nat = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'native' });
-      t.ok(close(nat.adoRaw, ref.adoRaw), `${s.name}: adoD ${nat.adoRaw} vs ${ref.adoRaw}`);
-      t.ok(close(nat.disagreePairs, ref.disagreePairs), `${s.name}: |D| ${nat.disagreePairs} vs ${ref.disagreePairs}`);
-      t.ok(close(nat.disagreeFraction, ref.disagreeFraction));
+      t.ok(isClose(nat.adoRaw, ref.adoRaw, F64), `${s.name}: adoD ${nat.adoRaw} vs ${ref.adoRaw}`);
+      t.ok(isClose(nat.disagreePairs, ref.disagreePairs, F64), `${s.name}: |D| ${nat.disagreePairs} vs ${ref.disagreePairs}`);
+      t.ok(isClose(nat.disagreeFraction, ref.disagreeFraction, F64));
     }
   }
 });
@@ -47,7 +51,7 @@ t.test('identities (every backend)', async (t) => {
     const o = { backend: b };
     // Exact with unit weights (integer counts); to rounding (1e-14) with weights.
     for (const w of [undefined, c.weights]) {
-      const is = (x: number, v: number, msg: string) => (w ? t.ok(close(x, v, 1e-14), `${msg}: ${x}`) : t.equal(x, v, msg));
+      const is = (x: number, v: number, msg: string) => (w ? t.ok(isClose(x, v, tolerance(1e-14)), `${msg}: ${x}`) : t.equal(x, v, msg));
       is(ado(c.f, c.f, c.labels, w, o).ado, 1, `${b}: ADO(f, f) = 1 without ties`);
       is(ado(c.f, neg(c.f), c.labels, w, o).adoRaw, 0, `${b}: ADO_raw(f, -f) = 0 without ties`);
       is(ado(c.f, neg(c.f), c.labels, w, o).ado, 1, 'inverted');
@@ -57,16 +61,16 @@ t.test('identities (every backend)', async (t) => {
     // With ties, a tied pair counts 1/2 in ADO(f, f), and m(f) ties exactly where f ties.
     const self = ado(tied.f, tied.f, tied.labels, tied.weights, o).adoRaw;
     t.ok(self < 1);
-    t.ok(close(ado(tied.f, tied.f.map((v) => 3 * v + 7), tied.labels, tied.weights, o).adoRaw, self));
-    t.ok(close(self, 1 - tiedPairFraction(tied.f, tied.labels, tied.weights!) / 2), `${b}: ADO(f, f) = 1 - (tied fraction) / 2`);
+    t.ok(isClose(ado(tied.f, tied.f.map((v) => 3 * v + 7), tied.labels, tied.weights, o).adoRaw, self, F64));
+    t.ok(isClose(self, 1 - tiedPairFraction(tied.f, tied.labels, tied.weights!) / 2, F64), `${b}: ADO(f, f) = 1 - (tied fraction) / 2`);
     // ADO_raw(f, y) = AUC(f) exactly, ties and weights included (g = y: g_S - g_B = 1 on every pair).
     for (const s of [c, tied]) {
       const y = Float64Array.from(s.labels);
-      t.ok(close(ado(s.f, y, s.labels, s.weights, o).adoRaw, auc(s.f, s.labels, s.weights, o).aucRaw), `${b}: ADO_raw(f, y) = AUC(f)`);
-      t.ok(close(ado(s.f, s.g, s.labels, s.weights, o).adoRaw, ado(s.g, s.f, s.labels, s.weights, o).adoRaw), 'symmetric');
+      t.ok(isClose(ado(s.f, y, s.labels, s.weights, o).adoRaw, auc(s.f, s.labels, s.weights, o).aucRaw, F64), `${b}: ADO_raw(f, y) = AUC(f)`);
+      t.ok(isClose(ado(s.f, s.g, s.labels, s.weights, o).adoRaw, ado(s.g, s.f, s.labels, s.weights, o).adoRaw, F64), 'symmetric');
       // On D(H, G) the reference itself decides like G on every pair: ADO_D(G; G, H) = 1.
-      t.ok(close(adoOnDisagreement(s.g, s.g, s.h, s.labels, s.weights, o).adoRaw, 1, 1e-14), 'ADO_D(G; G, H) = 1');
-      t.ok(close(adoOnDisagreement(s.h, s.g, s.h, s.labels, s.weights, o).adoRaw, 0, 1e-14), 'H disagrees with G on all of D');
+      t.ok(isClose(adoOnDisagreement(s.g, s.g, s.h, s.labels, s.weights, o).adoRaw, 1, tolerance(1e-14)), 'ADO_D(G; G, H) = 1');
+      t.ok(isClose(adoOnDisagreement(s.h, s.g, s.h, s.labels, s.weights, o).adoRaw, 0, tolerance(1e-14)), 'H disagrees with G on all of D');
       t.equal(adoOnDisagreement(s.g, s.g, s.h, s.labels, undefined, o).adoRaw, 1, 'exact with unit weights');
     }
     // H = G: D is empty -> NaN, zero pairs.
@@ -74,8 +78,8 @@ t.test('identities (every backend)', async (t) => {
     t.ok(Number.isNaN(empty.ado) && empty.disagreePairs === 0 && empty.disagreeFraction === 0);
     // H = -G with no ties: D = all pairs, so ADO_D = ADO.
     const all = adoOnDisagreement(c.f, c.g, neg(c.g), c.labels, c.weights, o);
-    t.ok(close(all.disagreeFraction, 1));
-    t.ok(close(all.adoRaw, ado(c.f, c.g, c.labels, c.weights, o).adoRaw));
+    t.ok(isClose(all.disagreeFraction, 1, F64));
+    t.ok(isClose(all.adoRaw, ado(c.f, c.g, c.labels, c.weights, o).adoRaw, F64));
   }
 });
 
@@ -96,7 +100,7 @@ t.test('batch: same as one at a time, array of arrays / flat / (K, N), progress,
     t.equal(got.length, cands.length);
     cands.forEach((f, k) => {
       const one = adoOnDisagreement(f, s.g, s.h, s.labels, s.weights, { backend: 'reference' });
-      t.ok(close(got[k].adoRaw, one.adoRaw) && close(got[k].disagreePairs, one.disagreePairs), `${b}: candidate ${k}`);
+      t.ok(isClose(got[k].adoRaw, one.adoRaw, F64) && isClose(got[k].disagreePairs, one.disagreePairs, F64), `${b}: candidate ${k}`);
     });
     const flat = new Float64Array(cands.length * s.f.length);
     cands.forEach((f, k) => flat.set(f, k * s.f.length));
@@ -162,10 +166,10 @@ t.test('native vs reference on larger samples (deep CDQ recursion), labels as th
     for (const [f, g, h] of [[s.f, s.g, s.h], [s.f, y, s.h], [s.h, s.g, y]]) {
       const ref = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'reference' });
       const nat = adoOnDisagreement(f, g, h, s.labels, s.weights, { backend: 'native' });
-      t.ok(close(nat.adoRaw, ref.adoRaw) && close(nat.disagreePairs, ref.disagreePairs), `levels ${levels}: ${nat.adoRaw} vs ${ref.adoRaw}`);
+      t.ok(isClose(nat.adoRaw, ref.adoRaw, F64) && isClose(nat.disagreePairs, ref.disagreePairs, F64), `levels ${levels}: ${nat.adoRaw} vs ${ref.adoRaw}`);
     }
     const ref = ado(s.f, s.g, s.labels, s.weights, { backend: 'reference' });
     const nat = ado(s.f, s.g, s.labels, s.weights, { backend: 'native' });
-    t.ok(close(nat.adoRaw, ref.adoRaw), `levels ${levels}: full ADO`);
+    t.ok(isClose(nat.adoRaw, ref.adoRaw, F64), `levels ${levels}: full ADO`);
   }
 });

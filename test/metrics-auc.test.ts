@@ -3,7 +3,11 @@ import { auc, aucBootstrap, rocCurve } from '../src/metrics/index.js';
 import { backendsFor } from '../src/backend/dispatch.js';
 import { loadNative } from '../src/backend/native.js';
 import { JetlensInputError } from '../src/errors.js';
-import { close, sample, samples } from './fixtures/metrics-samples.js';
+import { sample, samples } from './fixtures/metrics-samples.js';
+import { isClose, tolerance } from './fixtures/backends.js';
+
+/** Default comparison: |a - b| <= 1e-12 max(1, |a|, |b|). */
+const F64 = tolerance(1e-12);
 
 const native = loadNative();
 
@@ -13,10 +17,10 @@ t.test('native AUC and DeLong error agree with the pair-loop reference to 1e-12'
     for (const x of [s.f, s.g]) {
       const ref = auc(x, s.labels, s.weights, { backend: 'reference' });
       const nat = auc(x, s.labels, s.weights, { backend: 'native' });
-      t.ok(close(nat.aucRaw, ref.aucRaw), `${s.name}: auc ${nat.aucRaw} vs ${ref.aucRaw}`);
-      t.ok(close(nat.stdDelong, ref.stdDelong, 1e-10), `${s.name}: std ${nat.stdDelong} vs ${ref.stdDelong}`);
+      t.ok(isClose(nat.aucRaw, ref.aucRaw, F64), `${s.name}: auc ${nat.aucRaw} vs ${ref.aucRaw}`);
+      t.ok(isClose(nat.stdDelong, ref.stdDelong, tolerance(1e-10)), `${s.name}: std ${nat.stdDelong} vs ${ref.stdDelong}`);
       t.equal(nat.nSignal, ref.nSignal);
-      t.ok(close(nat.wBackground, ref.wBackground));
+      t.ok(isClose(nat.wBackground, ref.wBackground, F64));
     }
   }
 });
@@ -59,7 +63,7 @@ t.test('ROC curve: points, AUC by trapezoids (ties give the 1/2 rule), downsampl
   const roc = rocCurve(s.f, s.labels, s.weights);
   t.equal(roc.thresholds[0], Infinity);
   t.same([roc.fpr[0], roc.tpr[0]], [0, 0]);
-  t.ok(close(roc.fpr[roc.fpr.length - 1], 1) && close(roc.tpr[roc.tpr.length - 1], 1));
+  t.ok(isClose(roc.fpr[roc.fpr.length - 1], 1, F64) && isClose(roc.tpr[roc.tpr.length - 1], 1, F64));
   t.equal(roc.fpr.length, 7); // 6 distinct scores + the start
   // each point counts the weight with score >= threshold
   const k = 3;
@@ -68,10 +72,10 @@ t.test('ROC curve: points, AUC by trapezoids (ties give the 1/2 rule), downsampl
       ws += s.weights![i];
       if (s.f[i] >= roc.thresholds[k]) wsSel += s.weights![i];
     }
-  t.ok(close(roc.tpr[k], wsSel / ws));
+  t.ok(isClose(roc.tpr[k], wsSel / ws, F64));
   let area = 0;
   for (let i = 1; i < roc.fpr.length; i++) area += ((roc.fpr[i] - roc.fpr[i - 1]) * (roc.tpr[i] + roc.tpr[i - 1])) / 2;
-  t.ok(close(area, auc(s.f, s.labels, s.weights).auc, 1e-12), 'trapezoid area = AUC with ties 1/2');
+  t.ok(isClose(area, auc(s.f, s.labels, s.weights).auc, F64), 'trapezoid area = AUC with ties 1/2');
   const rev = rocCurve(s.f, s.labels, s.weights, { direction: -1 });
   t.equal(rev.thresholds[0], -Infinity);
   const c = sample('roc continuous', 12, 500, 500, 0, false);
@@ -101,6 +105,6 @@ t.test('bootstrap: seeded, interval around the AUC, spread close to DeLong', asy
   if (native) {
     const r = aucBootstrap(s.f.subarray(0, 300), s.labels.subarray(0, 300), undefined, { resamples: 20, seed: 3, backend: 'reference' });
     const n = aucBootstrap(s.f.subarray(0, 300), s.labels.subarray(0, 300), undefined, { resamples: 20, seed: 3, backend: 'native' });
-    for (let i = 0; i < 20; i++) t.ok(close(r.samples[i], n.samples[i]));
+    for (let i = 0; i < 20; i++) t.ok(isClose(r.samples[i], n.samples[i], F64));
   }
 });

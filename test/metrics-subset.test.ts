@@ -7,6 +7,7 @@ import { toEvents } from '../src/metrics/input.js';
 import { adoDisagreeReference } from '../src/metrics/reference.js';
 import { adoSubsetSweep, subsetShared } from '../src/metrics/subset.js';
 import { Rng } from '../src/util/rng.js';
+import { isClose, tolerance } from './fixtures/backends.js';
 
 const native = loadNative();
 const noNative = native?.adoSubset ? false : 'native addon without adoSubset (npm run build)';
@@ -21,7 +22,8 @@ function sample(rng: Rng, n: number, levels: number, weighted: boolean) {
   return { f, g, h, labels, weights };
 }
 
-const close = (a: number, b: number, tol: number) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+/** |a - b| <= 1e-12 max(1, |a|, |b|). */
+const F64 = tolerance(1e-12);
 
 t.test('TypeScript sweep = pair loop (ties, weights, empty D)', async (t) => {
   const rng = new Rng(11);
@@ -31,7 +33,7 @@ t.test('TypeScript sweep = pair loop (ties, weights, empty D)', async (t) => {
     const e = toEvents(labels, weights);
     const ref = adoDisagreeReference(f, g, h, e);
     const got = adoSubsetSweep(f, g, h, e);
-    if (!close(got.adoRaw, ref.adoRaw, 1e-12) || !close(got.disagreePairs, ref.disagreePairs, 1e-12)) bad++;
+    if (!isClose(got.adoRaw, ref.adoRaw, F64) || !isClose(got.disagreePairs, ref.disagreePairs, F64)) bad++;
   }
   t.equal(bad, 0, '200 random cases');
   const e = toEvents([1, 0, 1, 0]);
@@ -50,8 +52,8 @@ t.test('native adoSubset = pair loop = CDQ kernel, exactly with unit weights', {
     const r = native!.adoSubset({ candidate: f, reference: g, current: h, labels: e.labels, weights: e.weights });
     const c = native!.adoDisagree(f, g, h, e.labels, e.weights);
     const adoRaw = r.wD > 0 ? Math.min(1, Math.max(0, 0.5 + r.sumST / (2 * r.wD))) : NaN;
-    if (!close(adoRaw, ref.adoRaw, 1e-12) || !close(r.wD, ref.disagreePairs, 1e-12)) bad++;
-    if (weights ? !close(r.sumST, c.sumST, 1e-12) || !close(r.wD, c.wD, 1e-12) : r.sumST !== c.sumST || r.wD !== c.wD) cdqBad++;
+    if (!isClose(adoRaw, ref.adoRaw, F64) || !isClose(r.wD, ref.disagreePairs, F64)) bad++;
+    if (weights ? !isClose(r.sumST, c.sumST, F64) || !isClose(r.wD, c.wD, F64) : r.sumST !== c.sumST || r.wD !== c.wD) cdqBad++;
   }
   t.equal(bad, 0, 'against the pair loop');
   t.equal(cdqBad, 0, 'against the O(N log^2 N) kernel (integers equal with unit weights)');
@@ -71,7 +73,7 @@ t.test('larger inputs: native subset = CDQ; the batch = single calls; TS sweep a
       t.equal(single.disagreePairs, c.wD, `n ${n} levels ${levels} cand ${k}: |D|`);
       t.equal(single.adoRaw, Math.min(1, Math.max(0, 0.5 + c.sumST / (2 * c.wD))), 'ADO_D equals the CDQ kernel');
       t.equal(batch[k].adoRaw, single.adoRaw, 'batch = single');
-      if (n <= 5000) t.ok(close(adoSubsetSweep(f, g, h, e, shared).adoRaw, single.adoRaw, 1e-12), 'TS sweep');
+      if (n <= 5000) t.ok(isClose(adoSubsetSweep(f, g, h, e, shared).adoRaw, single.adoRaw, F64), 'TS sweep');
     }
   }
 });

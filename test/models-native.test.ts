@@ -158,6 +158,36 @@ t.test('plain C++ kernel and one thread give the same results; thread count does
   }
 });
 
+t.test('above the inline threshold (4 MFLOP) the threaded kernels match 1 thread bit for bit and the cpu backend', { skip }, async (t) => {
+  const rng = new Rng(123);
+  const conv = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+  const cases: [string, Inputs, Record<string, unknown>, boolean][] = [
+    ['Conv2D', { x: rand(rng, [4, 33, 33, 8]), filter: rand(rng, [4, 4, 8, 16]) }, { ...conv, dilations: 1 }, true],
+    ['Conv2DBackpropInput', { dy: rand(rng, [4, 33, 33, 16]), filter: rand(rng, [4, 4, 8, 16]) }, { ...conv, inputShape: [4, 33, 33, 8] }, false],
+    ['Conv2DBackpropFilter', { x: rand(rng, [4, 33, 33, 8]), dy: rand(rng, [4, 33, 33, 16]) }, { ...conv, filterShape: [4, 4, 8, 16] }, false],
+    ['MaxPool', { x: rand(rng, [16, 34, 34, 32]) }, { filterSize: 2, strides: 2, pad: 'valid' }, false],
+    ['BatchMatMul', { a: rand(rng, [301, 203]), b: rand(rng, [203, 101]) }, { transposeA: false, transposeB: false }, true],
+    ['BatchMatMul', { a: rand(rng, [203, 301]), b: rand(rng, [101, 203]) }, { transposeA: true, transposeB: true }, false],
+  ];
+  const before = nativeTfConfig();
+  try {
+    for (const [kernel, inputs, attrs, vsCpu] of cases) {
+      nativeTfConfig({ threads: 2 });
+      const two = await run('jetlens', kernel, inputs, attrs);
+      nativeTfConfig({ threads: 1 });
+      const one = await run('jetlens', kernel, inputs, attrs);
+      t.ok(Buffer.from(one.data.buffer).equals(Buffer.from(two.data.buffer)), `${kernel} [${Object.values(inputs).map((v) => v.shape).join('] [')}]: bit-identical with 1 and 2 threads`);
+      if (!vsCpu) continue;
+      const cpu = await run('cpu', kernel, inputs, attrs);
+      const scale = Math.max(...cpu.data.map(Math.abs));
+      const worst = Math.max(...two.data.map((v, k) => Math.abs(v - cpu.data[k])));
+      t.ok(worst <= TOL * scale, `${kernel}: 2 threads vs cpu, max rel diff ${(worst / scale).toExponential(2)}`);
+    }
+  } finally {
+    nativeTfConfig({ threads: before.threads });
+  }
+});
+
 t.test('bad arguments reach C++ as clear errors, not crashes', { skip }, async (t) => {
   const dims = Int32Array.from([1, 4, 4, 1, 2, 2, 1, 4, 4, 1, 1, 0, 0, 1, 1]);
   t.throws(() => native!.tfConv2d({ dims, x: new Float32Array(15), filter: new Float32Array(4), out: new Float32Array(16) }), /tfConv2d\.x: expected 16 floats, got 15/);

@@ -14,6 +14,10 @@ import { mergeParts } from '../src/shard/merge.js';
 import { JobQueue } from '../src/queue/client.js';
 import { redisConnection } from '../src/queue/connection.js';
 import { validateJob, type EfpJobOptions, type JetlensJob, type ObservablesJobOptions } from '../src/queue/job.js';
+import { expectClose, tolerance } from './fixtures/backends.js';
+
+/** A worker's output vs the same computation in this process: |a - b| <= 1e-12 max(1, |a|, |b|). */
+const SAME = tolerance(1e-12);
 
 // A real redis-server and two `jetlens worker` processes (the compiled CLI), as a cluster would run them.
 const root = join(import.meta.dirname, '..');
@@ -82,14 +86,6 @@ class Proc {
     this.child.on('exit', (code, signal) => (this.code = code ?? (signal ? -1 : null)));
   }
   completed = (id: string) => this.lines.filter((l) => l.event === 'completed' && l.id === id).length;
-}
-
-function close(t: { ok(v: unknown, msg: string): unknown }, a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
-  let bad = -1;
-  if (a.length === b.length) {
-    for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= 1e-12 * Math.max(1, Math.abs(b[i])))) { bad = i; break; }
-  }
-  t.ok(a.length === b.length && bad < 0, `${what}: equals the in-process computation${bad >= 0 ? ` (differs at ${bad}: ${a[bad]} vs ${b[bad]})` : ''}`);
 }
 
 t.test('validateJob: defaults filled, every malformed job rejected with the reason (no Redis needed)', async (t) => {
@@ -217,13 +213,13 @@ t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes 
       const got = await readArray(j.output);
       t.same(got.shape, [jets.length, set.length]);
       t.same(r.columns, set.columns.map((c) => c.id));
-      close(t, got.data as Float64Array, want, `efp${i}`);
+      expectClose(t, got.data as Float64Array, want, SAME, `efp${i}: equals the in-process computation`);
     } else {
       const o = j.options as ObservablesJobOptions;
       const want = await observables(jets, { ...o, threads: 1 });
       const got = await readTable(j.output);
       t.same(r.columns, want.columns);
-      for (const c of want.columns) close(t, got[c], want.values[c], `${j.output.slice(dir.length)} ${c}`);
+      for (const c of want.columns) expectClose(t, got[c], want.values[c], SAME, `${j.output.slice(dir.length)} ${c}: equals the in-process computation`);
     }
   }
 

@@ -8,8 +8,11 @@ import { embedSpectra } from '../src/semd/embed.js';
 import { computeSpectra, spectraReference, type Spectra } from '../src/semd/spectrum.js';
 import { Rng } from '../src/util/rng.js';
 import { padRandomly, randomJet, randomJets } from './fixtures/semd-jets.js';
+import { expectClose, isClose, tolerance } from './fixtures/backends.js';
 
-const close = (a: number, b: number, rel = 1e-10, abs = 1e-8) => Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
+/** Default comparison: rel 1e-10, abs 1e-8. */
+const TOL = tolerance(1e-10, 1e-8);
+
 const dist = (a: number[][], b: number[][], energy: 'norm' | 'raw' = 'norm') => {
   const S = spectraReference(JetBatch.fromNested([a, b]), { energy });
   return semdReference(S, 0, S, 1);
@@ -26,14 +29,14 @@ t.test('native equals reference (M = 1..60, padding anywhere, phi wrap, raw and 
     const ref = await semdMatrix(b, { energy, backend: 'reference' });
     const nat = await semdMatrix(padded, { energy, backend: 'native', threads: 2 });
     let bad = 0;
-    for (let i = 0; i < ref.data.length; i++) if (!close(ref.data[i], nat.data[i])) bad++;
+    for (let i = 0; i < ref.data.length; i++) if (!isClose(ref.data[i], nat.data[i], TOL)) bad++;
     t.equal(bad, 0, `${energy}: pairwise matrices agree`);
     const sn = await computeSpectra(b, { energy, backend: 'native' });
     const sr = spectraReference(b, { energy });
     t.ok(sn.omega.every((v, i) => v === sr.omega[i]) && sn.cum.every((v, i) => v === sr.cum[i]), `${energy}: spectra identical`);
     const cr = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend: 'reference' });
     const cn = await semdCross(b.slice(0, 40), b.slice(40, b.length), { energy, backend: 'native', threads: 1 });
-    t.ok(cr.data.every((v, i) => close(v, cn.data[i])), `${energy}: cross matrices agree`);
+    expectClose(t, cr.data, cn.data, TOL, `${energy}: cross matrices agree`);
     t.same(cn.shape, [40, b.length - 40]);
   }
 });
@@ -46,7 +49,7 @@ t.test('zero on identical jets and under symmetries of the spectrum', async (t) 
     const dy = rng.range(-1, 1), dphi = rng.range(-3, 3);
     const moved = jet.map(([pt, y, phi, id]) => [pt, y + dy, phi + dphi, id]);
     const rewrap = moved.map(([pt, y, phi, id]) => [pt, y, ((phi % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI), id]);
-    t.ok(close(dist(jet, rewrap), 0), 'translated in y and phi, re-wrapped to [0, 2pi)');
+    t.ok(isClose(dist(jet, rewrap), 0, TOL), 'translated in y and phi, re-wrapped to [0, 2pi)');
     // Rotation about a random point: unwrap phi around the first particle, rotate, re-wrap.
     const th = rng.range(0, 2 * Math.PI), yc = rng.range(-1, 1), pc = jet[0][2] + rng.range(-0.5, 0.5);
     const rot = jet.map(([pt, y, phi, id]) => {
@@ -57,14 +60,14 @@ t.test('zero on identical jets and under symmetries of the spectrum', async (t) 
       const pr = pc + Math.sin(th) * x + Math.cos(th) * z;
       return [pt, yc + Math.cos(th) * x - Math.sin(th) * z, Math.atan2(Math.sin(pr), Math.cos(pr)), id];
     });
-    t.ok(close(dist(jet, rot), 0, 1e-10, 1e-7), 'rotated about any point');
+    t.ok(isClose(dist(jet, rot), 0, tolerance(1e-10, 1e-7)), 'rotated about any point');
     const perm = Array.from(rng.permutation(jet.length), (i) => jet[i]);
-    t.ok(close(dist(jet, perm), 0), 'permuted');
+    t.ok(isClose(dist(jet, perm), 0, TOL), 'permuted');
     const shifted = jet.map(([pt, y, phi, id]) => [pt, y, phi < 0 ? phi + 2 * Math.PI : phi - 2 * Math.PI, id]);
-    t.ok(close(dist(jet, shifted), 0), 'phi shifted by 2 pi');
+    t.ok(isClose(dist(jet, shifted), 0, TOL), 'phi shifted by 2 pi');
     const k = rng.int(jet.length), f = rng.range(0.1, 0.9);
     const split = [...jet.slice(0, k), [jet[k][0] * f, jet[k][1], jet[k][2], 0], [jet[k][0] * (1 - f), jet[k][1], jet[k][2], 0], ...jet.slice(k + 1)];
-    t.ok(close(dist(jet, split), 0), 'collinear split');
+    t.ok(isClose(dist(jet, split), 0, TOL), 'collinear split');
     const pad = padRandomly(rng, [jet, jet], jet.length + 3);
     const padded = JetBatch.fromPadded(pad.data, pad.shape);
     const S = spectraReference(padded);
@@ -99,7 +102,7 @@ t.test('metric: bitwise symmetry, triangle inequality, distance to a one-particl
   for (let a = 0; a < 10; a++) {
     let sw = 0;
     for (let i = S.offsets[a]; i < S.offsets[a + 1]; i++) sw += (S.cum[i] - (i > S.offsets[a] ? S.cum[i - 1] : 0)) * S.omega[i] ** 2;
-    t.ok(close(semd2Reference(S, a, S, 10), sw, 1e-12, 1e-15), 'd(A, one particle)^2 = sum w omega^2');
+    t.ok(isClose(semd2Reference(S, a, S, 10), sw, tolerance(1e-12, 1e-15)), 'd(A, one particle)^2 = sum w omega^2');
   }
 });
 
@@ -126,18 +129,18 @@ t.test('degenerate inputs: lattices, equal pT, coincident particles, order of eq
   const S = spectraReference(B);
   const dp = semdReference(S, 0, S, 1);
   t.ok(dp > 0 && dp < 1e-4, 'equal-pT lattice vs perturbed by 1e-9 in pT: small, O(sqrt(delta))');
-  t.ok(close(semdReference(S, 3, S, 3), 0), 'all particles coincident');
+  t.ok(isClose(semdReference(S, 3, S, 3), 0, TOL), 'all particles coincident');
   t.equal(semdReference(S, 4, S, 5), 0, 'equal cumulative weights and equal omegas across jets');
   if (hasNative) {
     const mn = await semdMatrix(B, { backend: 'native' });
     const mr = await semdMatrix(B, { backend: 'reference' });
-    t.ok(mn.data.every((v, i) => close(v, mr.data[i])), 'native equals reference on degenerate jets');
+    expectClose(t, mn.data, mr.data, TOL, 'native equals reference on degenerate jets');
   }
   // Reorder entries of equal omega (and recompute cum): the distance to any other spectrum must not change.
   const rng = new Rng(4);
   const shuffled = shuffleEqualOmegas(S, 2, rng);
   for (let j = 0; j < 6; j++) {
-    t.ok(close(semdReference(shuffled, 0, S, j), semdReference(S, 2, S, j), 1e-12, 1e-14), `equal-omega order does not matter (vs ${j})`);
+    t.ok(isClose(semdReference(shuffled, 0, S, j), semdReference(S, 2, S, j), tolerance(1e-12, 1e-14)), `equal-omega order does not matter (vs ${j})`);
   }
 });
 
@@ -214,9 +217,9 @@ t.test('formulas: merge = expanded form = brute force = transport from the botto
     for (let a = 0; a < 30; a++) for (let b = 0; b < 30; b++) {
       const m = semd2Reference(S, a, S, b);
       const scale = energy === 'raw' ? 1e4 : 1;
-      if (!close(m, bruteForce(S, a, b), 1e-10, 1e-12 * scale)) bad++;
-      if (!close(m, expanded(S, a, b), 1e-8, 1e-10 * scale)) bad++;
-      if (energy === 'norm' && !close(m, fromBottom(S, a, b), 1e-9, 1e-12)) bad++;
+      if (!isClose(m, bruteForce(S, a, b), tolerance(1e-10, 1e-12 * scale))) bad++;
+      if (!isClose(m, expanded(S, a, b), tolerance(1e-8, 1e-10 * scale))) bad++;
+      if (energy === 'norm' && !isClose(m, fromBottom(S, a, b), tolerance(1e-9, 1e-12))) bad++;
     }
     t.equal(bad, 0, `${energy}: all forms agree`);
   }

@@ -10,19 +10,16 @@ import { backendsFor, getKernel } from '../src/backend/dispatch.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { semdCross, semdMatrix } from '../src/semd/distance.js';
 import { Rng } from '../src/util/rng.js';
+import { expectClose, tolerance } from './fixtures/backends.js';
 import { padRandomly, randomJet, randomJets } from './fixtures/semd-jets.js';
 
 const TOL = 1e-5;
 
+/** expectClose on squared distances: rel TOL, abs TOL * 1e-3 * S^2. */
 function compare(t: Test, got: Float64Array, want: Float64Array, what: string) {
-  let S = 0;
-  for (const v of want) S = Math.max(S, v);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const err = Math.abs(got[i] * got[i] - want[i] * want[i]) / Math.max(want[i] * want[i], 1e-3 * S * S, 1e-300);
-    if (!(err <= worst)) worst = err;
-  }
-  t.ok(worst <= TOL, `${what}: worst error ${worst.toExponential(2)} (tolerance ${TOL}, ${want.length} cells)`);
+  const S = want.reduce((m, v) => Math.max(m, v), 0);
+  const sq = (a: Float64Array) => a.map((v) => v * v);
+  expectClose(t, sq(got), sq(want), tolerance(TOL, Math.max(TOL * 1e-3 * S * S, 1e-300)), `${what} (${want.length} cells)`);
 }
 
 function testJets(): number[][][] {

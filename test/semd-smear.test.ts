@@ -104,7 +104,8 @@ t.test('empty balls: fraction per eps, resolved fraction, flagged above the thre
   await t.rejects(smearedLikelihood(b, { eps: [1], emptyThreshold: 2 }), /empty threshold/);
   // The figure: flagged points in their own dashed series.
   const [auc, empty] = smearSections(r);
-  const series = (auc as { series: { label: string; dashed?: boolean; x: number[] }[] }).series;
+  // The curve's own series (the multiplicity and mass reference lines follow them).
+  const series = (auc as { series: { label: string; dashed?: boolean; x: number[] }[] }).series.filter((s) => s.label.startsWith('smeared'));
   t.same(series.map((s) => [s.x, !!s.dashed]), [[[100], false], [[1e-9], true]]);
   t.match(series[1].label, /empty balls > 5%/);
   t.equal((empty as { series: unknown[] }).series.length, 3, 'empty, resolved, threshold');

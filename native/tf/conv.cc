@@ -82,7 +82,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   PackedB pb;
   pack_b((int)c.K(), c.F, View{w, c.F, 1}, pb);
   const long M = c.rows(), K = c.K();
-  run_tasks(chunks(M), [&](size_t t, int) {
+  run_tasks(chunks(M), 2.0 * M * K * c.F, [&](size_t t, int) {
     thread_local std::vector<float> col;
     long m0 = (long)t * kRows, m1 = std::min(M, m0 + kRows);
     col.resize((size_t)(m1 - m0) * K);
@@ -108,7 +108,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   PackedB pb;
   pack_b((int)K, c.C, View{wt.data(), c.C, 1}, pb);
   const long M = (long)c.N * c.H * c.W;
-  run_tasks(chunks(M), [&](size_t t, int) {
+  run_tasks(chunks(M), 2.0 * M * K * c.C, [&](size_t t, int) {
     thread_local std::vector<float> col;
     long m0 = (long)t * kRows, m1 = std::min(M, m0 + kRows);
     col.resize((size_t)(m1 - m0) * K);
@@ -130,7 +130,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const long per = 2 * kRows;
   const long nchunk = (M + per - 1) / per, groups = std::min<long>(8, nchunk);
   std::vector<float> part((size_t)groups * KF, 0.f);
-  run_tasks(groups, [&](size_t g, int) {
+  run_tasks(groups, 2.0 * M * KF, [&](size_t g, int) {
     thread_local std::vector<float> col;
     thread_local PackedB pdy;
     float* acc = part.data() + g * KF;

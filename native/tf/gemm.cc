@@ -140,7 +140,7 @@ void sgemm(int M, int N, int K, View A, View B, float* C, long ldc, bool acc) {
   pack_b(K, N, B, pb);
   int t = threads();
   double flops = 2.0 * M * N * std::max(K, 1);
-  if (t <= 1 || flops < 2e5) return gemm_packed(M, N, K, A, pb, C, ldc, acc);
+  if (t <= 1 || flops < kInlineWork) return gemm_packed(M, N, K, A, pb, C, ldc, acc);
   // Row chunks (multiples of 6) and, when there are too few rows for the threads, column panel groups.
   int mchunks = std::max(1, std::min((M + kMR - 1) / kMR, 4 * t));
   int rows = ((M + mchunks - 1) / mchunks + kMR - 1) / kMR * kMR;

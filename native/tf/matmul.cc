@@ -37,8 +37,9 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
     }
     epilogue(c, 0, (size_t)M, (size_t)N, bias, blen, relu);
   };
-  if (batch >= 2 * threads() || (batch > 1 && 2.0 * M * N * K < 1e6))
-    run_tasks((size_t)batch, [&](size_t i, int) { one((long)i, false); });
+  const double flops = 2.0 * M * N * std::max(K, 1L);
+  if (batch >= 2 * threads() || (batch > 1 && flops < 1e6))
+    run_tasks((size_t)batch, flops * batch, [&](size_t i, int) { one((long)i, false); });
   else
     for (long i = 0; i < batch; ++i) one(i, true);
   return info.Env().Undefined();

@@ -47,7 +47,8 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
   Pool2 p = pool_of(o);
   const float* x = floats(o, "x", (size_t)p.N * p.H * p.W * p.C);
   float* out = floats(o, "out", (size_t)p.N * p.Ho * p.Wo * p.C);
-  run_tasks((size_t)p.N * p.Ho, [&](size_t t, int) {
+  const double work = (double)p.N * p.Ho * p.Wo * p.C * p.fh * p.fw;  // comparisons
+  run_tasks((size_t)p.N * p.Ho, work, [&](size_t t, int) {
     thread_local std::vector<long> pos;
     pos.resize((size_t)p.C);
     int n = (int)(t / p.Ho), oh = (int)(t % p.Ho);
@@ -64,7 +65,8 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   const float* dy = floats(o, "dy", (size_t)p.N * p.Ho * p.Wo * p.C);
   float* dx = floats(o, "out", (size_t)p.N * p.H * p.W * p.C);
   // One task per image: overlapping windows scatter into the same image only, so images never race.
-  run_tasks((size_t)p.N, [&](size_t n, int) {
+  const double work = (double)p.N * p.Ho * p.Wo * p.C * p.fh * p.fw;
+  run_tasks((size_t)p.N, work, [&](size_t n, int) {
     thread_local std::vector<float> best;
     thread_local std::vector<long> pos;
     best.resize((size_t)p.C);

@@ -132,6 +132,10 @@ Pool& pool() {
 }  // namespace
 
 void run_tasks(size_t n, const std::function<void(size_t, int)>& body) { pool().run(n, body); }
+void run_tasks(size_t n, double work, const std::function<void(size_t, int)>& body) {
+  if (work >= kInlineWork) return pool().run(n, body);
+  for (size_t i = 0; i < n; ++i) body(i, 0);
+}
 int threads() { return pool().threads(); }
 void set_threads(int n) { pool().set_threads(n); }
 

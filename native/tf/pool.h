@@ -12,6 +12,16 @@ namespace jetlens::tf {
 // per-thread scratch). The calling thread takes part. Returns when every task is done.
 void run_tasks(size_t n, const std::function<void(size_t task, int slot)>& body);
 
+// Work (FLOPs, or element operations for memory-bound kernels) below which an op runs inline on the calling thread.
+// Handing tasks to a pool thread costs microseconds on a quiet machine and up to a scheduler time slice when the
+// cores are oversubscribed (a 2-thread op then waits for its descheduled helper); 4 MFLOP is about 60-150 us on
+// one AVX2 core, the size at which a second thread starts to pay off (dense layers of 100 units at batch 128 stay
+// inline). The result never depends on this: kernels split work so that any thread count sums identically.
+constexpr double kInlineWork = 4e6;
+
+// run_tasks, but all tasks on the calling thread when `work` < kInlineWork.
+void run_tasks(size_t n, double work, const std::function<void(size_t task, int slot)>& body);
+
 // Threads used by run_tasks (caller included): JETLENS_TF_THREADS, else the hardware concurrency.
 int threads();
 void set_threads(int n);  // 0 = default; takes effect on the next run_tasks

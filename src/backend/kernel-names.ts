@@ -4,14 +4,9 @@
  * wrong signature, or an op name with a typo, does not compile. Where each op is registered: docs/architecture.md.
  */
 import type { EfpKernel } from '../efp/kernels.js';
-import type { GroomKernel } from '../jss/groom.js';
-import type { ImagesKernel } from '../jss/images.js';
-import type { ObservablesKernel } from '../jss/observables.js';
+import type { GroomKernel, ImagesKernel, ObservablesKernel } from '../jss/kernels.js';
 import type { AdoDisagreeBatchKernel, AdoDisagreeKernel, AdoKernel, AucKernel } from '../metrics/kernels.js';
-import type { MatrixKernel } from '../semd/distance.js';
-import type { EmbedKernel } from '../semd/embed.js';
-import type { BallKernel, KnnKernel } from '../semd/knn.js';
-import type { SpectraKernel } from '../semd/spectrum.js';
+import type { BallKernel, EmbedKernel, KnnKernel, MatrixKernel, SpectraKernel } from '../semd/kernels.js';
 
 export const EFP = 'efp';
 export const OBSERVABLES = 'observables';

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatOf, writeJets } from '../io/index.js';
 import { generateAsync, generateMixtureAsync, PROCESSES, type GenerateOptions, type Process, type SmearOptions } from '../jets/generator/index.js';
-import { HADRONIZE, type Hadronize } from '../jets/generator/options.js';
+import { HADRONIZE, TOWER_POSITIONS, type Hadronize, type TowerPosition } from '../jets/generator/options.js';
 import type { FragmentationParams } from '../jets/generator/fragment.js';
 import { printValidation } from './generate-validate.js';
 import { action, info, intOption, progress, type Register } from './util.js';
@@ -46,6 +46,7 @@ interface GenerateCliOptions {
   fragmentation?: Partial<FragmentationParams>;
   towers?: number;
   calorimeter?: [number, number];
+  towerPosition?: TowerPosition;
   trim?: [number, number] | false;
   particleLevel?: boolean;
   ue?: [number, number | undefined];
@@ -78,6 +79,11 @@ function fragOption(v: string): Partial<FragmentationParams> {
   return out;
 }
 
+function towerPositionOption(v: string): TowerPosition {
+  if (!(TOWER_POSITIONS as readonly string[]).includes(v)) throw new Error(`--tower-position: expected one of ${TOWER_POSITIONS.join(', ')}, got '${v}'`);
+  return v as TowerPosition;
+}
+
 function hadronizeOption(v: string): Hadronize {
   if (!(HADRONIZE as readonly string[]).includes(v)) throw new Error(`--hadronize: expected one of ${HADRONIZE.join(', ')}, got '${v}'`);
   return v as Hadronize;
@@ -92,6 +98,7 @@ function v2Options(o: GenerateCliOptions): Partial<GenerateOptions> {
     fragmentation: o.fragmentation,
     towers: o.particleLevel ? 0 : o.towers,
     calorimeter: o.calorimeter ? { stochastic: o.calorimeter[0], constant: o.calorimeter[1] } : undefined,
+    towerPosition: o.towerPosition,
     trim: o.particleLevel || o.trim === false ? false : o.trim ? { rSub: o.trim[0], fCut: o.trim[1] } : undefined,
     underlyingEvent: o.ue ? { density: o.ue[0], ptMean: o.ue[1] } : undefined,
   };
@@ -170,6 +177,7 @@ export const register: Register = (program: Command) => {
     .option('--fragmentation <k=v,...>', `fragmentation parameters: ${FRAG_KEYS.join(', ')} (defaults in docs/generator.md)`, fragOption)
     .option('--towers <cell>', '(y, phi) calorimeter tower size, 0 = particle level (default 0.1 for qcd/w, 0 for quark/gluon)', numberOption('towers'))
     .option('--calorimeter <A,B>', 'tower energy resolution A/sqrt(E) (+) B (default 0.5,0.05)', pairOption('calorimeter'))
+    .option('--tower-position <where>', `tower position in its cell: ${TOWER_POSITIONS.join(' | ')} (default random, as Delphes)`, towerPositionOption)
     .option('--trim <R_SUB,F_CUT>', 'trim the jets: kT subjets of R_SUB, drop those below F_CUT x jet pT (default 0.2,0.05 for qcd/w)', pairOption('trim'))
     .option('--no-trim', 'no trimming')
     .option('--particle-level', 'hadrons as they are: no towers, no trimming (same as --towers 0 --no-trim)')

@@ -16,13 +16,13 @@
  *
  * Reference kernels in plain TypeScript; native/groom.cc runs the same steps in C++, threaded over jets.
  */
-import { chunked, withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { deltaR2, markConstituents, recluster, transverseMass, type ClusterAlgorithm } from './cluster.js';
+import './kernels.js'; // registers the groom kernels (reference, native)
 
 export interface TrimOptions {
   /** Subjet radius (e.g. 0.2 or 0.3). */
@@ -55,9 +55,6 @@ export interface GroomOutput {
 export interface GroomResult extends GroomOutput {
   jets: JetBatch;
 }
-
-/** A kernel grooms a whole batch (the spec already checked). */
-export type GroomKernel = (batch: JetBatch, spec: Required<GroomSpecPlain>, run: RunOptions) => Promise<GroomOutput>;
 
 /** The checked spec with every field present (what kernels receive). */
 export interface GroomSpecPlain {
@@ -155,31 +152,6 @@ export function groomJet(batch: JetBatch, j: number, s: Required<GroomSpecPlain>
     node = pt1 >= pt2 ? p1 : p2;
   }
   markConstituents(t, node, keep);
-}
-
-const referenceKernel: GroomKernel = async (batch, spec, run) => {
-  const out: GroomOutput = { keep: new Uint8Array(batch.size), info: new Float64Array(2 * batch.length) };
-  await chunked(batch.length, run, (s, e) => {
-    for (let j = s; j < e; j++) groomJet(batch, j, spec, out);
-  }, 64);
-  return out;
-};
-registerKernel('groom', 'reference', referenceKernel);
-
-const native = loadNative();
-if (native?.jssGroom) {
-  const nativeKernel: GroomKernel = (batch, spec, run) => {
-    const out: GroomOutput = { keep: new Uint8Array(batch.size), info: new Float64Array(2 * batch.length) };
-    return withControl(batch.length, run, async (control) => {
-      await native.jssGroom({
-        offsets: batch.offsets, pt: batch.pt, y: batch.y, phi: batch.phi, mass: batch.mass, keep: out.keep, info: out.info,
-        method: spec.method, algorithm: spec.algorithm, rSub: spec.rSub, fCut: spec.fCut, zCut: spec.zCut, beta: spec.beta,
-        R0: spec.R0, threads: run.threads ?? 0, control,
-      });
-      return out;
-    });
-  };
-  registerKernel('groom', 'native', nativeKernel);
 }
 
 /** The batch restricted to the constituents with keep[i] = 1 (same jets, labels and weights). */

@@ -11,14 +11,13 @@
  *      (and counting) particles outside;
  *   5. normalise: divide by the image's total intensity (an empty image stays zero).
  */
-import { chunked, withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
-import type { JetBatch } from '../jets/batch.js';
 import { wrapPhi } from '../util/kinematics.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { exclusiveKtAxes } from './cluster.js';
+import './kernels.js'; // registers the images kernels (reference, native)
 
 const SNAP = 1e-12;
 
@@ -47,7 +46,9 @@ export interface JetImages {
   dropped: number;
 }
 
-type Resolved = Required<ImageOptions>;
+/** Image options with every default filled in and checked (what a kernel receives). */
+export type ResolvedImageOptions = Required<ImageOptions>;
+type Resolved = ResolvedImageOptions;
 
 export function resolveImageOptions(o: ImageOptions = {}): Resolved {
   const r: Resolved = { npix: 33, width: 1.0, center: 'centroid', rotate: 'none', flip: false, normalize: true };
@@ -190,43 +191,6 @@ function pixelise(pt: Float64Array, dy: Float64Array, dp: Float64Array, o: Resol
   }
   if (o.normalize && total > 0) for (let k = 0; k < img.length; k++) img[k] /= total;
   return dropped;
-}
-
-export type ImagesKernel = (batch: JetBatch, o: Resolved, run: RunOptions) => Promise<JetImages>;
-
-const referenceImages: ImagesKernel = async (batch, o, run) => {
-  const n = batch.length;
-  const px = o.npix * o.npix;
-  const data = new Float32Array(n * px);
-  const img = new Float64Array(px);
-  let dropped = 0;
-  await chunked(n, run, (s, e) => {
-    for (let j = s; j < e; j++) {
-      const [a, b] = [batch.offsets[j], batch.offsets[j + 1]];
-      img.fill(0);
-      dropped += jetImage(batch.pt.subarray(a, b), batch.y.subarray(a, b), batch.phi.subarray(a, b), o, img, batch.mass?.subarray(a, b));
-      data.set(img, j * px);
-    }
-  });
-  return { data, shape: [n, o.npix, o.npix], dropped };
-};
-registerKernel('images', 'reference', referenceImages);
-
-const CENTER_CODE: Record<ImageCenter, number> = { centroid: 0, leading: 1, none: 2 };
-const ROTATE_CODE: Record<ImageRotate, number> = { none: 0, principal: 1, subjet: 2 };
-const native = loadNative();
-if (native?.jssImages) {
-  const nativeImages: ImagesKernel = (batch, o, run) => {
-    const data = new Float32Array(batch.length * o.npix * o.npix);
-    return withControl(batch.length, run, async (control) => {
-      const dropped: number = await native.jssImages(
-        batch, data, o.npix, o.width, CENTER_CODE[o.center], ROTATE_CODE[o.rotate], o.flip ? 1 : 0, o.normalize ? 1 : 0,
-        run.threads ?? 0, control,
-      );
-      return { data, shape: [batch.length, o.npix, o.npix], dropped };
-    });
-  };
-  registerKernel('images', 'native', nativeImages);
 }
 
 /** Jet images, float32 (N, npix, npix), rows = phi, columns = y. */

@@ -2,15 +2,14 @@
  * Per-jet substructure observables: jet kinematics, energy correlation functions
  * e2, e3, C2, D2 and N-subjettiness tau_N, tau21, tau32, at any angular exponents.
  */
-import { chunked, withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
-import type { JetBatch } from '../jets/batch.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
+import './kernels.js'; // registers the observables kernels (reference, native)
 import { massiveKinematics } from './massive.js';
 import { fillRows } from './reference.js';
-import { AXES, assembleColumns, defaultColumns, planColumns, rowLength, type AxesKind, type ObsRequest } from './request.js';
+import { AXES, assembleColumns, defaultColumns, planColumns, rowLength, type AxesKind } from './request.js';
 
 export interface ObservablesOptions extends RunOptions {
   /** Columns to compute (default: `defaultColumns(betas, tauBetas)`). */
@@ -26,33 +25,6 @@ export interface ObservablesOptions extends RunOptions {
 export interface ObservablesResult {
   columns: string[];
   values: Record<string, Float64Array>;
-}
-
-/** A kernel fills the base rows (N x rowLength) for the whole batch. */
-export type ObservablesKernel = (batch: JetBatch, request: ObsRequest, run: RunOptions) => Promise<Float64Array>;
-
-const referenceKernel: ObservablesKernel = async (batch, request, run) => {
-  const out = new Float64Array(batch.length * rowLength(request));
-  await chunked(batch.length, run, (s, e) => fillRows(batch, request, out, s, e), 64);
-  return out;
-};
-registerKernel('observables', 'reference', referenceKernel);
-
-const AXES_CODE: Record<AxesKind, number> = { kt: 0, wta: 1, onepass: 2 };
-
-const native = loadNative();
-if (native?.jssObservables) {
-  const nativeKernel: ObservablesKernel = (batch, r, run) => {
-    const out = new Float64Array(batch.length * rowLength(r));
-    return withControl(batch.length, run, async (control) => {
-      await native.jssObservables(
-        batch, out, Float64Array.from(r.ecfBetas), Uint8Array.from(r.needE3, (b) => (b ? 1 : 0)),
-        Float64Array.from(r.tauBetas), r.nMax, AXES_CODE[r.axes], run.threads ?? 0, control,
-      );
-      return out;
-    });
-  };
-  registerKernel('observables', 'native', nativeKernel);
 }
 
 function checkBetas(name: string, betas: number[]): number[] {

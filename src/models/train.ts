@@ -8,6 +8,7 @@ import { type Block, type ModelData, sampleCount, takeRows, takeSamples } from '
 import { type LossName, lossFunction, lossValue } from './losses.js';
 import type { JetModel } from './models.js';
 import { Standardize } from './layers.js';
+import { adam } from './native-adam.js';
 import { trainInWorker } from './worker-train.js';
 
 export interface EpochInfo {
@@ -121,7 +122,7 @@ export async function train(model: JetModel, data: ModelData, opts: TrainOptions
   if (model.kind === 'dnn') fitScaling(model, trainSet.inputs[0]);
 
   const lossFn = lossFunction(lossName);
-  const optimizer = tf.train.adam(opts.lr ?? 1e-3);
+  const optimizer = adam(opts.lr ?? 1e-3); // tfjs's Adam; one fused native kernel per variable on 'jetlens'
   const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable); // read() is the variable itself
   const rng = new Rng(seed ^ 0x5bd1e995);
   const history: EpochInfo[] = [];

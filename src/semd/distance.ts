@@ -3,13 +3,12 @@
  * interval between consecutive cumulative weights both R are constant; add (R_A - R_B)^2 dt; finish with the
  * zero tail of the lighter jet. Compensated (Neumaier) sum, bitwise symmetric, exactly 0 on identical spectra.
  */
-import { chunked, withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { computeSpectra, spectraBackend, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
-import './gpujs.js'; // registers the 'gpujs' (gpu.js, float32) semd.matrix kernel when gpu.js is installed
+import './kernels.js'; // registers every SEMD kernel (reference, native, gpujs)
 
 /** SEMD^2 between jet a of A and jet b of B (reference kernel, same arithmetic as native/semd.cc). */
 export function semd2Reference(A: Spectra, a: number, B: Spectra, b: number): number {
@@ -51,38 +50,6 @@ export function semd2Reference(A: Spectra, a: number, B: Spectra, b: number): nu
 
 export function semdReference(A: Spectra, a: number, B: Spectra, b: number): number {
   return Math.sqrt(semd2Reference(A, a, B, b));
-}
-
-/** Matrix kernel: B null means the symmetric pairwise matrix of A. */
-export type MatrixKernel = (A: Spectra, B: Spectra | null, run: RunOptions) => Promise<Float64Array>;
-
-registerKernel('semd.matrix', 'reference', (async (A, B, run) => {
-  const na = spectraCount(A);
-  const self = B === null;
-  const BB = B ?? A;
-  const nb = spectraCount(BB);
-  const out = new Float64Array(na * nb);
-  await chunked(na, run, (s, e) => {
-    for (let i = s; i < e; i++) {
-      for (let j = self ? i : 0; j < nb; j++) {
-        const d = self && i === j ? 0 : semdReference(A, i, BB, j);
-        out[i * nb + j] = d;
-        if (self) out[j * nb + i] = d;
-      }
-    }
-  }, 16);
-  return out;
-}) as MatrixKernel);
-
-const native = loadNative();
-if (native?.semdMatrix) {
-  registerKernel('semd.matrix', 'native', (async (A, B, run) => {
-    const na = spectraCount(A);
-    const nb = B ? spectraCount(B) : na;
-    const out = new Float64Array(na * nb);
-    await withControl(na, run, (control) => native.semdMatrix(A, B, out, run.threads ?? 0, control));
-    return out;
-  }) as MatrixKernel);
 }
 
 export interface SemdOptions extends SpectrumOptions, RunOptions {

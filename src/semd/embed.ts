@@ -4,9 +4,9 @@
  * For every pair: |v_A - v_B|^2 + (r_A - r_B)^2 <= SEMD^2 <= |v_A - v_B|^2 + (r_A + r_B)^2.
  * We store u_J = (v_J, r_J) in R^(K+1): |u_A - u_B| is then the lower bound itself.
  */
-import { registerKernel, getKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
-import { spectraCount, totalWeights, type Spectra } from './spectrum.js';
+import { getKernel } from '../backend/dispatch.js';
+import './kernels.js'; // registers every SEMD kernel (reference, native, gpujs)
+import { totalWeights, type Spectra } from './spectrum.js';
 
 export interface Embedding {
   /** (N, K + 1) row-major: cell coefficients then the residual norm. */
@@ -30,8 +30,8 @@ class CSum {
   }
 }
 
-/** Reference kernel for one jet (same walk and arithmetic as embed_one in native/semd.cc). */
-function embedOne(S: Spectra, j: number, K: number, T: number, u: Float64Array, o: number): void {
+/** Reference kernel for one jet, into u[o .. o + K] (same walk and arithmetic as embed_one in native/semd.cc). */
+export function embedOne(S: Spectra, j: number, K: number, T: number, u: Float64Array, o: number): void {
   const b = S.offsets[j];
   const n = S.offsets[j + 1] - b;
   const h = T / K;
@@ -70,24 +70,6 @@ function embedOne(S: Spectra, j: number, K: number, T: number, u: Float64Array, 
     t = hi;
   }
   u[o + K] = Math.sqrt(r2 > 0 ? r2 : 0);
-}
-
-export type EmbedKernel = (S: Spectra, K: number, T: number, threads: number) => Float64Array;
-
-registerKernel('semd.embed', 'reference', ((S, K, T) => {
-  const n = spectraCount(S);
-  const u = new Float64Array(n * (K + 1));
-  for (let j = 0; j < n; j++) embedOne(S, j, K, T, u, j * (K + 1));
-  return u;
-}) as EmbedKernel);
-
-const native = loadNative();
-if (native?.semdEmbed) {
-  registerKernel('semd.embed', 'native', ((S, K, T, threads) => {
-    const u = new Float64Array(spectraCount(S) * (K + 1));
-    native.semdEmbed(S, K, T, u, threads);
-    return u;
-  }) as EmbedKernel);
 }
 
 /** Largest total weight over one or more spectra sets (the common T of their embeddings). */

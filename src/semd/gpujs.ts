@@ -6,12 +6,11 @@
  * spectra still give exactly 0. A pairwise matrix computes the upper triangle and mirrors it (exactly symmetric,
  * zero diagonal, as the reference).
  *
- * 'semd.spectra' has no gpu.js kernel: backend 'gpujs' computes spectra with the float64 native (else reference)
+ * Registered in kernels.ts when gpu.js is installed. 'semd.spectra' has no gpu.js kernel: backend 'gpujs' computes spectra with the float64 native (else reference)
  * kernel, so semdMatrix(jets, {backend: 'gpujs'}) works end to end.
  */
 import { type RunOptions } from '../backend/control.js';
-import { registerKernel } from '../backend/dispatch.js';
-import { GPUJS_MAX_INDEX, type GpuJs, gpujsInstalled, loadGpuJs } from '../backend/gpujs.js';
+import { GPUJS_MAX_INDEX, type GpuJs, loadGpuJs } from '../backend/gpujs.js';
 import { JetlensAbortError, JetlensInputError } from '../errors.js';
 import { type Spectra, spectraCount } from './spectrum.js';
 
@@ -133,8 +132,4 @@ export async function gpujsSemdMatrix(A: Spectra, B: Spectra | null, run: RunOpt
     }
   }
   return out;
-}
-
-if (gpujsInstalled()) {
-  registerKernel('semd.matrix', 'gpujs', gpujsSemdMatrix);
 }

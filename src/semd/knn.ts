@@ -5,13 +5,12 @@
  * the current k-th distance. Result = brute force exactly: self excluded, ties ordered by lower index.
  * Reference: plain brute force over all pairs (what tests compare against). Memory O(N (K + P)), never N x N.
  */
-import { chunked, withControl, type RunOptions } from '../backend/control.js';
-import { getKernel, registerKernel } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { getKernel } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import { toJetBatch, type JetsLike } from '../jets/input.js';
 import { checkScale, semdReference } from './distance.js';
-import { embedSpectra, maxTotalWeight } from './embed.js';
+import './kernels.js'; // registers every SEMD kernel (reference, native, gpujs)
 import { computeSpectra, spectraBackend, spectraCount, type Spectra, type SpectrumOptions } from './spectrum.js';
 
 export interface KnnResult {
@@ -31,12 +30,8 @@ export interface KnnResult {
   bounds?: number;
 }
 
-/** Run options a kNN kernel sees: native also uses `cells` (its embedding) and `brute` (no tree). */
-export type KnnRun = RunOptions & { brute?: boolean; cells?: number };
-export type KnnKernel = (S: Spectra, k: number, queries: [number, number], run: KnnRun) => Promise<KnnResult>;
-
 /** Brute force for one query: all (d, j), sorted by distance then index; written to row `row`. */
-function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Array, distance: Float64Array): void {
+export function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Array, distance: Float64Array): void {
   const n = spectraCount(S);
   const d = new Float64Array(n);
   const order: number[] = [];
@@ -50,29 +45,6 @@ function bruteRow(S: Spectra, q: number, k: number, row: number, index: Int32Arr
     index[row * k + c] = order[c];
     distance[row * k + c] = d[order[c]];
   }
-}
-
-registerKernel('semd.knn', 'reference', (async (S, k, [q0, q1], run) => {
-  const nq = q1 - q0;
-  const index = new Int32Array(nq * k);
-  const distance = new Float64Array(nq * k);
-  await chunked(nq, run, (s, e) => {
-    for (let r = s; r < e; r++) bruteRow(S, q0 + r, k, r, index, distance);
-  }, 8);
-  return { index, distance, n: nq, first: q0, k, refined: nq * (spectraCount(S) - 1) };
-}) as KnnKernel);
-
-const native = loadNative();
-if (native?.semdKnn) {
-  registerKernel('semd.knn', 'native', (async (S, k, [q0, q1], run) => {
-    const nq = q1 - q0;
-    const index = new Int32Array(nq * k);
-    const distance = new Float64Array(nq * k);
-    const e = embedSpectra(S, { K: run.cells ?? 64, backend: 'native', threads: run.threads });
-    const res = await withControl<{ refined: number; nodes: number; bounds: number }>(nq, run, (control) =>
-      native.semdKnn(S, e.u, e.K + 1, k, run.brute ? 1 : 0, index, distance, run.threads ?? 0, control, q0, q1));
-    return { index, distance, n: nq, first: q0, k, refined: res.refined, nodes: res.nodes, bounds: res.bounds };
-  }) as KnnKernel);
 }
 
 export interface KnnOptions extends SpectrumOptions, RunOptions {
@@ -125,47 +97,6 @@ export interface BallCounts {
   nq: number;
   E: number;
   refined: number;
-}
-
-/** query null: leave-one-out on the reference set. `cells`: the native kernel's embedding size. */
-export type BallKernel = (ref: Spectra, labels: Uint8Array, query: Spectra | null, eps: Float64Array, run: RunOptions & { cells?: number }) => Promise<BallCounts>;
-
-registerKernel('semd.ballCounts', 'reference', (async (ref, labels, query, eps, run) => {
-  const Q = query ?? ref;
-  const nq = spectraCount(Q);
-  const nr = spectraCount(ref);
-  const E = eps.length;
-  const signal = new Int32Array(nq * E);
-  const background = new Int32Array(nq * E);
-  await chunked(nq, run, (s, e) => {
-    for (let q = s; q < e; q++) {
-      for (let j = 0; j < nr; j++) {
-        if (query === null && j === q) continue;
-        const d = semdReference(Q, q, ref, j);
-        const out = labels[j] ? signal : background;
-        for (let c = 0; c < E; c++) if (d <= eps[c]) out[q * E + c]++;
-      }
-    }
-  }, 8);
-  return { signal, background, nq, E, refined: nq * nr };
-}) as BallKernel);
-
-if (native?.semdBallCounts) {
-  registerKernel('semd.ballCounts', 'native', (async (ref, labels, query, eps, run) => {
-    const Q = query ?? ref;
-    const nq = spectraCount(Q);
-    const E = eps.length;
-    const signal = new Int32Array(nq * E);
-    const background = new Int32Array(nq * E);
-    // One T for both sets so their embeddings share the cells (raw energies: the largest total weight).
-    const T = query ? maxTotalWeight(ref, query) : maxTotalWeight(ref);
-    const K = run.cells ?? 64;
-    const refEmb = embedSpectra(ref, { K, T, backend: 'native', threads: run.threads });
-    const qEmb = query ? embedSpectra(query, { K, T, backend: 'native', threads: run.threads }) : refEmb;
-    const res = await withControl<{ refined: number }>(nq, run, (control) =>
-      native.semdBallCounts(ref, refEmb.u, K + 1, labels, Q, qEmb.u, eps, query === null ? 1 : 0, signal, background, run.threads ?? 0, control));
-    return { signal, background, nq, E, refined: res.refined as number };
-  }) as BallKernel);
 }
 
 export interface BallOptions extends RunOptions {

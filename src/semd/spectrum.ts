@@ -5,12 +5,12 @@
  * arrays depend only on the multiset of pairs), with cumulative weights counted from the top: exactly what the
  * SEMD merge walks.
  */
-import { withControl, type RunOptions } from '../backend/control.js';
-import { backendsFor, getKernel, registerKernel, type BackendName } from '../backend/dispatch.js';
-import { loadNative } from '../backend/native.js';
+import type { RunOptions } from '../backend/control.js';
+import { backendsFor, getKernel, type BackendName } from '../backend/dispatch.js';
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
 import { deltaPhi } from '../util/kinematics.js';
+import './kernels.js'; // registers every SEMD kernel (reference, native, gpujs)
 
 export interface SpectrumOptions {
   /** 'norm' (default): e_i = pt_i / sum pt; 'raw': e_i = pt_i in GeV. */
@@ -100,20 +100,6 @@ function fillSpectrum(batch: JetBatch, j: number, raw: boolean, beta: number, sp
     spec.omega[o + i] = om[order[i]];
     spec.cum[o + i] = cum;
   }
-}
-
-export type SpectraKernel = (batch: JetBatch, opts: SpectrumOptions, run: RunOptions) => Promise<Spectra>;
-
-registerKernel('semd.spectra', 'reference', (async (batch, opts) => spectraReference(batch, opts)) as SpectraKernel);
-
-const native = loadNative();
-if (native?.semdSpectra) {
-  registerKernel('semd.spectra', 'native', (async (batch, opts, run) => {
-    const { raw, beta } = checkSpectrumOptions(opts);
-    const spec = allocateSpectra(batch);
-    await withControl(batch.length, run, (control) => native.semdSpectra(batch, raw ? 1 : 0, beta, spec, run.threads ?? 0, control));
-    return spec;
-  }) as SpectraKernel);
 }
 
 /** Spectra of every jet in the batch (pre-validated JetBatch; see toJetBatch). */

@@ -1,5 +1,5 @@
 import type { Rng } from '../../util/rng.js';
-import type { CalorimeterOptions, SmearOptions } from './options.js';
+import type { CalorimeterOptions, SmearOptions, TowerPosition } from './options.js';
 import { massOf } from './hadrons.js';
 import type { JetParticles } from './particles.js';
 
@@ -68,12 +68,17 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
 }
 
 /**
- * Calorimeter towers (Delphes-like, no resolution): every (y, phi) cell of size `cell` becomes one massless
- * particle (pid 0) at the cell centre carrying the energy of the hadrons in it, so a massive hadron's energy is
- * counted in full (tower pT = sum E / cosh(y_centre)); then a Gaussian energy resolution
- * sigma/E = stochastic/sqrt(E) (+) constant; towers smeared to E <= 0 are dropped.
+ * Calorimeter towers (Delphes-like): every (y, phi) cell of size `cell` becomes one massless particle (pid 0)
+ * carrying the energy of the hadrons in it, so a massive hadron's energy is counted in full; by default
+ * (`position` 'random') the tower sits at a uniformly random point of its cell, as Delphes places its towers
+ * (Calorimeter::FinalizeTower, SmearTowerCenter), otherwise at the cell centre; tower pT = E / cosh(y_tower).
+ * Then a Gaussian energy resolution sigma/E = stochastic/sqrt(E) (+) constant; towers smeared to E <= 0 are dropped.
+ * Why random: towers pinned to the centres of a regular grid make many pairwise distances exactly equal and
+ * quantise the angles of soft towers around the jet's prongs; real towers are measured where the shower is.
  */
-export function applyTowers(rng: Rng, p: JetParticles, cell: number, y0: number, phi0: number, cal: CalorimeterOptions): void {
+export function applyTowers(
+  rng: Rng, p: JetParticles, cell: number, y0: number, phi0: number, cal: CalorimeterOptions, position: TowerPosition = 'random',
+): void {
   for (let i = 0; i < p.n; i++) {
     const m = massOf(p.pid[i]);
     const y = y0 + p.dy[i];
@@ -82,6 +87,7 @@ export function applyTowers(rng: Rng, p: JetParticles, cell: number, y0: number,
     p.pt[i] = (mt * Math.cosh(y)) / Math.cosh(yc);
   }
   mergeCells(p, cell, y0, phi0, 0);
+  if (position === 'random') jitterInCells(rng, p, cell, y0);
   if (cal.stochastic === 0 && cal.constant === 0) return;
   for (let k = 0; k < p.n; k++) {
     const e = p.pt[k] * Math.cosh(y0 + p.dy[k]);
@@ -89,4 +95,16 @@ export function applyTowers(rng: Rng, p: JetParticles, cell: number, y0: number,
     p.pt[k] *= 1 + Math.sqrt(a * a + b * b) * rng.normal();
   }
   p.keepPositivePt();
+}
+
+/** Moves each tower (at its cell centre) to a uniform point of its cell, keeping its energy E = pT cosh y. */
+function jitterInCells(rng: Rng, p: JetParticles, cell: number, y0: number): void {
+  const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
+  for (let k = 0; k < p.n; k++) {
+    const yc = y0 + p.dy[k];
+    const y = yc + cell * (rng.uniform() - 0.5);
+    p.pt[k] *= Math.cosh(yc) / Math.cosh(y);
+    p.dy[k] = y - y0;
+    p.dphi[k] += dphiCell * (rng.uniform() - 0.5);
+  }
 }

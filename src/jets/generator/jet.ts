@@ -106,7 +106,7 @@ export class JetMaker {
     const p = this.particles;
     if (c.underlyingEvent) addUnderlyingEvent(rng, p, c.underlyingEvent.density, c.underlyingEvent.ptMean, c.R);
     if (c.smear) applyDetector(rng, p, c.smear, t.y, t.phi);
-    if (c.towers > 0) applyTowers(rng, p, c.towers, t.y, t.phi, c.calorimeter);
+    if (c.towers > 0) applyTowers(rng, p, c.towers, t.y, t.phi, c.calorimeter, c.towerPosition);
     if (c.cone) p.keepInCone(c.R * c.R);
     if (this.trimmer) this.trimmer.run(p);
   }

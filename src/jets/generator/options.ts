@@ -24,6 +24,10 @@ export interface SmearOptions {
 export type Hadronize = 'fragment' | 'partons' | 'none';
 export const HADRONIZE: readonly Hadronize[] = ['fragment', 'partons', 'none'];
 
+/** Where a calorimeter tower is placed in its cell: uniformly at random (Delphes, default) or at the centre. */
+export type TowerPosition = 'random' | 'centre';
+export const TOWER_POSITIONS: readonly TowerPosition[] = ['random', 'centre'];
+
 export interface CalorimeterOptions {
   stochastic: number;
   constant: number;
@@ -50,6 +54,8 @@ export interface GenerateOptions {
    * hadronic calorimeter; default {stochastic: 0.5, constant: 0.05}; zeros = exact towers).
    */
   calorimeter?: Partial<CalorimeterOptions>;
+  /** Tower position in its cell: 'random' (uniform, as Delphes; default) or 'centre'. */
+  towerPosition?: TowerPosition;
   /** Trimming (default {rSub: 0.2, fCut: 0.05} for qcd/w as the Baldi et al. sample, false for quark/gluon). */
   trim?: TrimOptions | false;
   /** Underlying event / pile-up (off by default). */
@@ -88,6 +94,7 @@ export interface GeneratorConfig {
   fragmentation: FragmentationParams;
   towers: number;
   calorimeter: CalorimeterOptions;
+  towerPosition: TowerPosition;
   trim: TrimOptions | null;
   underlyingEvent: Required<UnderlyingEventOptions> | null;
   n: number;
@@ -193,6 +200,12 @@ function resolveUe(u: UnderlyingEventOptions | false | undefined): Required<Unde
   };
 }
 
+function resolveTowerPosition(v: unknown): TowerPosition {
+  if (v === undefined) return 'random';
+  if (!TOWER_POSITIONS.includes(v as TowerPosition)) bad('towerPosition', `expected one of ${TOWER_POSITIONS.join(', ')}, got '${String(v)}'`);
+  return v as TowerPosition;
+}
+
 /** Validates user options (JetlensInputError naming the field) and fills in the defaults. */
 export function resolveOptions(o: GenerateOptions): GeneratorConfig {
   if (typeof o !== 'object' || o === null) bad('options', 'expected an options object');
@@ -213,6 +226,7 @@ export function resolveOptions(o: GenerateOptions): GeneratorConfig {
     fragmentation: resolveFragmentation(o.fragmentation),
     towers: num('towers', o.towers, wide && !v1 ? 0.1 : 0, (x) => x >= 0 && x <= 1, 'in [0, 1]'),
     calorimeter: resolveCalorimeter(o.calorimeter),
+    towerPosition: resolveTowerPosition(o.towerPosition),
     trim: resolveTrim(o.trim, wide && !v1 ? { rSub: 0.2, fCut: 0.05 } : null),
     underlyingEvent: resolveUe(o.underlyingEvent),
     n: checkCount('n', o.n),

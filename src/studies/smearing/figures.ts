@@ -1,12 +1,42 @@
 import type { Section } from '../../report/schema.js';
 import type { NnScalingResult } from './evt.js';
 import type { SmearResult } from './smear.js';
+import type { SizeScanEntry } from './sizes.js';
+
+type LineSeries = Extract<Section, { type: 'line' }>['series'][number];
+
+/** Horizontal lines at the multiplicity and mass AUCs (the best simple discriminants) over [x0, x1]. */
+function referenceLines(r: SmearResult, x0: number, x1: number): LineSeries[] {
+  if (!r.references) return [];
+  return Object.entries(r.references).map(([k, v]) => ({ label: `${k} AUC ${v.auc.toFixed(3)}`, x: [x0, x1], y: [v.auc, v.auc], dashed: true }));
+}
+
+/** The x-axis name: dimensionless eps, with the factor that converts it to GeV. */
+function epsAxis(r: SmearResult): string {
+  const f = r.settings.gev_per_unit;
+  return Number.isFinite(f) ? `eps (SEMD; x ${f.toPrecision(4)} = GeV)` : 'eps (SEMD)';
+}
+
+/** One curve per subsample size against eps in GeV, with the full sample's reference lines. */
+function sizeSection(r: SmearResult, sizes: SizeScanEntry[]): Section {
+  const series: LineSeries[] = sizes.map((s) => {
+    const pts = s.results.slice().sort((a, b) => a.eps - b.eps);
+    return { label: `N = ${s.n_per_class} per class`, x: pts.map((p) => p.eps * r.settings.gev_per_unit), y: pts.map((p) => p.auc), yErr: pts.map((p) => p.auc_err), mark: 'linepoints' };
+  });
+  const xs = series.flatMap((s) => s.x);
+  return {
+    type: 'line', title: 'Smeared-likelihood AUC versus eps for several sample sizes', x: 'eps (GeV)', y: 'AUC', logX: true,
+    series: [...series, ...referenceLines(r, Math.min(...xs), Math.max(...xs))],
+    caption: `Leave-one-out on nested subsamples of the same jets (each contained in the next), one eps grid; eps in GeV = eps x ${r.settings.gev_per_unit.toPrecision(4)} ` +
+      `(median scalar-sum jet pT${r.settings.scale !== 1 ? ' / scale' : ''}). The eps below which the AUC collapses moves down as N grows. Dashed: multiplicity and mass AUCs on the full sample.`,
+  };
+}
 
 /**
  * Report sections for the SEMD studies (rendered by src/report): the smeared-likelihood AUC versus eps, the
  * nearest-neighbour distance distributions with their Weibull fits, and the median d_min versus N with the power law.
  */
-export function smearSections(r: SmearResult, reference?: { label: string; auc: number }): Section[] {
+export function smearSections(r: SmearResult, reference?: { label: string; auc: number }, sizes?: SizeScanEntry[]): Section[] {
   const pts = r.results.slice().sort((a, b) => a.eps - b.eps);
   const eps = pts.map((p) => p.eps);
   const thr = r.settings.empty_threshold;
@@ -18,20 +48,23 @@ export function smearSections(r: SmearResult, reference?: { label: string; auc: 
   if (ok.length) series.push({ label: 'smeared likelihood', ...curve(ok), mark: 'linepoints' });
   if (bad.length) series.push({ label: `smeared likelihood, empty balls > ${pct} (unreliable)`, ...curve(bad), mark: 'linepoints', dashed: true });
   if (reference) series.push({ label: reference.label, x: [eps[0], eps[eps.length - 1]], y: [reference.auc, reference.auc], dashed: true });
+  series.push(...referenceLines(r, eps[0], eps[eps.length - 1]));
   return [
     {
-      type: 'line', title: 'Smeared-likelihood AUC versus eps', x: 'eps (SEMD)', y: 'AUC', logX: true, series,
+      type: 'line', title: 'Smeared-likelihood AUC versus eps', x: epsAxis(r), y: 'AUC', logX: true, series,
       caption: `${r.settings.evaluation}, ${r.settings.n_signal} signal + ${r.settings.n_background} background reference jets; errors: bootstrap (${r.settings.bootstrap} resamples). ` +
-        `Dashed: more than ${pct} of the balls are empty (they score 1/2 by construction), ${bad.length} of ${pts.length} eps values.`,
+        `Dashed: more than ${pct} of the balls are empty (they score 1/2 by construction), ${bad.length} of ${pts.length} eps values` +
+        (r.references ? `; horizontal dashed lines: multiplicity and mass AUCs on the same jets.` : '.'),
     },
     {
-      type: 'line', title: 'Fraction of empty balls versus eps', x: 'eps (SEMD)', y: 'fraction of queries', logX: true,
+      type: 'line', title: 'Fraction of empty balls versus eps', x: epsAxis(r), y: 'fraction of queries', logX: true,
       series: [
         { label: 'empty balls', x: eps, y: pts.map((p) => p.empty_fraction), mark: 'linepoints' },
         { label: 'resolved (ball not empty)', x: eps, y: pts.map((p) => p.resolved_fraction), mark: 'linepoints' },
         { label: `threshold ${pct}`, x: [eps[0], eps[eps.length - 1]], y: [thr, thr], dashed: true },
       ],
     },
+    ...(sizes?.length ? [sizeSection(r, sizes)] : []),
   ];
 }
 

@@ -4,3 +4,5 @@ export { smearedLikelihood, defaultEpsGrid, type SmearOptions, type SmearResult,
 export { nnScaling, fitWeibull, fitLine, type NnScalingOptions, type NnScalingResult, type WeibullFit } from './evt.js';
 export { smearSections, nnScalingSections } from './figures.js';
 export { fitConditionalWeibull, type ConditionalWeibullFit } from './weibull-cond.js';
+export { smearSizeScan, nestedSubsamples, type SizeScanEntry } from './sizes.js';
+export { referenceAucs, referenceAuc, simpleColumns, gevPerUnit, type ReferenceAuc } from './references.js';

@@ -23,6 +23,7 @@ import {
   type Spectra,
   type SpectrumOptions,
 } from '../../semd/index.js';
+import { gevPerUnit, referenceAucs, type ReferenceAuc } from './references.js';
 
 export interface SmearOptions extends SpectrumOptions, RunOptions {
   /** Ball radii in output units (SEMD times scale), used exactly as given. Default: the grid of defaultEpsGrid. */
@@ -40,6 +41,8 @@ export interface SmearOptions extends SpectrumOptions, RunOptions {
 
 export interface SmearPoint {
   eps: number;
+  /** eps in GeV: eps x settings.gev_per_unit (for normalised energies, eps x the median jet pT / scale). */
+  eps_gev: number;
   auc: number;
   auc_err: number;
   /** Queries whose ball holds no reference jet (score 1/2 by construction). */
@@ -66,8 +69,13 @@ export interface SmearResult {
     seed: number;
     eps_source: 'given' | 'default';
     empty_threshold: number;
+    /** GeV per unit of eps (references.ts: median scalar-sum jet pT / scale for --energy norm, 1 / scale for raw). */
+    gev_per_unit: number;
+    median_jet_pt: number;
   };
   results: SmearPoint[];
+  /** The best simple discriminants on the evaluated jets (metrics-module AUC in the better direction, bootstrap error). */
+  references: { multiplicity: ReferenceAuc; mass: ReferenceAuc };
 }
 
 function labelsOf(b: JetBatch, what: string): Uint8Array {
@@ -150,6 +158,8 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
   const sorted = new Float64Array(order.map((i) => eps[i] / scale));
   const counts = await ballCountsFromSpectra(S, labels, Q, sorted, { ...spec, onProgress: opts.onProgress, cells: opts.cells });
   const E = sorted.length;
+  const energy = opts.energy ?? 'norm';
+  const gev = gevPerUnit(ref, energy, scale);
   const results: SmearPoint[] = new Array(E);
   for (let e = 0; e < E; e++) {
     const { scores, empty } = smearScores(counts.signal, counts.background, E, e, evalLabels, Ns, Nb, loo);
@@ -157,6 +167,7 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
     for (let i = 0; i < evalLabels.length; i++) ball += counts.signal[i * E + e] + counts.background[i * E + e];
     results[order[e]] = {
       eps: eps[order[e]],
+      eps_gev: eps[order[e]] * gev.gev_per_unit,
       // Mann-Whitney with ties 1/2 and a seeded, class-stratified bootstrap, from the metrics module.
       auc: auc(scores, evalLabels).auc,
       auc_err: bootstrap >= 2 ? aucBootstrap(scores, evalLabels, null, { resamples: bootstrap, seed: seed + 7919 * (e + 1) }).std : NaN,
@@ -168,7 +179,7 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
   }
   return {
     settings: {
-      energy: opts.energy ?? 'norm',
+      energy,
       beta: opts.beta ?? 1,
       scale,
       evaluation: loo ? 'leave-one-out' : 'test',
@@ -180,7 +191,9 @@ export async function smearedLikelihood(reference: JetsLike, opts: SmearOptions 
       seed,
       eps_source: given ? 'given' : 'default',
       empty_threshold: threshold,
+      ...gev,
     },
     results,
+    references: referenceAucs(testBatch ?? ref, evalLabels, bootstrap, seed),
   };
 }
