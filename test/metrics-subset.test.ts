@@ -111,7 +111,7 @@ t.test('native adoSubset: bit sweep = Fenwick trees = CDQ exactly (ties in f, g,
       if (n <= 300) {
         const ref = adoDisagreeReference(f, g, h, toEvents(labels));
         const adoRaw = bits.wD > 0 ? Math.min(1, Math.max(0, 0.5 + bits.sumST / (2 * bits.wD))) : NaN;
-        if (!isClose(adoRaw, ref.adoRaw, F64) || bits.wD !== ref.disagreePairs) bad++;
+        if (!isClose(adoRaw, ref.adoRaw, tolerance(1e-12)) || bits.wD !== ref.disagreePairs) bad++;
       }
     }
   }
