@@ -1,7 +1,8 @@
 // Regenerates the EFP graph catalogue and what ships with it:
 //   node scripts/gen-efp-catalog.mjs [dmax=10] [out=data/efp-catalog.json.gz]
 // writes the whole catalogue (gzip), its d <= 7 prefix (data/efp-catalog-d7.json, read by d<=7 selections) and the
-// plans of the standard selections d<=1 .. d<=7 (data/efp-plans.json). Needs the compiled TypeScript
+// plans of the standard selections d<=1 .. d<=7 (data/efp-plans.json) and EnergyFlow's column order for d <= 1 .. 7
+// (data/efp-energyflow-order.json). Needs the compiled TypeScript
 // (npx tsc -p tsconfig.json). d <= 10 takes about 15 s.
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +10,7 @@ import { generateCatalog, catalogToFile, catalogPrefix, SMALL_DMAX, SMALL_CATALO
 import { PLANS_FILE, planKey, planToEntry } from '../dist/efp/cache.js';
 import { buildPlan } from '../dist/efp/plan.js';
 import { EFPSet } from '../dist/efp/efpset.js';
+import { ENERGYFLOW_ORDER_FILE, SHIPPED_DMAX, buildEnergyflowTables } from '../dist/efp/energyflow-order.js';
 
 const dmax = Number(process.argv[2] ?? 10);
 const out = process.argv[3] ?? new URL('../data/efp-catalog.json.gz', import.meta.url).pathname;
@@ -31,4 +33,11 @@ if (process.argv[3] === undefined && dmax >= SMALL_DMAX) {
   }
   writeFileSync(PLANS_FILE, JSON.stringify(plans));
   console.log(`-> ${SMALL_CATALOG_FILE}, ${PLANS_FILE} (${plans.length} plans)`);
+}
+if (process.argv[3] === undefined) {
+  // EnergyFlow's column order (the sidecar's energyflow_index) for dmax = 1 .. 7, built fresh
+  const tables = {};
+  for (let d = 1; d <= SHIPPED_DMAX; d++) tables[d] = buildEnergyflowTables(d);
+  writeFileSync(ENERGYFLOW_ORDER_FILE, JSON.stringify(tables));
+  console.log(`-> ${ENERGYFLOW_ORDER_FILE}`);
 }

@@ -4,6 +4,9 @@
 // graphs follow: by n, d, partition of n, then factor specs and factor indices. Where its generator iterates a
 // Python set, the order is CPython's (src/efp/pyset.ts). test/efp-energyflow-order.test.ts checks the result
 // against EnergyFlow's own data file when one is at hand.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../backend/native.js';
 import { canonical, components, graphFromEdges, subgraph, type EdgeList } from './graph.js';
 import { pySetOrder } from './pyset.js';
 
@@ -146,6 +149,38 @@ function product(sizes: number[]): number[][] {
   return acc;
 }
 
+/** EnergyFlow's order up to one dmax: its connected graphs and its composites' factor keys. */
+export interface EnergyflowTables {
+  connected: EnergyflowConnected[];
+  composites: string[];
+}
+
+export function buildEnergyflowTables(dmax: number): EnergyflowTables {
+  const connected = energyflowConnected(dmax);
+  return { connected, composites: energyflowComposites(dmax, connected) };
+}
+
+/**
+ * The tables for dmax = 1 .. SHIPPED_DMAX ship in data/efp-energyflow-order.json (scripts/gen-efp-catalog.mjs writes
+ * them; test/efp-energyflow-shipped.test.ts checks them against buildEnergyflowTables): rebuilding them cost every
+ * `jetlens efp` run its sidecar's energyflow_index, ~50 ms CPU at d<=5 and ~1.2 s at d<=7 (#20 item 5).
+ */
+export const ENERGYFLOW_ORDER_FILE = join(packageRoot, 'data', 'efp-energyflow-order.json');
+export const SHIPPED_DMAX = 7;
+let shipped: Record<string, EnergyflowTables> | null | undefined;
+const tablesMemo = new Map<number, EnergyflowTables>();
+
+export function energyflowTables(dmax: number): EnergyflowTables {
+  let t = tablesMemo.get(dmax);
+  if (t) return t;
+  if (shipped === undefined) {
+    shipped = existsSync(ENERGYFLOW_ORDER_FILE) ? (JSON.parse(readFileSync(ENERGYFLOW_ORDER_FILE, 'utf8')) as Record<string, EnergyflowTables>) : null;
+  }
+  t = shipped?.[String(dmax)] ?? buildEnergyflowTables(dmax);
+  tablesMemo.set(dmax, t);
+  return t;
+}
+
 /**
  * For each column (a connected canonical code, or composite factor codes), its index in EnergyFlow's EFPSet with
  * the same selection: the column's rank in EnergyFlow's order among the given columns. Columns EnergyFlow does not
@@ -153,9 +188,8 @@ function product(sizes: number[]): number[][] {
  */
 export function energyflowIndex(columns: { code: string; factors: string[]; d: number }[]): number[] {
   const dmax = Math.max(0, ...columns.map((c) => c.d));
-  const conn = energyflowConnected(dmax);
+  const { connected: conn, composites: comps } = energyflowTables(dmax);
   const connIndex = new Map(conn.map((c, i) => [c.code, i]));
-  const comps = energyflowComposites(dmax, conn);
   const compIndex = new Map(comps.map((k, i) => [k, conn.length + i]));
   const global = columns.map((c) => {
     if (c.factors.length <= 1) return connIndex.get(c.code) ?? -1;
