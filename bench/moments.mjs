@@ -74,7 +74,7 @@ for (const s of samples) {
           model = createModel('moments', { ...ARCH, latent: L, order: k, seed: seed + 1000 * tryNo });
           redrawn++;
         }
-        // Same split for every model (seed 0): only the initialisation and batch order change with the seed.
+        // The split and batch order change with the seed too: the spread over seeds includes the test-set fluctuation.
         const r = await train(model, data, { epochs, batchSize: 128, lr: 3e-3, patience: 0, seed: 100 + seed, split: [0.6, 0.1, 0.3], worker: false });
         aucs.push(r.testAUC);
         model.net.dispose();
