@@ -52,7 +52,9 @@ export function referenceAucs(b: JetBatch, labels: ArrayLike<number>, bootstrap:
  * the output is already in GeV (times scale).
  */
 export function gevPerUnit(b: JetBatch, energy: 'norm' | 'raw', scale: number): { gev_per_unit: number; median_jet_pt: number } {
-  const pts = simpleColumns(b).sumPt.sort();
+  const pts = new Float64Array(b.length);
+  for (let j = 0; j < b.length; j++) for (let i = b.offsets[j]; i < b.offsets[j + 1]; i++) pts[j] += b.pt[i];
+  pts.sort();
   const median = pts.length ? quantileSorted(pts, 0.5) : NaN;
   return { gev_per_unit: energy === 'raw' ? 1 / scale : median / scale, median_jet_pt: median };
 }
