@@ -89,7 +89,7 @@ t.test('knn and smear tables', async (t) => {
   const r = await run('smear', '--in', jets, '--eps', '0.1,0.3', '--bootstrap', '5', '--out', p('sm.csv'));
   t.equal(r.code, 0, r.err);
   const sm = await readTable(p('sm.csv'));
-  t.same(Object.keys(sm), ['eps', 'auc', 'auc_err', 'empty_fraction', 'resolved_fraction', 'flagged', 'mean_ball']);
+  t.same(Object.keys(sm), ['eps', 'eps_gev', 'auc', 'auc_err', 'empty_fraction', 'resolved_fraction', 'flagged', 'mean_ball']);
   t.same(Array.from(sm.eps), [0.1, 0.3]);
   t.equal((await run('smear', '--in', jets, '--eps', '0.1', '--bootstrap', '5', '--out', p('sm.json'))).code, 0);
   t.equal(magic(p('sm.json')), 'json');

@@ -2,7 +2,8 @@ import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
 import { jetImages } from '../jss/images.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, type ParticleOptions } from './inputs.js';
-import { cnnChannels, type CnnPixels, type JetModel } from './models.js';
+import { cnnChannels, type CnnPixels } from './kinds.js';
+import type { JetModel } from './models.js';
 
 /** Inputs of a particle model (efn, pfn, moments, lipschitz-efn) from jets. For the CNN use cnnInputs. */
 export function modelInputs(model: JetModel, jets: JetBatch, opts: ParticleOptions = {}): ModelData {

@@ -1,18 +1,11 @@
 import { Rng } from '../util/rng.js';
 import { tf } from './backend.js';
 import { ExpHead, LipschitzDense, MomentPooling, Standardize, WeightedSum } from './layers.js';
+import { CNN_PIXELS, cnnChannels, MODEL_KINDS, type CnnPixels, type ModelKind } from './kinds.js';
 
-import { MODEL_KINDS, type ModelKind } from './kinds.js';
-
-export { MODEL_KINDS, type ModelKind };
+// The kinds and pixel choices live in kinds.ts so that data.ts (on `import 'jetlens'`'s path) stays free of tfjs.
+export { CNN_PIXELS, cnnChannels, MODEL_KINDS, type CnnPixels, type ModelKind };
 export type Head = 'sigmoid' | 'softplus' | 'exp';
-/**
- * CNN pixels: 'normalized' = one channel, each image divided by its total pT (the jet pT is lost); 'gev+occupancy' =
- * two channels, pixel pT / 100 GeV (keeps the jet pT, so mass = pT x angle is learnable) and occupancy (1 where a
- * particle or tower fell: soft particles, multiplicity), which a linear pT scale hides from the convolutions.
- */
-export type CnnPixels = 'normalized' | 'gev+occupancy';
-export const CNN_PIXELS: CnnPixels[] = ['normalized', 'gev+occupancy'];
 /** 'classic': 3 x conv 32 4x4, pools after the first two, dense 64; 'compact': conv 32 5x5, pool, 2 x conv 32 3x3 (pool after the first), dense 128. */
 export type CnnLayers = 'classic' | 'compact';
 
@@ -153,9 +146,6 @@ function buildCnn(
 }
 
 /** Input channels of a CNN with these pixels. */
-export function cnnChannels(pixels: CnnPixels): number {
-  return pixels === 'gev+occupancy' ? 2 : 1;
-}
 
 /** Whether the model takes particle inputs (JetBatch -> efnInputs/pfnInputs). */
 export function isParticleModel(kind: ModelKind): boolean {
