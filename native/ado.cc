@@ -705,7 +705,8 @@ double concordance(const Events& e, const std::vector<uint32_t>& order, const st
 }
 
 // The unit-weight bit-sweep path (defined below).
-std::shared_ptr<const BitShared> make_bit_shared(const Ranked& gr, const Ranked& hr, const Events& e);
+std::shared_ptr<const BitShared> make_bit_shared(const Ranked& gr, const Ranked& hr, const Events& e,
+                                                 const Control* ctl = nullptr);
 double kendall_gh(const Ranked& gr, const Ranked& hr, const Events& e);
 
 // method: 0 = auto, 1 = Fenwick trees (the weighted path), 2 = bit sweep (unit weights only).
@@ -720,7 +721,7 @@ SubsetShared subset_share(const double* g, const double* h, const Events& e, int
     check();
     s.gh = tie_layout(gr.rank, gr.levels, hr.rank, hr.order, e);
   } else {
-    s.bits = make_bit_shared(gr, hr, e);
+    s.bits = make_bit_shared(gr, hr, e, ctl);
   }
   check();
   double ws = 0, wb = 0;
@@ -978,16 +979,20 @@ struct BitShared {
 };
 
 // The shared part of the unit-weight path: the class order and the (g, h) and (h, g) rank words.
-BitShared bit_share(const Ranked& gr, const Ranked& hr, const Events& e) {
+BitShared bit_share(const Ranked& gr, const Ranked& hr, const Events& e, const Control* ctl) {
+  auto check = [ctl]() { if (ctl) ctl->check(); };  // between the passes (throws Cancelled)
   BitShared b;
   b.by_class.reserve(e.n);
   for (int c = 0; c < 2; ++c)
     for (size_t i = 0; i < e.n; ++i)
       if (e.labels[i] == c) b.by_class.push_back((uint32_t)i);
   uint32_t lev = 0;
+  check();
   b.gh = pair_rank_words(gr.rank, gr.levels, hr.rank, hr.order, e, lev);
   b.gh_bits = bit_width(lev);
+  check();
   b.untied = untied_pairs(b.gh, lev);
+  check();
   b.hg = pair_rank_words(hr.rank, hr.levels, gr.rank, gr.order, e, lev);
   b.hg_bits = bit_width(lev);
   return b;
@@ -1004,8 +1009,8 @@ double subset_bits(const BitShared& b, const double* f, BitScratch& s, const Con
   return (double)((kgh - khg) / 2);
 }
 
-std::shared_ptr<const BitShared> make_bit_shared(const Ranked& gr, const Ranked& hr, const Events& e) {
-  return std::make_shared<const BitShared>(bit_share(gr, hr, e));
+std::shared_ptr<const BitShared> make_bit_shared(const Ranked& gr, const Ranked& hr, const Events& e, const Control* ctl) {
+  return std::make_shared<const BitShared>(bit_share(gr, hr, e, ctl));
 }
 
 // K(g, h) with unit weights (for wD): events in g order (ties background first), words of the h ranks. The g order

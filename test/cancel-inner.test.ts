@@ -117,14 +117,14 @@ t.test('clustering, images, SEMD and ADO kernels are cancelled inside one huge i
       t.same([r.signal[0] + r.background[0], r.signal[1] + r.background[1]], [149, 149], 'ball counts: a following call counts every other jet');
     });
 
-  // ADO on D(H, G) for one candidate over 2 million events (the shared O(N log N) ordering, then the candidate's sweep)
+  // ADO on D(H, G) for one candidate over 1 million events (the shared O(N log N) ordering, then the candidate's sweep)
   const rng = new Rng(5);
-  const N = 2_000_000;
+  const N = 1_000_000;
   const gen = (n: number) => Float64Array.from({ length: n }, () => rng.uniform());
   const [f, g, h] = [gen(N), gen(N), gen(N)];
   const lab = Uint8Array.from({ length: N }, (_, i) => i % 2);
   const q = N / 16;
-  await cancelsInside(t, 'ADO on D(H, G) (one candidate, 2M events)',
+  await cancelsInside(t, 'ADO on D(H, G) (one candidate, 1M events)',
     (signal) => adoOnDisagreementBatch([f], g, h, lab, { ...run, signal }),
     () => adoOnDisagreementBatch([f.subarray(0, q)], g.subarray(0, q), h.subarray(0, q), lab.subarray(0, q), run), 8,
     async () => {
