@@ -21,7 +21,7 @@ function toy(n: number, seed: number, ignorable: boolean) {
   const z = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 2) % 2);
   const a = Float64Array.from(y, (v, i) => rng.normal() + 1.5 * v + (ignorable ? 0 : 1.5 * z[i]));
   const b = Float64Array.from(a, (v, i) => v + 2 * z[i] + 0.1 * rng.normal());
-  const cols = ignorable ? { a, b } : { a };
+  const cols: Record<string, Float64Array> = ignorable ? { a, b } : { a };
   return { data: tableInputs(cols, Object.keys(cols), y), z };
 }
 
