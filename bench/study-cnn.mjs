@@ -1,9 +1,10 @@
-// The default study's CNN phase (src/studies/study.ts: 33x33 centred/rotated/flipped jet images, createModel('cnn'),
+// The default study's CNN phase (src/studies/study-cnn.ts: 25x25 centred/rotated/flipped images, pT + occupancy, createModel('cnn'),
 // train with batch 128, 85/15 split, patience 2, then predict every jet), timed on two backends on the same jets.
 // Usage: npx tsc -p tsconfig.json && node bench/study-cnn.mjs [--n 1000 (jets per class)] [--epochs 1] [--backends wasm,jetlens]
 import { generateMixture } from '../dist/jets/generator/index.js';
 import { jetImages } from '../dist/jss/images.js';
-import { createModel, imageInputs, initTf, predict, splitIndices, takeSamples, train } from '../dist/models/index.js';
+import { createModel, initTf, pixelInputs, predict, splitIndices, takeSamples, train } from '../dist/models/index.js';
+import { STUDY_CNN, STUDY_IMAGES } from '../dist/studies/study-cnn.js';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => (args.indexOf(k) >= 0 ? args[args.indexOf(k) + 1] : d);
@@ -11,13 +12,13 @@ const n = Number(arg('--n', 1000)), epochs = Number(arg('--epochs', 1)), seed = 
 const backends = arg('--backends', 'wasm,jetlens').split(',');
 
 const jets = generateMixture({ signal: 'w', background: 'qcd', n, seed });
-const im = await jetImages(jets, { npix: 33, width: 1.0, center: 'centroid', rotate: 'principal', flip: true });
-const data = imageInputs({ data: im.data, shape: im.shape }, jets.labels);
+const im = await jetImages(jets, { ...STUDY_IMAGES });
+const data = pixelInputs(im, STUDY_CNN(seed).pixels, jets.labels);
 const trainIdx = splitIndices(jets.length, seed, [0.7, 0, 0.3]).train; // the study's 70/30 train/test rows
 const rows = [];
 for (const backend of backends) {
   await initTf({ backend });
-  const model = createModel('cnn', { seed, npix: 33 });
+  const model = createModel('cnn', STUDY_CNN(seed));
   const t0 = performance.now();
   const r = await train(model, takeSamples(data, trainIdx), { seed, epochs, batchSize: 128, split: [0.85, 0.15, 0], patience: 2 });
   const tTrain = (performance.now() - t0) / 1000;
