@@ -11,6 +11,7 @@ import { generateMixture } from '../dist/jets/generator/index.js';
 import { jetImages } from '../dist/jss/images.js';
 import { observables } from '../dist/jss/observables.js';
 import { auc } from '../dist/metrics/index.js';
+import { pairedBootstrap } from '../dist/studies/ensemble.js';
 import { createModel, efnInputs, initTf, pfnInputs, predict, splitIndices, tableInputs, takeSamples, tf, train } from '../dist/models/index.js';
 import { cnnVariant, VARIANTS } from './cnn-variants.mjs';
 
@@ -70,8 +71,9 @@ if (part === 'info') {
   const cols = { ...obs, mult };
   const six = ['mass', 'c2_b1', 'c2_b2', 'd2_b1', 'd2_b2', 'tau21_b1'];
   const sets = { masspt: ['mass', 'pt'], '6hl': six, '6hl+pt': [...six, 'pt'], '6hl+mult': [...six, 'mult'], '6hl+pt+mult': [...six, 'pt', 'mult'] };
-  const want = arg('--sets', Object.keys(sets).join(',') + ',pfn,efn').split(',');
+  const want = arg('--sets', '6hl,masspt,6hl+pt,6hl+mult,6hl+pt+mult,pfn,efn').split(',');
   const out = [];
+  const scores = [];
   for (const name of want) {
     const c0 = cpu();
     let model, data;
@@ -85,11 +87,21 @@ if (part === 'info') {
     }
     data.labels = Float64Array.from(y);
     const r = await train(model, takeSamples(data, split.train), { seed, epochs, batchSize: 256, split: [0.85, 0.15, 0], patience: 4, worker: false });
-    const a = auc(await predict(model, takeSamples(data, split.test)), testY).auc;
+    const sc = await predict(model, takeSamples(data, split.test));
+    scores.push(sc);
+    const a = auc(sc, testY).auc;
     out.push({ name, testAUC: a, epochs: r.history.length, cpuSeconds: cpu() - c0 });
     console.log(`${name.padEnd(12)} test AUC ${a.toFixed(4)}  epochs ${r.history.length} (best ${r.bestEpoch})  ${(cpu() - c0).toFixed(0)} CPU-s`);
     model.net.dispose();
   }
+  // Paired bootstrap of the held-out jets (200 resamples within each class): each AUC's error, and each difference
+  // to the first set named (the same resampled jets for both).
+  const boot = pairedBootstrap(scores, testY, 200, seed + 31);
+  out.forEach((r, i) => {
+    r.bootstrapSd = boot.std[i];
+    if (i > 0) [r.diffToFirst, r.diffErr] = [r.testAUC - out[0].testAUC, boot.diffStd(i, 0)];
+    console.log(`${r.name.padEnd(12)} AUC ${r.testAUC.toFixed(4)} +- ${r.bootstrapSd.toFixed(4)}${i ? `; minus ${out[0].name}: ${r.diffToFirst.toFixed(4)} +- ${r.diffErr.toFixed(4)}` : ''}`);
+  });
   console.log(JSON.stringify({ bench: 'cnn-diagnose', part, n, seed, epochs, rows: out }));
 } else {
   await initTf({ log: (m) => console.log(m) });

@@ -1,7 +1,7 @@
 // End to end (issue #20.3): the whole process `jetlens efp --select 'd<=5' --threads 1` on an .npy of jets with
 // M = 50 particles, against EnergyFlow's batch_compute on the same jets, and the kernel alone in this process at
 // M = 50, 100, 140.
-//   npx tsc -p tsconfig.json && node bench/e2e-efp.mjs [--jets 3000,30000] [--m 50,100,140] [--reps 3]
+//   npx tsc -p tsconfig.json && node bench/e2e-efp.mjs [--quick] [--jets 3000,30000] [--m 50,100,140] [--reps 3]
 // EnergyFlow runs when `python3 -c 'import energyflow'` works (same jets, d<=5, measure hadr, beta 1, kappa 1,
 // normed, one process); otherwise its recorded rate is used: 12.1 s for 3,000 jets at M = 50 (bench/README.md,
 // issue #20), scaled linearly in the number of jets. Prints a table and a final line of JSON; pipe that into
@@ -19,7 +19,10 @@ const arg = (name, def) => {
 };
 const sizes = arg('jets', '3000,30000').split(',').map(Number);
 const ms = arg('m', '50,100,140').split(',').map(Number);
-const reps = Number(arg('reps', '3'));
+// --quick: two repetitions instead of three (the #20.3 figures in well under 3 minutes on an idle machine)
+const quick = process.argv.includes('--quick');
+const reps = Number(arg('reps', quick ? '2' : '3'));
+const benchStart = performance.now();
 const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const EF_RECORDED = { jets: 3000, m: 50, seconds: 12.1 };
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-e2e-'));
@@ -107,5 +110,17 @@ for (const m of ms) {
   });
 }
 rmSync(dir, { recursive: true, force: true });
+// Whole-process overhead: the process's CPU seconds minus the kernel's (kernel alone at M = 50, scaled to the jets).
+const k50 = rows.find((r) => r.what.startsWith('kernel alone, M = 50 '));
+if (k50) {
+  const kn = Number(/\((\d+) jets\)/.exec(k50.what)[1]);
+  for (const r of rows.filter((x) => x.what.startsWith('jetlens efp process'))) {
+    const n = Number(/, (\d+) jets/.exec(r.what)[1]);
+    const kernel = (k50.cpu_s * n) / kn;
+    r.overhead_cpu_s = +(r.cpu_s - kernel).toFixed(3);
+    r.overhead_fraction = +((r.cpu_s - kernel) / r.cpu_s).toFixed(2);
+  }
+}
 console.table(rows);
-console.log(JSON.stringify({ bench: 'e2e-efp', energyflow: ef ? 'measured' : 'recorded', loadavg: loadavg().map((x) => +x.toFixed(2)), rows }));
+const elapsed = (performance.now() - benchStart) / 1e3;
+console.log(JSON.stringify({ bench: 'e2e-efp', energyflow: ef ? 'measured' : 'recorded', loadavg: loadavg().map((x) => +x.toFixed(2)), elapsed_s: +elapsed.toFixed(1), rows }));

@@ -16,7 +16,7 @@ function request(r) {
     : { path: '/v1/observables', body: JSON.stringify({ jets, options: { betas: [1, 2] } }) };
 }
 
-const p99 = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(0.99 * xs.length))] : 0);
+const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : 0);
 
 export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
   const r = rng(seed);
@@ -36,7 +36,8 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
   // Warm-up: each kind once (EFP set built, parse workers started), then one round at full load.
   await post({ path: '/v1/efp', body: JSON.stringify({ jets: [[[1, 0, 0], [2, 0.1, 0.1]]], options: { select: 'd<=4', kappa: 1, beta: 1 } }) });
   await Promise.all(Array.from({ length: clients }, () => post(pick())));
-  const rssWarmMiB = (await health()).rssMiB;
+  const warm = await health();
+  const rssWarmMiB = warm.rssMiB;
   const end = Date.now() + seconds * 1000;
   const rtt = [];
   const rss = [[], []]; // samples in the first and the second half of the run
@@ -60,7 +61,9 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
     // Flat: the peak RSS of the second half is not above the first half's (a leak grows it steadily).
     rssWarmMiB, rssEndMiB: h.rssMiB, rssPeakFirstHalfMiB: Math.max(...rss[0]), rssPeakSecondHalfMiB: Math.max(...rss[1]),
     rssGrowthMiB: Math.max(...rss[1]) - Math.max(...rss[0]),
-    healthP99Ms: p99(rtt), healthSamples: rtt.length,
+    healthP50Ms: quantile(rtt, 0.5), healthP99Ms: quantile(rtt, 0.99), healthMaxMs: Math.max(0, ...rtt), healthSamples: rtt.length,
     serverLagP99Ms: h.eventLoopLagMs.p99, serverLagMaxMs: h.eventLoopLagMs.max,
+    // Fraction of the soak the server's event loop was busy running callbacks (the rest it waited for I/O).
+    serverLoopBusy: (h.eventLoopMs.active - warm.eventLoopMs.active) / ((h.eventLoopMs.active + h.eventLoopMs.idle) - (warm.eventLoopMs.active + warm.eventLoopMs.idle)),
   };
 }

@@ -30,9 +30,8 @@ t.test('quark/gluon multiplicities (pT 500-550 GeV, R = 0.4)', async (t) => {
   t.ok(r.quark.mean >= 25 - 1.5 * w && r.quark.mean <= 45 + 1.5 * w, `quark mean multiplicity ${r.quark.mean.toFixed(1)} (25-45)`);
   t.ok(r.gluon.mean >= 40 - 1.5 * w && r.gluon.mean <= 70 + 1.5 * w, `gluon mean multiplicity ${r.gluon.mean.toFixed(1)} (40-70)`);
   t.ok(r.ratio >= 1.4 - 0.05 * w && r.ratio <= 1.9 + 0.05 * w, `gluon/quark ${r.ratio.toFixed(3)} (1.4-1.9)`);
-  // The measured AUC sits at the target's lower edge (0.778 at 8k per class, docs/generator.md): the slow bound
-  // allows one standard error (0.005) below it.
-  const lo = slow ? 0.775 : 0.75;
+  // 0.787 at 8k per class (k_t cut-off 0.4 GeV, docs/generator.md): the slow bound is the target itself.
+  const lo = slow ? 0.78 : 0.75;
   t.ok(r.multiplicityAuc >= lo && r.multiplicityAuc <= 0.88 + 0.03 * w, `multiplicity AUC ${r.multiplicityAuc.toFixed(4)} (0.78-0.88; allowed from ${lo})`);
 });
 

@@ -72,8 +72,8 @@ t.test('default columns and options', async (t) => {
     'tau1_b2', 'tau2_b2', 'tau3_b2', 'tau21_b2', 'tau32_b2']);
   await t.rejects(observables(jets, { columns: ['nope'] }), /unknown column 'nope'/);
   await t.rejects(observables(jets, { columns: ['c2_b0'] }), /unknown column/);
-  await t.rejects(observables(jets, { betas: [-1] }), /beta must be finite and > 0/);
-  await t.rejects(observables(jets, { axes: 'xx' as 'kt' }), /axes must be one of/);
+  await t.rejects(observables(jets, { betas: [-1] }), /field betas: betas must be a number > 0 or a non-empty list of them, got \[-1\]/);
+  await t.rejects(observables(jets, { axes: 'xx' as 'kt' }), /field axes: expected one of kt, wta, onepass, got 'xx'/);
   await t.rejects(observables(jets, { backend: 'cuda' }), /unknown backend 'cuda'/);
   await t.rejects(observables(jets, { backend: 'gpujs' }), /kernel 'observables' not registered for backend 'gpujs'/);
 });

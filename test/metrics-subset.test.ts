@@ -86,3 +86,36 @@ t.test('bad input to the native entry points is an error, not a crash', { skip: 
   t.throws(() => native!.adoSubset({ candidate: f, reference: f, current: f, labels: Uint8Array.of(1, 1, 1) }), /at least one signal/);
   t.throws(() => native!.adoSubsetBatch({ candidates: new Float64Array(5), k: 2, reference: f, current: f, labels, out: new Float64Array(4) }), /K \* N/);
 });
+
+// The unit-weight kernel is a bit sweep (wavelet-style passes over packed rank words); the Fenwick-tree kernel of the
+// weighted path stays selectable (method: 'fenwick') as its cross-check, next to the CDQ kernel and the pair loop.
+t.test('native adoSubset: bit sweep = Fenwick trees = CDQ exactly (ties in f, g, h; big tied groups; tiny inputs)', { skip: noNative }, async (t) => {
+  const rng = new Rng(14);
+  let bad = 0;
+  let cases = 0;
+  const sizes = [2, 3, 5, 17, 64, 65, 300, 1000, 4097, 30000];
+  for (const n of sizes) {
+    for (const levels of [0, 2, 5, 40, 1000]) {
+      const { f, g, h, labels } = sample(rng, n, levels, false);
+      if (n > 1000 && levels === 2) f.fill(0.5, 0, n >> 1); // one f group of n/2 events: the sorted tie correction
+      const args = { candidate: f, reference: g, current: h, labels };
+      const bits = native!.adoSubset({ ...args, method: 'bits' });
+      const fen = native!.adoSubset({ ...args, method: 'fenwick' });
+      const auto = native!.adoSubset(args);
+      const c = native!.adoDisagree(f, g, h, labels);
+      cases++;
+      if (bits.sumST !== fen.sumST || bits.wD !== fen.wD || bits.sumST !== c.sumST || bits.wD !== c.wD || auto.sumST !== bits.sumST) {
+        bad++;
+        t.comment(`n ${n} levels ${levels}: bits ${bits.sumST}/${bits.wD} fenwick ${fen.sumST}/${fen.wD} CDQ ${c.sumST}/${c.wD}`);
+      }
+      if (n <= 300) {
+        const ref = adoDisagreeReference(f, g, h, toEvents(labels));
+        const adoRaw = bits.wD > 0 ? Math.min(1, Math.max(0, 0.5 + bits.sumST / (2 * bits.wD))) : NaN;
+        if (!isClose(adoRaw, ref.adoRaw, tolerance(1e-12)) || bits.wD !== ref.disagreePairs) bad++;
+      }
+    }
+  }
+  t.equal(bad, 0, `${cases} inputs`);
+  t.throws(() => native!.adoSubset({ candidate: f3, reference: f3, current: f3, labels: Uint8Array.of(1, 0, 1), method: 'fast' }), /method: unknown value 'fast'/);
+});
+const f3 = Float64Array.of(1, 2, 3);

@@ -66,6 +66,20 @@ t.test('fused Adam runs tfjs Adam on other backends; weights restore through set
   t.equal(opt2.iterations, 2);
 });
 
+t.test('tensors stay immutable: a clone of the weights and an array read before the step keep their values', { skip }, async (t) => {
+  await initTf({ backend: 'jetlens' });
+  const v = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, 'adam_test_shared');
+  const kept = v.clone(); // shares v's buffer (as train() does for the best weights)
+  const read = v.dataSync();
+  const opt = adam(0.5);
+  opt.applyGradients([{ name: v.name, tensor: tf.tensor2d([[1, 1], [1, 1]]) }]);
+  t.same(Array.from(kept.dataSync()), [1, 2, 3, 4], 'the clone is unchanged');
+  t.same(Array.from(read), [1, 2, 3, 4], 'the array read before the step is unchanged');
+  t.same(Array.from(v.dataSync()).map((x) => Math.round(x * 1000) / 1000), [0.5, 1.5, 2.5, 3.5], 'the variable moved by lr');
+  tf.dispose([kept, v]);
+  opt.dispose();
+});
+
 t.test('tfAdam rejects wrong lengths before touching memory', { skip }, async (t) => {
   const f = (n: number) => new Float32Array(n);
   const args = { value: f(4), m: f(4), v: f(4), grad: f(3), outValue: f(4), outM: f(4), outV: f(4), beta1: 0.9, beta2: 0.999, oneMinusBeta1: 0.1, oneMinusBeta2: 0.001, bias1: 0.1, bias2: 0.001, eps: 1e-7, negLr: -1e-3 };

@@ -88,6 +88,24 @@ class Proc {
   completed = (id: string) => this.lines.filter((l) => l.event === 'completed' && l.id === id).length;
 }
 
+/** One input file per poison kind (#24): bytes of each are kept to check nothing wrote over them. */
+function poisonInputs(dir: string) {
+  const garbage = join(dir, 'garbage.npz');
+  writeFileSync(garbage, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24)));
+  const truncated = join(dir, 'truncated.npz');
+  const good = readFileSync(join(dir, 'jets.npz'));
+  writeFileSync(truncated, good.subarray(0, good.length >> 1));
+  const huge = join(dir, 'huge.npy'); // a valid header that declares 4e8 jets of 30 particles, and 64 bytes of data
+  const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (400000000, 30, 4), }";
+  const pad = 64 - ((10 + header.length + 1) % 64);
+  const h = Buffer.from(header + ' '.repeat(pad) + '\n');
+  const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 0xff, h.length >> 8]);
+  writeFileSync(huge, Buffer.concat([pre, h, Buffer.alloc(64)]));
+  const npy = join(dir, 'jets.npy'); // written by the test (valid jets)
+  const bytes = new Map([garbage, truncated, huge, npy].map((f) => [f, readFileSync(f)]));
+  return { garbage, truncated, huge, npy, bytes };
+}
+
 t.test('validateJob: defaults filled, every malformed job rejected with the reason (no Redis needed)', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jetlens-queue-v-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -238,14 +256,23 @@ t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes 
   await mergeParts(parts, join(dir, 'out', 'merged.csv'));
   t.same(readFileSync(join(dir, 'out', 'merged.csv')), readFileSync(jobs[7].output), 'merged shard outputs = the unsharded job output (bytes)');
 
-  // Invalid jobs go to the dead-letter list with their error, after one attempt; other failures are retried.
+  // Poison jobs (#24 item 9), one of each kind: invalid jobs and jobs whose input is bad go to the dead-letter list
+  // with their located error, after one attempt; the workers survive them (checked below); other failures are retried.
+  await writeJets(join(dir, 'jets.npy'), jets);
+  const poison = poisonInputs(dir);
   const bad: [unknown, RegExp][] = [
     [{ command: 'bogus', input, output: join(dir, 'x.npy') }, /command: expected 'efp' or 'observables', got 'bogus'/],
     [{ command: 'efp', input: join(dir, 'missing.npz'), output: join(dir, 'x.npy') }, /input: no such file/],
-    [{ command: 'observables', input, output: join(dir, 'x.csv'), options: { betas: [-1] } }, /options.betas/],
+    [{ command: 'observables', input, output: join(dir, 'x.csv'), options: { betas: [-1] } }, /options.betas: betas must be a number > 0/],
+    [{ command: 'efp', input: poison.garbage, output: join(dir, 'g.npy') }, /garbage\.npz/], // bad input file
+    [{ command: 'observables', input: poison.truncated, output: join(dir, 't.csv') }, /truncated\.npz/], // truncated file
+    [{ command: 'efp', input: poison.huge, output: join(dir, 'h.npy') }, /huge\.npy/], // header declares 4e8 jets
+    [{ command: 'efp', input: poison.npy, output: poison.npy }, /refusing to write over the input/], // output over an input
+    [{ command: 'observables', input, output: join(dir, 'x.npz'), options: { columns: Array.from({ length: 100000 }, (_, i) => `tau1_b${i + 1}`) } }, /job: \d+ bytes of JSON, at most 1048576/], // oversized
   ];
   const badIds = await Promise.all(bad.map(([j]) => queue!.submit(j as JetlensJob, { attempts: 3, backoffMs: 100 })));
   for (const [k, id] of badIds.entries()) await t.rejects(queue.wait(id, { timeoutMs: 10_000 }), bad[k][1], `malformed job ${k} fails with a clear error`);
+  for (const f of [poison.garbage, poison.truncated, poison.huge, poison.npy]) t.same(readFileSync(f), poison.bytes.get(f), `${f}: untouched`);
   const dead = await queue.deadLetters();
   for (const [k, id] of badIds.entries()) {
     const d = dead.filter((x) => x.id === id);
@@ -253,6 +280,9 @@ t.test('jetlens worker: two workers, one SIGKILLed mid-job; every job completes 
     t.match(d[0]?.error, bad[k][1]);
     t.equal((await Job.fromId(queue.queue, id))?.attemptsMade, 1, 'and was not retried');
   }
+  t.equal(b.code, undefined, 'worker B survived every poison job');
+  const after = await queue.wait(await queue.submit({ command: 'efp', input, output: join(dir, 'out', 'after.npy'), options: { select: 'd<=2' } }), { timeoutMs: 20_000 });
+  t.equal(after.rows, jets.length, 'and still completes a good job');
   writeFileSync(join(dir, 'afile'), 'x');
   const retryId = await queue.submit({ command: 'efp', input, output: join(dir, 'afile', 'e.npy'), options: { select: 'd<=2' } }, { attempts: 2, backoffMs: 100 });
   await t.rejects(queue.wait(retryId, { timeoutMs: 10_000 }), /EEXIST|ENOTDIR/, 'an I/O failure (output under a regular file) fails the job');

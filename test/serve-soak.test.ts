@@ -27,5 +27,6 @@ t.test('soak: mixed /v1/efp and /v1/observables at saturation; flat RSS, prompt 
   // shared 2-core box (load 30 seen) where the OS alone deschedules the service for 100-500 ms, so it only catches a blocked loop.
   const bound = process.env.JETLENS_SLOW === '1' ? 20 : 1000;
   t.ok(r.serverLagP99Ms < bound, `server event-loop lag p99 ${r.serverLagP99Ms.toFixed(1)} ms < ${bound} ms`);
-  t.comment(`/health round trip p99 ${r.healthP99Ms.toFixed(1)} ms over ${r.healthSamples} polls (client side)`);
+  if (process.env.JETLENS_SLOW === '1') t.ok(r.healthP99Ms < 20, `/health round trip p99 ${r.healthP99Ms.toFixed(1)} ms < 20 ms`);
+  t.comment(`/health round trip p50 ${r.healthP50Ms.toFixed(1)} ms, p99 ${r.healthP99Ms.toFixed(1)} ms over ${r.healthSamples} polls (client side)`);
 });

@@ -80,7 +80,7 @@ t.test('sizes scan: one curve per N on the shared grid; figure and CLI', async (
   const sections = smearSections(full, undefined, scan);
   t.equal(sections.length, 3);
   const sz = sections[2] as { series: { label: string; x: number[] }[] };
-  t.same(sz.series.map((s) => s.label.split(' AUC')[0]), ['N = 20 per class', 'N = 60 per class', 'multiplicity', 'mass']);
+  t.same(sz.series.map((s) => s.label.split(' AUC')[0]), ['N = 20 per class', 'N = 60 per class', 'all 120 + 120', 'multiplicity', 'mass']);
   await writeReportJson(mkdtempSync(join(tmpdir(), 'jetlens-smear-sizes-')), sections); // validates
 
   const dir = mkdtempSync(join(tmpdir(), 'jetlens-smear-sizes-cli-'));

@@ -38,6 +38,7 @@ void adam_range(const AdamConst& c, const float* value, const float* m, const fl
 // negLr}): m' = beta1 m + (1-beta1) g; v' = beta2 v + (1-beta2) g^2; value' = value + negLr (m'/bias1) /
 // (sqrt(v'/bias2) + eps), with bias_i = 1 - beta_i^t. The caller passes every constant already rounded to float32.
 Napi::Value Adam(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfAdam");
   auto value = o.typed<float>("value");
   const size_t n = value.size;

@@ -71,6 +71,7 @@ void dycol_rows(const Conv& c, const float* dy, long m0, long m1, float* col) {
 long chunks(long rows) { return (rows + kRows - 1) / kRows; }
 
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfConv2d");
   Conv c = conv_of(o);
   const float* x = floats(o, "x", (size_t)c.N * c.H * c.W * c.C);
@@ -94,6 +95,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfConv2dBackpropInput");
   Conv c = conv_of(o);
   const float* dy = floats(o, "dy", (size_t)c.rows() * c.F);
@@ -119,6 +121,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfConv2dBackpropFilter");
   Conv c = conv_of(o);
   const float* x = floats(o, "x", (size_t)c.N * c.H * c.W * c.C);

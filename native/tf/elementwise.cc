@@ -96,6 +96,7 @@ void binary(const Layout& l, const float* a, const float* b, T* out) {
 }
 
 Napi::Value Binary(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfBinary");
   int op = o.choice("op", {"add", "sub", "mul", "div", "max", "min", "sqdiff", "gt", "ge", "lt", "le", "eq", "ne"});
   auto shape = o.typed<int32_t>("shape");
@@ -165,6 +166,7 @@ template <int O> void unary_all(const float* x, float* out, long n, float alpha)
 }
 
 Napi::Value Unary(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfUnary");
   int op = o.choice("op", {"relu", "step", "sqrt", "square", "neg", "exp", "log", "sigmoid", "abs", "reciprocal", "rsqrt"});
   auto x = o.typed<float>("x");
@@ -208,6 +210,7 @@ void reduce_rec(const Red& r, int d, const float* in, double* acc) {
 }
 
 Napi::Value Sum(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfSum");
   auto shape = o.typed<int32_t>("shape");
   auto red = o.typed<uint8_t>("reduce");
@@ -265,6 +268,7 @@ void transpose_rec(int d, int rank, const long* n, const long* is, const float* 
 }
 
 Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfTranspose");
   auto shape = o.typed<int32_t>("shape");
   auto perm = o.typed<int32_t>("perm");

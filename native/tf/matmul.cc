@@ -11,6 +11,7 @@ namespace jetlens::tf {
 namespace {
 
 Napi::Value MatMul(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfMatMul");
   // dims = [batch, M, N, K, aBatches, bBatches]: aBatches/bBatches are batch or 1 (broadcast)
   auto d = dims(o, "dims", 6, 0, 1 << 30);
@@ -45,14 +46,19 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// tfConfig({threads?, avx2?}) -> {threads, avx2}: threads 0 = default (JETLENS_TF_THREADS or all cores).
+// tfConfig({threads?, avx2?, cpuClock?}) -> {threads, avx2, cpuClock, cpuSeconds}: threads 0 = default
+// (JETLENS_TF_THREADS or all cores); cpuClock turns the task CPU-time accounting on (reset) or off; cpuSeconds is
+// the CPU time the kernels' tasks used on all threads since it was turned on.
 Napi::Value Config(const Napi::CallbackInfo& info) {
   Opts o(info[0], "tfConfig");
   if (o.has("threads")) set_threads((int)o.integer("threads", 0, 64));
   if (o.has("avx2")) set_avx2(o.boolean("avx2", true));
+  if (o.has("cpuClock")) set_cpu_clock(o.boolean("cpuClock", false));
   Napi::Object r = Napi::Object::New(info.Env());
   r.Set("threads", threads());
   r.Set("avx2", avx2_enabled());
+  r.Set("cpuClock", cpu_clock_on());
+  r.Set("cpuSeconds", cpu_clock_seconds());
   return r;
 }
 

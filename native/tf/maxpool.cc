@@ -43,6 +43,7 @@ void window_max(const Pool2& p, const float* x, int n, int oh, int ow, float* be
 }
 
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfMaxPool");
   Pool2 p = pool_of(o);
   const float* x = floats(o, "x", (size_t)p.N * p.H * p.W * p.C);
@@ -59,6 +60,7 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  KernelCpu cpu;  // bench accounting (off by default)
   Opts o(info[0], "tfMaxPoolGrad");
   Pool2 p = pool_of(o);
   const float* x = floats(o, "x", (size_t)p.N * p.H * p.W * p.C);

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <time.h>
 #include <vector>
 
 namespace jetlens::tf {
@@ -17,6 +19,19 @@ int default_threads() {
   int n = e ? std::atoi(e) : 0;
   if (n <= 0) n = (int)std::max(1u, std::thread::hardware_concurrency());
   return std::min(n, 64);
+}
+
+std::atomic<bool> g_clock_on{false};
+std::atomic<uint64_t> g_clock_ns{0};
+
+uint64_t thread_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void inline_tasks(size_t n, const std::function<void(size_t, int)>& body) {
+  for (size_t i = 0; i < n; ++i) body(i, 0);
 }
 
 class Pool {
@@ -36,10 +51,7 @@ class Pool {
   void run(size_t n, const std::function<void(size_t, int)>& body) {
     int t = (int)std::min<size_t>((size_t)threads(), n);
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
-    if (t <= 1 || !busy.owns_lock()) {
-      for (size_t i = 0; i < n; ++i) body(i, 0);
-      return;
-    }
+    if (t <= 1 || !busy.owns_lock()) return inline_tasks(n, body);
     ensure_workers(t - 1);
     {
       std::lock_guard<std::mutex> l(m_);
@@ -71,6 +83,8 @@ class Pool {
   // An exception in a task (std::bad_alloc) must not reach std::terminate on a pool thread: the first one is kept,
   // the remaining tasks are skipped, and run() rethrows it on the calling thread (guarded() turns it into a JS error).
   void drain(int slot) {
+    std::optional<KernelCpu> helper;  // a helper's share of the call (the calling thread is counted by its kernel)
+    if (slot > 0) helper.emplace();
     for (;;) {
       size_t i = next_.fetch_add(1);
       if (i >= n_) break;
@@ -134,8 +148,18 @@ Pool& pool() {
 void run_tasks(size_t n, const std::function<void(size_t, int)>& body) { pool().run(n, body); }
 void run_tasks(size_t n, double work, const std::function<void(size_t, int)>& body) {
   if (work >= kInlineWork) return pool().run(n, body);
-  for (size_t i = 0; i < n; ++i) body(i, 0);
+  inline_tasks(n, body);
 }
+KernelCpu::KernelCpu() : on_(g_clock_on.load(std::memory_order_relaxed)), t0_(on_ ? thread_ns() : 0) {}
+KernelCpu::~KernelCpu() {
+  if (on_) g_clock_ns.fetch_add(thread_ns() - t0_, std::memory_order_relaxed);
+}
+void set_cpu_clock(bool on) {
+  g_clock_ns.store(0);
+  g_clock_on.store(on);
+}
+bool cpu_clock_on() { return g_clock_on.load(); }
+double cpu_clock_seconds() { return (double)g_clock_ns.load() * 1e-9; }
 int threads() { return pool().threads(); }
 void set_threads(int n) { pool().set_threads(n); }
 

@@ -26,4 +26,22 @@ void run_tasks(size_t n, double work, const std::function<void(size_t task, int 
 int threads();
 void set_threads(int n);  // 0 = default; takes effect on the next run_tasks
 
+// CPU-time accounting, for the bench's GFLOP per CPU-second (meaningful on a busy machine, where wall time is mostly
+// waiting for a core): while on, a kernel's calling thread adds its CLOCK_THREAD_CPUTIME_ID time over the whole call
+// (a KernelCpu at the entry point) and each pool helper the time it spends running that call's tasks (not spinning
+// or sleeping between calls). Off by default (clock reads cost). Turning it on resets it.
+struct KernelCpu {
+  KernelCpu();
+  ~KernelCpu();
+  KernelCpu(const KernelCpu&) = delete;
+  KernelCpu& operator=(const KernelCpu&) = delete;
+
+ private:
+  bool on_;
+  unsigned long long t0_;
+};
+void set_cpu_clock(bool on);
+bool cpu_clock_on();
+double cpu_clock_seconds();
+
 }  // namespace jetlens::tf

@@ -173,7 +173,7 @@ export const register: Register = (program: Command) => {
     .option('--quark-fraction <f>', 'quark share of the qcd process (default 0.5)', numberOption('quark-fraction'))
     .option('--two-hadron-prob <p>', 'v1 only (--hadronize none): probability that a parton becomes two pions (default 0)', numberOption('two-hadron-prob'))
     .option('--hadronize <model>', `fragment (default: hadrons with PDG ids) | partons (the shower's partons) | none (the v1 generator, byte for byte)`, hadronizeOption)
-    .option('--kt-cut <GeV>', 'shower cut-off in k_t (default 0.5; v1: 1)', numberOption('kt-cut'))
+    .option('--kt-cut <GeV>', 'shower cut-off in k_t (default 0.4 as Pythia 8; v1: 1)', numberOption('kt-cut'))
     .option('--fragmentation <k=v,...>', `fragmentation parameters: ${FRAG_KEYS.join(', ')} (defaults in docs/generator.md)`, fragOption)
     .option('--towers <cell>', '(y, phi) calorimeter tower size, 0 = particle level (default 0.1 for qcd/w, 0 for quark/gluon)', numberOption('towers'))
     .option('--calorimeter <A,B>', 'tower energy resolution A/sqrt(E) (+) B (default 0.5,0.05)', pairOption('calorimeter'))

@@ -2,10 +2,14 @@ import { Option, type Command } from 'commander';
 import { outputFormat, writeOutput, type OutFormat } from './output.js';
 import type { NdArray } from '../io/index.js';
 import { runSharded } from '../shard/run.js';
-import { observables } from '../jss/observables.js';
+import { checkObservablesOptions, observables } from '../jss/observables.js';
 import { AXES, type AxesKind } from '../jss/request.js';
 import { withMasses, withPdgMasses } from '../jets/pdg.js';
 import { action, info, intOption, numberList, progress, shardOptions } from './util.js';
+import { relabel } from '../util/validate.js';
+
+/** Library option name -> the flag that sets it (errors name the flag). */
+const FLAGS: Record<string, string> = { betas: '--beta', tauBeta: '--tau-beta', columns: '--columns', axes: '--axes' };
 
 interface Opts {
   in: string;
@@ -62,6 +66,11 @@ export const register = (program: Command) =>
         const columns = o.columns?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (o.columns !== undefined && !columns?.length) throw new Error('--columns: expected at least one column');
         if (!['auto', 'pid', 'none'].includes(o.masses)) throw new Error(`--masses: expected auto, pid or none, got '${o.masses}'`);
+        try {
+          checkObservablesOptions({ columns, betas: o.beta, tauBeta: o.tauBeta, axes: o.axes }); // the library's one validator, before any input is read
+        } catch (e) {
+          throw relabel(e, (f) => FLAGS[f] ?? `--${f}`);
+        }
         const settings = { columns, beta: o.beta, tauBeta: o.tauBeta, axes: o.axes, dataset: o.dataset, ...(o.masses === 'auto' ? {} : { masses: o.masses }) };
         const ran = await runSharded({ command: 'observables', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (input) => {
           const jets = o.masses === 'pid' ? withPdgMasses(input, o.in) : o.masses === 'none' && input.mass ? withMasses(input, undefined) : input;

@@ -52,8 +52,8 @@ function common(cmd: Command): Command {
     .option('--z <x>', 'errors that make a difference significant (stopping rule, premise)', parseFloat, 2)
     .option('--brute-force-max <n>', 'brute force refuses more candidates than this (it retrains a DNN per candidate)', intOption('brute-force-max', 1), 100)
     .option('--no-premise', 'skip the premise (black box vs DNN(6HL) vs DNN(mass, pT) with errors)')
-    .option('--cnn-epochs <n>', 'CNN (black box) training epochs at most (early stopping on validation loss)', intOption('cnn-epochs', 1), 10)
-    .option('--cnn-patience <n>', 'CNN early stopping: epochs without a better validation loss', intOption('cnn-patience', 1), 2)
+    .option('--cnn-epochs <n>', 'CNN (black box) training epochs at most (early stopping on validation loss)', intOption('cnn-epochs', 1), 30)
+    .option('--cnn-patience <n>', 'CNN early stopping: epochs without a better validation loss', intOption('cnn-patience', 1), 3)
     .option('--dnn-epochs <n>', 'DNN(HL) training epochs (early stopping on validation loss)', intOption('dnn-epochs', 1), 20)
     .option('--seed <s>', 'seed of every random choice', intOption('seed', 0), 1)
     .option('--threads <n>', 'native worker threads (0 = all cores)', intOption('threads', 0), 0);
@@ -69,7 +69,7 @@ async function run(o: Opts, defaults: Partial<StudyOptions>): Promise<void> {
   let bar: ReturnType<typeof progress> | undefined;
   const r = await runStudy({
     ...defaults,
-    outDir: o.out, n: Math.round((o.n ?? 5000) * (o.scale ?? 1)), seed: o.seed, hl: o.hl,
+    outDir: o.out, n: Math.round((o.n ?? 20000) * (o.scale ?? 1)), seed: o.seed, hl: o.hl,
     space: { select: o.select, kappas: o.kappa, betas: o.beta }, passes: o.passes, mode: main, compareModes: compare,
     cnnEpochs: o.cnnEpochs, cnnPatience: o.cnnPatience, dnnEpochs: o.dnnEpochs, threads: o.threads, jetsFile: o.in, blackBox: o.blackBox,
     ensemble: { members: o.ensemble, resample: o.ensembleMode as 'seeds' | 'bootstrap' }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax, premise: o.premise,
@@ -98,8 +98,8 @@ export const register = (program: Command) => {
     .command('study')
     .description('the main job: generate W vs QCD jets, observables, images, a CNN black box, the premise with errors, EFPs, guided iteration, report')
     .option('--out <dir>', 'run directory (re-running continues from the last finished step)', 'jetlens-study')
-    .option('--n <n>', 'jets per class', intOption('n', 10), 5000)
-    .option('--scale <x>', 'multiply --n (e.g. 20 for the 100k-per-class reproduction)', parseFloat, 1))
+    .option('--n <n>', 'jets per class', intOption('n', 10), 20000)
+    .option('--scale <x>', 'multiply --n (e.g. 5 for the 100k-per-class reproduction)', parseFloat, 1))
     .action(action((o: Opts) => run(o, {})));
 
   common(program

@@ -8,6 +8,7 @@ import { readModelData } from '../models/files.js';
 import { initTf, loadModel, MODEL_KINDS, splitIndices, tableInputs, takeSamples, type ModelKind, type ModelData, type TfBackendName } from '../models/index.js';
 import { adversarialShift, bootstrapPrediction, bootstrapTraining, decorrelationScan, DEFAULT_EPOCHS, DEFAULT_LAMBDA_CLS, DEFAULT_LAMBDA_OBS, DEFAULT_LR, parseScanConfigs, scanConfigurations, bootstrapPredictionSections, bootstrapTrainingSections, decorrelationSections, scanSections, worstCaseSections } from '../studies/uncertainty/index.js';
 import { writeFigures } from './semd-common.js';
+import { registerTradeoff } from './uncertainty-tradeoff.js';
 import { action, choice, info, intOption, numberList, numberOption, progress, type Register } from './util.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -339,4 +340,5 @@ export const register: Register = (program: Command) => {
     .option('--max-particles <M>', 'keep the M hardest particles (default: as the model was trained)', intOption('max-particles', 1))
     .option('--dataset <name>', 'particle array in the file (default X)');
   runOptions(worstCase).action(action(runWorstCase));
+  registerTradeoff(unc);
 };

@@ -1,4 +1,5 @@
-import { zipSync, type Zippable } from 'fflate';
+import type { Zippable } from 'fflate';
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
@@ -40,10 +41,15 @@ export function parseNpz(buf: Uint8Array, file = '<npz>'): Record<string, NdArra
   return out;
 }
 
+// fflate (the zip writer) loads on first .npz write: imported statically it cost every command ~25 ms of start-up
+// CPU (#20 item 5); its CommonJS build through require keeps formatNpz sync.
+const requireCjs = createRequire(import.meta.url);
+
 /** Writes arrays as a .npz (deflate-compressed by default, as np.savez_compressed). */
 export function formatNpz(arrays: Record<string, NdArray>, compress = true): Uint8Array {
   const files: Zippable = {};
   for (const [name, a] of Object.entries(arrays)) files[`${name}.npy`] = [formatNpy(a), { level: compress ? 6 : 0 }];
   // Fixed timestamp: same arrays, same bytes.
+  const { zipSync } = requireCjs('fflate') as typeof import('fflate');
   return zipSync(files, { mtime: new Date('1980-01-02T00:00:00Z') });
 }

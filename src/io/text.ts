@@ -1,5 +1,6 @@
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
+import type * as CsvStringify from 'csv-stringify/sync';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 
@@ -8,6 +9,12 @@ import { JetBatch } from '../jets/batch.js';
  * `{"particles": [[...], ...], "label": 0|1, "weight": w}`. CSV: one particle per row with a header
  * `jet,pt,y,phi[,pid][,label]` (rows of a jet contiguous; `label` repeated on each row of the jet).
  */
+// csv-parse and csv-stringify load on first CSV use: imported statically they cost every command (a .npy run
+// included) about 35 ms of start-up CPU (#20 item 5). Their CommonJS builds, through require, keep the calls sync.
+const requireCjs = createRequire(import.meta.url);
+const parse: typeof CsvParse.parse = ((...a: Parameters<typeof CsvParse.parse>) => (requireCjs('csv-parse/sync') as typeof CsvParse).parse(...a)) as typeof CsvParse.parse;
+const stringify: typeof CsvStringify.stringify = ((...a: Parameters<typeof CsvStringify.stringify>) => (requireCjs('csv-stringify/sync') as typeof CsvStringify).stringify(...a)) as typeof CsvStringify.stringify;
+
 export function parseJetsJsonl(text: string, file: string): JetBatch {
   const jets: number[][][] = [];
   const labels: number[] = [];

@@ -164,6 +164,14 @@ export class JetBatch {
   }
 
   /**
+   * Re-wraps the arrays of a JetBatch that was validated elsewhere (the service's parse worker builds and validates
+   * one, then transfers its arrays to the event loop): shapes are checked again, the per-particle loop is not.
+   */
+  static fromChecked(d: JetBatchData, opts: ValidateOptions = {}): JetBatch {
+    return new JetBatch(d, { ...opts, [PARTICLES_CHECKED]: true });
+  }
+
+  /**
    * Builds a batch from a zero-padded (N, M, F) array, F >= 3 with columns pt, y, phi(, pid(, mass, ...)).
    * Rows with pT = 0 are padding and are dropped, wherever they sit.
    */

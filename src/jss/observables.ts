@@ -9,6 +9,7 @@ import { toJetBatch, type JetsLike } from '../jets/input.js';
 import './kernels.js'; // registers the observables kernels (reference, native)
 import { massiveKinematics } from './massive.js';
 import { fillRows } from './reference.js';
+import { checkBetaList, checkChoice, checkStringList } from '../util/validate.js';
 import { AXES, assembleColumns, defaultColumns, planColumns, rowLength, type AxesKind } from './request.js';
 
 export interface ObservablesOptions extends RunOptions {
@@ -27,20 +28,47 @@ export interface ObservablesResult {
   values: Record<string, Float64Array>;
 }
 
-function checkBetas(name: string, betas: number[]): number[] {
-  if (!Array.isArray(betas) || betas.length === 0) throw new JetlensInputError(`${name}: expected a non-empty list of numbers`);
-  for (const b of betas) if (!(Number.isFinite(b) && b > 0)) throw new JetlensInputError(`${name}: every beta must be finite and > 0 (got ${b})`);
-  return betas;
+/** Observables options as a front end receives them (JSON, flags): unchecked. */
+export interface ObservablesOptionsInput {
+  columns?: unknown;
+  betas?: unknown;
+  tauBeta?: unknown;
+  axes?: unknown;
+}
+
+/** Checked observables options, defaults filled (columns stays absent for the default set). */
+export interface CheckedObservablesOptions {
+  columns?: string[];
+  betas: number[];
+  tauBeta: number[];
+  axes: AxesKind;
+}
+
+/**
+ * The one validator of the observables option family (library, CLI, queue and service all call it): betas and
+ * tauBeta are angular exponents (a number > 0 or a list of them), columns a non-empty list of known column names,
+ * axes one of AXES. Errors are JetlensInputErrors whose `field` is the option name; front ends re-label it
+ * (--beta, options.betas). `maxList` bounds every list (the service's per-request limit).
+ */
+export function checkObservablesOptions(o: ObservablesOptionsInput, limits: { maxList?: number; maxColumns?: number } = {}): CheckedObservablesOptions {
+  const betas = o.betas === undefined ? [1, 2] : checkBetaList(o.betas, 'betas', { max: limits.maxList });
+  const tauBeta = o.tauBeta === undefined ? [1] : checkBetaList(o.tauBeta, 'tauBeta', { max: limits.maxList });
+  const axes = o.axes === undefined ? 'kt' : checkChoice(o.axes, 'axes', AXES);
+  if (o.columns === undefined) return { betas, tauBeta, axes };
+  const columns = checkStringList(o.columns, 'columns', { max: limits.maxColumns ?? limits.maxList });
+  try {
+    planColumns(columns, axes); // every name must be a column
+  } catch (e) {
+    if (e instanceof JetlensInputError) throw new JetlensInputError(e.problem, { ...e.location, field: 'columns' });
+    throw e;
+  }
+  return { columns, betas, tauBeta, axes };
 }
 
 function plan(opts: ObservablesOptions) {
-  const betas = checkBetas('betas', opts.betas ?? [1, 2]);
-  const tauBetas = checkBetas('tauBeta', opts.tauBeta === undefined ? [1] : ([] as number[]).concat(opts.tauBeta));
-  const columns = opts.columns ?? defaultColumns(betas, tauBetas);
-  if (columns.length === 0) throw new JetlensInputError('columns: expected at least one column');
-  const axes = opts.axes ?? 'kt';
-  if (!AXES.includes(axes)) throw new JetlensInputError(`axes must be one of ${AXES.join(', ')} (got '${axes}')`);
-  return { columns, ...planColumns(columns, axes) };
+  const o = checkObservablesOptions(opts);
+  const columns = o.columns ?? defaultColumns(o.betas, o.tauBeta);
+  return { columns, ...planColumns(columns, o.axes) };
 }
 
 /**

@@ -6,6 +6,15 @@ import { MODEL_KINDS, type ModelKind } from './kinds.js';
 
 export { MODEL_KINDS, type ModelKind };
 export type Head = 'sigmoid' | 'softplus' | 'exp';
+/**
+ * CNN pixels: 'normalized' = one channel, each image divided by its total pT (the jet pT is lost); 'gev+occupancy' =
+ * two channels, pixel pT / 100 GeV (keeps the jet pT, so mass = pT x angle is learnable) and occupancy (1 where a
+ * particle or tower fell: soft particles, multiplicity), which a linear pT scale hides from the convolutions.
+ */
+export type CnnPixels = 'normalized' | 'gev+occupancy';
+export const CNN_PIXELS: CnnPixels[] = ['normalized', 'gev+occupancy'];
+/** 'classic': 3 x conv 32 4x4, pools after the first two, dense 64; 'compact': conv 32 5x5, pool, 2 x conv 32 3x3 (pool after the first), dense 128. */
+export type CnnLayers = 'classic' | 'compact';
 
 /** Architecture options; every field has a default (docs/models.md). */
 export interface ModelOptions {
@@ -16,6 +25,8 @@ export interface ModelOptions {
   hidden?: number[]; // dnn layers, and the F network of particle models (default 100,100,100)
   npix?: number; // cnn image side (default 33)
   imageWidth?: number; // cnn images made from jets span [-w, w]^2 in (y, phi) (default 1.0, as jss jetImages)
+  pixels?: CnnPixels; // cnn input channels (default 'normalized'; see CnnPixels)
+  cnnLayers?: CnnLayers; // cnn architecture (default 'classic'; see buildCnn)
   phiSizes?: number[]; // Phi hidden layers (default 100,100)
   latent?: number; // Phi output size L (default 128; 8 for moments)
   order?: number; // moments: pooling order k, 1..4 (default 2)
@@ -62,6 +73,8 @@ export function resolveOptions(kind: ModelKind, o: ModelOptions = {}): ResolvedO
     hidden: o.hidden ?? [100, 100, 100],
     npix: o.npix ?? 33,
     imageWidth: o.imageWidth ?? 1.0,
+    pixels: o.pixels ?? 'normalized',
+    cnnLayers: o.cnnLayers ?? 'classic',
     phiSizes: o.phiSizes ?? [100, 100],
     latent: o.latent ?? (kind === 'moments' ? 8 : 128),
     order,
@@ -123,15 +136,25 @@ function buildCnn(
 ): tf.LayersModel {
   // Stride-1 convolutions only (wasm's strided filter gradient is wrong); 'same' padding throughout (ours) so small
   // test images still reach the dense layer.
-  const input = tf.input({ shape: [o.npix, o.npix, 1], name: 'image' });
+  // 'compact' (bench/cnn-diagnose.mjs): a 5x5 first layer sees a W prong pair's core at 25x25 pixels of 0.064, one
+  // pool less keeps the soft-particle pattern, and a wider dense layer combines the two channels.
+  if (!CNN_PIXELS.includes(o.pixels)) throw new Error(`cnn pixels must be one of ${CNN_PIXELS.join(', ')} (got '${o.pixels}')`);
+  if (o.cnnLayers !== 'classic' && o.cnnLayers !== 'compact') throw new Error(`cnn layers must be classic or compact (got '${o.cnnLayers}')`);
+  const [kernels, pools, units] = o.cnnLayers === 'compact' ? [[5, 3, 3], 2, 128] : [[4, 4, 4], 2, 64];
+  const input = tf.input({ shape: [o.npix, o.npix, cnnChannels(o.pixels)], name: 'image' });
   let h: tf.SymbolicTensor = input;
-  for (let k = 0; k < 3; k++) {
-    h = tf.layers.conv2d({ filters: 32, kernelSize: 4, strides: 1, padding: 'same', activation: 'relu', kernelInitializer: init() }).apply(h) as tf.SymbolicTensor;
-    if (k < 2) h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
-  }
+  kernels.forEach((kernelSize, k) => {
+    h = tf.layers.conv2d({ filters: 32, kernelSize, strides: 1, padding: 'same', activation: 'relu', kernelInitializer: init() }).apply(h) as tf.SymbolicTensor;
+    if (k < pools) h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
+  });
   h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
-  h = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init() }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dense({ units, activation: 'relu', kernelInitializer: init() }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: head(h) });
+}
+
+/** Input channels of a CNN with these pixels. */
+export function cnnChannels(pixels: CnnPixels): number {
+  return pixels === 'gev+occupancy' ? 2 : 1;
 }
 
 /** Whether the model takes particle inputs (JetBatch -> efnInputs/pfnInputs). */

@@ -185,7 +185,9 @@ export async function predict(model: JetModel, data: ModelData, opts: { batchSiz
     if (opts.signal?.aborted) throw new JetlensAbortError('prediction');
     const idx = Uint32Array.from({ length: Math.min(bs, n - s) }, (_, k) => s + k);
     const xs = data.inputs.map((b) => toTensor(takeRows(b, idx)));
-    const y = model.net.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
+    // One forward pass per chunk: LayersModel.predict would otherwise split it into batches of 32, whose per-op
+    // dispatch cost more than the arithmetic (outputs per sample do not depend on the batch size).
+    const y = model.net.predict(xs.length === 1 ? xs[0] : xs, { batchSize: idx.length }) as tf.Tensor;
     out.set(await y.data(), s);
     tf.dispose([...xs, y]);
   }

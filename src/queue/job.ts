@@ -5,9 +5,9 @@ import { manifestPath } from '../shard/shard.js';
 import { JetlensInputError } from '../errors.js';
 import { EFPSet, type EFPOptions } from '../efp/efpset.js';
 import { resolveMeasure, type Measure, type MeasureName, type MeasureOptions } from '../efp/measure.js';
-import { relabel } from '../util/validate.js';
+import { checkKnownKeys, relabel } from '../util/validate.js';
 import { parseShard, type Shard } from '../shard/shard.js';
-import { AXES, type AxesKind } from '../jss/request.js';
+import { checkObservablesOptions, type CheckedObservablesOptions } from '../jss/observables.js';
 
 /**
  * What a producer puts on the queue. Paths are local to the worker (a shared filesystem in a cluster);
@@ -40,7 +40,7 @@ export interface ObservablesJobOptions {
   columns?: string[];
   betas?: number[];
   tauBeta?: number[];
-  axes?: AxesKind;
+  axes?: 'kt' | 'wta' | 'onepass';
 }
 
 /** A job that passed validation: defaults filled, so that equal settings compare equal. */
@@ -51,12 +51,7 @@ export interface ValidEfpOptions extends EFPOptions {
   beta: number;
   normed: boolean;
 }
-export interface ValidObservablesOptions {
-  columns?: string[];
-  betas: number[];
-  tauBeta: number[];
-  axes: AxesKind;
-}
+export type ValidObservablesOptions = CheckedObservablesOptions;
 interface ValidCommon {
   input: string;
   dataset: string;
@@ -73,28 +68,36 @@ export class JobValidationError extends JetlensInputError {
   }
 }
 
+/** Largest job (its JSON): a job names files and options, so anything larger is a mistake or an attack. */
+export const MAX_JOB_BYTES = 1 << 20;
+
 const EFP_KEYS = ['select', 'graphs', 'measure', 'kappa', 'beta', 'normed'];
 const OBS_KEYS = ['columns', 'betas', 'tauBeta', 'axes'];
 const JOB_KEYS = ['command', 'input', 'dataset', 'output', 'shard', 'options'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Runs a library validator; its JetlensInputError becomes a JobValidationError naming the job field
+ * (`options.betas: ...`, `options: unknown field(s) ...`). The queue has no validation of its own for options.
+ */
+function library<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (!(e instanceof JetlensInputError)) throw e;
+    throw new JobValidationError((relabel(e, (f) => (f === 'options' || f === 'job' ? f : `options.${f}`)) as Error).message);
+  }
+}
+
 function unknownKeys(o: Record<string, unknown>, allowed: string[], what: string): void {
-  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-  if (extra.length) throw new JobValidationError(`${what}: unknown field(s) ${extra.join(', ')} (allowed: ${allowed.join(', ')})`);
+  library(() => checkKnownKeys(o, allowed, what));
 }
 
 function path(v: unknown, what: string): string {
   if (typeof v !== 'string' || v === '') throw new JobValidationError(`${what}: expected a non-empty file path`);
   if (!isAbsolute(v)) throw new JobValidationError(`${what}: expected an absolute path (workers may run elsewhere), got '${v}'`);
   return v;
-}
-
-function numbers(v: unknown, what: string, positive: boolean): number[] {
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
-    throw new JobValidationError(`${what}: expected a non-empty list of finite numbers${positive ? ' > 0' : ''}`);
-  }
-  return v as number[];
 }
 
 function efpOptions(o: Record<string, unknown>): ValidEfpOptions {
@@ -105,12 +108,7 @@ function efpOptions(o: Record<string, unknown>): ValidEfpOptions {
     throw new JobValidationError('options.graphs: expected a non-empty list of edge lists [[[0,1],[1,2]], ...]');
   }
   const selection = (o.graphs ?? o.select ?? 'd<=5') as string | [number, number][][];
-  let opts: Measure;
-  try {
-    opts = resolveMeasure({ measure: o.measure, kappa: o.kappa, beta: o.beta, normed: o.normed } as MeasureOptions); // the library's one validator
-  } catch (e) {
-    throw new JobValidationError((relabel(e, (f) => `options.${f}`) as Error).message);
-  }
+  const opts: Measure = library(() => resolveMeasure({ measure: o.measure, kappa: o.kappa, beta: o.beta, normed: o.normed } as MeasureOptions));
   try {
     new EFPSet(selection, opts); // the selection and measure combination must make sense (cheap: the catalogue is cached)
   } catch (e) {
@@ -121,18 +119,7 @@ function efpOptions(o: Record<string, unknown>): ValidEfpOptions {
 
 function observablesOptions(o: Record<string, unknown>): ValidObservablesOptions {
   unknownKeys(o, OBS_KEYS, 'options');
-  let columns: string[] | undefined;
-  if (o.columns !== undefined) {
-    if (!Array.isArray(o.columns) || o.columns.length === 0 || !o.columns.every((c) => typeof c === 'string' && c !== '')) {
-      throw new JobValidationError('options.columns: expected a non-empty list of column names');
-    }
-    columns = o.columns as string[];
-  }
-  const axes = o.axes ?? 'kt';
-  if (!(AXES as unknown[]).includes(axes)) throw new JobValidationError(`options.axes: expected one of ${AXES.join(', ')}`);
-  const betas = o.betas === undefined ? [1, 2] : numbers(o.betas, 'options.betas', true);
-  const tauBeta = o.tauBeta === undefined ? [1] : numbers(o.tauBeta, 'options.tauBeta', true);
-  return { ...(columns ? { columns } : {}), betas, tauBeta, axes: axes as AxesKind };
+  return library(() => checkObservablesOptions(o));
 }
 
 /** The nearest existing ancestor of `p`, resolved (symlinks included), plus the part below it. */
@@ -166,6 +153,8 @@ export interface ValidateOptions {
 /** Checks a job's shape, options and input file; throws JobValidationError with the reason. */
 export function validateJob(data: unknown, vo: ValidateOptions = {}): ValidJob {
   if (!isObject(data)) throw new JobValidationError('expected a JSON object {command, input, output, options}');
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  if (bytes > MAX_JOB_BYTES) throw new JobValidationError(`job: ${bytes} bytes of JSON, at most ${MAX_JOB_BYTES} (jobs name files; they do not carry data)`);
   unknownKeys(data, JOB_KEYS, 'job');
   const { command } = data;
   if (command !== 'efp' && command !== 'observables') throw new JobValidationError(`command: expected 'efp' or 'observables', got '${String(command)}'`);

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { JetlensInputError } from '../errors.js';
 import { executeJob, type JobResult } from './execute.js';
 import { DEAD_LETTER_MAX, DEFAULT_QUEUE, deadLetterKey } from './connection.js';
 import { JobValidationError, validateJob, type JetlensJob } from './job.js';
@@ -71,7 +72,7 @@ async function readyWithin(worker: Worker, ms: number, why: () => string): Promi
 }
 
 /**
- * Consumes jobs from the queue. A job that fails validation is pushed to the dead-letter list `<queue>:dead`
+ * Consumes jobs from the queue. A job that fails validation, or whose input is bad (a JetlensInputError), is pushed to the dead-letter list `<queue>:dead`
  * and failed with an UnrecoverableError (BullMQ does not retry it); other errors are retried as the job's
  * `attempts`/`backoff` say. A job whose worker died (lock expired) is re-queued by the stalled-job check of any
  * live worker; executeJob is idempotent, so the re-run cannot produce a different or second result.
@@ -82,16 +83,26 @@ export async function startWorker(o: WorkerOptions): Promise<JetlensWorker> {
   let worker: Worker<JetlensJob, JobResult>;
   const processor = async (job: Job<JetlensJob, JobResult>): Promise<JobResult> => {
     emit({ event: 'active', id: String(job.id), command: job.data?.command, output: job.data?.output });
+    // A job that can never succeed as written (invalid, or its input file is bad: corrupt, truncated, oversized)
+    // goes to the dead-letter list with its located error and is not retried; other failures (I/O) are retried.
+    const dead = async (e: Error): Promise<never> => {
+      const entry = { id: job.id, name: job.name, data: job.data, error: e.message, failedAt: new Date().toISOString() };
+      await pushDeadLetter(worker, deadLetterKey(queue), JSON.stringify(entry), o.deadLetterMax ?? DEAD_LETTER_MAX);
+      throw new UnrecoverableError(e.message);
+    };
     let valid;
     try {
       valid = validateJob(job.data, { outputRoot: o.outputRoot });
     } catch (e) {
       if (!(e instanceof JobValidationError)) throw e;
-      const entry = { id: job.id, name: job.name, data: job.data, error: e.message, failedAt: new Date().toISOString() };
-      await pushDeadLetter(worker, deadLetterKey(queue), JSON.stringify(entry), o.deadLetterMax ?? DEAD_LETTER_MAX);
-      throw new UnrecoverableError(e.message);
+      return dead(e);
     }
-    return executeJob(valid, { threads: o.threads ?? 0, jobId: String(job.id) });
+    try {
+      return await executeJob(valid, { threads: o.threads ?? 0, jobId: String(job.id) });
+    } catch (e) {
+      if (!(e instanceof JetlensInputError)) throw e;
+      return dead(e);
+    }
   };
   worker = new Worker<JetlensJob, JobResult>(queue, processor, {
     connection: o.connection,

@@ -2,16 +2,21 @@
 import { parentPort } from 'node:worker_threads';
 import { parseRequest, RequestError, stringifyResult, type ParseLimits } from './parse.js';
 
-type Task = { id: number; kind: 'parse'; body: string; limits: ParseLimits } | { id: number; kind: 'stringify'; value: unknown };
+type Task = { id: number; kind: 'parse'; bytes: Uint8Array; limits: ParseLimits } | { id: number; kind: 'stringify'; value: unknown };
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 parentPort!.on('message', (t: Task) => {
   try {
     if (t.kind === 'parse') {
-      const r = parseRequest(t.body, t.limits);
+      const r = parseRequest(decoder.decode(t.bytes), t.limits); // the body arrives as bytes: decoding is off the event loop too
       const transfer = [r.offsets, r.pt, r.y, r.phi, r.pid, r.mass].filter((a) => a !== undefined).map((a) => a!.buffer as ArrayBuffer);
       parentPort!.postMessage({ id: t.id, value: r }, transfer);
     } else {
-      parentPort!.postMessage({ id: t.id, value: stringifyResult(t.value) });
+      // UTF-8 bytes, transferred: the event loop writes them as they are (no copy, no encoding on the main thread)
+      const bytes = encoder.encode(stringifyResult(t.value));
+      parentPort!.postMessage({ id: t.id, value: bytes }, [bytes.buffer as ArrayBuffer]);
     }
   } catch (e) {
     const status = e instanceof RequestError ? e.status : 500;

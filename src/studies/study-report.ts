@@ -7,6 +7,7 @@ import { efpTitle, renderReport, writeReportJson } from '../report/index.js';
 import { Rng } from '../util/rng.js';
 import { logFeature, type Candidates, type GuideMode, type GuideResult } from './guided.js';
 import type { Premise } from './premise.js';
+import { STUDY_IMAGES } from './study-cnn.js';
 
 export interface ModeRun {
   mode: GuideMode;
@@ -100,7 +101,7 @@ export async function studyReport(dir: string, a: StudyArtefacts): Promise<strin
       markdown: [
         `${a.jets.length} ${a.generated === false ? '' : 'generated '}jets (${sigName} signal vs ${bkgName} background), ${test.length} held out for every number below.`,
         ...(a.premise ? [`**Premise.** ${a.premise.verdict}`] : []),
-        `Black box: ${bb === 'CNN' ? 'CNN on 33x33 jet images' : 'the given scores'}, AUC ${pm(g.aucBlackBox, g.aucBlackBoxErr)} (bootstrap). Guided iteration (${g.mode}) over ${a.candidates.info.length} EFP candidates from the start set {${a.hlNames.join(', ')}}; every pass trains ${members}; numbers are mean ± sd over the ensemble.`,
+        `Black box: ${bb === 'CNN' ? `CNN on ${STUDY_IMAGES.npix}x${STUDY_IMAGES.npix} jet images (pT and occupancy channels)` : 'the given scores'}, AUC ${pm(g.aucBlackBox, g.aucBlackBoxErr)} (bootstrap). Guided iteration (${g.mode}) over ${a.candidates.info.length} EFP candidates from the start set {${a.hlNames.join(', ')}}; every pass trains ${members}; numbers are mean ± sd over the ensemble.`,
         `DNN(HL) AUC ${pm(g.passes[0].aucDnn, g.passes[0].aucDnnSd)} -> ${pm(last.aucDnn, last.aucDnnSd)}; ADO[DNN, ${bb}] ${pm(g.passes[0].adoDnnBlackBox, g.passes[0].adoDnnBlackBoxSd)} -> ${pm(last.adoDnnBlackBox, last.adoDnnBlackBoxSd)} after ${g.passes.length - 1} passes. Stopped: ${g.stopReason}.`,
         `${g.removedTotal} candidates were removed as redundant (products of chosen EFPs, or rank correlation exactly ±1 with a feature in the set).`,
       ].join('\n\n'),
@@ -188,6 +189,7 @@ function histogram(title: string, x: string, v: Float64Array, labels: Float64Arr
 function averageImages(images: NdArray, labels: Float64Array, sigName: string, bkgName: string): Section {
   const [n, npix] = images.shape;
   const px = npix * npix;
+  const w = STUDY_IMAGES.width;
   const avg = [new Float64Array(px), new Float64Array(px)];
   const count = [0, 0];
   for (let j = 0; j < n; j++) {
@@ -196,10 +198,10 @@ function averageImages(images: NdArray, labels: Float64Array, sigName: string, b
     for (let k = 0; k < px; k++) avg[c][k] += Number(images.data[j * px + k]);
   }
   return {
-    type: 'image', title: 'Average jet images (centred, rotated, flipped, normalised)', logScale: true,
+    type: 'image', title: 'Average jet images (centred, rotated, flipped; pixel pT in GeV)', logScale: true,
     images: [
-      { label: `${sigName} (signal)`, npix, data: Array.from(avg[0], (v) => v / Math.max(1, count[0])), extent: [-1, 1, -1, 1] },
-      { label: `${bkgName} (background)`, npix, data: Array.from(avg[1], (v) => v / Math.max(1, count[1])), extent: [-1, 1, -1, 1] },
+      { label: `${sigName} (signal)`, npix, data: Array.from(avg[0], (v) => v / Math.max(1, count[0])), extent: [-w, w, -w, w] },
+      { label: `${bkgName} (background)`, npix, data: Array.from(avg[1], (v) => v / Math.max(1, count[1])), extent: [-w, w, -w, w] },
     ],
   };
 }

@@ -5,6 +5,7 @@
  * Each step checkpoints its output; a re-run with the same options picks up where the last one stopped.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../backend/control.js';
 import { JetlensInputError } from '../errors.js';
@@ -13,7 +14,7 @@ import type { JetBatch } from '../jets/batch.js';
 import { generateMixtureAsync } from '../jets/generator/index.js';
 import { jetImages } from '../jss/images.js';
 import { observables } from '../jss/observables.js';
-import { createModel, imageInputs, initTf, predict, saveModel, takeSamples, train } from '../models/index.js';
+import { createModel, initTf, pixelInputs, predict, saveModel, takeSamples, train } from '../models/index.js';
 import { Rng } from '../util/rng.js';
 import { efpCandidates, PAPER_SPACE, type CandidateSpace } from './candidates.js';
 import { guide, type CandidateInfo, type GuideMode, type GuideResult } from './guided.js';
@@ -21,6 +22,9 @@ import type { EnsembleResample } from './ensemble.js';
 import { measurePremise, type Premise } from './premise.js';
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { studyReport, summary, type ModeRun } from './study-report.js';
+import { STUDY_CNN, STUDY_IMAGES } from './study-cnn.js';
+
+export { STUDY_CNN, STUDY_IMAGES };
 
 export const HL_SETS: Record<string, string[]> = {
   'mass,pt': ['mass', 'pt'],
@@ -35,7 +39,7 @@ export interface StudyOptions {
   blackBox?: string;
   /** Names of the classes y = 1 and y = 0 (default: W, QCD for generated jets; from `<jets>.json` or 'signal', 'background'). */
   classNames?: [string, string];
-  /** Jets per class (default 5000). */
+  /** Jets per class (default 20000). */
   n?: number;
   seed?: number;
   /** Starting high-level set: 'mass,pt' (default), '6hl', or a comma-separated list of observable columns. */
@@ -80,13 +84,22 @@ export function resolveHl(hl: string): string[] {
   return HL_SETS[hl] ?? hl.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Runs `make` unless `file` exists (checkpoint), timing it. */
+/** Process CPU-seconds (all threads, workers included): on a shared machine the measure of work, not wall time. */
+export const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Runs `make` unless `file` exists (checkpoint), timing it (wall in `times`, CPU in `times['<name> (CPU s)']`). */
 async function step<T>(name: string, file: string, times: Record<string, number>, log: (m: string) => void, make: () => Promise<void>, load: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   if (existsSync(file)) log(`${name}: reusing ${file}`);
   else {
     log(`${name} ...`);
     await make();
+    times[`${name} (CPU s)`] = cpuSeconds() - c0;
+    log(`${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s wall, ${times[`${name} (CPU s)`].toFixed(0)} CPU-s`);
   }
   times[name] = (performance.now() - t0) / 1000;
   return load();
@@ -111,17 +124,18 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const log = o.log ?? (() => {});
   const prog = o.progress ?? (() => undefined);
   const seed = o.seed ?? 1;
-  const n = o.n ?? 5000;
+  const n = o.n ?? 20000;
   const space = o.space ?? PAPER_SPACE;
   const run: RunOptions = { threads: o.threads, signal: o.signal };
   const times: Record<string, number> = {};
+  const cpu0 = cpuSeconds();
   const p = (f: string) => join(dir, f);
   const blackBoxName = o.blackBox ? 'black box' : 'CNN';
   const classNames = classNamesFor(o);
   const spec = { members: o.ensemble?.members ?? 3, resample: o.ensemble?.resample ?? 'seeds', seed, dnn: { epochs: o.dnnEpochs ?? 20 }, signal: o.signal } as const;
   await checkSettings(p('settings.json'), {
-    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 10,
-    cnnPatience: o.cnnPatience ?? 2, testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
+    jetsFile: o.jetsFile, blackBox: o.blackBox, n, seed, hl: o.hl ?? 'mass,pt', space, cnnEpochs: o.cnnEpochs ?? 30,
+    cnnPatience: o.cnnPatience ?? 3, images: STUDY_IMAGES, cnn: STUDY_CNN(seed), testFraction: o.testFraction ?? 0.3, ensemble: spec.members, resample: spec.resample, dnnEpochs: spec.dnn.epochs,
   });
 
   const jets: JetBatch = o.jetsFile ? await readJets(o.jetsFile) : await step('generate', p('jets.npz'), times, log,
@@ -139,16 +153,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   // Images are the CNN's input: with the user's black box there is no image step.
   const images = o.blackBox ? undefined : await step('images', p('images.npy'), times, log, async () => {
-    const im = await jetImages(jets, { ...run, npix: 33, width: 1.0, center: 'centroid', rotate: 'principal', flip: true, onProgress: prog('images') });
+    const im = await jetImages(jets, { ...run, ...STUDY_IMAGES, onProgress: prog('images') });
     await writeNpy(p('images.npy'), { data: im.data, shape: im.shape });
   }, () => readArray(p('images.npy')));
 
   const cnnScores = o.blackBox ? await readScores(o.blackBox, N) : await step('black box (CNN)', p('cnn-scores.npy'), times, log, async () => {
     await initTf({ log }); // before any weights exist, so they live on the chosen backend
-    const model = createModel('cnn', { seed, npix: 33 });
-    const data = imageInputs({ data: images!.data as Float32Array, shape: images!.shape }, labels);
+    const model = createModel('cnn', STUDY_CNN(seed));
+    const data = pixelInputs({ data: images!.data as Float32Array, shape: images!.shape }, STUDY_CNN(seed).pixels!, labels);
     await train(model, takeSamples(data, split.train), {
-      seed, epochs: o.cnnEpochs ?? 10, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 2, signal: o.signal,
+      seed, epochs: o.cnnEpochs ?? 30, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 3, signal: o.signal,
       onEpoch: (e) => log(`  cnn epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAUC.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
     });
     await saveModel(model, p('cnn'));
@@ -187,6 +201,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   for (const mode of modes) {
     const gdir = mode === mainMode ? p('guided') : p(`guided-${mode}`);
     log(`guided iteration (${mode}) ...`);
+    const c0 = cpuSeconds();
     const result = await guide({
       outDir: gdir, labels, hl, blackBox: cnnScores, candidates, split, mode, passes: o.passes ?? 5, seed, dnn: spec.dnn,
       ensemble: { members: spec.members, resample: spec.resample }, stop: o.stop, z: o.z, bruteForceMax: o.bruteForceMax,
@@ -194,11 +209,14 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     });
     log(`  ${mode}: ${result.stopReason} (${result.seconds.toFixed(0)} s)`);
     times[`guided iteration (${mode})`] = result.seconds;
+    times[`guided iteration (${mode}) (CPU s)`] = cpuSeconds() - c0;
     runs.push({ mode, dir: gdir, result });
   }
   const g = runs[0].result;
   await writeGuideTables(dir, g);
   if (runs.length > 1) await writeJsonAtomic(p('modes.json'), runs.map((r) => ({ mode: r.mode, dir: r.dir, ...summary(r.result) })));
+  // Per-phase wall and CPU seconds of this invocation (steps reused from checkpoints have no CPU entry).
+  await writeJsonAtomic(p('timing.json'), { ...times, 'total (CPU s)': cpuSeconds() - cpu0, cpus: availableParallelism(), loadavg: loadavg() });
   await studyReport(dir, { jets, labels, obs, images, cnnScores, split, guide: g, candidates, hlNames, premise, modes: runs, blackBoxName, classNames, generated: !o.jetsFile });
   return { outDir: dir, blackBoxName, classNames, premise, guide: g, modes: runs, seconds: times };
 }

@@ -6,6 +6,25 @@ import type { JetParticles } from './particles.js';
 const PHI_LIMIT = 3 * Math.PI;
 /** Reused cell-index buffers of mergeCells (the generator is single-threaded per process/worker). */
 let scratch = new Float64Array(384);
+/** mergeCells' hash table of cells (index into the cells found so far), valid where tableStamp equals stamp. */
+let table = new Int32Array(256);
+let tableStamp = new Uint32Array(256);
+let stamp = 0;
+
+function cellTable(n: number): Int32Array {
+  if (table.length < 2 * n) {
+    let size = table.length;
+    while (size < 2 * n) size *= 2;
+    table = new Int32Array(size);
+    tableStamp = new Uint32Array(size);
+    stamp = 0;
+  }
+  if (stamp >= 0xfffffff0) {
+    tableStamp.fill(0);
+    stamp = 0;
+  }
+  return table;
+}
 
 /**
  * Toy detector, applied only when asked: Gaussian relative pT resolution, a calorimeter-like (y, phi) grid whose
@@ -37,9 +56,26 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
     buf[n + i] = Math.floor((phi0 + p.dphi[i]) / dphiCell);
   }
   let m = 0;
+  const table = cellTable(n);
+  const mask = table.length - 1;
+  stamp++;
   for (let i = 0; i < p.n; i++) {
-    let k = 0;
-    while (k < m && !(buf[k] === buf[i] && buf[n + k] === buf[n + i])) k++;
+    // Open addressing on (iy, iphi): the first cell with these indices, or a new one (same k as a linear search).
+    let h = (Math.imul(buf[i] | 0, 0x9e3779b1) ^ Math.imul(buf[n + i] | 0, 0x85ebca6b)) & mask;
+    let k = m;
+    for (;;) {
+      if (tableStamp[h] !== stamp) {
+        tableStamp[h] = stamp;
+        table[h] = m;
+        break;
+      }
+      const c = table[h];
+      if (buf[c] === buf[i] && buf[n + c] === buf[n + i]) {
+        k = c;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
     if (k === m) {
       buf[m] = buf[i];
       buf[n + m] = buf[n + i];

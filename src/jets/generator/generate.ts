@@ -3,7 +3,7 @@
  *
  * A seeded final-state generator of quark, gluon, QCD (quark/gluon mix) and boosted W -> q q' jets:
  * - shower: angular-ordered leading-log collinear branching (shower.ts), dP = (alpha_s/2pi) P(z) dz dtheta^2/theta^2,
- *   k_t cut-off 0.5 GeV, W quarks starting at their opening angle (colour singlet), QCD jets at R;
+ *   k_t cut-off 0.4 GeV, W quarks starting at their opening angle (colour singlet), QCD jets at R;
  * - W recoil: the W's partons are rescaled in its rest frame so the system keeps the drawn mass exactly (conserve.ts);
  * - hadronisation: independent fragmentation in each colour singlet's rest frame into pi+-, pi0 -> 2 gamma, K, p, n
  *   with PDG masses, then the singlet's four-momentum restored exactly (fragment.ts, hadrons.ts, jet.ts);

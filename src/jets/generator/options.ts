@@ -110,8 +110,8 @@ export interface GeneratorConfig {
   emissionScale: number;
 }
 
-/** v2 shower cut-off (GeV). */
-export const DEFAULT_KT_CUT = 0.5;
+/** v2 shower cut-off (GeV): 0.4, the final-state shower cut-off of Pythia 8 (TimeShower:pTmin). */
+export const DEFAULT_KT_CUT = 0.4;
 
 const DEFAULT_SMEAR: Required<SmearOptions> = { ptResolution: 0.05, ptMin: 0.5, cell: 0.05 };
 

@@ -19,10 +19,13 @@ function epsAxis(r: SmearResult): string {
 
 /** One curve per subsample size against eps in GeV, with the full sample's reference lines. */
 function sizeSection(r: SmearResult, sizes: SizeScanEntry[]): Section {
-  const series: LineSeries[] = sizes.map((s) => {
-    const pts = s.results.slice().sort((a, b) => a.eps - b.eps);
-    return { label: `N = ${s.n_per_class} per class`, x: pts.map((p) => p.eps * r.settings.gev_per_unit), y: pts.map((p) => p.auc), yErr: pts.map((p) => p.auc_err), mark: 'linepoints' };
-  });
+  const curve = (label: string, results: SmearResult['results']): LineSeries => {
+    const pts = results.slice().sort((a, b) => a.eps - b.eps);
+    return { label, x: pts.map((p) => p.eps * r.settings.gev_per_unit), y: pts.map((p) => p.auc), yErr: pts.map((p) => p.auc_err), mark: 'linepoints' };
+  };
+  const series: LineSeries[] = sizes.map((s) => curve(`N = ${s.n_per_class} per class`, s.results));
+  const full = Math.min(r.settings.n_signal, r.settings.n_background);
+  if (r.settings.evaluation === 'leave-one-out' && !sizes.some((s) => s.n_per_class === full)) series.push(curve(`all ${r.settings.n_signal} + ${r.settings.n_background}`, r.results));
   const xs = series.flatMap((s) => s.x);
   return {
     type: 'line', title: 'Smeared-likelihood AUC versus eps for several sample sizes', x: 'eps (GeV)', y: 'AUC', logX: true,

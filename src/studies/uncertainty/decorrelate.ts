@@ -10,6 +10,10 @@ export interface DecorrelatedTrainOptions {
   epochs?: number; // default 10
   batchSize?: number; // default 256 (the penalty is estimated per batch: larger batches, better estimate)
   lr?: number; // Adam, default 1e-3
+  /** Learning rate of the last epoch: geometric decay from lr (default: constant lr). */
+  lrFinal?: number;
+  /** Where dCorr is measured: background only (DisCo, default) or the sum over each class (a nuisance label that both classes carry). */
+  penaltyOn?: 'background' | 'each-class';
   seed?: number; // batch order (default: the model's seed)
   signal?: AbortSignal;
   onEpoch?: (e: { epoch: number; loss: number; bce: number; penalty: number }) => void;
@@ -30,17 +34,22 @@ export async function trainDecorrelated(model: JetModel, data: ModelData, agains
   if (model.options.head !== 'sigmoid') throw new JetlensInputError('decorrelated training needs a sigmoid head (BCE)');
   if (model.kind === 'dnn') fitScaling(model, data.inputs[0]);
   const bs = o.batchSize ?? 256;
-  const optimizer = tf.train.adam(o.lr ?? 1e-3);
+  const lr0 = o.lr ?? 1e-3;
+  const epochs = o.epochs ?? 10;
+  const optimizer = tf.train.adam(lr0);
   const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng((o.seed ?? model.options.seed) ^ 0x5bd1e995);
+  const eachClass = o.penaltyOn === 'each-class';
   try {
-    for (let epoch = 1; epoch <= (o.epochs ?? 10); epoch++) {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      setLearningRate(optimizer, scheduledLr(lr0, o.lrFinal, epoch, epochs));
       const order = rng.permutation(n);
       let sum = 0, sumBce = 0, sumPen = 0, batches = 0;
       for (let s = 0; s < n; s += bs) {
         if (o.signal?.aborted) throw new JetlensAbortError('decorrelated training');
         const idx = order.subarray(s, Math.min(s + bs, n));
         const nBg = idx.reduce((c, i) => c + (labels[i] !== 1 ? 1 : 0), 0);
+        const nSig = idx.length - nBg;
         const xs = data.inputs.map((b) => { const r = takeRows(b, idx); return tf.tensor(r.data, r.shape, 'float32'); });
         const y = tf.tensor1d(Float32Array.from(idx, (i) => labels[i]));
         const w = tf.onesLike(y);
@@ -52,7 +61,8 @@ export async function trainDecorrelated(model: JetModel, data: ModelData, agains
           const l = bceLoss(y, p, w);
           bce = l.dataSync()[0];
           if (!(o.lambda > 0 && nBg >= 2)) return l;
-          const d = distanceCorrelationSquaredTf(p, q, isBg);
+          let d = distanceCorrelationSquaredTf(p, q, isBg);
+          if (eachClass && nSig >= 2) d = tf.add(d, distanceCorrelationSquaredTf(p, q, y)) as tf.Scalar;
           pen = d.dataSync()[0];
           return tf.add(l, tf.mul(o.lambda, d)) as tf.Scalar;
         }, true, vars);
@@ -69,6 +79,17 @@ export async function trainDecorrelated(model: JetModel, data: ModelData, agains
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Learning rate of epoch e of E: geometric from lr to lrFinal (constant without lrFinal). */
+export function scheduledLr(lr: number, lrFinal: number | undefined, epoch: number, epochs: number): number {
+  if (lrFinal === undefined || epochs <= 1) return lr;
+  return lr * Math.pow(lrFinal / lr, (epoch - 1) / (epochs - 1));
+}
+
+/** tfjs' Adam reads its learning rate on every step; the field is protected in the typings only. */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  (opt as unknown as { learningRate: number }).learningRate = lr;
 }
 
 export interface DecorrelationScanOptions {

@@ -19,3 +19,10 @@ export {
   bootstrapTrainingSections, bootstrapPredictionSections, scanSections, decorrelationSections, decorrelatedTrainingSections, worstCaseSections,
   rocWithBand, tprAt, binnedMean, histogramSection, ROC_GRID, MAX_RAW_VALUES,
 } from './figures.js';
+export { scheduledLr, setLearningRate } from './decorrelate.js';
+export { Adversary, nuisanceClasses, trainPivot, type PivotTrainOptions } from './pivot.js';
+export {
+  warmDecorrelationScan, summarizeRows,
+  type DecorrelationMethod, type WarmScanOptions, type WarmRow, type WarmSummary, type WarmScanResult,
+} from './warm-scan.js';
+export { tradeoffSections, type TradeoffFigureSettings } from './tradeoff-figures.js';
