@@ -39,6 +39,14 @@ t.test('atomic writes: temporary file beside the target keeps the extension; fai
   t.throws(() => readJsonFile(join(dir, 'bad.json')), /bad\.json.*empty file|empty file.*bad\.json/s, 'names the file');
 });
 
+t.test('atomic writes create a missing output directory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'jl-atomic-dir-'));
+  const file = join(dir, 'new', 'deeper', 'x.json');
+  await writeJsonAtomic(file, { a: 1 });
+  t.same(readJsonFile(file), { a: 1 });
+  t.same(readdirSync(dirname(file)), ['x.json'], 'no temporary file left beside it');
+});
+
 t.test('validators: the library names the field, front ends re-label it', async (t) => {
   const { checkBeta, parseNumber, checkChoice, relabel } = await import('../src/util/validate.js');
   const { resolveMeasure } = await import('../src/efp/measure.js');

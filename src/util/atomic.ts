@@ -4,7 +4,7 @@
  * never a truncated file that a resumed run would choke on.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 
@@ -62,8 +62,12 @@ export async function writeJsonAtomic(file: string, value: unknown, indent = 2):
   await writeFileAtomic(file, JSON.stringify(value, null, indent || undefined) + (indent ? '\n' : ''));
 }
 
-/** Runs `write(tmp)` and renames tmp onto `file`; removes tmp if anything fails. For writers that need a path. */
+/**
+ * Runs `write(tmp)` and renames tmp onto `file`; removes tmp if anything fails. For writers that need a path. A
+ * missing output directory is created (as `study --out` does), so `--out results/x.npy` works on a fresh checkout.
+ */
 export async function withTempFile(file: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   const done = trackTemp(tmp);
   try {
