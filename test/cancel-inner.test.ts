@@ -20,7 +20,9 @@ const skip = native ? false : 'the native addon is not built (npm run build)';
 // Generous: the machine running the suite is shared (2 cores, other test files in parallel). The point is
 // "ends right after the signal", where before it ended only after the whole item (seconds to minutes).
 const LATENCY_MS = 1000;
-const ABORT_AFTER_MS = 150;
+// Early, so that on a quiet machine the signal still lands well inside each big call (the big inputs run for
+// 0.3-2 s there; the first clean-clone CI run, at 150 ms, saw quiet-machine calls end before the abort).
+const ABORT_AFTER_MS = 30;
 
 /** One jet of m particles spread over a cone of radius ~0.8 (distinct directions, varied pT). */
 function bigJet(m: number, seed = 1): JetBatch {
@@ -109,22 +111,25 @@ t.test('clustering, images, SEMD and ADO kernels are cancelled inside one huge i
       const [a, b] = [await knnFromSpectra(S150, { k: 3, backend: 'native' }), await knnFromSpectra(S150, { k: 3, backend: 'reference' })];
       t.same(Array.from(a.index), Array.from(b.index), 'k-NN: a following call works and matches the reference');
     });
+  // ball counts: 2400 jets vs 150 (16x fewer; the work grows at least linearly, so x16 is a lower bound)
+  const S2400 = await computeSpectra(manyJets(2400, 20), run);
+  const labels2400 = Uint8Array.from({ length: 2400 }, (_, i) => i % 2);
   await cancelsInside(t, 'SEMD ball counts',
-    (signal) => ballCountsFromSpectra(S, labels, null, Float64Array.of(1e9), { ...run, signal }),
+    (signal) => ballCountsFromSpectra(S2400, labels2400, null, Float64Array.of(1e9), { ...run, signal }),
     () => ballCountsFromSpectra(S150, labels.subarray(0, 150), null, Float64Array.of(1e9), run), 16,
     async () => {
       const r = await ballCountsFromSpectra(S150, labels.subarray(0, 150), null, Float64Array.of(1e9), run);
       t.same([r.signal[0] + r.background[0], r.signal[1] + r.background[1]], [149, 149], 'ball counts: a following call counts every other jet');
     });
 
-  // ADO on D(H, G) for one candidate over 1 million events (the shared O(N log N) ordering, then the candidate's sweep)
+  // ADO on D(H, G) for one candidate over 4 million events (the shared O(N log N) ordering, then the candidate's sweep)
   const rng = new Rng(5);
-  const N = 1_000_000;
+  const N = 4_000_000;
   const gen = (n: number) => Float64Array.from({ length: n }, () => rng.uniform());
   const [f, g, h] = [gen(N), gen(N), gen(N)];
   const lab = Uint8Array.from({ length: N }, (_, i) => i % 2);
   const q = N / 16;
-  await cancelsInside(t, 'ADO on D(H, G) (one candidate, 1M events)',
+  await cancelsInside(t, 'ADO on D(H, G) (one candidate, 4M events)',
     (signal) => adoOnDisagreementBatch([f], g, h, lab, { ...run, signal }),
     () => adoOnDisagreementBatch([f.subarray(0, q)], g.subarray(0, q), h.subarray(0, q), lab.subarray(0, q), run), 8,
     async () => {
