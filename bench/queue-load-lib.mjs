@@ -219,10 +219,13 @@ export async function queueLoad(o = {}) {
     const elapsed = (Date.now() - t0) / 1000;
     clearInterval(sampler);
 
-    // Checks.
+    // Checks. A worker prints its 'completed' line after Redis has the job completed, and we read that line from a
+    // pipe: give the last lines a moment to arrive (up to 5 s) before saying a completion went unreported.
+    const killedIds = new Set(killedJobs.map((k) => k.job).filter(Boolean));
+    const reported = () => new Set(procs.flatMap((p) => p.lines.filter((l) => l.event === 'completed').map((l) => l.id)));
+    await waitFor('the workers\' last completed lines', 5_000, () => { const r = reported(); return ids.every((id) => r.has(id) || killedIds.has(id)); }).catch(() => {});
     const completedLines = new Map();
     for (const p of procs) for (const l of p.lines) if (l.event === 'completed') completedLines.set(l.id, (completedLines.get(l.id) ?? 0) + 1);
-    const killedIds = new Set(killedJobs.map((k) => k.job).filter(Boolean));
     const failed = [];
     const duplicated = [];
     const missingLines = [];
