@@ -12,7 +12,9 @@ t.test('queue under load: 100 jobs, 4 workers, 1 SIGKILL, 1 Redis restart; exact
   t.equal(r.completed, 100, 'every job completed');
   t.same(r.failed, [], 'no job failed');
   t.same(r.duplicated, [], 'no job completed twice (worker logs)');
-  t.same(r.missingLines, [], 'every completion was reported by a worker (except a killed one)');
+  // A worker SIGKILLed after Redis recorded its job as completed but before it printed the line loses that one line
+  // (the job itself is complete and its output checked below): at most one unreported completion per kill.
+  t.ok(r.missingLines.length <= r.killedJobs.length, `completions without a worker's line: [${r.missingLines.join(', ')}] (at most one per killed worker)`);
   t.same(r.wrong, [], 'every output is right: the first of each kind equals the in-process computation, the others are byte-equal to it');
   t.equal(r.killedJobs.length, 1, 'one worker was SIGKILLed');
   t.ok(r.killedJobs[0].job, `it was running job ${r.killedJobs[0].job}, which was completed by another worker`);
