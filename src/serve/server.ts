@@ -131,10 +131,7 @@ export class JetlensServer {
       const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new HttpError(415, `Content-Type must be application/json (got '${type || 'none'}')`);
       const parsed = await this.receive(req, res);
-      if (this.inFlight >= this.o.maxConcurrent) {
-        res.setHeader('Retry-After', '1');
-        throw new HttpError(503, `busy: ${this.inFlight} requests in flight (limit ${this.o.maxConcurrent})`);
-      }
+      this.checkNotBusy(res);
       this.inFlight++;
       try {
         const { options, ...csr } = parsed;
@@ -144,7 +141,7 @@ export class JetlensServer {
         req.once('close', () => { if (!res.writableEnded) ac.abort(); });
         try {
           const result = await op(jets, options, ac.signal);
-          send(res, 200, await this.pool.stringify(result, jets.length * 64));
+          await sendLarge(res, await this.pool.stringify(result, jets.length * 64));
           this.served++;
         } finally {
           clearTimeout(timer);
@@ -161,6 +158,13 @@ export class JetlensServer {
     }
   }
 
+  /** 503 when every compute slot is taken. */
+  private checkNotBusy(res: ServerResponse): void {
+    if (this.inFlight < this.o.maxConcurrent) return;
+    res.setHeader('Retry-After', '1');
+    throw new HttpError(503, `busy: ${this.inFlight} requests in flight (limit ${this.o.maxConcurrent})`);
+  }
+
   /** Reads and parses the body before the request counts as in flight (so a slow sender occupies no compute slot). */
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<ParsedRequest> {
     if (this.receiving >= this.o.maxPendingBodies) {
@@ -175,6 +179,9 @@ export class JetlensServer {
     } finally {
       this.receiving--;
     }
+    // Saturated already: answer 503 without parsing (a third of the bodies under a soak; their parse would only take
+    // CPU from the requests in flight and from the event loop). Checked again once parsed.
+    this.checkNotBusy(res);
     const { maxJets, maxParticles, maxParticlesPerJet } = this.o;
     return this.pool.parse(body, { maxJets, maxParticles, maxParticlesPerJet });
   }
@@ -207,7 +214,8 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     });
     req.on('end', () => {
       clearTimeout(timer);
-      const bytes = new Uint8Array(size);
+      // Its own ArrayBuffer (transferable), not zero-filled: every byte is written just below.
+      const bytes = Buffer.allocUnsafeSlow(size);
       let at = 0;
       for (const c of chunks) {
         bytes.set(c, at);
@@ -220,6 +228,31 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
       reject(e);
     });
   });
+}
+
+/** Largest piece of an answer written in one go: the loopback copy of a 5 MB answer would hold the loop for ms. */
+const WRITE_CHUNK = 64 * 1024;
+
+/**
+ * A 200 answer; a large one in pieces, yielding to the event loop between them (and waiting for the socket to drain),
+ * so that /health and other answers interleave. Ends early, quietly, if the client goes away.
+ */
+async function sendLarge(res: ServerResponse, body: string | Uint8Array): Promise<void> {
+  if (typeof body === 'string' || body.length <= WRITE_CHUNK) return send(res, 200, body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  for (let at = 0; at < body.length; at += WRITE_CHUNK) {
+    if (res.destroyed) return;
+    const drained = res.write(body.subarray(at, at + WRITE_CHUNK));
+    await new Promise<void>((ok) => {
+      if (drained) return void setImmediate(ok);
+      const done = () => {
+        res.off('drain', done).off('close', done);
+        ok();
+      };
+      res.on('drain', done).on('close', done);
+    });
+  }
+  res.end();
 }
 
 function send(res: ServerResponse, status: number, body: string | Uint8Array): void {
