@@ -5,7 +5,19 @@
 // event loop does nothing but poll /health. The server's own event-loop lag (perf_hooks monitorEventLoopDelay,
 // reset when the load starts) is reported next to the client-side round trip, so the two can be told apart.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+
+/** CPU seconds (user + system) of a process, and of its main thread alone (Linux /proc; null elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const fields = (f) => readFileSync(f, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const secs = (x) => (Number(x[11]) + Number(x[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { process: secs(fields(`/proc/${pid}/stat`)), main: secs(fields(`/proc/${pid}/task/${pid}/stat`)) };
+  } catch {
+    return null;
+  }
+}
 
 function rng(seed) {
   let s = seed >>> 0 || 1;
@@ -43,13 +55,15 @@ function startLoad(base, seconds, clients, seed) {
   return { child, ready: nextLine('it was ready'), result: () => nextLine('its result') };
 }
 
-export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
+/** `pid`: the server's process id, for its CPU time (main thread and whole process) over the soak (optional). */
+export async function soak(base, { seconds = 12, clients = 4, seed = 1, pid } = {}) {
   const health = async (query = '') => (await fetch(`${base}/health${query}`)).json();
   const load = startLoad(base, seconds, clients, seed);
   try {
     await load.ready;
     // The server's lag histogram restarts here: warm-up (EFP set built, workers started) is not counted.
     const warm = await health('?reset=1');
+    const cpu0 = pid ? cpuSeconds(pid) : null;
     const rssWarmMiB = warm.rssMiB;
     const t0 = Date.now();
     const end = t0 + seconds * 1000;
@@ -64,9 +78,16 @@ export async function soak(base, { seconds = 12, clients = 4, seed = 1 } = {}) {
       await new Promise((ok) => setTimeout(ok, 25));
     }
     const h = await health(); // lag over the soak (the load may still run its last requests)
+    const cpu1 = pid ? cpuSeconds(pid) : null;
     const counts = await load.result();
+    const served = h.served - warm.served;
     return {
       seconds, clients, ...counts,
+      // CPU time does not depend on how busy the machine is: the event loop's cost per request, load-independent.
+      ...(cpu0 && cpu1 ? {
+        serverCpuS: cpu1.process - cpu0.process, serverMainThreadCpuS: cpu1.main - cpu0.main,
+        mainThreadCpuMsPerRequest: (1000 * (cpu1.main - cpu0.main)) / Math.max(1, served),
+      } : {}),
       // Flat: the peak RSS of the second half is not above the first half's (a leak grows it steadily).
       rssWarmMiB, rssEndMiB: h.rssMiB, rssPeakFirstHalfMiB: Math.max(...rss[0]), rssPeakSecondHalfMiB: Math.max(...rss[1]),
       rssGrowthMiB: Math.max(...rss[1]) - Math.max(...rss[0]),

@@ -29,7 +29,7 @@ async function run(label, args) {
     child.once('exit', (c) => fail(new Error(`serve ${args.join(' ')} exited with ${c}`)));
   });
   try {
-    const r = await soak(JSON.parse(line).listening, { seconds, clients, seed: 1 });
+    const r = await soak(JSON.parse(line).listening, { seconds, clients, seed: 1, pid: child.pid });
     Object.assign(r, { label, serveArgs: args.join(' '), loadavgBefore: loadBefore, loadavg: loadavg().map((x) => x.toFixed(2)).join(' '), healthP99Under20Ms: r.healthP99Ms < 20 });
     console.log(JSON.stringify(r));
     return r;
@@ -52,6 +52,7 @@ console.table(runs.map((r) => ({
   '/health p50/p99/max ms (client)': `${f(r.healthP50Ms)} / ${f(r.healthP99Ms)} / ${f(r.healthMaxMs)} (${r.healthSamples})`,
   'loop lag p50/p99/max ms (server)': `${f(r.serverLagP50Ms)} / ${f(r.serverLagP99Ms)} / ${f(r.serverLagMaxMs)}`,
   'loop busy': `${(100 * r.serverLoopBusy).toFixed(1)} %`,
+  'main-thread CPU ms/request; server CPU s': r.serverCpuS === undefined ? 'n/a' : `${r.mainThreadCpuMsPerRequest.toFixed(2)}; ${r.serverCpuS.toFixed(1)}`,
   'RSS MiB warm -> end (growth)': `${r.rssWarmMiB.toFixed(0)} -> ${r.rssEndMiB.toFixed(0)} (${r.rssGrowthMiB.toFixed(0)})`,
   'load avg before; after (1/5/15)': `${r.loadavgBefore}; ${r.loadavg}`,
 })));
