@@ -55,7 +55,11 @@ function startLoad(base, seconds, clients, seed) {
   return { child, ready: nextLine('it was ready'), result: () => nextLine('its result') };
 }
 
-/** `pid`: the server's process id, for its CPU time (main thread and whole process) over the soak (optional). */
+/**
+ * `pid`: the server's process id, for its CPU time (main thread and whole process) over the soak (optional).
+ * @param {string} base
+ * @param {{ seconds?: number, clients?: number, seed?: number, pid?: number }} [opts]
+ */
 export async function soak(base, { seconds = 12, clients = 4, seed = 1, pid } = {}) {
   const health = async (query = '') => (await fetch(`${base}/health${query}`)).json();
   const load = startLoad(base, seconds, clients, seed);
