@@ -38,6 +38,12 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
   t.same(ok.json.columns, want.columns);
   for (const c of want.columns) t.same(got[c], Array.from(want.values[c]), `column ${c} equals the library`);
 
+  // A large answer (over 64 KiB: written in pieces, yielding to the event loop between them) arrives whole.
+  const big = await fetch(base + '/v1/observables', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jets: Array.from({ length: 1000 }, (_, j) => nested[j % nested.length]), options: { betas: [1] } }) });
+  t.ok(Number(big.headers.get('content-length')) > 64 * 1024, `answer of ${big.headers.get('content-length')} bytes`);
+  const bigValues = ((await big.json()) as { values: Record<string, number[]> }).values;
+  for (const c of want.columns) t.same(bigValues[c], Array.from({ length: 1000 }, (_, j) => want.values[c][j % nested.length]), `large answer: column ${c}`);
+
   const efp = await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 3), options: { select: 'd<=2', kappa: 1, beta: 1 } }));
   t.equal(efp.status, 200);
   const set = new EFPSet('d<=2', { kappa: 1, beta: 1 });

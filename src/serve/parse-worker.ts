@@ -1,6 +1,9 @@
 /** Worker thread of the service: parses request bodies and writes answers off the event loop (see pool.ts). */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { parseRequest, RequestError, stringifyResult, type ParseLimits } from './parse.js';
+import { lowerThisThread } from './priority.js';
+
+lowerThisThread(Number((workerData as { nice?: number } | null)?.nice ?? 0));
 
 type Task = { id: number; kind: 'parse'; bytes: Uint8Array; limits: ParseLimits } | { id: number; kind: 'stringify'; value: unknown };
 

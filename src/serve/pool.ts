@@ -17,6 +17,7 @@ interface Pending {
 }
 
 class PoolWorker {
+  constructor(private readonly nice: number) {}
   private w: Worker | undefined;
   readonly pending = new Map<number, Pending>();
   private next = 0;
@@ -24,7 +25,7 @@ class PoolWorker {
   private start(): Worker {
     // Compiled: parse-worker.js next to this file. Under a TypeScript loader (the tests): parse-worker.ts.
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const w = new Worker(new URL(`./parse-worker${ext}`, import.meta.url));
+    const w = new Worker(new URL(`./parse-worker${ext}`, import.meta.url), { workerData: { nice: this.nice } });
     w.unref();
     w.on('message', (m: { id: number; value?: unknown; error?: { status: number; message: string } }) => {
       const p = this.pending.get(m.id);
@@ -72,8 +73,9 @@ function ownedBuffers(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): 
 export class ParsePool {
   private readonly workers: PoolWorker[];
 
-  constructor(size = 2) {
-    this.workers = Array.from({ length: Math.max(1, size) }, () => new PoolWorker());
+  /** `nice`: the workers lower their own priority by this much (see priority.ts), so the event loop wins the CPU. */
+  constructor(size = 2, nice = 0) {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => new PoolWorker(nice));
   }
 
   private pick(): PoolWorker {
