@@ -210,8 +210,16 @@ void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict 
   const size_t st = fstr[fq][1];
   for (size_t a = 0; a < M; ++a) {
     double* __restrict c = cmat + a * M;
-    for (size_t t = 0; t < M; ++t) c[t] = 1;
-    for (int k = 0; k < nCo; ++k) {
+    int k = 0;
+    if (nCo >= 2 && fstr[coefF[0]][1] == 1 && fstr[coefF[1]][1] == 1) {  // the usual z(s) theta(a, s): one pass
+      const double* __restrict p0 = bufs[op.f[coefF[0]].buf] + a * fstr[coefF[0]][0];
+      const double* __restrict p1 = bufs[op.f[coefF[1]].buf] + a * fstr[coefF[1]][0];
+      for (size_t t = 0; t < M; ++t) c[t] = p0[t] * p1[t];
+      k = 2;
+    } else {
+      for (size_t t = 0; t < M; ++t) c[t] = 1;
+    }
+    for (; k < nCo; ++k) {
       const int f = coefF[k];
       const double* __restrict p = bufs[op.f[f].buf] + a * fstr[f][0];
       const size_t ps = fstr[f][1];
@@ -447,6 +455,30 @@ inline double powHalfBeta(double d2, double beta) {
   return std::pow(d2, beta / 2);
 }
 
+// theta for 'hadr' when every |phi| <= pi (so |Delta phi| < 2 pi and one conditional 2 pi - |Delta phi| wraps it, bit
+// for bit what delta_r2's wrap gives): the full matrix in branch-free row loops the compiler vectorises (sqrt
+// included), instead of the triangle with mirrored, strided writes. Returns false (nothing written) otherwise.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+bool hadrTheta(const double* __restrict y, const double* __restrict phi, size_t M, double beta, double* __restrict theta) {
+  for (size_t i = 0; i < M; ++i)
+    if (!(std::fabs(phi[i]) <= kPi)) return false;
+  for (size_t i = 0; i < M; ++i) {
+    double* __restrict row = theta + i * M;
+    const double yi = y[i], pi = phi[i];
+    for (size_t j = 0; j < M; ++j) {
+      const double dy = yi - y[j], ad = std::fabs(pi - phi[j]);
+      const double dp = ad > kPi ? kTwoPi - ad : ad;
+      row[j] = dy * dy + dp * dp;
+    }
+    if (beta == 1) {
+      for (size_t j = 0; j < M; ++j) row[j] = std::sqrt(row[j]);
+    } else if (beta != 2) {
+      for (size_t j = 0; j < M; ++j) row[j] = powHalfBeta(row[j], beta);
+    }
+  }
+  return true;
+}
+
 // z and theta^1 (base angle with the beta power) of one jet; mirrors src/efp/measure.ts.
 void measure(const MeasureCfg& m, const double* pt, const double* y, const double* phi, size_t M, double* z, double* theta,
              std::vector<double>& tmp) {
@@ -470,8 +502,13 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
       total = 0;
       for (size_t i = 0; i < M; ++i) total += E[i];
     }
-    for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+    if (m.kappa == 1) {
+      for (size_t i = 0; i < M; ++i) z[i] = E[i] / total;  // = pow(x, 1) exactly
+    } else {
+      for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+    }
   }
+  if (m.code == 0 && !m.pf && hadrTheta(y, phi, M, m.beta, theta)) return;
   for (size_t i = 0; i < M; ++i) {
     theta[i * M + i] = 0;
     for (size_t j = 0; j < i; ++j) {
