@@ -291,7 +291,6 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
     out[0] = dotProduct(op, bufs, M, cvec + M);
     return;
   }
-  std::fill(out, out + ipow(M, r), 0.0);
   const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
   size_t fstr[64][kMaxRank + 1];
   size_t off[64] = {0};
@@ -303,9 +302,10 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
     if (fstr[f][r]) innerF[nIn++] = f; else coefF[nCo++] = f;
   }
   if (r == 2 && nIn == 1 && fstr[innerF[0]][0] == 0) {
-    matrixStep(op, bufs, M, cvec + M, fstr, coefF, nCo, innerF[0]);
+    matrixStep(op, bufs, M, cvec + M, fstr, coefF, nCo, innerF[0]);  // writes every element of out
     return;
   }
+  std::fill(out, out + ipow(M, r), 0.0);
   size_t idx[kMaxRank + 1] = {0};
   size_t offO = 0;
   const size_t nIter = ipow(M, nOuter);
