@@ -149,11 +149,35 @@ class Builder {
   private dry: Map<string, { r: number; sym: boolean }> | undefined; // the tensors a dry run made, by key
   private cost = 0;
   private journal: string[] = []; // keys added in the current dry run, in order (trial() forgets its own)
+  /** Rank-2 tensors as chains of symmetric matrices (theta^w) and diagonals: [T1, D0, T1] = theta diag(z) theta. */
+  private readonly chains = new Map<TensorId, string[]>();
   /** Output rank of the last eliminate(). */
   lastRank = 0;
 
   constructor(readonly W: number) {
-    for (let w = 1; w <= W; w++) { this.rank.push(2); this.sym.push(true); }
+    for (let w = 1; w <= W; w++) { this.rank.push(2); this.sym.push(true); this.chains.set(w, [`T${w}`]); }
+  }
+
+  /**
+   * A rank-2 step sum_s X[o0, s] diag(vectors(s)) Y[s, o1] as a chain, when X and Y are chains themselves. The
+   * product of a chain that reads the same backwards is a symmetric matrix (every element is), so its step may
+   * compute one triangle: theta diag(z) theta diag(z) theta of the 5-cycle, for instance.
+   */
+  private chainOf(r: number, parts: { t: TensorId; levels: number[] }[]): string[] | undefined {
+    if (r !== 2) return undefined;
+    let left: string[] | undefined;
+    let right: string[] | undefined;
+    const diag: string[] = [];
+    for (const p of parts) {
+      if (p.levels.length === 1 && p.levels[0] === 1) { diag.push(String(p.t)); continue; }
+      const c = this.chains.get(p.t);
+      if (!c || p.levels.length !== 2) return undefined;
+      const [a, b] = p.levels;
+      if (!left && ((a === 0 && b === 1) || (a === 1 && b === 0))) left = a === 0 ? c : [...c].reverse();
+      else if (!right && ((a === 1 && b === 2) || (a === 2 && b === 1))) right = a === 1 ? c : [...c].reverse();
+      else return undefined;
+    }
+    return left && right ? [...left, `D${diag.sort().join(',')}`, ...right] : undefined;
   }
 
   /** Runs `f` without creating anything; returns its value and the cost of the tensors it would add. */
@@ -261,8 +285,10 @@ class Builder {
     }
     const { outAxes, parts: built, key } = build(inner, true);
     const parts = built as { t: number; levels: number[] }[];
-    const symOut = symmetricMatrixProduct(r, parts, this.W);
+    const chain = this.chainOf(r, parts);
+    const symOut = symmetricMatrixProduct(r, parts, this.W) || (chain !== undefined && chain.every((x, i) => x === chain[chain.length - 1 - i]));
     const out = this.tensor(key, r, (o) => ({ kind: 'contract', out: o, r, factors: parts, symOut }), symOut, Math.pow(M_COST, r + 1) / (symOut ? 2 : 1));
+    if (chain && !this.chains.has(out)) this.chains.set(out, chain);
     return [...rest, { t: out, axes: outAxes }];
   }
 }
