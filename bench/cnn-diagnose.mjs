@@ -5,26 +5,41 @@
 //   cnn:  trains CNN variants (pixel scaling, geometry, a jet-pT input, architecture, learning rate) on the same
 //         jets and split, each to convergence (early stopping on validation loss), and reports held-out AUC and the
 //         CPU-seconds it took (process.cpuUsage: the machine is shared, wall time is not a measurement).
-// Usage: npx tsc -p tsconfig.json && node bench/cnn-diagnose.mjs [--part info|cnn] [--n 3000] [--epochs 12]
+//   dnn:  DNN(HL) sets and PFN / EFN on the same split, paired bootstrap against the first set named.
+//   premise: with --study DIR (a `jetlens study` run directory), the study's own premise measurement (src/studies/
+//         premise.ts: ensembles of 3 DNNs as the study trains them, the study's held-out rows, paired bootstrap)
+//         for DNN sets the study does not train, next to its black box (DIR/cnn-scores.npy), e.g. DNN(6HL,
+//         multiplicity). No jets are generated: DIR's jets, observables and split are used.
+// Usage: npx tsc -p tsconfig.json && node bench/cnn-diagnose.mjs [--part info|cnn|dnn] [--n 3000] [--epochs 12]
 //        [--variants base,scaled,pt,...] [--seed 1]
+//        node bench/cnn-diagnose.mjs --part premise --study DIR [--sets 6hl+mult,6hl]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readArray, readJets, readTable } from '../dist/io/index.js';
 import { generateMixture } from '../dist/jets/generator/index.js';
 import { jetImages } from '../dist/jss/images.js';
 import { observables } from '../dist/jss/observables.js';
 import { auc } from '../dist/metrics/index.js';
 import { pairedBootstrap } from '../dist/studies/ensemble.js';
+import { measurePremise } from '../dist/studies/premise.js';
+import { HL_SETS, splitRows } from '../dist/studies/study.js';
 import { createModel, efnInputs, initTf, pfnInputs, predict, splitIndices, tableInputs, takeSamples, tf, train } from '../dist/models/index.js';
 import { cnnVariant, VARIANTS } from './cnn-variants.mjs';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => (args.indexOf(k) >= 0 ? args[args.indexOf(k) + 1] : d);
-const n = Number(arg('--n', 3000)), epochs = Number(arg('--epochs', 12)), seed = Number(arg('--seed', 1));
 const part = arg('--part', 'info');
+const studyDir = arg('--study');
+if (part === 'premise' && !studyDir) throw new Error('--part premise needs --study DIR (a jetlens study run directory)');
+const settings = studyDir ? JSON.parse(readFileSync(join(studyDir, 'settings.json'), 'utf8')) : undefined;
+const n = settings?.n ?? Number(arg('--n', 3000)), epochs = Number(arg('--epochs', 12)), seed = settings?.seed ?? Number(arg('--seed', 1));
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
-const jets = generateMixture({ signal: 'w', background: 'qcd', n, seed });
+const jets = studyDir ? await readJets(join(studyDir, 'jets.npz')) : generateMixture({ signal: 'w', background: 'qcd', n, seed });
 const y = jets.labels;
-const obs = (await observables(jets)).values;
-const split = splitIndices(jets.length, seed, [0.7, 0, 0.3]); // the study's 70/30 train/test
+const obs = studyDir ? await readTable(join(studyDir, 'observables.npz')) : (await observables(jets)).values;
+// With --study the study's own held-out rows (splitRows), else the 70/30 split of splitIndices (other rows).
+const split = studyDir ? splitRows(jets.length, settings.testFraction ?? 0.3, seed) : splitIndices(jets.length, seed, [0.7, 0, 0.3]);
 const testY = Float64Array.from(split.test, (i) => y[i]);
 
 /** AUC of the binned likelihood ratio (equal-population bins from the training rows), on the test rows. */
@@ -64,6 +79,24 @@ if (part === 'info') {
   }
   for (const [k, v] of rows) console.log(`${k.padEnd(60)} binned-LR AUC ${v.toFixed(4)}`);
   console.log(JSON.stringify({ bench: 'cnn-diagnose', part, n, seed, rows }));
+} else if (part === 'premise') {
+  // The study's premise measurement with other DNN sets, e.g. DNN(6HL, multiplicity), against the study's black box.
+  const mult = Float64Array.from({ length: jets.length }, (_, j) => jets.offsets[j + 1] - jets.offsets[j]);
+  const six = HL_SETS['6hl'];
+  const named = { '6hl+mult': ['DNN(6HL, multiplicity)', [...six, 'mult']], '6hl': ['DNN(6HL)', six], masspt: ['DNN(mass, pT)', HL_SETS['mass,pt']], '6hl+pt': ['DNN(6HL, pT)', [...six, 'pt']] };
+  const want = arg('--sets', '6hl+mult,6hl').split(',');
+  const sets = Object.fromEntries(want.map((k) => {
+    if (!named[k]) throw new Error(`--sets: unknown set '${k}' (have ${Object.keys(named).join(', ')})`);
+    return named[k];
+  }));
+  const blackBox = Float64Array.from((await readArray(join(studyDir, 'cnn-scores.npy'))).data);
+  const spec = { members: settings.ensemble ?? 3, resample: settings.resample ?? 'seeds', seed, dnn: { epochs: settings.dnnEpochs ?? 20 } };
+  const c0 = cpu();
+  const pr = await measurePremise({ labels: y, obs: { ...obs, mult }, blackBox, blackBoxName: 'CNN', split, sets, spec, log: (m) => console.log(m) });
+  for (const e of pr.entries) console.log(`${e.name.padEnd(24)} AUC ${e.auc.toFixed(4)} +- ${e.err.toFixed(4)} (bootstrap ${e.bootstrapStd.toFixed(4)}, ensemble sd ${e.ensembleSd.toFixed(4)})`);
+  for (const c of pr.comparisons) console.log(`${c.better} - ${c.worse}: ${c.diff.toFixed(4)} +- ${c.err.toFixed(4)} (${(c.diff / c.err).toFixed(1)} errors)`);
+  // The study's verdict sentence speaks of its guided iteration; here only the numbers are meant.
+  console.log(JSON.stringify({ bench: 'cnn-diagnose', part, study: studyDir, n, seed, heldOut: split.test.length, cpuSeconds: cpu() - c0, entries: pr.entries, comparisons: pr.comparisons, z: pr.z }));
 } else if (part === 'dnn') {
   // Baselines on the same split: DNN(HL) sets (100-100-100, as the study) and particle-level PFN / EFN.
   await initTf({ log: (m) => console.log(m) });

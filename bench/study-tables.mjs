@@ -45,6 +45,12 @@ if (g) {
         r.adoGain === undefined ? '' : `${pm(r.adoGain, r.adoGainErr)}${r.significant ? '' : ' n.s.'}`, r.seconds.toFixed(0)];
     console.log(`| ${i} | ${pk} | ${pado} | ${pauc} | ${pdnn} | ${ours.join(' | ')} |`);
   }
+  // The runners-up: how far the pick is from the next candidates, in units of the ADO-on-D spread over the members.
+  for (const r of g.passes) {
+    if (!r.top?.length) continue;
+    const best = r.top[0].score;
+    console.log(`pass ${r.pass} top ${r.top.length}: ${r.top.map((c) => `${c.name} ${c.score.toFixed(4)} (wins ${c.wins}, ${((c.score - best) / (r.top[0].sd || 1)).toFixed(2)} sd)`).join('; ')}`);
+  }
   console.log(`\nBlack box AUC ${pm(g.aucBlackBox, g.aucBlackBoxErr)}; stopped: ${g.stopReason}; ${g.removedTotal} redundant candidates removed; guided iteration ${g.seconds.toFixed(0)} s wall.\n`);
 }
 
