@@ -1,7 +1,6 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +14,7 @@ import { JobQueue } from '../src/queue/client.js';
 import { redisConnection } from '../src/queue/connection.js';
 import { validateJob, type EfpJobOptions, type JetlensJob, type ObservablesJobOptions } from '../src/queue/job.js';
 import { expectClose, tolerance } from './fixtures/backends.js';
+import { freePort } from './fixtures/net.js';
 
 /** A worker's output vs the same computation in this process: |a - b| <= 1e-12 max(1, |a|, |b|). */
 const SAME = tolerance(1e-12);
@@ -30,17 +30,6 @@ function whyNoRedis(): string | false {
   if (r.status === 10) return `live queue test skipped: ${why}`;
   if (r.status !== 0) return `no redis-server, and scripts/ensure-redis.sh could not install one (${why})`;
   return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `cond` every 20 ms; rejects after `ms` naming what it waited for (no test can hang). */
