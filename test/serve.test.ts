@@ -31,6 +31,22 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
   const { child, base } = await start('--concurrency', '2', '--max-body', String(4 << 20), '--max-jets', '1000', '--max-particles', '100000');
   t.teardown(() => { child.kill('SIGKILL'); });
 
+  // Built before the first request: building them (a 12 MB body among them) takes seconds on a loaded machine, and a
+  // keep-alive socket left idle that long can be closed by the server just as the client reuses it ("other side closed").
+  const bad: [string, string, number, RegExp][] = [
+    ['malformed JSON', '{"jets": [[[1,0,0]]', 400, /not valid JSON/],
+    ['NaN literal', '{"jets": [[[NaN,0,0]]]}', 400, /not valid JSON/],
+    ['huge number', '{"jets": [[[1e400,0,0]]]}', 400, /non-finite pT/],
+    ['negative pT', '{"jets": [[[-1,0,0]]]}', 400, /jet 0, particle 0, field pt: negative pT/],
+    ['wrong type', '{"jets": [[["a",0,0]]]}', 400, /jets\[0\]\[0\] must be/],
+    ['jets not a list', '{"jets": 5}', 400, /"jets" must be an array/],
+    ['body not an object', '[1,2]', 400, /body must be an object/],
+    ['deep JSON', `{"jets": ${'['.repeat(100000)}${']'.repeat(100000)}}`, 400, /must be/],
+    ['bad options', JSON.stringify({ jets: [[[1, 0, 0]]], options: { betas: 'x' } }), 400, /options.betas/],
+    ['too many jets', JSON.stringify({ jets: Array.from({ length: 1001 }, () => []) }), 400, /too many jets/],
+    ['too many particles', JSON.stringify({ jets: [Array.from({ length: 100001 }, () => [1, 0, 0])] }), 400, /too many particles/],
+    ['10^6 particles (oversized body)', JSON.stringify({ jets: [Array.from({ length: 1e6 }, () => [1, 0.1, 0.2])] }), 413, /exceeds the limit/],
+  ];
   const ok = await post(base, '/v1/observables', JSON.stringify({ jets: nested, options: { betas: [1] } }));
   t.equal(ok.status, 200);
   const want = await observables(jets, { betas: [1] });
@@ -53,20 +69,6 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
   t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'q<=2' } }))).status, 400, 'unknown selection syntax');
   t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { beta: -1 } }))).status, 400, 'bad beta');
 
-  const bad: [string, string, number, RegExp][] = [
-    ['malformed JSON', '{"jets": [[[1,0,0]]', 400, /not valid JSON/],
-    ['NaN literal', '{"jets": [[[NaN,0,0]]]}', 400, /not valid JSON/],
-    ['huge number', '{"jets": [[[1e400,0,0]]]}', 400, /non-finite pT/],
-    ['negative pT', '{"jets": [[[-1,0,0]]]}', 400, /jet 0, particle 0, field pt: negative pT/],
-    ['wrong type', '{"jets": [[["a",0,0]]]}', 400, /jets\[0\]\[0\] must be/],
-    ['jets not a list', '{"jets": 5}', 400, /"jets" must be an array/],
-    ['body not an object', '[1,2]', 400, /body must be an object/],
-    ['deep JSON', `{"jets": ${'['.repeat(100000)}${']'.repeat(100000)}}`, 400, /must be/],
-    ['bad options', JSON.stringify({ jets: [[[1, 0, 0]]], options: { betas: 'x' } }), 400, /options.betas/],
-    ['too many jets', JSON.stringify({ jets: Array.from({ length: 1001 }, () => []) }), 400, /too many jets/],
-    ['too many particles', JSON.stringify({ jets: [Array.from({ length: 100001 }, () => [1, 0, 0])] }), 400, /too many particles/],
-    ['10^6 particles (oversized body)', JSON.stringify({ jets: [Array.from({ length: 1e6 }, () => [1, 0.1, 0.2])] }), 413, /exceeds the limit/],
-  ];
   for (const [what, body, status, re] of bad) {
     const r = await post(base, '/v1/observables', body);
     t.equal(r.status, status, what);

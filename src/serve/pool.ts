@@ -1,8 +1,8 @@
 /**
  * A small pool of worker threads for the service's CPU work outside the kernels: JSON.parse and validation of
  * request bodies (an 8 MiB body takes about 100 ms to parse) and JSON.stringify of answers. Bodies go to the worker
- * as bytes and answers come back as UTF-8 bytes, both transferred, so the event loop neither decodes, encodes nor
- * copies them. Small payloads are handled inline (well under a millisecond). A worker that dies is replaced; its
+ * as the socket's chunks (copied by postMessage, joined and decoded there) and answers come back as UTF-8 bytes
+ * (transferred), so the event loop neither joins, decodes nor encodes them. Small payloads are handled inline (well under a millisecond). A worker that dies is replaced; its
  * tasks fail with a 500.
  */
 import { Worker } from 'node:worker_threads';
@@ -82,10 +82,13 @@ export class ParsePool {
     return this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  /** `bytes`: the body, a Uint8Array that owns its whole ArrayBuffer (it is transferred to the worker, not copied). */
-  parse(bytes: Uint8Array, limits: ParseLimits): Promise<ParsedRequest> {
-    if (bytes.length < INLINE_BYTES) return Promise.resolve().then(() => parseRequest(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), limits));
-    return this.pick().run<ParsedRequest>({ kind: 'parse', bytes, limits }, [bytes.buffer as ArrayBuffer]);
+  /** `chunks`: the body as received; copied to the worker (the socket's buffers cannot be transferred), joined there. */
+  parse(chunks: Buffer[], limits: ParseLimits): Promise<ParsedRequest> {
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    if (size < INLINE_BYTES) return Promise.resolve().then(() => parseRequest(Buffer.concat(chunks, size).toString('utf8'), limits));
+    // Plain Uint8Array views (a Buffer would arrive as a Uint8Array anyway); each is cloned with its bytes only.
+    const parts = chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.length));
+    return this.pick().run<ParsedRequest>({ kind: 'parse', chunks: parts, limits });
   }
 
   /** `size`: about how many numbers the answer holds (small ones are written inline, as text; large ones as bytes). */

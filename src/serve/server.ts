@@ -173,7 +173,7 @@ export class JetlensServer {
       throw new HttpError(503, `busy: ${this.receiving} request bodies being received (limit ${this.o.maxPendingBodies})`);
     }
     this.receiving++;
-    let body: Uint8Array;
+    let body: Buffer[];
     try {
       body = await readBody(req, this.o.maxBodyBytes, this.o.bodyTimeoutMs);
     } finally {
@@ -187,8 +187,12 @@ export class JetlensServer {
   }
 }
 
-/** The body as bytes in a fresh buffer of its own (never a pooled slice: it is transferred to a parse worker). */
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Uint8Array> {
+/**
+ * The body as the chunks the socket delivered. They are not joined here: the parse worker gets a copy (structured
+ * clone, outside V8's heap accounting) and joins them, so the event loop allocates nothing per body (joining here
+ * doubled the external memory that makes V8 collect garbage on the event loop, every ~0.4 s under a soak).
+ */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -214,14 +218,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
     });
     req.on('end', () => {
       clearTimeout(timer);
-      // Its own ArrayBuffer (transferable), not zero-filled: every byte is written just below.
-      const bytes = Buffer.allocUnsafeSlow(size);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.length;
-      }
-      resolve(bytes);
+      resolve(chunks);
     });
     req.on('error', (e) => {
       clearTimeout(timer);
