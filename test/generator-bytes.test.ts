@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { generateMixture, generateWithTruth, type GenerateOptions } from '../src/jets/generator/index.js';
+import { Rng } from '../src/util/rng.js';
 
 // Byte identity of the v2 generator (#16 item 8: speed-ups must keep "same seed, same bytes"). Every number in the
 // docs depends on these bytes: the hashes below were made by main at d230cd0, before the speed work, and every
@@ -60,4 +61,17 @@ t.test('v2 output byte for byte as on main before the speed work (fixed seeds, e
   const m = generateMixture({ signal: 'w', background: 'qcd', n: 200, seed: 9 });
   if (process.env.JETLENS_PRINT_HASHES === '1') console.log(`  mixture: '${sha([m.offsets, m.pt, m.y, m.phi, m.pid!, m.labels!])}',`);
   t.equal(sha([m.offsets, m.pt, m.y, m.phi, m.pid!, m.labels!]), WANT.mixture, 'w/qcd mixture');
+});
+
+t.test('Rng: the same numbers as the plain-field implementation it replaced (values made by main at d230cd0)', async (t) => {
+  const r = new Rng(2 ** 33 + 7);
+  const got: number[] = [];
+  for (let i = 0; i < 3; i++) got.push(r.nextUint32(), r.uniform(), r.normal());
+  got.push(r.normal(), r.int(1000));
+  t.same(got, [225556871, 0.38618168494943295, 0.25186057009024104, 720891913, 0.10818909766889928, 0.04467809815911243,
+    1835767145, 0.5145944349318199, -1.079890471368132, -0.864205121193993, 581]);
+  const r2 = new Rng(42);
+  const f = new Float64Array(10000);
+  for (let i = 0; i < f.length; i++) f[i] = i % 3 === 0 ? r2.nextUint32() : i % 3 === 1 ? r2.uniform() : r2.normal();
+  t.equal(sha([f]), '723c1391cdfb1354', '10,000 interleaved draws');
 });
