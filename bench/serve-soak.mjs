@@ -1,29 +1,58 @@
-// Soak bench for the service: `node bench/serve-soak.mjs [seconds=20] [clients=6]` (after npm run build; about
-// seconds + 5 s in all). Starts `jetlens serve` in a child process, saturates it with /v1/efp and /v1/observables
-// (see serve-soak-lib.mjs) while polling /health, and prints JSON (one line) and a table: /health round-trip p50/p99
-// (client side; issue #24 item 3 asks p99 < 20 ms), the server's event-loop lag, RSS, and the load average.
+// Soak bench for the service (after npm run build):
+//   node bench/serve-soak.mjs [seconds=20] [clients=6] [--serve "ARGS"] [--compare "ARGS"]
+// Starts `jetlens serve --port 0 --quiet ARGS` in a child process, saturates it with /v1/efp and /v1/observables from
+// a second child process (serve-soak-load.mjs) while this process polls /health every 25 ms (see serve-soak-lib.mjs),
+// and prints JSON (one line per run) and a table: /health round trip p50/p99/max (client side; issue #24 item 3 asks
+// p99 < 20 ms), the server's own event-loop lag p50/p99/max over the soak, its busy fraction, RSS, load average.
+// --compare "ARGS": an A/B in this one process: the --serve build and one with ARGS (e.g. "--kernel-nice 0")
+// alternate, A B A B, `seconds` each (so 20 s gives about 90 s in all; use 10 for under a minute).
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { soak } from './serve-soak-lib.mjs';
 
-const seconds = Number(process.argv[2] ?? 20);
-const clients = Number(process.argv[3] ?? 6);
-const loadBefore = loadavg()[0].toFixed(2);
-const child = spawn(process.execPath, ['dist/cli/index.js', 'serve', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const line = await new Promise((ok) => createInterface({ input: child.stdout }).once('line', ok));
-try {
-  const r = await soak(JSON.parse(line).listening, { seconds, clients, seed: 1 });
-  r.loadavgBefore = loadBefore;
-  r.loadavg = loadavg().map((x) => x.toFixed(2)).join(' ');
-  r.healthP99Under20Ms = r.healthP99Ms < 20;
-  console.log(JSON.stringify(r));
-  console.table({ requests: `${r.ok} ok, ${r.busy} busy (503), ${r.errors} errors in ${r.seconds} s, ${r.clients} clients`,
-    '/health p50 / p99 / max (client)': `${r.healthP50Ms.toFixed(1)} / ${r.healthP99Ms.toFixed(1)} / ${r.healthMaxMs.toFixed(1)} ms over ${r.healthSamples} polls`,
-    'event-loop lag p99 / max (server)': `${r.serverLagP99Ms.toFixed(1)} / ${r.serverLagMaxMs.toFixed(1)} ms`,
-    'event loop busy (server)': `${(100 * r.serverLoopBusy).toFixed(1)} % of the soak`,
-    rss: `${r.rssWarmMiB.toFixed(0)} -> ${r.rssEndMiB.toFixed(0)} MiB (peak growth ${r.rssGrowthMiB.toFixed(0)} MiB)`,
-    'load average (1, 5, 15 min)': `${r.loadavg} (1 min before: ${loadBefore})` });
-} finally {
-  child.kill('SIGTERM');
+const argv = process.argv.slice(2);
+const flag = (name) => {
+  const i = argv.indexOf(name);
+  return i < 0 ? undefined : argv.splice(i, 2)[1];
+};
+const serveArgs = (flag('--serve') ?? '').split(' ').filter(Boolean);
+const compare = flag('--compare');
+const seconds = Number(argv[0] ?? 20);
+const clients = Number(argv[1] ?? 6);
+
+async function run(label, args) {
+  const loadBefore = loadavg()[0].toFixed(2);
+  const child = spawn(process.execPath, ['dist/cli/index.js', 'serve', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((ok, fail) => {
+    createInterface({ input: child.stdout }).once('line', ok);
+    child.once('exit', (c) => fail(new Error(`serve ${args.join(' ')} exited with ${c}`)));
+  });
+  try {
+    const r = await soak(JSON.parse(line).listening, { seconds, clients, seed: 1, pid: child.pid });
+    Object.assign(r, { label, serveArgs: args.join(' '), loadavgBefore: loadBefore, loadavg: loadavg().map((x) => x.toFixed(2)).join(' '), healthP99Under20Ms: r.healthP99Ms < 20 });
+    console.log(JSON.stringify(r));
+    return r;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((ok) => (child.exitCode !== null ? ok() : child.once('exit', ok)));
+  }
 }
+
+const runs = [];
+if (compare === undefined) runs.push(await run('serve ' + serveArgs.join(' '), serveArgs));
+else {
+  const b = [...serveArgs, ...compare.split(' ').filter(Boolean)];
+  for (let k = 0; k < 2; k++) runs.push(await run('A: serve ' + serveArgs.join(' '), serveArgs), await run('B: serve ' + b.join(' '), b));
+}
+const f = (x) => x.toFixed(1);
+console.table(runs.map((r) => ({
+  run: r.label.trim(),
+  requests: `${r.ok} ok, ${r.busy} busy, ${r.errors} err / ${r.seconds} s, ${r.clients} clients`,
+  '/health p50/p99/max ms (client)': `${f(r.healthP50Ms)} / ${f(r.healthP99Ms)} / ${f(r.healthMaxMs)} (${r.healthSamples})`,
+  'loop lag p50/p99/max ms (server)': `${f(r.serverLagP50Ms)} / ${f(r.serverLagP99Ms)} / ${f(r.serverLagMaxMs)}`,
+  'loop busy': `${(100 * r.serverLoopBusy).toFixed(1)} %`,
+  'main-thread CPU ms/request; server CPU s': r.serverCpuS === undefined ? 'n/a' : `${r.mainThreadCpuMsPerRequest.toFixed(2)}; ${r.serverCpuS.toFixed(1)}`,
+  'RSS MiB warm -> end (growth)': `${r.rssWarmMiB.toFixed(0)} -> ${r.rssEndMiB.toFixed(0)} (${r.rssGrowthMiB.toFixed(0)})`,
+  'load avg before; after (1/5/15)': `${r.loadavgBefore}; ${r.loadavg}`,
+})));

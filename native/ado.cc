@@ -61,6 +61,45 @@ Span<double> scores_from(const Opts& o, const char* k, size_t n_expected = 0) {
   return s;
 }
 
+// The arguments both batch calls (adoDisagreeBatch, adoSubsetBatch) take, read and checked in one place:
+// {candidates: Float64Array(K*N), k, reference, current, labels, weights?, out: Float64Array(2K), threads?, control?}.
+struct BatchArgs {
+  Span<double> fs, g, h, out;  // fs: K candidates of N scores each; out: 2K
+  size_t K = 0, n = 0;
+  std::shared_ptr<Events> e;  // shared with the worker thread
+  int threads = 1;
+  Control control;
+};
+BatchArgs batch_args(const Opts& o) {
+  BatchArgs a;
+  a.fs = o.typed<double>("candidates");
+  a.K = (size_t)o.integer("k", 0, 1 << 30);
+  a.g = scores_from(o, "reference");
+  a.h = scores_from(o, "current", a.g.size);
+  const size_t K = a.K, n = a.n = a.g.size;
+  const std::string C = o.where("candidates");
+  if (a.fs.size != K * n) fail(C + ": expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(a.fs.size));
+  for (size_t i = 0; i < a.fs.size; ++i)
+    if (std::isnan(a.fs[i])) fail(C + ": NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
+  a.e = std::make_shared<Events>(events_from(o, n));
+  a.out = o.typed<double>("out");
+  if (a.out.size != 2 * K) fail(o.where("out") + ": expected length 2K = " + std::to_string(2 * K));
+  a.threads = std::min<int>(resolve_threads((int)o.integer("threads", 0, 256, 0)), (int)std::max<size_t>(K, 1));
+  a.control = control_from(o.raw("control"));
+  o.done();
+  return a;
+}
+
+// The batch calls' result: {wSignal, wBackground} from totals the worker filled.
+std::function<Napi::Value(Napi::Env)> totals_result(std::shared_ptr<std::pair<double, double>> totals) {
+  return [totals](Napi::Env env) {
+    auto r = Napi::Object::New(env);
+    r.Set("wSignal", totals->first);
+    r.Set("wBackground", totals->second);
+    return Napi::Value(r);
+  };
+}
+
 // ---------- helpers ----------
 // Neumaier-compensated sum: keeps ~1e-16 relative error over millions of float64 terms.
 struct KSum {
@@ -521,45 +560,27 @@ Napi::Value AdoDisagree(const Napi::CallbackInfo& info) {
 //                   threads?, control?}) -> Promise<{wSignal, wBackground}>; out[2c] = sumST, out[2c+1] = wD.
 Napi::Value AdoDisagreeBatch(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoDisagreeBatch");
-  auto fs = o.typed<double>("candidates");
-  size_t K = (size_t)o.integer("k", 0, 1 << 30);
-  auto g = scores_from(o, "reference");
-  auto h = scores_from(o, "current", g.size);
-  size_t n = g.size;
-  if (fs.size != K * n) fail("adoDisagreeBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
-  for (size_t i = 0; i < fs.size; ++i)
-    if (std::isnan(fs[i])) fail("adoDisagreeBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(o, n));
-  auto out = o.typed<double>("out");
-  if (out.size != 2 * K) fail("adoDisagreeBatch.out: expected length 2K = " + std::to_string(2 * K));
-  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
-  Control control = control_from(o.raw("control"));
-  o.done();
+  const BatchArgs a = batch_args(o);
   std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
-  for (size_t i = 0; i < n; ++i) (e->labels[i] ? totals->first : totals->second) += e->weighted() ? e->w[i] : 1.0;
+  for (size_t i = 0; i < a.n; ++i) (a.e->labels[i] ? totals->first : totals->second) += a.e->weighted() ? a.e->w[i] : 1.0;
   auto work = [=]() -> std::string {
-    DisagreeShared sh = share(g.data, h.data, *e);
-    if (control.cancelled()) return std::string();
+    DisagreeShared sh = share(a.g.data, a.h.data, *a.e);
+    if (a.control.cancelled()) return std::string();
     // Each candidate is independent; its thread owns its buffers (about 5 * 8 * N bytes). parallel_for turns an
     // exception into a located error ("candidate k: ...").
-    parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t k) {
-      if (control.cancelled()) return;
+    parallel_for(a.K, a.threads, [&](size_t k) {
+      if (a.control.cancelled()) return;
       double st = 0, wd = 0;
-      if (disagree_one(sh, fs.data + k * n, &control, st, wd)) {
-        out[2 * k] = st;
-        out[2 * k + 1] = wd;
-        control.add_done(1);
+      if (disagree_one(sh, a.fs.data + k * a.n, &a.control, st, wd)) {
+        a.out[2 * k] = st;
+        a.out[2 * k + 1] = wd;
+        a.control.add_done(1);
       }
     }, 1, "candidate");
     return std::string();
   };
-  return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
-    auto r = Napi::Object::New(env);
-    r.Set("wSignal", totals->first);
-    r.Set("wBackground", totals->second);
-    return r;
-  });
+  return run_async(info.Env(), keep, work, totals_result(totals));
 }
 
 }  // namespace
@@ -1065,40 +1086,22 @@ Napi::Value AdoSubset(const Napi::CallbackInfo& info) {
 //                 threads, control?}) -> Promise<{wSignal, wBackground}>; out[2c] = sumST, out[2c+1] = wD.
 Napi::Value AdoSubsetBatch(const Napi::CallbackInfo& info) {
   Opts o(info[0], "adoSubsetBatch");
-  auto fs = o.typed<double>("candidates");
-  size_t K = (size_t)o.integer("k", 0, 1 << 30);
-  auto g = scores_from(o, "reference");
-  auto h = scores_from(o, "current", g.size);
-  size_t n = g.size;
-  if (fs.size != K * n) fail("adoSubsetBatch.candidates: expected K * N = " + std::to_string(K * n) + " values, got " + std::to_string(fs.size));
-  for (size_t i = 0; i < fs.size; ++i)
-    if (std::isnan(fs[i])) fail("adoSubsetBatch.candidates: NaN in candidate " + std::to_string(i / n) + " at index " + std::to_string(i % n));
-  auto e = std::make_shared<Events>(events_from(o, n));
-  auto out = o.typed<double>("out");
-  if (out.size != 2 * K) fail("adoSubsetBatch.out: expected length 2K = " + std::to_string(2 * K));
-  int threads = resolve_threads((int)o.integer("threads", 0, 256, 0));
-  Control control = control_from(o.raw("control"));
-  o.done();
+  const BatchArgs a = batch_args(o);
   std::vector<Napi::Value> keep = o.keep();
   auto totals = std::make_shared<std::pair<double, double>>(0, 0);
   auto work = [=]() -> std::string {
-    SubsetShared sh = subset_share(g.data, h.data, *e, 0, &control);
+    SubsetShared sh = subset_share(a.g.data, a.h.data, *a.e, 0, &a.control);
     totals->first = sh.ws, totals->second = sh.wb;
-    if (control.cancelled()) return std::string();
-    parallel_for(K, std::min<int>(threads, (int)std::max<size_t>(K, 1)), [&](size_t c) {
-      if (control.cancelled()) return;
-      out[2 * c] = subset_sum(sh, fs.data + c * n, &control);
-      out[2 * c + 1] = sh.wD;
-      control.add_done(1);
+    if (a.control.cancelled()) return std::string();
+    parallel_for(a.K, a.threads, [&](size_t c) {
+      if (a.control.cancelled()) return;
+      a.out[2 * c] = subset_sum(sh, a.fs.data + c * a.n, &a.control);
+      a.out[2 * c + 1] = sh.wD;
+      a.control.add_done(1);
     }, 1, "candidate");
     return std::string();
   };
-  return run_async(info.Env(), keep, work, [totals](Napi::Env env) {
-    auto r = Napi::Object::New(env);
-    r.Set("wSignal", totals->first);
-    r.Set("wBackground", totals->second);
-    return r;
-  });
+  return run_async(info.Env(), keep, work, totals_result(totals));
 }
 
 }  // namespace

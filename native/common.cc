@@ -1,14 +1,22 @@
 #include "common.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <stdexcept>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #endif
 
 namespace jetlens {
@@ -67,6 +75,35 @@ int resolve_threads(int requested) {
   return std::min(requested, 256);
 }
 
+// ---------- kernel thread priority ----------
+// So that a service's event loop wins the CPU over the kernels: each thread parallel_for starts lowers its own OS
+// priority to (the process's nice value + the kernel nice), at most 19 (Linux: nice is per thread; lowering needs no
+// privilege). 0 = unchanged: the CLI's batch path. `jetlens serve --kernel-nice N` sets it through setKernelNice.
+namespace {
+std::atomic<int> g_kernel_nice{0};
+
+// Lowers the calling thread's priority to the process's nice + kernel_nice() (never raises it: an unprivileged
+// thread could not go back). A failure leaves the thread as it was: priority is a preference, not a correctness matter.
+void lower_thread_priority() {
+#if defined(__linux__)
+  int n = g_kernel_nice.load(std::memory_order_relaxed);
+  if (n <= 0) return;
+  errno = 0;
+  int base = getpriority(PRIO_PROCESS, (id_t)getpid());  // the main thread's nice value
+  if (errno) return;
+  id_t tid = (id_t)syscall(SYS_gettid);
+  int target = std::min(19, base + n);
+  errno = 0;
+  int cur = getpriority(PRIO_PROCESS, tid);
+  if (!errno && cur < target) setpriority(PRIO_PROCESS, tid, target);
+#endif
+}
+
+
+void set_kernel_nice(int n) { g_kernel_nice.store(std::max(0, std::min(19, n))); }
+int kernel_nice() { return g_kernel_nice.load(); }
+}  // namespace
+
 void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body, size_t chunk, const char* what) {
   if (n == 0) return;
   chunk = std::max<size_t>(1, chunk);
@@ -76,6 +113,7 @@ void parallel_for(size_t n, int threads, const std::function<void(size_t)>& body
   std::mutex mu;
   std::string error;  // the first failure, with the item it happened at
   auto run = [&]() {
+    lower_thread_priority();
     size_t i = 0;
     try {
       for (;;) {
@@ -204,5 +242,40 @@ Napi::Value SelfTestThrow(const Napi::CallbackInfo& info) {
 }
 }  // namespace
 JETLENS_EXPORT_GUARDED("selfTestThrow", SelfTestThrow);
+
+// setKernelNice(n: 0..19) -> the value now in force: the nice increment kernel threads take (see common.h).
+Napi::Value SetKernelNice(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) fail("setKernelNice: expected an integer 0..19");
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 0 && n <= 19 && n == std::floor(n))) fail("setKernelNice: expected an integer 0..19");
+  set_kernel_nice((int)n);
+  return Napi::Number::New(info.Env(), kernel_nice());
+}
+JETLENS_EXPORT_GUARDED("setKernelNice", SetKernelNice);
+
+// selfTestThreadNice({threads}) -> Promise<number[]>: the nice value of each kernel thread of one parallel_for call
+// (Linux; -100 where it cannot be read). Lets the tests see that --kernel-nice reaches the threads.
+Napi::Value SelfTestThreadNice(const Napi::CallbackInfo& info) {
+  Opts o(info[0], "selfTestThreadNice");
+  int threads = (int)o.integer("threads", 1, 64);
+  o.done();
+  auto seen = std::make_shared<std::vector<int>>(threads, -100);
+  return run_async(info.Env(), o.keep(), [=]() -> std::string {
+    parallel_for((size_t)threads, threads, [&](size_t i) {
+#if defined(__linux__)
+      errno = 0;
+      int v = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+      (*seen)[i] = errno ? -100 : v;
+#endif
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // so that every thread takes one item
+    }, 1, "thread");
+    return "";
+  }, [seen](Napi::Env env) {
+    auto a = Napi::Array::New(env, seen->size());
+    for (size_t i = 0; i < seen->size(); ++i) a.Set((uint32_t)i, Napi::Number::New(env, (*seen)[i]));
+    return a;
+  });
+}
+JETLENS_EXPORT_GUARDED("selfTestThreadNice", SelfTestThreadNice);
 
 }  // namespace jetlens

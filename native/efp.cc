@@ -142,71 +142,139 @@ inline size_t ipow(size_t M, int r) {
   return s;
 }
 
+#pragma GCC diagnostic ignored "-Wpsabi"  // v4 values never cross a call: the helpers are always_inline
+// 4-wide double vectors (GCC vector extension): AVX2 in the x86-64-v3 clone, SSE pairs in the baseline one.
+typedef double v4 __attribute__((vector_size(32)));
+#define JL_INLINE __attribute__((always_inline)) inline
+JL_INLINE v4 load4(const double* p) {
+  v4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+JL_INLINE void store4(double* p, v4 v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// out[a0 + k, i .. i + 4V) = sum_t C[a0 + k, t] q[t, i ..], k < R: R x 4V accumulators held in registers for the
+// whole t loop (a GEMM micro-kernel: per t, V loads of q and R broadcasts feed R V fused multiply-adds).
+template <int R, int V>
+JL_INLINE void gemmBlock(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
+                         size_t a0, size_t i) {
+  v4 acc[R][V];
+  for (int k = 0; k < R; ++k)
+    for (int v = 0; v < V; ++v) acc[k][v] = v4{0, 0, 0, 0};
+  const double* __restrict c = C + a0 * M;
+  for (size_t t = 0; t < M; ++t) {
+    const double* qt = q + t * st + i;
+    v4 x[V];
+    for (int v = 0; v < V; ++v) x[v] = load4(qt + 4 * v);
+    for (int k = 0; k < R; ++k) {
+      const double ck = c[k * M + t];
+      for (int v = 0; v < V; ++v) acc[k][v] += ck * x[v];
+    }
+  }
+  for (int k = 0; k < R; ++k)
+    for (int v = 0; v < V; ++v) store4(out + (a0 + k) * M + i + 4 * v, acc[k][v]);
+}
+
+// Rows a0 .. a0 + R - 1, columns lo .. M - 1 (8 at a time, then 4; a last partial group of 4 is recomputed
+// overlapping the previous one, which rewrites the same values; fewer than 4 columns in all: scalar).
+template <int R>
+JL_INLINE void gemmRows(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
+                        size_t a0, size_t lo) {
+  if (M - lo < 4) {
+    for (int k = 0; k < R; ++k)
+      for (size_t i = lo; i < M; ++i) {
+        double s = 0;
+        for (size_t t = 0; t < M; ++t) s += C[(a0 + k) * M + t] * q[t * st + i];
+        out[(a0 + k) * M + i] = s;
+      }
+    return;
+  }
+  size_t i = lo;
+  for (; i + 8 <= M; i += 8) gemmBlock<R, 2>(C, q, st, M, out, a0, i);
+  if (i + 4 <= M) {
+    gemmBlock<R, 1>(C, q, st, M, out, a0, i);
+    i += 4;
+  }
+  if (i < M) gemmBlock<R, 1>(C, q, st, M, out, a0, M - 4);
+}
+
 // The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
 //   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
-// Two rows at a time share the loads of B (register blocking), four s at a time share the loads of out.
+// The coefficients c_a[s] go into an M x M matrix first, then a register-blocked product (4 rows x 8 columns per
+// micro-kernel). A symmetric output computes columns >= its row block only and is mirrored.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
-void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cvec, const size_t (*fstr)[kMaxRank + 1],
+void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cmat, const size_t (*fstr)[kMaxRank + 1],
                 const int* coefF, int nCo, int fq) {
   double* __restrict out = bufs[op.out];
   const double* q = bufs[op.f[fq].buf];
   const size_t st = fstr[fq][1];
-  double* __restrict ca = cvec;
-  double* __restrict cb = cvec + M;
-  auto coefs = [&](size_t a, double* __restrict c) {
-    for (size_t t = 0; t < M; ++t) c[t] = 1;
-    for (int k = 0; k < nCo; ++k) {
+  for (size_t a = 0; a < M; ++a) {
+    double* __restrict c = cmat + a * M;
+    int k = 0;
+    if (nCo >= 2 && fstr[coefF[0]][1] == 1 && fstr[coefF[1]][1] == 1) {  // the usual z(s) theta(a, s): one pass
+      const double* __restrict p0 = bufs[op.f[coefF[0]].buf] + a * fstr[coefF[0]][0];
+      const double* __restrict p1 = bufs[op.f[coefF[1]].buf] + a * fstr[coefF[1]][0];
+      for (size_t t = 0; t < M; ++t) c[t] = p0[t] * p1[t];
+      k = 2;
+    } else {
+      for (size_t t = 0; t < M; ++t) c[t] = 1;
+    }
+    for (; k < nCo; ++k) {
       const int f = coefF[k];
       const double* __restrict p = bufs[op.f[f].buf] + a * fstr[f][0];
       const size_t ps = fstr[f][1];
-      for (size_t t = 0; t < M; ++t) c[t] *= p[t * ps];
+      if (ps == 1) {
+        for (size_t t = 0; t < M; ++t) c[t] *= p[t];
+      } else {
+        for (size_t t = 0; t < M; ++t) c[t] *= p[t * ps];
+      }
     }
-  };
+  }
   size_t a = 0;
-  for (; a + 2 <= M; a += 2) {
-    coefs(a, ca);
-    coefs(a + 1, cb);
-    const size_t lo = op.sym ? a : 0;
-    double* __restrict oa = out + a * M;
-    double* __restrict ob = oa + M;
-    for (size_t i = lo; i < M; ++i) oa[i] = ob[i] = 0;
-    size_t t = 0;
-    for (; t + 4 <= M; t += 4) {
-      const double* __restrict q0 = q + t * st;
-      const double* __restrict q1 = q0 + st;
-      const double* __restrict q2 = q1 + st;
-      const double* __restrict q3 = q2 + st;
-      const double a0 = ca[t], a1 = ca[t + 1], a2 = ca[t + 2], a3 = ca[t + 3];
-      const double b0 = cb[t], b1 = cb[t + 1], b2 = cb[t + 2], b3 = cb[t + 3];
-      for (size_t i = lo; i < M; ++i) {
-        const double x0 = q0[i], x1 = q1[i], x2 = q2[i], x3 = q3[i];
-        oa[i] += (a0 * x0 + a1 * x1) + (a2 * x2 + a3 * x3);
-        ob[i] += (b0 * x0 + b1 * x1) + (b2 * x2 + b3 * x3);
-      }
-    }
-    for (; t < M; ++t) {
-      const double* __restrict q0 = q + t * st;
-      const double a0 = ca[t], b0 = cb[t];
-      for (size_t i = lo; i < M; ++i) {
-        oa[i] += a0 * q0[i];
-        ob[i] += b0 * q0[i];
-      }
-    }
-  }
-  if (a < M) {  // odd M: the last row alone
-    coefs(a, ca);
-    const size_t lo = op.sym ? a : 0;
-    double* __restrict oa = out + a * M;
-    for (size_t i = lo; i < M; ++i) oa[i] = 0;
-    for (size_t t = 0; t < M; ++t) {
-      const double* __restrict q0 = q + t * st;
-      const double a0 = ca[t];
-      for (size_t i = lo; i < M; ++i) oa[i] += a0 * q0[i];
-    }
-  }
+  for (; a + 4 <= M; a += 4) gemmRows<4>(cmat, q, st, M, out, a, op.sym ? a : 0);
+  for (; a < M; ++a) gemmRows<1>(cmat, q, st, M, out, a, op.sym ? a : 0);
   if (op.sym)
     for (size_t x = 1; x < M; ++x)
       for (size_t y = 0; y < x; ++y) out[x * M + y] = out[y * M + x];
+}
+
+// sum_i prod_{k<NF} f_k[i] with four partial sums (vectorised; the order of the adds is fixed, so deterministic).
+template <int NF>
+JL_INLINE double dotN(const double* const* f, size_t M) {
+  double s[4] = {0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 4 <= M; i += 4)
+    for (int l = 0; l < 4; ++l) {
+      double p = f[0][i + l];
+      for (int k = 1; k < NF; ++k) p *= f[k][i + l];
+      s[l] += p;
+    }
+  for (; i < M; ++i) {
+    double p = f[0][i];
+    for (int k = 1; k < NF; ++k) p *= f[k][i];
+    s[0] += p;
+  }
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+// A rank-0 CONTRACT: sum_i prod_k f_k[i] over its vector factors. Up to 4 factors unrolled; more are multiplied
+// into the scratch row w first.
+JL_INLINE double dotProduct(const Op& op, double* const* bufs, size_t M, double* __restrict w) {
+  const int nf = (int)op.f.size();
+  const double* f[64];
+  for (int k = 0; k < nf; ++k) f[k] = bufs[op.f[k].buf];
+  switch (nf) {
+    case 1: return dotN<1>(f, M);
+    case 2: return dotN<2>(f, M);
+    case 3: return dotN<3>(f, M);
+    case 4: return dotN<4>(f, M);
+    default: break;
+  }
+  for (size_t i = 0; i < M; ++i) w[i] = f[0][i] * f[1][i];
+  for (int k = 2; k < nf - 1; ++k)
+    for (size_t i = 0; i < M; ++i) w[i] *= f[k][i];
+  const double* g[2] = {w, f[nf - 1]};
+  return dotN<2>(g, M);
 }
 
 // The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
@@ -219,17 +287,10 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
   const int r = op.r;
   double* __restrict out = bufs[op.out];
   const int nf = (int)op.f.size();
-  if (r == 0) {  // all factors are vectors over s
-    double s = 0;
-    for (size_t i = 0; i < M; ++i) {
-      double p = 1;
-      for (int k = 0; k < nf; ++k) p *= bufs[op.f[k].buf][i];
-      s += p;
-    }
-    out[0] = s;
+  if (r == 0) {  // all factors are vectors over s: a dot product with the factor pointers hoisted
+    out[0] = dotProduct(op, bufs, M, cvec + M);
     return;
   }
-  std::fill(out, out + ipow(M, r), 0.0);
   const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
   size_t fstr[64][kMaxRank + 1];
   size_t off[64] = {0};
@@ -241,9 +302,10 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
     if (fstr[f][r]) innerF[nIn++] = f; else coefF[nCo++] = f;
   }
   if (r == 2 && nIn == 1 && fstr[innerF[0]][0] == 0) {
-    matrixStep(op, bufs, M, cvec, fstr, coefF, nCo, innerF[0]);
+    matrixStep(op, bufs, M, cvec + M, fstr, coefF, nCo, innerF[0]);  // writes every element of out
     return;
   }
+  std::fill(out, out + ipow(M, r), 0.0);
   size_t idx[kMaxRank + 1] = {0};
   size_t offO = 0;
   const size_t nIter = ipow(M, nOuter);
@@ -296,21 +358,41 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
         const double* __restrict q0 = q + t * st;
         for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i];
       }
-    } else {
+    } else if (nIn == 2) {  // o[:] += sum_s c[s] a[s, :] b[s, :], four s per pass over o
+      const double* A = bufs[op.f[innerF[0]].buf] + off[innerF[0]];
+      const double* B = bufs[op.f[innerF[1]].buf] + off[innerF[1]];
+      const size_t sa = fstr[innerF[0]][sumLevel], sb = fstr[innerF[1]][sumLevel];
+      size_t t = 0;
+      for (; t + 4 <= M; t += 4) {
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double* __restrict a0 = A + t * sa;
+        const double* __restrict a1 = a0 + sa;
+        const double* __restrict a2 = a1 + sa;
+        const double* __restrict a3 = a2 + sa;
+        const double* __restrict b0 = B + t * sb;
+        const double* __restrict b1 = b0 + sb;
+        const double* __restrict b2 = b1 + sb;
+        const double* __restrict b3 = b2 + sb;
+        for (size_t i = lo; i < M; ++i)
+          o[i] += (c0 * a0[i] * b0[i] + c1 * a1[i] * b1[i]) + (c2 * a2[i] * b2[i] + c3 * a3[i] * b3[i]);
+      }
+      for (; t < M; ++t) {
+        const double c = cvec[t];
+        const double* __restrict a = A + t * sa;
+        const double* __restrict b = B + t * sb;
+        for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
+      }
+    } else {  // three or more inner factors: their product row (times c[s]) in w, then added
+      double* __restrict w = cvec + M;
       for (size_t t = 0; t < M; ++t) {
         const double c = cvec[t];
-        if (c == 0) continue;
         const double* __restrict a = bufs[op.f[innerF[0]].buf] + off[innerF[0]] + t * fstr[innerF[0]][sumLevel];
-        const double* __restrict b = bufs[op.f[innerF[1]].buf] + off[innerF[1]] + t * fstr[innerF[1]][sumLevel];
-        if (nIn == 2) {
-          for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
-        } else {
-          for (size_t i = lo; i < M; ++i) {
-            double p = c * a[i] * b[i];
-            for (int k = 2; k < nIn; ++k) p *= bufs[op.f[innerF[k]].buf][off[innerF[k]] + t * fstr[innerF[k]][sumLevel] + i];
-            o[i] += p;
-          }
+        for (size_t i = lo; i < M; ++i) w[i] = c * a[i];
+        for (int k = 1; k < nIn; ++k) {
+          const double* __restrict b = bufs[op.f[innerF[k]].buf] + off[innerF[k]] + t * fstr[innerF[k]][sumLevel];
+          for (size_t i = lo; i < M; ++i) w[i] *= b[i];
         }
+        for (size_t i = lo; i < M; ++i) o[i] += w[i];
       }
     }
     }
@@ -373,6 +455,30 @@ inline double powHalfBeta(double d2, double beta) {
   return std::pow(d2, beta / 2);
 }
 
+// theta for 'hadr' when every |phi| <= pi (so |Delta phi| < 2 pi and one conditional 2 pi - |Delta phi| wraps it, bit
+// for bit what delta_r2's wrap gives): the full matrix in branch-free row loops the compiler vectorises (sqrt
+// included), instead of the triangle with mirrored, strided writes. Returns false (nothing written) otherwise.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+bool hadrTheta(const double* __restrict y, const double* __restrict phi, size_t M, double beta, double* __restrict theta) {
+  for (size_t i = 0; i < M; ++i)
+    if (!(std::fabs(phi[i]) <= kPi)) return false;
+  for (size_t i = 0; i < M; ++i) {
+    double* __restrict row = theta + i * M;
+    const double yi = y[i], pi = phi[i];
+    for (size_t j = 0; j < M; ++j) {
+      const double dy = yi - y[j], ad = std::fabs(pi - phi[j]);
+      const double dp = ad > kPi ? kTwoPi - ad : ad;
+      row[j] = dy * dy + dp * dp;
+    }
+    if (beta == 1) {
+      for (size_t j = 0; j < M; ++j) row[j] = std::sqrt(row[j]);
+    } else if (beta != 2) {
+      for (size_t j = 0; j < M; ++j) row[j] = powHalfBeta(row[j], beta);
+    }
+  }
+  return true;
+}
+
 // z and theta^1 (base angle with the beta power) of one jet; mirrors src/efp/measure.ts.
 void measure(const MeasureCfg& m, const double* pt, const double* y, const double* phi, size_t M, double* z, double* theta,
              std::vector<double>& tmp) {
@@ -396,8 +502,13 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
       total = 0;
       for (size_t i = 0; i < M; ++i) total += E[i];
     }
-    for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+    if (m.kappa == 1) {
+      for (size_t i = 0; i < M; ++i) z[i] = E[i] / total;  // = pow(x, 1) exactly
+    } else {
+      for (size_t i = 0; i < M; ++i) z[i] = std::pow(E[i] / total, m.kappa);
+    }
   }
+  if (m.code == 0 && !m.pf && hadrTheta(y, phi, M, m.beta, theta)) return;
   for (size_t i = 0; i < M; ++i) {
     theta[i * M + i] = 0;
     for (size_t j = 0; j < i; ++j) {
@@ -442,7 +553,7 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   }
   size_t s = jets.begin(j);
   measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
-  tmp.resize(2 * M);
+  tmp.resize(M * M + M);  // contract's coefficient vector (M) and matrixStep's coefficient matrix (M x M)
   for (int w = 2; w <= g.W; ++w) {
     ctl.check();
     const double *a = bufs[w - 1], *t = bufs[1];
@@ -489,6 +600,7 @@ Napi::Value EfpCompute(const Napi::CallbackInfo& info) {
   for (size_t j = 0; j < N; ++j) maxM = std::max<size_t>(maxM, jets.end(j) - jets.begin(j));
   double bytes = 0;
   for (int r : g->bufRank) bytes += std::pow((double)maxM, r) * 8;
+  bytes += ((double)maxM * maxM + 5.0 * maxM) * 8;  // runJet's tmp (coefficient matrix, measure scratch)
   check_scratch(bytes * (double)std::min<size_t>((size_t)std::max(1, threads), std::max<size_t>(N, 1)),
                 "efp: the largest jet (" + std::to_string(maxM) + " particles) with these graphs' buffers");
   return run_async(info.Env(), o.keep(), [=]() -> std::string {

@@ -9,13 +9,7 @@ if [ "${JETLENS_INSTALL_TEST_DEPS:-}" != "1" ]; then
   echo "redis-server is missing; install it with 'sudo apt-get install -y redis-server', or run the tests with JETLENS_INSTALL_TEST_DEPS=1 to let them install it" >&2
   exit 10
 fi
-if ! command -v apt-get >/dev/null 2>&1; then echo "ensure-redis: no redis-server and no apt-get" >&2; exit 1; fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-    echo "ensure-redis: no redis-server, and not root (cannot apt-get install redis-server)" >&2; exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
+. "$(dirname "$0")/apt-access.sh"
+apt_access ensure-redis redis-server redis-server
 $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq redis-server >&2 || { echo "ensure-redis: apt-get install redis-server failed" >&2; exit 1; }
 command -v redis-server >/dev/null 2>&1 || { echo "ensure-redis: redis-server still not on PATH after install" >&2; exit 1; }

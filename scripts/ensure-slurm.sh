@@ -13,14 +13,8 @@ if [ "${JETLENS_INSTALL_TEST_DEPS:-}" != "1" ]; then
   echo "$m is missing; install Slurm with 'sudo apt-get install -y --no-install-recommends $PKGS', or run the tests with JETLENS_INSTALL_TEST_DEPS=1 to let them install it" >&2
   exit 10
 fi
-if ! command -v apt-get >/dev/null 2>&1; then echo "ensure-slurm: no $m and no apt-get" >&2; exit 1; fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-    echo "ensure-slurm: no $m, and not root (cannot apt-get install $PKGS)" >&2; exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
+. "$(dirname "$0")/apt-access.sh"
+apt_access ensure-slurm "$m" "$PKGS"
 # policy-rc.d 101: the packages' postinst must not start the system daemons (the test starts its own, in a temp dir).
 POLICY=/usr/sbin/policy-rc.d
 ADDED_POLICY=""

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EFPSet } from '../src/efp/efpset.js';
 import { canonical, graphFromEdges } from '../src/efp/graph.js';
-import { energyflowComposites, energyflowConnected, energyflowIndexOfEdges } from '../src/efp/energyflow-order.js';
+import { energyflowComposites, energyflowConnected, energyflowIndexOfEdges, energyflowIndexOfSet } from '../src/efp/energyflow-order.js';
 import { hashOf, pySetOrder } from '../src/efp/pyset.js';
 import { runCli } from './fixtures/cli.js';
 import { register as efp } from '../src/cli/efp.js';
@@ -99,4 +99,14 @@ t.test('efp --order energyflow permutes the columns; the sidecar names each ener
   }
   t.not(sa.map((c: { id: string }) => c.id).join(), sb.map((c: { id: string }) => c.id).join(), 'the orders differ at d <= 4');
   t.same(energyflowIndexOfEdges([{ edges: [[0, 1], [2, 3]] }, { edges: [[0, 1]] }]), [1, 0], 'composites after connected graphs');
+});
+
+t.test('energyflowIndexOfSet (from the primes ids) equals energyflowIndexOfEdges (re-canonicalised)', async (t) => {
+  for (const sel of ['d<=1', 'd<=3', 'd<=5', 'd<=6', ['d<=7', 'p>=2']] as const) {
+    const set = new EFPSet(sel as never);
+    t.same(energyflowIndexOfSet(set), energyflowIndexOfEdges(set.columns), `${JSON.stringify(sel)}`);
+  }
+  // explicit graphs: composites, multi-edges, an isolated vertex, relabelled duplicates
+  const set = new EFPSet([[[0, 1], [2, 3]], [[0, 1], [1, 2], [2, 0]], [[5, 6], [6, 7], [7, 5]], [[0, 1], [0, 1], [2, 3]], [[0, 1], [1, 2]]] as never);
+  t.same(energyflowIndexOfSet(set), energyflowIndexOfEdges(set.columns), 'explicit graphs');
 });

@@ -2,8 +2,7 @@
 // of service requests must each end in a located error (JetlensInputError naming the file, or a 4xx) or a result;
 // never a crash, a hang or another kind of error. JETLENS_FUZZ_CASES / JETLENS_FUZZ_SECONDS scale it.
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JetlensInputError } from '../src/errors.js';
 import { readJets, writeJets } from '../src/io/index.js';
@@ -11,8 +10,9 @@ import { JetBatch } from '../src/jets/batch.js';
 import { Rng } from '../src/util/rng.js';
 import { JetlensServer } from '../src/serve/server.js';
 import { defaultOps } from '../src/serve/ops.js';
+import { tempDir } from './fixtures/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-fuzz-'));
+const dir = tempDir('jetlens-fuzz-');
 const CASES = Number(process.env.JETLENS_FUZZ_CASES ?? 2000);
 const SECONDS = Number(process.env.JETLENS_FUZZ_SECONDS ?? 20);
 const rng = new Rng(20241206);

@@ -3,15 +3,13 @@
 // uses the jet mass monotonically or through a mass window; a black box that is a function of the current features
 // alone must select nothing significant (the ensemble's error covers the gain). Small and seeded: seconds.
 import t, { type Test } from 'tap';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { observables } from '../src/jss/observables.js';
 import { efpCandidates } from '../src/studies/candidates.js';
 import { guide, logFeature } from '../src/studies/guided.js';
 import { argsort, rankEquivalent } from '../src/studies/redundancy.js';
 import { splitRows } from '../src/studies/study.js';
+import { tempDir } from './fixtures/tmp.js';
 
 // About a minute of CPU (36 small DNN trainings); on a shared 2-core machine under load average 40 the wall time
 // passed tap's default 5 minutes, so this file asks for more.
@@ -39,7 +37,7 @@ function standard(v: Float64Array): Float64Array {
 
 async function run(blackBox: Float64Array, passes = 1) {
   const { mass, pt, cands } = await setup;
-  const dir = mkdtempSync(join(tmpdir(), 'jetlens-closure-'));
+  const dir = tempDir('jetlens-closure-');
   return guide({ outDir: dir, labels, hl: { mass, pt }, blackBox, candidates: cands, split, passes, seed: 1, dnn });
 }
 

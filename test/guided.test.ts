@@ -1,6 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { observables } from '../src/jss/observables.js';
@@ -9,6 +8,7 @@ import { readArray } from '../src/io/index.js';
 import { efpCandidates } from '../src/studies/candidates.js';
 import { guide } from '../src/studies/guided.js';
 import { splitRows, writeGuideTables } from '../src/studies/study.js';
+import { tempDir } from './fixtures/tmp.js';
 
 // A tiny guided iteration end to end (closure tests with planted EFPs: guided-closure.test.ts): 1500 jets per class, d<=3 candidates, a few DNN epochs.
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: 1500, seed: 11 });
@@ -23,7 +23,7 @@ t.test('black-box guided: the chosen EFP maximises the subset ADO (checked with 
   const cands = await efpCandidates(jets, space);
   // A black box that uses more than mass and pT: a fixed non-linear combination of substructure.
   const blackBox = obs.values.mass.map((m, j) => -Math.abs(m - 80) / 10 - 3 * obs.values.tau21_b1[j]);
-  const dir = mkdtempSync(join(tmpdir(), 'jetlens-guided-'));
+  const dir = tempDir('jetlens-guided-');
   const opts = { outDir: dir, labels, hl: { mass: obs.values.mass, pt: obs.values.pt }, blackBox, candidates: cands, split, seed: 2, dnn };
   const r = await guide({ ...opts, passes: 1, stop: false });
   const c = r.passes[1].chosen!;

@@ -1,16 +1,16 @@
 // Hostile-input regressions (issue #24): each test rebuilds the original damaged input and checks that it now ends
 // in a located error (or a correct result), never a silently wrong number.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JetBatch } from '../src/jets/batch.js';
 import { readJets } from '../src/io/index.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
 import { zipEntries } from '../src/io/zip.js';
+import { tempDir } from './fixtures/tmp.js';
 
 const fx = (f: string) => join(import.meta.dirname, 'fixtures', f);
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-integrity-'));
+const dir = tempDir('jetlens-integrity-');
 
 t.test('a corrupt gzip chunk in an HDF5 file is an error naming the file and dataset, not zeros', async (t) => {
   const n = 2000;

@@ -1,13 +1,13 @@
 // CSV read and written through csv-parse / csv-stringify: files shaped like pandas' output (crafted here, byte for
 // byte what df.to_csv() writes), quoting, BOM, NaN spellings, one-hot labels, FILE:COLUMN specs.
 import t from 'tap';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArray, readJets, readTable, writeTable, labelVector } from '../src/io/index.js';
 import { csvNumber, formatCsvTable, parseCsvTable } from '../src/io/text.js';
+import { tempDir } from './fixtures/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-csv-'));
+const dir = tempDir('jetlens-csv-');
 const p = (f: string) => join(dir, f);
 
 t.test("pandas df.to_csv(): unnamed index column dropped, values exact", async (t) => {

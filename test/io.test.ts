@@ -1,14 +1,14 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { JetBatch } from '../src/jets/batch.js';
 import { formatNpy, parseNpy, readArray, readJets, readTable, writeJets, writeNpy, writeNpz, writeTable } from '../src/io/index.js';
+import { tempDir } from './fixtures/tmp.js';
 
 const fx = (f: string) => join(import.meta.dirname, 'fixtures', f);
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-io-'));
+const dir = tempDir('jetlens-io-');
 const sample = () =>
   JetBatch.fromNested(
     [

@@ -1,8 +1,7 @@
 // Massive constituents end to end: FastJet's own example event gives FastJet's jet masses, masses from PDG ids, the
 // mass column through the readers and writers, every backend == reference with masses, massless stays the default.
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register as registerObservables } from '../src/cli/observables.js';
 import { cliState } from '../src/cli/util.js';
@@ -18,9 +17,10 @@ import { Rng } from '../src/util/rng.js';
 import { runCli } from './fixtures/cli.js';
 import { expectClose, forEachBackend, tolerance, worstDifference } from './fixtures/backends.js';
 import { randomJets } from './fixtures/jss-jets.js';
+import { tempDir } from './fixtures/tmp.js';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-mass-'));
+const dir = tempDir('jetlens-mass-');
 
 /** FastJet's single-event.dat as (pt, y, phi, m): proper rapidity, m^2 = E^2 - |p|^2 (clamped at 0). */
 function fastjetEvent() {

@@ -1,8 +1,7 @@
 // `jetlens observables` and `jetlens images`, run in-process through commander on a small EnergyFlow-style file.
 import t from 'tap';
 import { runCli } from './fixtures/cli.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register as registerImages } from '../src/cli/images.js';
 import { register as registerObs } from '../src/cli/observables.js';
@@ -10,9 +9,10 @@ import { cliState } from '../src/cli/util.js';
 import { readArray, readJets, readTable } from '../src/io/index.js';
 import { jetImages } from '../src/jss/images.js';
 import { observablesReference } from '../src/jss/observables.js';
+import { tempDir } from './fixtures/tmp.js';
 
 const input = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'fixtures', 'qg_small.npz');
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-jss-'));
+const dir = tempDir('jetlens-jss-');
 cliState.quiet = true;
 
 /** Runs one command; returns what it wrote to stderr and the exit code it set. */

@@ -1,7 +1,6 @@
 // `jetlens groom`, run in-process through commander on the small EnergyFlow-style file and on massive JSONL jets.
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from '../src/cli/groom.js';
 import { cliState } from '../src/cli/util.js';
@@ -9,9 +8,10 @@ import { readArray, readJets, readTable } from '../src/io/index.js';
 import { groomReference, softDropReference, trimReference } from '../src/jss/groom.js';
 import { withPdgMasses } from '../src/jets/pdg.js';
 import { runCli } from './fixtures/cli.js';
+import { tempDir } from './fixtures/tmp.js';
 
 const input = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'fixtures', 'qg_small.npz');
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-groom-'));
+const dir = tempDir('jetlens-groom-');
 cliState.quiet = true;
 const run = (args: string[]) => runCli([register], args);
 

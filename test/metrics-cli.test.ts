@@ -1,20 +1,20 @@
 import t from 'tap';
 import { runCli } from './fixtures/cli.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register as registerAuc } from '../src/cli/auc.js';
 import { register as registerAdo } from '../src/cli/ado.js';
 import { writeNpy, writeNpz, writeTable } from '../src/io/index.js';
 import { ado, adoOnDisagreement, auc, aucBootstrap } from '../src/metrics/index.js';
 import { sample } from './fixtures/metrics-samples.js';
+import { tempDir } from './fixtures/tmp.js';
 
 /** Runs one command in-process; returns stdout, stderr and the exit code it set. */
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
   return runCli([registerAuc, registerAdo], args);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-metrics-'));
+const dir = tempDir('jetlens-metrics-');
 const s = sample('cli', 31, 300, 250, 0, true);
 const p = (f: string) => join(dir, f);
 

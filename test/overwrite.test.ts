@@ -1,6 +1,6 @@
 // Issue #24 item 2: no run may write over one of its inputs (symlinks, sidecars, manifests and merge parts included).
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JetBatch } from '../src/jets/batch.js';
@@ -12,8 +12,9 @@ import { register as shardCli } from '../src/cli/shards.js';
 import { validateJob } from '../src/queue/job.js';
 import { redactRedisUrl } from '../src/queue/connection.js';
 import { runCli } from './fixtures/cli.js';
+import { tempDir } from './fixtures/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-overwrite-'));
+const dir = tempDir('jetlens-overwrite-');
 const jets = JetBatch.fromNested([[[10, 0.1, 0.2], [5, -0.1, 0.3]], [[3, 0, -1], [2, 0.2, -1.1]]], { labels: [1, 0] });
 const p = (f: string) => join(dir, f);
 

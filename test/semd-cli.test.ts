@@ -1,6 +1,5 @@
 // The four SEMD commands end to end (through commander, in process): outputs match the library API.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { runCli } from './fixtures/cli.js';
@@ -14,9 +13,10 @@ import { JetBatch } from '../src/jets/batch.js';
 import { semdCross, semdMatrix } from '../src/semd/distance.js';
 import { semdKnn } from '../src/semd/knn.js';
 import { randomJets } from './fixtures/semd-jets.js';
+import { tempDir } from './fixtures/tmp.js';
 
 cliState.quiet = true;
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-semd-cli-'));
+const dir = tempDir('jetlens-semd-cli-');
 
 async function run(...args: string[]): Promise<number> {
   const r = await runCli([registerSemd, registerKnn, registerSmear, registerNn], args);

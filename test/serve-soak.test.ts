@@ -18,7 +18,7 @@ t.test('soak: mixed /v1/efp and /v1/observables at saturation; flat RSS, prompt 
     child.once('exit', (c) => reject(new Error(`serve exited with ${c}`)));
   });
   const base = JSON.parse(line).listening as string;
-  const r = await soak(base, { seconds: Number(process.env.JETLENS_SOAK_SECONDS ?? 8), clients: 4, seed: 7 });
+  const r = await soak(base, { seconds: Number(process.env.JETLENS_SOAK_SECONDS ?? 8), clients: 4, seed: 7, pid: child.pid });
   t.comment(JSON.stringify(r));
   t.equal(r.errors, 0, 'every answer is 200 or 503 (busy)');
   t.ok(r.ok > 10, `${r.ok} requests computed`);

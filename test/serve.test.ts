@@ -31,22 +31,8 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
   const { child, base } = await start('--concurrency', '2', '--max-body', String(4 << 20), '--max-jets', '1000', '--max-particles', '100000');
   t.teardown(() => { child.kill('SIGKILL'); });
 
-  const ok = await post(base, '/v1/observables', JSON.stringify({ jets: nested, options: { betas: [1] } }));
-  t.equal(ok.status, 200);
-  const want = await observables(jets, { betas: [1] });
-  const got = ok.json.values as Record<string, number[]>;
-  t.same(ok.json.columns, want.columns);
-  for (const c of want.columns) t.same(got[c], Array.from(want.values[c]), `column ${c} equals the library`);
-
-  const efp = await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 3), options: { select: 'd<=2', kappa: 1, beta: 1 } }));
-  t.equal(efp.status, 200);
-  const set = new EFPSet('d<=2', { kappa: 1, beta: 1 });
-  const want2 = await set.batchCompute(jets.slice(0, 3));
-  t.same((efp.json.values as number[][]).flat(), Array.from(want2), 'EFPs equal the library');
-  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'd<=9' } }))).status, 400, 'oversized EFP selection');
-  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'q<=2' } }))).status, 400, 'unknown selection syntax');
-  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { beta: -1 } }))).status, 400, 'bad beta');
-
+  // Built before the first request: building them (a 12 MB body among them) takes seconds on a loaded machine, and a
+  // keep-alive socket left idle that long can be closed by the server just as the client reuses it ("other side closed").
   const bad: [string, string, number, RegExp][] = [
     ['malformed JSON', '{"jets": [[[1,0,0]]', 400, /not valid JSON/],
     ['NaN literal', '{"jets": [[[NaN,0,0]]]}', 400, /not valid JSON/],
@@ -61,6 +47,28 @@ t.test('serve: correct results, clean 4xx for hostile input, 503 when saturated,
     ['too many particles', JSON.stringify({ jets: [Array.from({ length: 100001 }, () => [1, 0, 0])] }), 400, /too many particles/],
     ['10^6 particles (oversized body)', JSON.stringify({ jets: [Array.from({ length: 1e6 }, () => [1, 0.1, 0.2])] }), 413, /exceeds the limit/],
   ];
+  const ok = await post(base, '/v1/observables', JSON.stringify({ jets: nested, options: { betas: [1] } }));
+  t.equal(ok.status, 200);
+  const want = await observables(jets, { betas: [1] });
+  const got = ok.json.values as Record<string, number[]>;
+  t.same(ok.json.columns, want.columns);
+  for (const c of want.columns) t.same(got[c], Array.from(want.values[c]), `column ${c} equals the library`);
+
+  // A large answer (over 64 KiB: written in pieces, yielding to the event loop between them) arrives whole.
+  const big = await fetch(base + '/v1/observables', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jets: Array.from({ length: 1000 }, (_, j) => nested[j % nested.length]), options: { betas: [1] } }) });
+  t.ok(Number(big.headers.get('content-length')) > 64 * 1024, `answer of ${big.headers.get('content-length')} bytes`);
+  const bigValues = ((await big.json()) as { values: Record<string, number[]> }).values;
+  for (const c of want.columns) t.same(bigValues[c], Array.from({ length: 1000 }, (_, j) => want.values[c][j % nested.length]), `large answer: column ${c}`);
+
+  const efp = await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 3), options: { select: 'd<=2', kappa: 1, beta: 1 } }));
+  t.equal(efp.status, 200);
+  const set = new EFPSet('d<=2', { kappa: 1, beta: 1 });
+  const want2 = await set.batchCompute(jets.slice(0, 3));
+  t.same((efp.json.values as number[][]).flat(), Array.from(want2), 'EFPs equal the library');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'd<=9' } }))).status, 400, 'oversized EFP selection');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { select: 'q<=2' } }))).status, 400, 'unknown selection syntax');
+  t.equal((await post(base, '/v1/efp', JSON.stringify({ jets: nested.slice(0, 1), options: { beta: -1 } }))).status, 400, 'bad beta');
+
   for (const [what, body, status, re] of bad) {
     const r = await post(base, '/v1/observables', body);
     t.equal(r.status, status, what);

@@ -1,12 +1,12 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './fixtures/tmp.js';
 
 // Runs the compiled CLI (npm install/ci compiles it) as separate processes, as a scheduler would.
 const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-shardcli-'));
+const dir = tempDir('jetlens-shardcli-');
 const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args, '--quiet'], { cwd: dir, stdio: 'pipe' }).toString();
 
 t.test('4 shards in 2 local processes merge to the unsharded bytes (observables, efp, images, predict, knn)', { skip: existsSync(cli) ? false : 'dist/ not built (run npm install)' }, async (t) => {

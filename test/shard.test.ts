@@ -1,12 +1,12 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy, writeNpz, writeTable } from '../src/io/index.js';
 import { parseShard, shardRange, writeManifest, type Manifest } from '../src/shard/shard.js';
 import { mergeParts } from '../src/shard/merge.js';
+import { tempDir } from './fixtures/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'jetlens-shard-'));
+const dir = tempDir('jetlens-shard-');
 
 t.test('shard ranges tile the input exactly', async (t) => {
   for (const total of [0, 1, 7, 100, 101]) {

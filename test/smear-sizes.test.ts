@@ -1,7 +1,6 @@
 // smear's sizes scan, reference AUCs and eps in GeV (issue #22 item 1): nested subsamples, output shapes, and the
 // reference lines equal to the metrics module's AUC on the same columns.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { runCli } from './fixtures/cli.js';
@@ -14,6 +13,7 @@ import { auc } from '../src/metrics/index.js';
 import { smearSections } from '../src/studies/smearing/figures.js';
 import { gevPerUnit, nestedSubsamples, simpleColumns, smearedLikelihood, smearSizeScan } from '../src/studies/smearing/index.js';
 import { writeReportJson } from '../src/report/index.js';
+import { tempDir } from './fixtures/tmp.js';
 
 cliState.quiet = true;
 const jets = generateMixture({ signal: 'quark', background: 'gluon', n: 120, seed: 3 });
@@ -81,9 +81,9 @@ t.test('sizes scan: one curve per N on the shared grid; figure and CLI', async (
   t.equal(sections.length, 3);
   const sz = sections[2] as { series: { label: string; x: number[] }[] };
   t.same(sz.series.map((s) => s.label.split(' AUC')[0]), ['N = 20 per class', 'N = 60 per class', 'all 120 + 120', 'multiplicity', 'mass']);
-  await writeReportJson(mkdtempSync(join(tmpdir(), 'jetlens-smear-sizes-')), sections); // validates
+  await writeReportJson(tempDir('jetlens-smear-sizes-'), sections); // validates
 
-  const dir = mkdtempSync(join(tmpdir(), 'jetlens-smear-sizes-cli-'));
+  const dir = tempDir('jetlens-smear-sizes-cli-');
   const f = join(dir, 'qg.npz');
   await writeJets(f, jets);
   const out = join(dir, 's.json');

@@ -82,4 +82,11 @@ t.test('runStudy end to end at a tiny size: the study CNN, the premise, per-phas
   const timing = JSON.parse(readFileSync(join(dir, 'timing.json'), 'utf8'));
   t.ok(timing['black box (CNN) (CPU s)'] > 0 && timing['total (CPU s)'] >= timing['black box (CNN) (CPU s)'], 'CPU-seconds per phase and in total');
   t.equal(timing.loadavg.length, 3, 'load average recorded');
+  // The saved CNN carries its image settings: scores from the jets (cnnInputs, as `jetlens predict`) = the study's.
+  const cnn = await loadModel(join(dir, 'cnn'));
+  const { readJets } = await import('../src/io/index.js');
+  const fromJets = await predict(cnn, await cnnInputs(cnn, await readJets(join(dir, 'jets.npz'))));
+  const study = (await readArray(join(dir, 'cnn-scores.npy'))).data as Float64Array;
+  t.ok(fromJets.every((v, i) => Math.abs(v - study[i]) < 1e-6), 'the saved CNN on the jets = cnn-scores.npy');
+  cnn.net.dispose();
 });

@@ -2,6 +2,7 @@ import t from 'tap';
 import { generateMixture } from '../src/jets/generator/index.js';
 import { createModel, efnInputs, initTf, pfnInputs, tf, train } from '../src/models/index.js';
 import type { JetModel } from '../src/models/models.js';
+import { Rng } from '../src/util/rng.js';
 import { adversarialShift, TF_OBSERVABLES, type ParticleTensors } from '../src/studies/uncertainty/index.js';
 
 const jets = generateMixture({ signal: 'w', background: 'qcd', n: 300, seed: 3, hadronize: 'none' });
@@ -34,6 +35,49 @@ t.test('built-in observables match four-vector sums on the unperturbed jets', as
     const ref = Math.sqrt(Math.max(0, e * e - px * px - py * py - pz * pz)) / pt;
     t.ok(Math.abs(mass[j] - ref) < 1e-4 * Math.max(1, ref), `jet ${j}: m/sum pT ${mass[j]} vs four-vectors ${ref}`);
   }
+});
+
+t.test('mass in O(M) matches the float64 pairwise sum, off-axis and with unnormalised weights too', async (t) => {
+  // massSquared (used by TF_OBSERVABLES.mass) rewrites sum_ij z_i z_j (cosh dy_ij - cos dphi_ij) as single sums; a
+  // perturbed jet g(J) has renormalised z but an input jet may not (truncation), and its axis may be off-centre.
+  const rng = new Rng(7);
+  const [b, m] = [12, 32];
+  const z = new Float32Array(b * m), y = new Float32Array(b * m), phi = new Float32Array(b * m);
+  for (let j = 0; j < b; j++) {
+    const spread = [0.005, 0.05, 0.3][j % 3], offset = j % 2 ? 0.1 : 0; // tight, typical, wide; centred or not
+    const kept = 1 + (j * 5) % m; // 1..32 particles, the rest padding (z = 0)
+    for (let i = 0; i < kept; i++) {
+      z[j * m + i] = Math.exp(3 * rng.normal()) * (j < 6 ? 1 : 0.01);
+      y[j * m + i] = offset + spread * rng.normal();
+      phi[j * m + i] = -offset + spread * rng.normal();
+    }
+  }
+  const p = { z: tf.tensor2d(z, [b, m]), y: tf.tensor2d(y, [b, m]), phi: tf.tensor2d(phi, [b, m]), ptScale: tf.ones([b]) as tf.Tensor1D };
+  const got = TF_OBSERVABLES.mass(p).dataSync();
+  for (let j = 0; j < b; j++) {
+    let m2 = 0;
+    for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) {
+      const [u, v] = [j * m + i, j * m + k];
+      m2 += z[u] * z[v] * (Math.cosh(y[u] - y[v]) - Math.cos(phi[u] - phi[v]));
+    }
+    const ref = Math.sqrt(Math.max(0, m2));
+    // 2e-6 absolute: the observable is sqrt(m^2 + 1e-12), 1e-6 for a one-particle jet
+    t.ok(Math.abs(got[j] - ref) <= 2e-6 + 1e-5 * ref, `jet ${j}: ${got[j]} vs pairwise ${ref}`);
+  }
+  // Gradient through the O(M) form: finite differences of the float64 pairwise sum at one particle.
+  const grad = tf.grad((yy: tf.Tensor) => tf.sum(TF_OBSERVABLES.mass({ ...p, y: yy as tf.Tensor2D })))(p.y).dataSync();
+  const j = 4, i = 2, h = 1e-4;
+  const massAt = (dy: number) => {
+    let m2 = 0;
+    for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) {
+      const ya = y[j * m + a] + (a === i ? dy : 0), yc = y[j * m + c] + (c === i ? dy : 0);
+      m2 += z[j * m + a] * z[j * m + c] * (Math.cosh(ya - yc) - Math.cos(phi[j * m + a] - phi[j * m + c]));
+    }
+    return Math.sqrt(m2);
+  };
+  const fd = (massAt(h) - massAt(-h)) / (2 * h);
+  t.ok(Math.abs(grad[j * m + i] - fd) <= 1e-3 * Math.max(1, Math.abs(fd)), `d m / d y: ${grad[j * m + i]} vs finite difference ${fd}`);
+  tf.dispose(Object.values(p));
 });
 
 t.test('worst-case shift: both directions move the signal efficiency, background held', async (t) => {

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import t from 'tap';
 import { JetlensInputError } from '../src/errors.js';
 import { readJsonFile, tempPathFor, withTempFile, writeJsonAtomic } from '../src/util/atomic.js';
 import { quantileSorted } from '../src/util/stats.js';
 import { VERSION } from '../src/util/version.js';
+import { tempDir } from './fixtures/tmp.js';
 
 t.test('quantileSorted: numpy linear interpolation, clear error on empty input', async (t) => {
   const v = [1, 2, 4, 8];
@@ -23,7 +23,7 @@ t.test('VERSION is the version in package.json', async (t) => {
 });
 
 t.test('atomic writes: temporary file beside the target keeps the extension; failures leave nothing', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'jetlens-util-'));
+  const dir = tempDir('jetlens-util-');
   const tmp = tempPathFor(join(dir, 'out.npz'));
   t.equal(dirname(tmp), dir, 'same directory (atomic rename)');
   t.match(basename(tmp), /^\.out\.tmp-\d+-\d+\.npz$/, 'hidden, same extension');
@@ -40,7 +40,7 @@ t.test('atomic writes: temporary file beside the target keeps the extension; fai
 });
 
 t.test('atomic writes create a missing output directory', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'jl-atomic-dir-'));
+  const dir = tempDir('jl-atomic-dir-');
   const file = join(dir, 'new', 'deeper', 'x.json');
   await writeJsonAtomic(file, { a: 1 });
   t.same(readJsonFile(file), { a: 1 });

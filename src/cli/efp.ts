@@ -5,7 +5,7 @@ import { EFPSet } from '../efp/efpset.js';
 import { type EFPOptions } from '../efp/efpset.js';
 import { MEASURES, resolveMeasure, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
-import { energyflowIndexOfEdges } from '../efp/energyflow-order.js';
+import { energyflowIndexOfSet } from '../efp/energyflow-order.js';
 import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
 import { runSharded } from '../shard/run.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
@@ -47,14 +47,14 @@ function readGraphs(file: string): Selection {
 
 /** Sidecar rows, in output order; energyflow_index = the column of the same graph in EnergyFlow's EFPSet. */
 function describe(set: EFPSet, order?: number[]) {
-  const ef = energyflowIndexOfEdges(set.columns);
+  const ef = energyflowIndexOfSet(set);
   return (order ?? set.columns.map((_, i) => i)).map((i, col) => ({ column: col, id: set.columns[i].id, edges: set.columns[i].edges, ...set.columns[i].spec, energyflow_index: ef[i] }));
 }
 
 /** Column permutation for --order: out column j = set column order[j] (EnergyFlow: by energyflow_index). */
 function columnOrder(set: EFPSet, order: string): number[] | undefined {
   if (order === 'jetlens') return undefined;
-  const ef = energyflowIndexOfEdges(set.columns);
+  const ef = energyflowIndexOfSet(set);
   return set.columns.map((_, i) => i).sort((a, b) => (ef[a] < 0 ? Infinity : ef[a]) - (ef[b] < 0 ? Infinity : ef[b]) || a - b);
 }
 

@@ -213,3 +213,15 @@ export function energyflowIndexOfEdges(columns: { edges: [number, number][] }[])
     return { code: factors.length === 1 ? factors[0] : '', factors: factors.length > 1 ? factors : [], d: edges.length };
   }));
 }
+
+/**
+ * The same for an EFPSet's columns, from the canonical ids of their connected factors (EFPSet.primes): nothing is
+ * canonicalised again (energyflowIndexOfEdges took ~70 ms of a 3,000-jet `jetlens efp --select 'd<=5'` run).
+ */
+export function energyflowIndexOfSet(set: { columns: { factors: number[]; spec: { d: number } }[]; primes: { id: string }[] }): number[] {
+  return energyflowIndex(set.columns.map((c) => {
+    const factors = c.factors.map((i) => set.primes[i].id).filter((id) => !id.startsWith('1:')); // isolated vertices
+    if (factors.length === 0) return { code: '1:', factors: [], d: 0 };
+    return { code: factors.length === 1 ? factors[0] : '', factors: factors.length > 1 ? factors : [], d: c.spec.d };
+  }));
+}

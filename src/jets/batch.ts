@@ -327,26 +327,38 @@ export class JetBatch {
         throw new JetlensInputError(`${name} has ${a.length} entries, offsets say ${total}`, { file, field: name });
       }
     }
+    const { pt: ptCol, y: yCol, phi: phiCol, pid, mass } = this;
     for (let j = 0; j < (opts[PARTICLES_CHECKED] ? 0 : this.length); j++) {
       for (let i = o[j]; i < o[j + 1]; i++) {
-        const where = (field: string) => ({ file, jet: j0 + j, particle: i - o[j], field });
-        const pt = this.pt[i];
-        if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
-        if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
-        if (!Number.isFinite(this.y[i])) throw new JetlensInputError(`non-finite rapidity (${this.y[i]})`, where('y'));
-        if (pt > PT_LIMIT) throw new JetlensInputError(`pT = ${pt} > ${PT_LIMIT.toExponential()}: outside any physical range (would overflow)`, where('pt'));
-        if (Math.abs(this.y[i]) > RAPIDITY_LIMIT) throw new JetlensInputError(`|rapidity| = ${Math.abs(this.y[i])} > ${RAPIDITY_LIMIT}: outside any physical range (would overflow)`, where('y'));
-        const phi = this.phi[i];
-        if (!Number.isFinite(phi)) throw new JetlensInputError(`non-finite phi (${phi})`, where('phi'));
-        if (Math.abs(phi) > PHI_LIMIT) throw new JetlensInputError(`|phi| = ${Math.abs(phi)} > 3 pi: not an azimuth in radians`, where('phi'));
-        if (this.pid && !Number.isFinite(this.pid[i])) throw new JetlensInputError(`non-finite pid (${this.pid[i]})`, where('pid'));
-        if (this.mass && !(Number.isFinite(this.mass[i]) && this.mass[i] >= 0)) {
-          throw new JetlensInputError(`mass must be finite and >= 0 (got ${this.mass[i]})`, where('mass'));
-        }
+        // One branch for the valid particle (every comparison false for NaN); the messages only when it fails.
+        const pt = ptCol[i];
+        const ok = pt >= 0 && pt <= PT_LIMIT && Math.abs(yCol[i]) <= RAPIDITY_LIMIT && Math.abs(phiCol[i]) <= PHI_LIMIT &&
+          (!pid || Number.isFinite(pid[i])) && (!mass || (mass[i] >= 0 && mass[i] < Infinity));
+        if (!ok) this.checkParticle(j, i, file, j0);
       }
     }
     this.checkPerJet('labels', this.labels, file, j0, (v) => v === 0 || v === 1, 'label must be 0 or 1');
     this.checkPerJet('weights', this.weights, file, j0, (v) => Number.isFinite(v) && v >= 0, 'weight must be finite and >= 0');
+  }
+
+  /** Throws the error for particle i of jet j that failed validate()'s one-branch test. */
+  private checkParticle(j: number, i: number, file: string | undefined, j0: number): void {
+    const o = this.offsets;
+    const where = (field: string) => ({ file, jet: j0 + j, particle: i - o[j], field });
+    const pt = this.pt[i];
+    if (!Number.isFinite(pt)) throw new JetlensInputError(`non-finite pT (${pt})`, where('pt'));
+    if (pt < 0) throw new JetlensInputError(`negative pT (${pt})`, where('pt'));
+    if (!Number.isFinite(this.y[i])) throw new JetlensInputError(`non-finite rapidity (${this.y[i]})`, where('y'));
+    if (pt > PT_LIMIT) throw new JetlensInputError(`pT = ${pt} > ${PT_LIMIT.toExponential()}: outside any physical range (would overflow)`, where('pt'));
+    if (Math.abs(this.y[i]) > RAPIDITY_LIMIT) throw new JetlensInputError(`|rapidity| = ${Math.abs(this.y[i])} > ${RAPIDITY_LIMIT}: outside any physical range (would overflow)`, where('y'));
+    const phi = this.phi[i];
+    if (!Number.isFinite(phi)) throw new JetlensInputError(`non-finite phi (${phi})`, where('phi'));
+    if (Math.abs(phi) > PHI_LIMIT) throw new JetlensInputError(`|phi| = ${Math.abs(phi)} > 3 pi: not an azimuth in radians`, where('phi'));
+    if (this.pid && !Number.isFinite(this.pid[i])) throw new JetlensInputError(`non-finite pid (${this.pid[i]})`, where('pid'));
+    if (this.mass && !(Number.isFinite(this.mass[i]) && this.mass[i] >= 0)) {
+      throw new JetlensInputError(`mass must be finite and >= 0 (got ${this.mass[i]})`, where('mass'));
+    }
+    throw new Error(`internal: particle ${i} of jet ${j} failed validation without a message`);
   }
 
   private checkPerJet(name: string, a: Float64Array | undefined, file: string | undefined, j0: number, ok: (v: number) => boolean, msg: string): void {

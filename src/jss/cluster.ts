@@ -46,16 +46,8 @@ export function exclusiveKtAxes(
   const PX = new Float64Array(cap);
   const PY = new Float64Array(cap);
   const PZ = new Float64Array(cap);
-  for (let i = 0; i < M; i++) {
-    P[i] = pt[i];
-    Y[i] = y[i];
-    F[i] = phi[i];
-    const mt = mass ? transverseMass(pt[i], mass[i]) : pt[i]; // massive constituents: E = mT cosh y, pz = mT sinh y
-    E[i] = mt * Math.cosh(y[i]);
-    PX[i] = pt[i] * Math.cos(phi[i]);
-    PY[i] = pt[i] * Math.sin(phi[i]);
-    PZ[i] = mt * Math.sinh(y[i]);
-  }
+  const o: Objects = { P, Y, F, E, PX, PY, PZ };
+  for (let i = 0; i < M; i++) setConstituent(o, i, pt[i], y[i], phi[i], mass ? mass[i] : 0);
   const dist = (i: number, j: number) => Math.min(P[i] * P[i], P[j] * P[j]) * deltaR2(Y[i], F[i], Y[j], F[j]);
   const active: number[] = [];
   for (let i = 0; i < M; i++) active.push(i);
@@ -92,38 +84,14 @@ export function exclusiveKtAxes(
       }
     }
     const c = next++;
-    if (scheme === 'E') {
-      E[c] = E[a] + E[b];
-      PX[c] = PX[a] + PX[b];
-      PY[c] = PY[a] + PY[b];
-      PZ[c] = PZ[a] + PZ[b];
-      P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
-      // Exactly collinear parents (DeltaR = 0): the sum points along them; keep that direction without the
-      // rounding of log/atan2, so identical particles give axes exactly on them (tau_N = 0, not noise).
-      const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
-      Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
-      F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
-    } else {
+    if (scheme === 'E') mergeE(o, c, a, b);
+    else {
       const h = P[a] >= P[b] ? a : b;
       P[c] = P[a] + P[b];
       Y[c] = Y[h];
       F[c] = F[h];
     }
-    active.splice(active.indexOf(b), 1);
-    active.splice(active.indexOf(a), 1);
-    active.push(c);
-    findNN(c);
-    for (const i of active) {
-      if (i === c) continue;
-      if (nn[i] === a || nn[i] === b) findNN(i);
-      else {
-        const d = dist(i, c);
-        if (d < nd[i]) {
-          nd[i] = d;
-          nn[i] = c;
-        }
-      }
-    }
+    replaceByMerged(active, a, b, c, { nn, nd, dist, findNN });
     const n = active.length;
     if (n <= nMax) {
       axes.y[n] = Float64Array.from(active, (k) => Y[k]);
@@ -187,15 +155,9 @@ export function recluster(
   };
   const { pt: P, y: Y, phi: F, E, px: PX, py: PY, pz: PZ } = t;
   const active: number[] = [];
+  const o: Objects = { P, Y, F, E, PX, PY, PZ };
   for (let i = 0; i < M; i++) {
-    const mt = transverseMass(pt[i], mass ? mass[i] : 0);
-    P[i] = pt[i];
-    Y[i] = y[i];
-    F[i] = phi[i];
-    E[i] = mt * Math.cosh(y[i]);
-    PX[i] = pt[i] * Math.cos(phi[i]);
-    PY[i] = pt[i] * Math.sin(phi[i]);
-    PZ[i] = mt * Math.sinh(y[i]);
+    setConstituent(o, i, pt[i], y[i], phi[i], mass ? mass[i] : 0);
     active.push(i);
   }
   const p = algorithm === 'kt' ? 1 : algorithm === 'ca' ? 0 : -1;
@@ -245,30 +207,8 @@ export function recluster(
     const c = next++;
     t.left[c - M] = a;
     t.right[c - M] = b;
-    E[c] = E[a] + E[b];
-    PX[c] = PX[a] + PX[b];
-    PY[c] = PY[a] + PY[b];
-    PZ[c] = PZ[a] + PZ[b];
-    P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
-    // Exactly collinear parents: the sum points along them (rapidity too, masses or not); no log/atan2 rounding.
-    const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
-    Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
-    F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
-    active.splice(active.indexOf(b), 1);
-    active.splice(active.indexOf(a), 1);
-    active.push(c);
-    findNN(c);
-    for (const i of active) {
-      if (i === c) continue;
-      if (nn[i] === a || nn[i] === b) findNN(i);
-      else {
-        const d = dist(i, c);
-        if (d < nd[i]) {
-          nd[i] = d;
-          nn[i] = c;
-        }
-      }
-    }
+    mergeE(o, c, a, b);
+    replaceByMerged(active, a, b, c, { nn, nd, dist, findNN });
   }
   return t;
 }
@@ -280,5 +220,78 @@ export function markConstituents(t: ClusterTree, node: number, keep: Uint8Array)
     const o = stack.pop()!;
     if (o < t.n) keep[o] = 1;
     else stack.push(t.left[o - t.n], t.right[o - t.n]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps both clusterings share (native/jss.cc and native/groom.cc do the same, in the same order).
+
+/** Per-object kinematics: pT, y, phi and the four-vector; objects 0..M-1 are the constituents, then the merged. */
+interface Objects {
+  P: Float64Array;
+  Y: Float64Array;
+  F: Float64Array;
+  E: Float64Array;
+  PX: Float64Array;
+  PY: Float64Array;
+  PZ: Float64Array;
+}
+
+/** Constituent i from (pT, y, phi) and its mass (0: massless): E = mT cosh y, pz = mT sinh y. */
+function setConstituent(o: Objects, i: number, pt: number, y: number, phi: number, m: number): void {
+  const mt = transverseMass(pt, m);
+  o.P[i] = pt;
+  o.Y[i] = y;
+  o.F[i] = phi;
+  o.E[i] = mt * Math.cosh(y);
+  o.PX[i] = pt * Math.cos(phi);
+  o.PY[i] = pt * Math.sin(phi);
+  o.PZ[i] = mt * Math.sinh(y);
+}
+
+/**
+ * E-scheme merge c = a + b: the four-vector sum, pT/y/phi recomputed. Exactly collinear parents (DeltaR = 0): the
+ * sum points along them (rapidity too, masses or not); keep that direction without the rounding of log/atan2, so
+ * identical particles give axes exactly on them (tau_N = 0, not noise).
+ */
+function mergeE(o: Objects, c: number, a: number, b: number): void {
+  const { P, Y, F, E, PX, PY, PZ } = o;
+  E[c] = E[a] + E[b];
+  PX[c] = PX[a] + PX[b];
+  PY[c] = PY[a] + PY[b];
+  PZ[c] = PZ[a] + PZ[b];
+  P[c] = Math.sqrt(PX[c] * PX[c] + PY[c] * PY[c]);
+  const same = deltaR2(Y[a], F[a], Y[b], F[b]) === 0;
+  Y[c] = same ? Y[a] : 0.5 * Math.log((E[c] + PZ[c]) / (E[c] - PZ[c]));
+  F[c] = same ? F[a] : Math.atan2(PY[c], PX[c]);
+}
+
+/** The nearest-neighbour cache: nn[i], its distance nd[i], the pair distance and the search for one object. */
+interface Neighbours {
+  nn: Int32Array;
+  nd: Float64Array;
+  dist: (i: number, j: number) => number;
+  findNN: (i: number) => void;
+}
+
+/**
+ * a and b leave the active list and c (merged from them) joins it at the end: c finds its nearest neighbour; an
+ * object whose neighbour was a or b searches again; any other only compares its cached distance with c.
+ */
+function replaceByMerged(active: number[], a: number, b: number, c: number, n: Neighbours): void {
+  active.splice(active.indexOf(b), 1);
+  active.splice(active.indexOf(a), 1);
+  active.push(c);
+  n.findNN(c);
+  for (const i of active) {
+    if (i === c) continue;
+    if (n.nn[i] === a || n.nn[i] === b) n.findNN(i);
+    else {
+      const d = n.dist(i, c);
+      if (d < n.nd[i]) {
+        n.nd[i] = d;
+        n.nn[i] = c;
+      }
+    }
   }
 }

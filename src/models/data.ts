@@ -1,8 +1,9 @@
 import { JetlensInputError } from '../errors.js';
 import type { JetBatch } from '../jets/batch.js';
-import { jetImages } from '../jss/images.js';
+import type { RunOptions } from '../backend/control.js';
+import { jetImages, type ImageOptions } from '../jss/images.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, type ParticleOptions } from './inputs.js';
-import { cnnChannels, type CnnPixels } from './kinds.js';
+import { cnnChannels, type CnnImageSettings, type CnnPixels } from './kinds.js';
 import type { JetModel } from './models.js';
 
 /** Inputs of a particle model (efn, pfn, moments, lipschitz-efn) from jets. For the CNN use cnnInputs. */
@@ -30,12 +31,24 @@ export async function jetImagesForCnn(jets: JetBatch, npix: number, width = 1.0)
   return { data: im.data, shape: im.shape };
 }
 
-/** CNN inputs from jets (images made with the model's npix, imageWidth and pixels), labels from the jets. */
+/** The jetImages options that make a CNN's images from jets (its saved settings; pixels decide normalize). */
+export function cnnImageOptions(s: CnnImageSettings): ImageOptions {
+  return { npix: s.npix, width: s.imageWidth, center: s.imageCenter, rotate: s.imageRotate, flip: s.imageFlip, normalize: s.pixels === 'normalized' };
+}
+
+/**
+ * CNN inputs from jets, made exactly as for training: jetImages with the settings (cnnImageOptions), then the
+ * pixels' channels. Labels from the jets. `run` passes threads, progress and abort to jetImages.
+ */
+export async function cnnInputsFromJets(jets: JetBatch, s: CnnImageSettings, run: RunOptions = {}): Promise<ModelData> {
+  const im = await jetImages(jets, { ...run, ...cnnImageOptions(s) });
+  // 'normalized': jetImages already divided each image by its sum (as models saved before pixels existed).
+  return s.pixels === 'normalized' ? imageInputs(im, jets.labels) : pixelInputs(im, s.pixels, jets.labels);
+}
+
+/** CNN inputs from jets with the model's saved image settings (npix, imageWidth, centring, rotation, flip, pixels). */
 export async function cnnInputs(model: JetModel, jets: JetBatch): Promise<ModelData> {
-  const pixels = model.options.pixels ?? 'normalized'; // models saved before the option existed
-  if (pixels === 'normalized') return imageInputs(await jetImagesForCnn(jets, model.options.npix, model.options.imageWidth), jets.labels);
-  const im = await jetImages(jets, { npix: model.options.npix, width: model.options.imageWidth, normalize: false });
-  return pixelInputs(im, pixels, jets.labels);
+  return cnnInputsFromJets(jets, model.options);
 }
 
 /**

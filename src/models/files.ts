@@ -2,20 +2,29 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { JetlensInputError } from '../errors.js';
 import { labelVector, readArray, readJets, readTable } from '../io/index.js';
-import { jetImagesForCnn } from './data.js';
+import { cnnInputsFromJets, pixelInputs } from './data.js';
 import { efnInputs, imageInputs, type ModelData, pfnInputs, tableInputs } from './inputs.js';
-import { isParticleModel, type ModelKind } from './models.js';
+import { cnnChannels, LEGACY_CNN_IMAGES, type CnnImageSettings, type ModelKind } from './kinds.js';
+import { isParticleModel } from './models.js';
 
 // Reading model inputs from files, shared by `jetlens train` and `jetlens predict`.
 
-export interface DataFileOptions {
+export interface DataFileOptions extends Partial<CnnImageSettings> {
   features?: string[]; // dnn: columns (default: all but the labels and 'w')
   labels?: string; // dnn: labels column (default 'y'); cnn: array spec (default FILE.npz:y)
   dataset?: string; // jets: particle array name
   maxParticles?: number;
   withPid?: boolean; // pfn: particle-id channel
-  npix?: number; // cnn from jets: image side (default 33)
-  imageWidth?: number; // cnn from jets: half-width in (y, phi) (default 1.0)
+  // cnn: npix (default 33), imageWidth (1.0), imageCenter/imageRotate/imageFlip (jetImages'), pixels ('normalized'):
+  // pass a saved model's options to make the images it was trained on (CnnImageSettings).
+}
+
+/** The CNN image settings of `o`, with the defaults of `jetlens train`. */
+function imageSettings(o: DataFileOptions): CnnImageSettings {
+  return {
+    npix: o.npix ?? 33, imageWidth: o.imageWidth ?? 1.0, pixels: o.pixels ?? 'normalized',
+    imageCenter: o.imageCenter ?? LEGACY_CNN_IMAGES.imageCenter, imageRotate: o.imageRotate ?? LEGACY_CNN_IMAGES.imageRotate, imageFlip: o.imageFlip ?? LEGACY_CNN_IMAGES.imageFlip,
+  };
 }
 
 /** SHA-256 of a file (recorded in the saved model's metadata). */
@@ -51,25 +60,33 @@ function splitSpec(spec: string): [string, string | undefined] {
 }
 
 /**
- * CNN inputs. Images (N, npix, npix[, 1]): a .npy, or FILE.npz:images (labels from --labels or FILE.npz:y). Jets (a
- * jet file: .npz with X and no images, .h5, .csv, .jsonl, or a .npy of shape (N, M, 3|4) with M != 3|4): pixelised
- * here with src/jss jetImages (npix, imageWidth), labels from the jet file.
+ * CNN inputs. Images: a .npy, or FILE.npz:images (labels from --labels or FILE.npz:y), either (N, npix, npix[, 1])
+ * (taken as they are for 'normalized' pixels; in GeV, as the study's images.npy, for 'gev+occupancy') or already
+ * the model's channels (N, npix, npix, C). Jets (a jet file: .npz with X and no images, .h5, .csv, .jsonl, or a .npy
+ * of shape (N, M, 3|4) with M != 3|4): pixelised here with src/jss jetImages and the image settings, labels from
+ * the jet file.
  */
 async function readImages(spec: string, o: DataFileOptions, needLabels: boolean): Promise<ModelData> {
-  const labelsSpec = o.labels;
+  const settings = imageSettings(o);
   const [file, name] = splitSpec(spec);
   const isNpz = /\.npz$/i.test(file);
-  const isNpy = /\.npy$/i.test(file);
   let images: Awaited<ReturnType<typeof readArray>> | undefined;
-  if (isNpy) images = await readArray(spec);
+  if (/\.npy$/i.test(file)) images = await readArray(spec);
   else if (isNpz) images = await readArray(`${file}:${name ?? 'images'}`).catch(() => undefined); // no images: jets
-  const isImageShape = (s: number[]) => (s.length === 3 && s[1] === s[2]) || (s.length === 4 && s[1] === s[2] && s[3] === 1);
+  const isImageShape = (s: number[]) => s[1] === s[2] && (s.length === 3 || (s.length === 4 && (s[3] === 1 || s[3] === cnnChannels(settings.pixels))));
   if (!images || !isImageShape(images.shape)) {
     const jets = await readJets(file, { dataset: o.dataset });
     if (needLabels && !jets.labels) throw new JetlensInputError('the jets have no labels (array y)', { file });
-    const im = await jetImagesForCnn(jets, o.npix ?? 33, o.imageWidth ?? 1.0);
-    return imageInputs(im, jets.labels);
+    return cnnInputsFromJets(jets, settings);
   }
+  const labels = await imageLabels(file, isNpz, o.labels, needLabels);
+  const im = { data: images.data as ArrayLike<number>, shape: images.shape };
+  if (im.shape.length === 4 && im.shape[3] > 1) return { inputs: [{ data: Float32Array.from(im.data), shape: im.shape }], labels: labels && Float64Array.from(labels) };
+  return settings.pixels === 'normalized' ? imageInputs(im, labels) : pixelInputs({ data: im.data, shape: im.shape.slice(0, 3) }, settings.pixels, labels);
+}
+
+/** The labels of an images file: --labels, else FILE.npz:y (optional unless needed). */
+async function imageLabels(file: string, isNpz: boolean, labelsSpec: string | undefined, needLabels: boolean): Promise<ArrayLike<number> | undefined> {
   let labels: ArrayLike<number> | undefined;
   const lspec = labelsSpec ?? (isNpz ? `${file}:y` : undefined);
   if (lspec) {
@@ -80,7 +97,7 @@ async function readImages(spec: string, o: DataFileOptions, needLabels: boolean)
     }
   }
   if (needLabels && !labels) throw new JetlensInputError('the CNN needs labels: give --labels FILE.npy (or an .npz with images and y)', { file });
-  return imageInputs({ data: images.data as ArrayLike<number>, shape: images.shape }, labels);
+  return labels;
 }
 
 /**

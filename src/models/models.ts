@@ -1,10 +1,11 @@
 import { Rng } from '../util/rng.js';
 import { tf } from './backend.js';
 import { ExpHead, LipschitzDense, MomentPooling, Standardize, WeightedSum } from './layers.js';
-import { CNN_PIXELS, cnnChannels, MODEL_KINDS, type CnnPixels, type ModelKind } from './kinds.js';
+import type { ImageCenter, ImageRotate } from '../jss/images.js';
+import { CNN_PIXELS, cnnChannels, LEGACY_CNN_IMAGES, MODEL_KINDS, type CnnImageSettings, type CnnPixels, type ModelKind } from './kinds.js';
 
 // The kinds and pixel choices live in kinds.ts so that data.ts (on `import 'jetlens'`'s path) stays free of tfjs.
-export { CNN_PIXELS, cnnChannels, MODEL_KINDS, type CnnPixels, type ModelKind };
+export { CNN_PIXELS, cnnChannels, MODEL_KINDS, type CnnImageSettings, type CnnPixels, type ModelKind };
 export type Head = 'sigmoid' | 'softplus' | 'exp';
 /** 'classic': 3 x conv 32 4x4, pools after the first two, dense 64; 'compact': conv 32 5x5, pool, 2 x conv 32 3x3 (pool after the first), dense 128. */
 export type CnnLayers = 'classic' | 'compact';
@@ -19,6 +20,9 @@ export interface ModelOptions {
   npix?: number; // cnn image side (default 33)
   imageWidth?: number; // cnn images made from jets span [-w, w]^2 in (y, phi) (default 1.0, as jss jetImages)
   pixels?: CnnPixels; // cnn input channels (default 'normalized'; see CnnPixels)
+  imageCenter?: ImageCenter; // cnn images made from jets: jss jetImages center (default 'centroid')
+  imageRotate?: ImageRotate; // ... rotate (default 'none')
+  imageFlip?: boolean; // ... flip (default false)
   cnnLayers?: CnnLayers; // cnn architecture (default 'classic'; see buildCnn)
   phiSizes?: number[]; // Phi hidden layers (default 100,100)
   latent?: number; // Phi output size L (default 128; 8 for moments)
@@ -43,6 +47,8 @@ export interface ModelMeta {
   maxParticles?: number;
   /** Trained with a DisCo penalty (jetlens train --decorrelate): the column and the strength lambda. */
   decorrelation?: { against: string; strength: number };
+  /** Set by loadModel on a CNN saved before its image settings (imageCenter, imageRotate, imageFlip) were recorded. */
+  imageSettingsAssumed?: boolean;
 }
 
 /** A jetlens model: the tfjs network plus what is needed to feed it and to reproduce it. */
@@ -67,6 +73,9 @@ export function resolveOptions(kind: ModelKind, o: ModelOptions = {}): ResolvedO
     npix: o.npix ?? 33,
     imageWidth: o.imageWidth ?? 1.0,
     pixels: o.pixels ?? 'normalized',
+    imageCenter: o.imageCenter ?? LEGACY_CNN_IMAGES.imageCenter,
+    imageRotate: o.imageRotate ?? LEGACY_CNN_IMAGES.imageRotate,
+    imageFlip: o.imageFlip ?? LEGACY_CNN_IMAGES.imageFlip,
     cnnLayers: o.cnnLayers ?? 'classic',
     phiSizes: o.phiSizes ?? [100, 100],
     latent: o.latent ?? (kind === 'moments' ? 8 : 128),

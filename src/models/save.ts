@@ -4,7 +4,7 @@ import { JetlensInputError } from '../errors.js';
 import { VERSION } from '../util/version.js';
 import { tf } from './backend.js';
 import './layers.js'; // registers the custom layer classes before any load
-import { type JetModel, type ModelKind, MODEL_KINDS, type ResolvedOptions, type ModelMeta } from './models.js';
+import { type JetModel, type ModelKind, MODEL_KINDS, resolveOptions, type ResolvedOptions, type ModelMeta } from './models.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 
 const FORMAT = 'jetlens-model/1';
@@ -69,5 +69,8 @@ export async function loadModel(dir: string): Promise<JetModel> {
   }
   if (doc.format !== FORMAT || !MODEL_KINDS.includes(doc.kind)) throw new JetlensInputError(`unknown model format '${doc.format}'`, { file: dir });
   const net = await tf.loadLayersModel(directoryHandler(dir));
-  return { kind: doc.kind, options: doc.options, net, meta: doc.meta };
+  // Options added since the model was saved get their defaults (the behaviour it was trained with); a CNN saved
+  // before its image settings were recorded is marked, as its images from jets may not be the ones it saw.
+  const meta = doc.kind === 'cnn' && doc.options.imageCenter === undefined ? { ...doc.meta, imageSettingsAssumed: true } : doc.meta;
+  return { kind: doc.kind, options: resolveOptions(doc.kind, doc.options), net, meta };
 }

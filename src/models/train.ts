@@ -6,6 +6,7 @@ import { rocAuc } from './auc.js';
 import { ensureTf, tf } from './backend.js';
 import { type Block, type ModelData, sampleCount, takeRows, takeSamples } from './inputs.js';
 import { type LossName, lossFunction, lossValue } from './losses.js';
+import { cnnChannels } from './kinds.js';
 import type { JetModel } from './models.js';
 import { Standardize } from './layers.js';
 import { adam } from './native-adam.js';
@@ -178,6 +179,7 @@ export async function train(model: JetModel, data: ModelData, opts: TrainOptions
 /** Model outputs (score or f) for every sample, in float64. */
 export async function predict(model: JetModel, data: ModelData, opts: { batchSize?: number; signal?: AbortSignal } = {}): Promise<Float64Array> {
   await ensureTf();
+  checkInputShapes(model, data);
   const n = sampleCount(data);
   const bs = opts.batchSize ?? 1024;
   const out = new Float64Array(n);
@@ -192,4 +194,20 @@ export async function predict(model: JetModel, data: ModelData, opts: { batchSiz
     tf.dispose([...xs, y]);
   }
   return out;
+}
+
+/** Refuses data whose blocks do not fit the network's inputs (tfjs would fail later with a less helpful message). */
+export function checkInputShapes(model: JetModel, data: ModelData): void {
+  const inputs = model.net.inputs as tf.SymbolicTensor[] | undefined;
+  if (!Array.isArray(inputs)) return; // a stand-in network (a plain function, as in tests) declares no inputs
+  const want = inputs.map((x) => x.shape.slice(1));
+  const fmt = (s: (number | null)[]) => `(N, ${s.map((v) => v ?? 'any').join(', ')})`;
+  const fits = (s: number[], w: (number | null)[]) => s.length === w.length + 1 && w.every((v, k) => v === null || v === s[k + 1]);
+  if (data.inputs.length === want.length && data.inputs.every((b, i) => fits(b.shape, want[i]))) return;
+  const got = data.inputs.map((b) => fmt(b.shape.slice(1))).join(' + ');
+  const o = model.options;
+  const hint = model.kind === 'cnn'
+    ? ` (this CNN takes ${o.npix}x${o.npix} images with ${cnnChannels(o.pixels)} channel(s), pixels '${o.pixels}': give its jets, or images made with its settings)`
+    : '';
+  throw new JetlensInputError(`the ${model.kind} model takes ${want.map(fmt).join(' + ')} but the data give ${got}${hint}`);
 }

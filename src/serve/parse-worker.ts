@@ -1,8 +1,11 @@
 /** Worker thread of the service: parses request bodies and writes answers off the event loop (see pool.ts). */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { parseRequest, RequestError, stringifyResult, type ParseLimits } from './parse.js';
+import { lowerThisThread } from './priority.js';
 
-type Task = { id: number; kind: 'parse'; bytes: Uint8Array; limits: ParseLimits } | { id: number; kind: 'stringify'; value: unknown };
+lowerThisThread(Number((workerData as { nice?: number } | null)?.nice ?? 0));
+
+type Task = { id: number; kind: 'parse'; chunks: Uint8Array[]; limits: ParseLimits } | { id: number; kind: 'stringify'; value: unknown };
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -10,7 +13,8 @@ const encoder = new TextEncoder();
 parentPort!.on('message', (t: Task) => {
   try {
     if (t.kind === 'parse') {
-      const r = parseRequest(decoder.decode(t.bytes), t.limits); // the body arrives as bytes: decoding is off the event loop too
+      // The body arrives as the socket's chunks: joining and decoding are off the event loop too.
+      const r = parseRequest(decoder.decode(t.chunks.length === 1 ? t.chunks[0] : Buffer.concat(t.chunks)), t.limits);
       const transfer = [r.offsets, r.pt, r.y, r.phi, r.pid, r.mass].filter((a) => a !== undefined).map((a) => a!.buffer as ArrayBuffer);
       parentPort!.postMessage({ id: t.id, value: r }, transfer);
     } else {

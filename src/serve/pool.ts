@@ -1,8 +1,8 @@
 /**
  * A small pool of worker threads for the service's CPU work outside the kernels: JSON.parse and validation of
  * request bodies (an 8 MiB body takes about 100 ms to parse) and JSON.stringify of answers. Bodies go to the worker
- * as bytes and answers come back as UTF-8 bytes, both transferred, so the event loop neither decodes, encodes nor
- * copies them. Small payloads are handled inline (well under a millisecond). A worker that dies is replaced; its
+ * as the socket's chunks (copied by postMessage, joined and decoded there) and answers come back as UTF-8 bytes
+ * (transferred), so the event loop neither joins, decodes nor encodes them. Small payloads are handled inline (well under a millisecond). A worker that dies is replaced; its
  * tasks fail with a 500.
  */
 import { Worker } from 'node:worker_threads';
@@ -17,6 +17,7 @@ interface Pending {
 }
 
 class PoolWorker {
+  constructor(private readonly nice: number) {}
   private w: Worker | undefined;
   readonly pending = new Map<number, Pending>();
   private next = 0;
@@ -24,7 +25,7 @@ class PoolWorker {
   private start(): Worker {
     // Compiled: parse-worker.js next to this file. Under a TypeScript loader (the tests): parse-worker.ts.
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const w = new Worker(new URL(`./parse-worker${ext}`, import.meta.url));
+    const w = new Worker(new URL(`./parse-worker${ext}`, import.meta.url), { workerData: { nice: this.nice } });
     w.unref();
     w.on('message', (m: { id: number; value?: unknown; error?: { status: number; message: string } }) => {
       const p = this.pending.get(m.id);
@@ -72,18 +73,22 @@ function ownedBuffers(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): 
 export class ParsePool {
   private readonly workers: PoolWorker[];
 
-  constructor(size = 2) {
-    this.workers = Array.from({ length: Math.max(1, size) }, () => new PoolWorker());
+  /** `nice`: the workers lower their own priority by this much (see priority.ts), so the event loop wins the CPU. */
+  constructor(size = 2, nice = 0) {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => new PoolWorker(nice));
   }
 
   private pick(): PoolWorker {
     return this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  /** `bytes`: the body, a Uint8Array that owns its whole ArrayBuffer (it is transferred to the worker, not copied). */
-  parse(bytes: Uint8Array, limits: ParseLimits): Promise<ParsedRequest> {
-    if (bytes.length < INLINE_BYTES) return Promise.resolve().then(() => parseRequest(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), limits));
-    return this.pick().run<ParsedRequest>({ kind: 'parse', bytes, limits }, [bytes.buffer as ArrayBuffer]);
+  /** `chunks`: the body as received; copied to the worker (the socket's buffers cannot be transferred), joined there. */
+  parse(chunks: Buffer[], limits: ParseLimits): Promise<ParsedRequest> {
+    const size = chunks.reduce((n, c) => n + c.length, 0);
+    if (size < INLINE_BYTES) return Promise.resolve().then(() => parseRequest(Buffer.concat(chunks, size).toString('utf8'), limits));
+    // Plain Uint8Array views (a Buffer would arrive as a Uint8Array anyway); each is cloned with its bytes only.
+    const parts = chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.length));
+    return this.pick().run<ParsedRequest>({ kind: 'parse', chunks: parts, limits });
   }
 
   /** `size`: about how many numbers the answer holds (small ones are written inline, as text; large ones as bytes). */

@@ -9,3 +9,9 @@ import type { ModelOptions } from '../models/index.js';
 export const STUDY_IMAGES = { npix: 25, width: 0.8, center: 'centroid', rotate: 'principal', flip: true, normalize: false } as const;
 /** The study's CNN: pT / 100 GeV and occupancy channels, the compact architecture. */
 export const STUDY_CNN = (seed: number): ModelOptions => ({ seed, npix: STUDY_IMAGES.npix, imageWidth: STUDY_IMAGES.width, pixels: 'gev+occupancy', cnnLayers: 'compact' });
+/**
+ * How the study's CNN images are made (STUDY_IMAGES' centring, rotation and flip), saved with the model so that
+ * `jetlens predict` on the jets makes the same images. Kept out of STUDY_CNN, which existing study directories
+ * record in settings.json (they record STUDY_IMAGES already).
+ */
+export const STUDY_CNN_IMAGES: ModelOptions = { imageCenter: STUDY_IMAGES.center, imageRotate: STUDY_IMAGES.rotate, imageFlip: STUDY_IMAGES.flip };

@@ -22,9 +22,9 @@ import type { EnsembleResample } from './ensemble.js';
 import { measurePremise, type Premise } from './premise.js';
 import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { studyReport, summary, type ModeRun } from './study-report.js';
-import { STUDY_CNN, STUDY_IMAGES } from './study-cnn.js';
+import { STUDY_CNN, STUDY_CNN_IMAGES, STUDY_IMAGES } from './study-cnn.js';
 
-export { STUDY_CNN, STUDY_IMAGES };
+export { STUDY_CNN, STUDY_CNN_IMAGES, STUDY_IMAGES };
 
 export const HL_SETS: Record<string, string[]> = {
   'mass,pt': ['mass', 'pt'],
@@ -159,7 +159,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   const cnnScores = o.blackBox ? await readScores(o.blackBox, N) : await step('black box (CNN)', p('cnn-scores.npy'), times, log, async () => {
     await initTf({ log }); // before any weights exist, so they live on the chosen backend
-    const model = createModel('cnn', STUDY_CNN(seed));
+    const model = createModel('cnn', { ...STUDY_CNN(seed), ...STUDY_CNN_IMAGES });
     const data = pixelInputs({ data: images!.data as Float32Array, shape: images!.shape }, STUDY_CNN(seed).pixels!, labels);
     await train(model, takeSamples(data, split.train), {
       seed, epochs: o.cnnEpochs ?? 30, batchSize: 128, split: [0.85, 0.15, 0], patience: o.cnnPatience ?? 3, signal: o.signal,

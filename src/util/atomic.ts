@@ -4,7 +4,7 @@
  * never a truncated file that a resumed run would choke on.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { JetlensInputError } from '../errors.js';
 
@@ -54,7 +54,17 @@ export function tempPathFor(file: string): string {
 
 /** Writes `data` to `file` atomically (temporary file + rename); the temporary file is removed on failure. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array | Uint8Array[]): Promise<void> {
-  await withTempFile(file, (tmp) => writeFile(tmp, Array.isArray(data) ? Buffer.concat(data) : data));
+  await withTempFile(file, (tmp) => (Array.isArray(data) ? writeChunks(tmp, data) : writeFile(tmp, data)));
+}
+
+/** The chunks one after the other (no concatenated copy: a 24 MB EFP output was copied once more, #20.3). */
+async function writeChunks(file: string, chunks: Uint8Array[]): Promise<void> {
+  const h = await open(file, 'w');
+  try {
+    for (const c of chunks) await h.writeFile(c); // each from the current position, partial writes handled
+  } finally {
+    await h.close();
+  }
 }
 
 /** Writes JSON atomically (pretty-printed with `indent` spaces; 0 for one line). */

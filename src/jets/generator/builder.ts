@@ -23,9 +23,10 @@ export class CsrBuilder {
   /** Appends the particles of the next jet, hardest first, at lab coordinates (y0 + dy, phi0 + dphi). */
   addJet(p: JetParticles, y0: number, phi0: number): void {
     const order = p.sortByPt();
-    this.reserve(this.size + order.length);
+    const m = p.n;
+    this.reserve(this.size + m);
     let i = this.size;
-    for (let k = 0; k < order.length; k++, i++) {
+    for (let k = 0; k < m; k++, i++) {
       const s = order[k];
       this.pt[i] = p.pt[s];
       this.y[i] = y0 + p.dy[s];

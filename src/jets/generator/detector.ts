@@ -11,6 +11,25 @@ let table = new Int32Array(256);
 let tableStamp = new Uint32Array(256);
 let stamp = 0;
 
+/**
+ * Math.cosh memoised by exact argument (direct-mapped, 64 slots, keyed by the value itself, so a hit returns exactly
+ * what Math.cosh would): tower cell centres repeat from particle to particle and between the tower steps.
+ */
+const COSH_SLOTS = 64;
+const coshKey = new Float64Array(COSH_SLOTS).fill(NaN);
+const coshVal = new Float64Array(COSH_SLOTS);
+function coshCentre(x: number, invCell: number): number {
+  const h = Math.floor(x * invCell) & (COSH_SLOTS - 1);
+  if (coshKey[h] === x) return coshVal[h];
+  const c = Math.cosh(x);
+  coshKey[h] = x;
+  coshVal[h] = c;
+  return c;
+}
+/** Per tower: the rapidity jitterInCells placed it at and its cosh, for the resolution step (same value, no recompute). */
+let towerY = new Float64Array(128);
+let towerCosh = new Float64Array(128);
+
 function cellTable(n: number): Int32Array {
   if (table.length < 2 * n) {
     let size = table.length;
@@ -115,18 +134,21 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
 export function applyTowers(
   rng: Rng, p: JetParticles, cell: number, y0: number, phi0: number, cal: CalorimeterOptions, position: TowerPosition = 'random',
 ): void {
+  const invCell = 1 / cell;
   for (let i = 0; i < p.n; i++) {
     const m = massOf(p.pid[i]);
     const y = y0 + p.dy[i];
     const yc = (Math.floor(y / cell) + 0.5) * cell;
     const mt = m === 0 ? p.pt[i] : Math.sqrt(p.pt[i] * p.pt[i] + m * m);
-    p.pt[i] = (mt * Math.cosh(y)) / Math.cosh(yc);
+    p.pt[i] = (mt * Math.cosh(y)) / coshCentre(yc, invCell);
   }
   mergeCells(p, cell, y0, phi0, 0);
-  if (position === 'random') jitterInCells(rng, p, cell, y0);
+  const jittered = position === 'random';
+  if (jittered) jitterInCells(rng, p, cell, y0);
   if (cal.stochastic === 0 && cal.constant === 0) return;
   for (let k = 0; k < p.n; k++) {
-    const e = p.pt[k] * Math.cosh(y0 + p.dy[k]);
+    const yk = y0 + p.dy[k];
+    const e = p.pt[k] * (jittered && yk === towerY[k] ? towerCosh[k] : Math.cosh(yk));
     const a = cal.stochastic / Math.sqrt(e), b = cal.constant;
     p.pt[k] *= 1 + Math.sqrt(a * a + b * b) * rng.normal();
   }
@@ -136,10 +158,18 @@ export function applyTowers(
 /** Moves each tower (at its cell centre) to a uniform point of its cell, keeping its energy E = pT cosh y. */
 function jitterInCells(rng: Rng, p: JetParticles, cell: number, y0: number): void {
   const dphiCell = (2 * Math.PI) / Math.max(1, Math.round((2 * Math.PI) / cell));
+  if (towerY.length < p.n) {
+    towerY = new Float64Array(2 * p.n);
+    towerCosh = new Float64Array(2 * p.n);
+  }
+  const invCell = 1 / cell;
   for (let k = 0; k < p.n; k++) {
     const yc = y0 + p.dy[k];
     const y = yc + cell * (rng.uniform() - 0.5);
-    p.pt[k] *= Math.cosh(yc) / Math.cosh(y);
+    const c = Math.cosh(y);
+    towerY[k] = y;
+    towerCosh[k] = c;
+    p.pt[k] *= coshCentre(yc, invCell) / c;
     p.dy[k] = y - y0;
     p.dphi[k] += dphiCell * (rng.uniform() - 0.5);
   }

@@ -97,11 +97,21 @@ function chain(rng: Rng, p: FragmentationParams, rest: number, b: Float64Array, 
     const mt = Math.sqrt(m * m + kx * kx + ky * ky);
     const pl = Math.min(rest, Math.max(z * rest, mt));
     rest -= pl;
-    out.push(pl * b[0] + kx * b[3] + ky * b[6], pl * b[1] + kx * b[4] + ky * b[7], pl * b[2] + kx * b[5] + ky * b[8], id, m);
+    const o = out.add();
+    out.px[o] = pl * b[0] + kx * b[3] + ky * b[6];
+    out.py[o] = pl * b[1] + kx * b[4] + ky * b[7];
+    out.pz[o] = pl * b[2] + kx * b[5] + ky * b[8];
+    out.m[o] = m;
+    out.tag[o] = id;
   }
   if (rest > 0) {
     const id = mesonId(q, q === S ? U : lightFlavour(rng, 0), rng);
-    out.push(rest * b[0], rest * b[1], rest * b[2], id, massOf(id));
+    const o = out.add();
+    out.px[o] = rest * b[0];
+    out.py[o] = rest * b[1];
+    out.pz[o] = rest * b[2];
+    out.m[o] = massOf(id);
+    out.tag[o] = id;
   }
 }
 

@@ -73,6 +73,11 @@ export function decayPi0s(rng: Rng, list: MomentumList, a: number): void {
     list.pz[i] = az;
     list.m[i] = 0;
     list.tag[i] = PDG.photon;
-    list.push(px - ax, py - ay, pz - az, PDG.photon, 0);
+    const o = list.add();
+    list.px[o] = px - ax;
+    list.py[o] = py - ay;
+    list.pz[o] = pz - az;
+    list.m[o] = 0;
+    list.tag[o] = PDG.photon;
   }
 }

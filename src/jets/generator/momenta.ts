@@ -38,6 +38,16 @@ export class MomentumList {
     this.tag[i] = tag;
   }
 
+  /**
+   * Appends an entry and returns its index, for the caller to fill every column (px, py, pz, m, tag) directly:
+   * push() with doubles as arguments boxes them wherever V8 does not inline it (profiled: the hot loops' garbage).
+   * Read the column arrays after calling this (it may grow them).
+   */
+  add(): number {
+    if (this.n === this.px.length) this.grow();
+    return this.n++;
+  }
+
   /** Removes entry i by moving the last entry into its place (order not kept). */
   removeSwap(i: number): void {
     const l = --this.n;

@@ -74,14 +74,15 @@ export class JetParticles {
   }
 
   /**
-   * Fills `order` with the particle indices by decreasing pT (ties by index: deterministic). A merge sort on a
-   * reusable buffer: TypedArray.sort with a comparator allocates on every call, which showed as GC time.
+   * Fills `order[0, n)` with the particle indices by decreasing pT (ties by index: deterministic) and returns
+   * `order` (its first `n` entries). A merge sort on reusable buffers without subarray views: TypedArray.sort with a
+   * comparator, and even subarray(), allocate on every call, which showed as GC time.
    */
   sortByPt(): Uint32Array {
     const n = this.n;
-    let a = this.order.subarray(0, n);
     if (this.scratch.length < this.order.length) this.scratch = new Uint32Array(this.order.length);
-    let b = this.scratch.subarray(0, n);
+    let a = this.order;
+    let b = this.scratch;
     for (let i = 0; i < n; i++) a[i] = i;
     const pt = this.pt;
     // Runs of 16 by insertion sort, then bottom-up merges.
@@ -121,7 +122,7 @@ export class JetParticles {
       a = b;
       b = t;
     }
-    if (a.buffer !== this.order.buffer) this.order.set(a);
-    return this.order.subarray(0, n);
+    if (a !== this.order) for (let i = 0; i < n; i++) this.order[i] = a[i];
+    return this.order;
   }
 }

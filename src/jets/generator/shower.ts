@@ -62,22 +62,33 @@ export class Shower {
       const qy = this.py[i];
       const qz = this.pz[i];
       const f = this.fl[i];
-      const e = Math.sqrt(qx * qx + qy * qy + qz * qz);
-      if (!this.nextBranching(rng, e, f, this.th[i])) {
-        out.push(qx, qy, qz, f);
+      if (!this.nextBranching(rng, i)) {
+        const o = out.add(); // not out.push(doubles): see MomentumList.add
+        out.px[o] = qx;
+        out.py[o] = qy;
+        out.pz[o] = qz;
+        out.m[o] = 0;
+        out.tag[o] = f;
         continue;
       }
       splitMomentum(qx, qy, qz, this.z, this.theta, TWO_PI * rng.uniform(), d);
       // d1 carries fraction z: the gluon in q -> q g, the softer gluon in g -> g g, the quark in g -> q q̄.
       const f1 = this.kind === G_TO_QQ ? QUARK : GLUON;
       const f2 = this.kind === Q_TO_QG || this.kind === G_TO_QQ ? QUARK : GLUON;
-      this.push(d[0], d[1], d[2], f1, this.theta);
-      this.push(d[3], d[4], d[5], f2, this.theta);
+      this.pushDaughter(0, f1);
+      this.pushDaughter(3, f2);
     }
   }
 
-  /** Draws the next branching below thetaMax; false when the parton reaches the cut-off without one. */
-  private nextBranching(rng: Rng, e: number, flavour: number, thetaMax: number): boolean {
+  /**
+   * Draws the next branching of stack entry i below its angle; false when it reaches the cut-off without one.
+   * Takes the entry's index, not its energy and angle: double arguments are boxed when the call is not inlined.
+   */
+  private nextBranching(rng: Rng, i: number): boolean {
+    const qx = this.px[i], qy = this.py[i], qz = this.pz[i];
+    const e = Math.sqrt(qx * qx + qy * qy + qz * qz);
+    const flavour = this.fl[i];
+    const thetaMax = this.th[i];
     const cut = this.ktCut;
     const lMax = Math.log((e * thetaMax) / cut);
     if (lMax <= L_MIN) return false;
@@ -111,6 +122,17 @@ export class Shower {
       this.kind = kind;
       return true;
     }
+  }
+
+  /** Pushes daughter d[k..k+2] with flavour f at the branching angle (no double arguments: nothing to box). */
+  private pushDaughter(k: number, f: number): void {
+    if (this.top === this.px.length) this.grow();
+    const i = this.top++;
+    this.px[i] = this.d[k];
+    this.py[i] = this.d[k + 1];
+    this.pz[i] = this.d[k + 2];
+    this.fl[i] = f;
+    this.th[i] = this.theta;
   }
 
   private push(px: number, py: number, pz: number, f: number, theta: number): void {

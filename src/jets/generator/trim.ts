@@ -11,24 +11,34 @@ import type { JetParticles } from './particles.js';
  * so no phi wrapping is needed. A test compares it jet by jet with groom's reference kernel.
  */
 export class Trimmer {
+  // Per cluster id (a cluster keeps the id of the particle it started from).
   private cpt = new Float64Array(128);
-  private cy = new Float64Array(128);
-  private cphi = new Float64Array(128);
   private ce = new Float64Array(128);
   private cpx = new Float64Array(128);
   private cpy = new Float64Array(128);
   private cpz = new Float64Array(128);
-  private nnDist = new Float64Array(128);
-  private nn = new Int32Array(128);
-  private act = new Int32Array(128);
   private pos = new Int32Array(128);
   private head = new Int32Array(128);
   private tail = new Int32Array(128);
   private next = new Int32Array(128);
-  private na = 0;
   private keep = new Uint8Array(128);
-  private di = new Float64Array(128);
+  /** 1 while cluster i is still particle i and its E, pz have not been computed (see energyOf). */
+  private lazy = new Uint8Array(128);
+  // Per position in the active list (an active cluster's row moves when another leaves: swap with the last), so the
+  // O(n) scans of every step read contiguous arrays. Same list order, same ties as an id-indexed version.
+  private ay = new Float64Array(128);
+  private aphi = new Float64Array(128);
+  /** d_i = min(d_iB, d_i,nn(i)) of the cluster at each position. */
+  private adi = new Float64Array(128);
+  /** Its nearest neighbour (id) and their dR^2. */
+  private ann = new Int32Array(128);
+  private annd = new Float64Array(128);
+  private aid = new Int32Array(128);
+  private na = 0;
   private r2 = 0;
+  /** refresh()'s by-product: the position with the smallest adi (the first of equals) and that adi. */
+  private bestA = -1;
+  private bestD = Infinity;
 
   constructor(readonly rSub: number, readonly fCut: number) {}
 
@@ -36,137 +46,198 @@ export class Trimmer {
     const M = p.n;
     if (M < 2) return;
     this.reserve(M);
-    const { cpt, cy, cphi, ce, cpx, cpy, cpz, act, pos, head, tail, next, keep, di } = this;
+    const { cpt, cpx, cpy, pos, head, tail, next, keep, lazy, ay, aphi, aid } = this;
     let px = 0, py = 0;
     for (let i = 0; i < M; i++) {
       cpt[i] = p.pt[i];
-      cy[i] = p.dy[i];
-      cphi[i] = p.dphi[i];
-      ce[i] = p.pt[i] * Math.cosh(p.dy[i]);
       cpx[i] = p.pt[i] * Math.cos(p.dphi[i]);
       cpy[i] = p.pt[i] * Math.sin(p.dphi[i]);
-      cpz[i] = p.pt[i] * Math.sinh(p.dy[i]);
       px += cpx[i];
       py += cpy[i];
-      act[i] = i;
       pos[i] = i;
       head[i] = i;
       tail[i] = i;
       next[i] = -1;
       keep[i] = 0;
+      lazy[i] = 1;
+      ay[i] = p.dy[i];
+      aphi[i] = p.dphi[i];
+      aid[i] = i;
     }
     this.na = M;
     const ptCut = this.fCut * Math.sqrt(px * px + py * py);
     this.r2 = this.rSub * this.rSub;
-    for (let i = 0; i < M; i++) this.updateNn(i);
-    while (this.na > 0) {
-      // Smallest of d_iB = pT_i^2 and d_ij = min(pT_i^2, pT_j^2) dR_ij^2 / rSub^2 (di caches min over both per i).
-      let best = -1, bestD = Infinity;
-      for (let a = 0; a < this.na; a++) {
-        const i = act[a];
-        if (di[i] < bestD) {
-          bestD = di[i];
-          best = i;
-        }
+    this.initNn(M);
+    this.cluster(p, ptCut);
+    p.keepMasked(keep);
+  }
+
+  /** The kT clustering proper: each step merges the closest pair or retires a subjet (kept if pT >= ptCut). */
+  private cluster(p: JetParticles, ptCut: number): void {
+    const { cpt, ce, cpx, cpy, cpz, pos, head, tail, next, keep, adi, aid, ann, ay, aphi } = this;
+    // Smallest of d_iB = pT_i^2 and d_ij = min(pT_i^2, pT_j^2) dR_ij^2 / rSub^2 (adi caches min over both per i):
+    // the first position with the smallest adi; after the first step refresh() finds it in its own pass.
+    let bestA = -1, bestD = Infinity;
+    for (let a = 0; a < this.na; a++) {
+      if (adi[a] < bestD) {
+        bestD = adi[a];
+        bestA = a;
       }
-      const j = this.nn[best];
+    }
+    while (this.na > 0) {
+      const best = aid[bestA];
+      const j = ann[bestA];
       if (j < 0 || cpt[best] * cpt[best] <= bestD) {
-        this.remove(best);
+        this.removeAt(bestA);
         if (cpt[best] >= ptCut) for (let k = head[best]; k >= 0; k = next[k]) keep[k] = 1;
-        this.refresh(best);
+        this.refresh(best, -1);
+        bestA = this.bestA;
+        bestD = this.bestD;
         continue;
       }
+      this.energyOf(p, best);
+      this.energyOf(p, j);
       ce[best] += ce[j];
       cpx[best] += cpx[j];
       cpy[best] += cpy[j];
       cpz[best] += cpz[j];
       cpt[best] = Math.sqrt(cpx[best] * cpx[best] + cpy[best] * cpy[best]);
-      cy[best] = 0.5 * Math.log((ce[best] + cpz[best]) / (ce[best] - cpz[best]));
-      cphi[best] = Math.atan2(cpy[best], cpx[best]);
+      const yb = 0.5 * Math.log((ce[best] + cpz[best]) / (ce[best] - cpz[best]));
+      const fb = Math.atan2(cpy[best], cpx[best]);
       next[tail[best]] = head[j];
       tail[best] = tail[j];
-      this.remove(j);
-      this.updateNn(best);
+      this.removeAt(pos[j]);
+      const ab = pos[best];
+      ay[ab] = yb;
+      aphi[ab] = fb;
+      this.updateNn(ab);
       this.refresh(j, best);
+      bestA = this.bestA;
+      bestD = this.bestD;
     }
-    p.keepMasked(keep);
   }
 
-  /** Takes cluster i out of the active list (swap with the last). */
-  private remove(i: number): void {
-    const a = this.pos[i];
-    const last = this.act[--this.na];
-    this.act[a] = last;
-    this.pos[last] = a;
+  /**
+   * E and pz of a cluster that is still one particle, computed when it first merges (same expressions as an eager
+   * loop: E = pT cosh y, pz = pT sinh y): most particles of a jet never merge at R_sub.
+   */
+  private energyOf(p: JetParticles, i: number): void {
+    if (this.lazy[i] === 0) return;
+    this.lazy[i] = 0;
+    this.ce[i] = p.pt[i] * Math.cosh(p.dy[i]);
+    this.cpz[i] = p.pt[i] * Math.sinh(p.dy[i]);
   }
 
-  /** Nearest active neighbour of i (geometric dR^2). */
-  private updateNn(i: number): void {
+  /**
+   * Every particle's nearest neighbour (smallest dR^2, ties: lower id), each pair's distance computed once: the
+   * result is a lexicographic minimum over (dR^2, id), the same whatever the order of the scan.
+   */
+  private initNn(M: number): void {
+    const { ay, aphi, ann, annd } = this;
+    for (let i = 0; i < M; i++) {
+      ann[i] = -1;
+      annd[i] = Infinity;
+    }
+    for (let i = 0; i < M; i++) {
+      const yi = ay[i], fi = aphi[i];
+      let bj = ann[i], bd = annd[i];
+      for (let j = i + 1; j < M; j++) {
+        const dy = yi - ay[j], df = fi - aphi[j];
+        const d = dy * dy + df * df;
+        if (d < bd || (d === bd && j < bj)) { bd = d; bj = j; }
+        if (d < annd[j] || (d === annd[j] && i < ann[j])) { annd[j] = d; ann[j] = i; }
+      }
+      ann[i] = bj;
+      annd[i] = bd;
+    }
+    for (let a = 0; a < M; a++) this.setD(a);
+  }
+
+  /** Takes the cluster at position a out of the active list (the last one moves into its place). */
+  private removeAt(a: number): void {
+    const last = --this.na;
+    if (a === last) return;
+    const { ay, aphi, adi, ann, annd, aid } = this;
+    ay[a] = ay[last];
+    aphi[a] = aphi[last];
+    adi[a] = adi[last];
+    ann[a] = ann[last];
+    annd[a] = annd[last];
+    aid[a] = aid[last];
+    this.pos[aid[a]] = a;
+  }
+
+  /** Nearest active neighbour of the cluster at position ai (geometric dR^2; ties: lower id). */
+  private updateNn(ai: number): void {
     let bj = -1, bd = Infinity;
-    const { act, cy, cphi } = this;
-    const yi = cy[i], fi = cphi[i];
+    const { ay, aphi, aid } = this;
+    const yi = ay[ai], fi = aphi[ai];
     for (let a = 0; a < this.na; a++) {
-      const j = act[a];
-      if (j === i) continue;
-      const dy = yi - cy[j], df = fi - cphi[j];
+      if (a === ai) continue;
+      const dy = yi - ay[a], df = fi - aphi[a];
       const d = dy * dy + df * df;
-      if (d < bd || (d === bd && j < bj)) { bd = d; bj = j; }
+      if (d < bd || (d === bd && aid[a] < bj)) { bd = d; bj = aid[a]; }
     }
-    this.nn[i] = bj;
-    this.nnDist[i] = bd;
-    this.setD(i);
+    this.ann[ai] = bj;
+    this.annd[ai] = bd;
+    this.setD(ai);
   }
 
-  /** d_i = min(d_iB, d_i,nn(i)). */
-  private setD(i: number): void {
-    const pi = this.cpt[i] * this.cpt[i];
-    const j = this.nn[i];
+  /** d_i = min(d_iB, d_i,nn(i)) for the cluster at position a. */
+  private setD(a: number): void {
+    const pi = this.cpt[this.aid[a]] * this.cpt[this.aid[a]];
+    const j = this.ann[a];
     if (j < 0) {
-      this.di[i] = pi;
+      this.adi[a] = pi;
       return;
     }
     const pj = this.cpt[j] * this.cpt[j];
-    this.di[i] = Math.min(pi, ((pi < pj ? pi : pj) * this.nnDist[i]) / this.r2);
+    this.adi[a] = Math.min(pi, ((pi < pj ? pi : pj) * this.annd[a]) / this.r2);
   }
 
-  /** After `gone` left (and `changed` moved), recompute the neighbours that pointed at them or now sit closer. */
-  private refresh(gone: number, changed = -1): void {
-    const { act, cy, cphi, nn, nnDist } = this;
+  /**
+   * After `gone` left (and `changed` moved; -1: none), recompute the neighbours that pointed at them (or had none)
+   * or now sit closer to `changed`.
+   */
+  private refresh(gone: number, changed: number): void {
+    const { ay, aphi, ann, annd, adi } = this;
+    const ac = changed >= 0 ? this.pos[changed] : -1;
+    const yc = changed >= 0 ? ay[ac] : 0, fc = changed >= 0 ? aphi[ac] : 0;
+    // Also the next step's choice: each position's adi is final once visited (updates touch only their own row),
+    // so the first position with the smallest adi is the one a separate scan after this loop would find.
+    let bestA = -1, bestD = Infinity;
     for (let a = 0; a < this.na; a++) {
-      const i = act[a];
-      if (i === changed) continue;
-      if (nn[i] === gone || nn[i] === changed) this.updateNn(i);
-      else if (changed >= 0) {
-        const dy = cy[i] - cy[changed], df = cphi[i] - cphi[changed];
-        const d = dy * dy + df * df;
-        if (d < nnDist[i]) {
-          nn[i] = changed;
-          nnDist[i] = d;
-          this.setD(i);
+      if (a !== ac) {
+        const nj = ann[a];
+        if (nj === gone || nj === changed) this.updateNn(a);
+        else if (changed >= 0) {
+          const dy = ay[a] - yc, df = aphi[a] - fc;
+          const d = dy * dy + df * df;
+          if (d < annd[a]) {
+            ann[a] = changed;
+            annd[a] = d;
+            this.setD(a);
+          }
         }
       }
+      if (adi[a] < bestD) {
+        bestD = adi[a];
+        bestA = a;
+      }
     }
+    this.bestA = bestA;
+    this.bestD = bestD;
   }
 
   private reserve(M: number): void {
     if (M <= this.cpt.length) return;
     let cap = this.cpt.length;
     while (cap < M) cap *= 2;
-    this.cpt = new Float64Array(cap);
-    this.cy = new Float64Array(cap);
-    this.cphi = new Float64Array(cap);
-    this.ce = new Float64Array(cap);
-    this.cpx = new Float64Array(cap);
-    this.cpy = new Float64Array(cap);
-    this.cpz = new Float64Array(cap);
-    this.nnDist = new Float64Array(cap);
-    this.nn = new Int32Array(cap);
-    this.act = new Int32Array(cap);
-    this.pos = new Int32Array(cap);
-    this.head = new Int32Array(cap);
-    this.tail = new Int32Array(cap);
-    this.next = new Int32Array(cap);
-    this.keep = new Uint8Array(cap);
-    this.di = new Float64Array(cap);
+    const f = () => new Float64Array(cap), n = () => new Int32Array(cap), b = () => new Uint8Array(cap);
+    this.cpt = f(); this.ce = f(); this.cpx = f(); this.cpy = f(); this.cpz = f();
+    this.pos = n(); this.head = n(); this.tail = n(); this.next = n();
+    this.keep = b(); this.lazy = b();
+    this.ay = f(); this.aphi = f(); this.adi = f(); this.annd = f();
+    this.ann = n(); this.aid = n();
   }
 }

@@ -21,16 +21,30 @@ export type TfObservable = (p: ParticleTensors) => tf.Tensor1D;
  */
 export const TF_OBSERVABLES: Record<string, TfObservable> = {
   pt: (p) => p.ptScale,
-  mass: (p) => {
-    const [b, m] = p.z.shape;
-    const dy = tf.sub(tf.reshape(p.y, [b, m, 1]), tf.reshape(p.y, [b, 1, m]));
-    const dphi = tf.sub(tf.reshape(p.phi, [b, m, 1]), tf.reshape(p.phi, [b, 1, m]));
-    const zz = tf.mul(tf.reshape(p.z, [b, m, 1]), tf.reshape(p.z, [b, 1, m]));
-    const m2 = tf.sum(tf.mul(zz, tf.sub(tf.cosh(dy), tf.cos(dphi))), [1, 2]);
-    return tf.mul(p.ptScale, tf.sqrt(tf.add(tf.relu(m2), 1e-12))) as tf.Tensor1D;
-  },
+  mass: (p) => tf.mul(p.ptScale, tf.sqrt(tf.add(tf.relu(massSquared(p)), 1e-12))) as tf.Tensor1D,
   girth: (p) => tf.sum(tf.mul(p.z, tf.sqrt(tf.add(tf.add(tf.square(p.y), tf.square(p.phi)), 1e-12))), 1) as tf.Tensor1D,
 };
+
+/**
+ * (m / pT_J)^2 = sum_ij z_i z_j (cosh dy_ij - cos dphi_ij) in O(M) per jet (the pairwise sum is O(M^2): with 32
+ * particles it was the costliest term of a search step). The pair sum depends only on differences, so the angles are
+ * first measured from the z-weighted centroid (exact; it keeps the single sums below small). Then, with Z = sum z,
+ * a = 2 sum z sinh^2(y/2) and c = 2 sum z sin^2(phi/2) (both >= 0):
+ *   m^2 = (sum z cosh y)^2 - (sum z cos phi)^2 - (sum z sinh y)^2 - (sum z sin phi)^2
+ *       = (a + c)(2Z + a - c) - (sum z sinh y)^2 - (sum z sin phi)^2,
+ * where the last two sums are O(angle^3) about the centroid, so no two large numbers are subtracted: in float32 this
+ * is more accurate than the pairwise cosh(dy) - cos(dphi), which loses digits at small dR (test/uncertainty-adversarial).
+ */
+export function massSquared(p: ParticleTensors): tf.Tensor1D {
+  const zsum = (v: tf.Tensor) => tf.sum(tf.mul(p.z, v), 1);
+  const total = tf.sum(p.z, 1);
+  const centred = (v: tf.Tensor2D) => tf.sub(v, tf.expandDims(tf.div(zsum(v), tf.maximum(total, 1e-30)), 1));
+  const y = centred(p.y), phi = centred(p.phi);
+  const a = tf.mul(2, zsum(tf.square(tf.sinh(tf.mul(y, 0.5)))));
+  const c = tf.mul(2, zsum(tf.square(tf.sin(tf.mul(phi, 0.5)))));
+  const big = tf.mul(tf.add(a, c), tf.add(tf.mul(2, total), tf.sub(a, c)));
+  return tf.sub(big, tf.add(tf.square(zsum(tf.sinh(y))), tf.square(zsum(tf.sin(phi))))) as tf.Tensor1D;
+}
 
 export interface AdversarialOptions {
   /** Direction of the signal shift: 'up' minimises log(1 - f) (signal more signal-like), 'down' its negative. */
@@ -107,16 +121,28 @@ function layout(model: JetModel, data: ModelData): 'efn' | 'pfn' {
   return model.kind === 'pfn' ? 'pfn' : 'efn';
 }
 
+// The cpu/jetlens backends copy a slice along the last axis element by element through generic index arithmetic
+// (slow: it was about a third of a search step with 32 particles); along the first axis a slice is a view. So channels
+// are split and joined on the first axis, with a transpose (a native kernel) in between; the gradients follow the same
+// path (stack on axis 0, transpose).
+/** (B, M, F) -> F tensors (B, M). */
+function channels(x: tf.Tensor): tf.Tensor2D[] {
+  return tf.unstack(tf.transpose(x, [2, 0, 1])) as tf.Tensor2D[];
+}
+/** F tensors (B, M) -> (B, M, F). */
+function stackChannels(xs: tf.Tensor[]): tf.Tensor3D {
+  return tf.transpose(tf.stack(xs, 0), [1, 2, 0]) as tf.Tensor3D;
+}
+
 /** The unperturbed particle tensors of one batch of input blocks. */
 function particles(kind: 'efn' | 'pfn', xs: tf.Tensor[]): ParticleTensors & { mask: tf.Tensor2D; pid?: tf.Tensor2D } {
-  const [b, m, f] = xs[0].shape as number[];
-  const ch = (k: number) => tf.reshape(tf.slice(xs[0], [0, 0, k], [b, m, 1]), [b, m]) as tf.Tensor2D;
-  const ptScale = tf.ones([b]) as tf.Tensor1D;
+  const ch = channels(xs[0]);
+  const ptScale = tf.ones([xs[0].shape[0]]) as tf.Tensor1D;
   if (kind === 'efn') {
     const z = xs[1] as tf.Tensor2D;
-    return { z, y: ch(0), phi: ch(1), ptScale, mask: tf.cast(tf.greater(z, 0), 'float32') as tf.Tensor2D };
+    return { z, y: ch[0], phi: ch[1], ptScale, mask: tf.cast(tf.greater(z, 0), 'float32') as tf.Tensor2D };
   }
-  return { z: ch(0), y: ch(1), phi: ch(2), ptScale, mask: xs[1] as tf.Tensor2D, pid: f > 3 ? ch(3) : undefined };
+  return { z: ch[0], y: ch[1], phi: ch[2], ptScale, mask: xs[1] as tf.Tensor2D, pid: ch[3] };
 }
 
 /** A tiny per-particle network (log z, y, phi) -> (d log pT, dy, dphi); last layer zero, so g starts as the identity. */
@@ -133,7 +159,7 @@ class Perturbation {
     // Inputs brought to O(1) (log z of jet constituents spans about -8..0, angles about +-0.5) so that tanh is not
     // saturated at the start and g can tell hard from soft and central from wide particles.
     const logz = tf.div(tf.add(tf.log(tf.add(p.z, 1e-8)), 4), 2);
-    const x = tf.reshape(tf.stack([logz, tf.mul(p.y, 4), tf.mul(p.phi, 4)], 2), [b * m, 3]);
+    const x = tf.reshape(stackChannels([logz, tf.mul(p.y, 4), tf.mul(p.phi, 4)]), [b * m, 3]);
     const [w1, b1, w2, b2] = this.vars;
     const h = tf.tanh(tf.add(tf.matMul(x, w1), b1));
     const d = tf.reshape(tf.add(tf.matMul(h, w2), b2), [b, m, 3]);
@@ -146,19 +172,19 @@ class Perturbation {
 
 /** g(J): new pT fractions (renormalised; ptScale records the total), angles shifted and recentred on the new axis. */
 function perturb(p: ParticleTensors & { mask: tf.Tensor2D }, d: tf.Tensor3D): ParticleTensors {
-  const [b, m] = p.z.shape;
-  const part = (k: number) => tf.reshape(tf.slice(d, [0, 0, k], [b, m, 1]), [b, m]);
-  const zRaw = tf.mul(p.z, tf.exp(part(0)));
+  const [b] = p.z.shape;
+  const [dLogPt, dy, dphi] = channels(d);
+  const zRaw = tf.mul(p.z, tf.exp(dLogPt));
   const ptScale = tf.sum(zRaw, 1) as tf.Tensor1D;
   const z = tf.div(zRaw, tf.reshape(ptScale, [b, 1])) as tf.Tensor2D;
   const centre = (v: tf.Tensor2D) => tf.mul(tf.sub(v, tf.sum(tf.mul(z, v), 1, true)), p.mask) as tf.Tensor2D;
-  return { z, y: centre(tf.add(p.y, part(1)) as tf.Tensor2D), phi: centre(tf.add(p.phi, part(2)) as tf.Tensor2D), ptScale };
+  return { z, y: centre(tf.add(p.y, dy) as tf.Tensor2D), phi: centre(tf.add(p.phi, dphi) as tf.Tensor2D), ptScale };
 }
 
 /** The model's inputs from particle tensors. */
 function modelInputs(kind: 'efn' | 'pfn', p: ParticleTensors, base: { mask: tf.Tensor2D; pid?: tf.Tensor2D }): tf.Tensor[] {
-  if (kind === 'efn') return [tf.stack([p.y, p.phi], 2), p.z];
-  return [tf.stack(base.pid ? [p.z, p.y, p.phi, base.pid] : [p.z, p.y, p.phi], 2), base.mask];
+  if (kind === 'efn') return [stackChannels([p.y, p.phi]), p.z];
+  return [stackChannels(base.pid ? [p.z, p.y, p.phi, base.pid] : [p.z, p.y, p.phi]), base.mask];
 }
 
 /** Default constraint weights: strong enough that the background residuals stay small (docs/uncertainty.md). */
@@ -171,25 +197,29 @@ export const DEFAULT_LAMBDA_OBS: Readonly<Record<string, number>> = { mass: 100,
 export const DEFAULT_EPOCHS = 20;
 export const DEFAULT_LR = 1e-3;
 
-/**
- * Std of each constrained observable over the unperturbed background, the unit of its constraint. An observable that
- * is constant on background (pt before the perturbation is 1 for every jet) gets the unit 1% of its mean magnitude
- * (or 0.01 when that is 0), so a weight means "about a percent of a shift costs lambda".
- */
-async function backgroundSpread(kind: 'efn' | 'pfn', data: ModelData, obs: Record<string, TfObservable>, names: string[]): Promise<Record<string, number>> {
-  const labels = data.labels!;
+/** Each constrained observable on every unperturbed jet (constants of the search: computed once, not per step). */
+async function observablesBefore(kind: 'efn' | 'pfn', data: ModelData, obs: Record<string, TfObservable>, names: string[]): Promise<Record<string, Float32Array>> {
   const n = sampleCount(data);
-  const acc = Object.fromEntries(names.map((k) => [k, [] as number[]]));
+  const before = Object.fromEntries(names.map((k) => [k, new Float32Array(n)]));
   for (let s = 0; s < n && names.length; s += 1024) {
     const idx = Uint32Array.from({ length: Math.min(1024, n - s) }, (_, k) => s + k);
     const xs = data.inputs.map((b) => { const r = takeRows(b, idx); return tf.tensor(r.data, r.shape, 'float32'); });
     const out = tf.tidy(() => { const p = particles(kind, xs); return names.map((k) => obs[k](p)); });
     const vals = await Promise.all(out.map((t) => t.data()));
-    names.forEach((k, c) => { for (let j = 0; j < idx.length; j++) if (labels[s + j] !== 1) acc[k].push(vals[c][j]); });
+    names.forEach((k, c) => before[k].set(vals[c] as Float32Array, s));
     tf.dispose([...xs, ...out]);
   }
-  return Object.fromEntries(names.map((k) => {
-    const { mean, std } = meanStd(acc[k]);
+  return before;
+}
+
+/**
+ * Std of each constrained observable over the unperturbed background, the unit of its constraint. An observable that
+ * is constant on background (pt before the perturbation is 1 for every jet) gets the unit 5% of its mean magnitude
+ * (or 0.05 when that is 0), so a weight means "about 5% of a shift costs lambda".
+ */
+function backgroundSpread(before: Record<string, Float32Array>, labels: ArrayLike<number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(before).map(([k, v]) => {
+    const { mean, std } = meanStd(Array.from(v).filter((_, i) => labels[i] !== 1));
     const floor = Number.isFinite(mean) && mean !== 0 ? 0.05 * Math.abs(mean) : 0.05;
     return [k, Number.isFinite(std) && std > floor ? std : floor];
   }));
@@ -215,7 +245,9 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
   const obs = { ...TF_OBSERVABLES, ...o.observables };
   for (const k of Object.keys(lambdaObs)) if (!obs[k]) throw new JetlensInputError(`unknown observable '${k}' (have: ${Object.keys(obs).join(', ')})`);
   const bs = o.batchSize ?? 256;
-  const spread = await backgroundSpread(kind, data, obs, Object.keys(lambdaObs));
+  const names = Object.keys(lambdaObs);
+  const before = await observablesBefore(kind, data, obs, names);
+  const spread = backgroundSpread(before, labels);
   const g = new Perturbation(o.hidden ?? 32, o.seed ?? 0);
   const optimizer = tf.train.adam(o.lr ?? DEFAULT_LR);
   const rng = new Rng((o.seed ?? 0) ^ 0x2545f491);
@@ -226,7 +258,6 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
   const running = new Float64Array(n); // f(g(J)) as computed in the epoch's batches
   const history: EpochRecord[] = [];
   const checkpoints: Checkpoint[] = [];
-  const names = Object.keys(lambdaObs);
   try {
     for (let epoch = 1; epoch <= (o.epochs ?? DEFAULT_EPOCHS); epoch++) {
       const order = rng.permutation(n);
@@ -239,11 +270,13 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
         const yBg = tf.sub(1, ySig);
         const nSig = Math.max(1, idx.reduce((c, i) => c + (labels[i] === 1 ? 1 : 0), 0));
         const nBg = Math.max(1, idx.length - nSig);
+        // f(J) and O_i(J) do not depend on g: taken from the arrays computed once rather than re-evaluated per step.
+        const f0 = tf.tensor1d(Float32Array.from(idx, (i) => scores[i]));
+        const o0 = Object.fromEntries(names.map((k) => [k, tf.tensor1d(Float32Array.from(idx, (i) => before[k][i]))]));
         let lSig = 0, lBg = 0;
         const cost = optimizer.minimize(() => {
           const p = particles(kind, xs);
           const q = perturb(p, g.shifts(p));
-          const f0 = f(xs);
           const f1 = f(modelInputs(kind, q, p));
           const f1v = f1.dataSync();
           idx.forEach((i, k) => { running[i] = f1v[k]; });
@@ -251,7 +284,7 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
           let bg = tf.mul(lambdaCls / nBg, tf.sum(tf.mul(yBg, tf.square(tf.sub(f0, f1)))));
           for (const [k, lam] of Object.entries(lambdaObs)) {
             const w = lam / (nBg * spread[k] ** 2);
-            bg = tf.add(bg, tf.mul(w, tf.sum(tf.mul(yBg, tf.square(tf.sub(obs[k](p), obs[k](q)))))));
+            bg = tf.add(bg, tf.mul(w, tf.sum(tf.mul(yBg, tf.square(tf.sub(o0[k], obs[k](q)))))));
           }
           lSig = sig.dataSync()[0];
           lBg = bg.dataSync()[0];
@@ -261,7 +294,7 @@ export async function adversarialShift(model: JetModel, data: ModelData, o: Adve
         sumSig += lSig;
         sumBg += lBg;
         batches++;
-        tf.dispose([...xs, ySig, yBg, cost!]);
+        tf.dispose([...xs, ySig, yBg, f0, ...Object.values(o0), cost!]);
         await new Promise((r) => setImmediate(r));
       }
       const now = efficiencies(running, labels, wp.cut);
