@@ -4,6 +4,7 @@
 // following call on a small input gives the reference result. The "uncancelled" duration is estimated from a
 // run on a smaller input (the kernels are at least quadratic in the size), not measured, to keep the test fast.
 import t, { type Test } from 'tap';
+import { cpus, loadavg } from 'node:os';
 import { loadNative } from '../src/backend/native.js';
 import { JetBatch } from '../src/jets/batch.js';
 import { groom } from '../src/jss/groom.js';
@@ -18,8 +19,10 @@ const native = loadNative();
 const skip = native ? false : 'the native addon is not built (npm run build)';
 
 // Generous: the machine running the suite is shared (2 cores, other test files in parallel). The point is
-// "ends right after the signal", where before it ended only after the whole item (seconds to minutes).
-const LATENCY_MS = 1000;
+// "ends right after the signal", where before it ended only after the whole item (seconds to minutes). On an
+// oversubscribed machine a descheduled thread counts as late, so the bound grows with the load per core
+// (the relative check below, against the uncancelled run in the same process, does not).
+const LATENCY_MS = 1000 * Math.max(1, loadavg()[0] / cpus().length);
 // Early, so that on a quiet machine the signal still lands well inside each big call (the big inputs run for
 // 0.3-2 s there; the first clean-clone CI run, at 150 ms, saw quiet-machine calls end before the abort).
 const ABORT_AFTER_MS = 30;
@@ -60,7 +63,7 @@ async function cancelsInside(t: Test, name: string, big: Start, small: Start, fa
     const end = performance.now();
     const total = end - s;
     const late = end - fired;
-    t.ok(late < LATENCY_MS, `${name}: ${how}: ended ${late.toFixed(0)} ms after the signal (bound ${LATENCY_MS} ms)`);
+    t.ok(late < LATENCY_MS, `${name}: ${how}: ended ${late.toFixed(0)} ms after the signal (bound ${LATENCY_MS.toFixed(0)} ms)`);
     t.ok(total < estimate / 2, `${name}: ${how}: ${total.toFixed(0)} ms, well before the uncancelled run (~${estimate.toFixed(0)} ms)`);
   }
   await check();

@@ -45,11 +45,12 @@ t.test('CNN training in a worker: main loop stays free, same weights as in-threa
   const inThread = createModel('cnn', { npix: 10, seed: 2 });
   const s = await watchLoop(() => train(inThread, d, { epochs: 2, batchSize: 32, worker: false }));
   t.comment(`${backend}: longest main-loop busy stretch ${w.maxBusyMs.toFixed(1)} ms in the worker (tick gap ${w.maxGapMs.toFixed(0)} ms), ${s.maxBusyMs.toFixed(1)} ms in-thread; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
-  t.ok(w.maxBusyMs < s.maxBusyMs / 2, 'the worker keeps the main loop far freer than in-thread training (same process)');
-  // The 50 ms bound itself is only meaningful when the machine is not oversubscribed (a descheduled callback
-  // counts as busy); the guide forbids timing assertions that a busy CI machine can break.
-  if (loadavg()[0] <= cpus().length) t.ok(w.maxBusyMs < 50, 'no main-loop block over 50 ms');
-  else t.comment(`50 ms bound not asserted: load average ${loadavg()[0].toFixed(1)} > ${cpus().length} cores`);
+  // Both timing checks are only meaningful when the machine is not oversubscribed (a descheduled callback counts as
+  // busy, in either run); the guide forbids timing assertions that a busy CI machine can break.
+  if (loadavg()[0] <= cpus().length) {
+    t.ok(w.maxBusyMs < s.maxBusyMs / 2, 'the worker keeps the main loop far freer than in-thread training (same process)');
+    t.ok(w.maxBusyMs < 50, 'no main-loop block over 50 ms');
+  } else t.comment(`timing checks not asserted: load average ${loadavg()[0].toFixed(1)} > ${cpus().length} cores`);
   t.ok(weightsOf(inWorker).equals(weightsOf(inThread)), 'bit-identical weights from the worker and from in-thread training');
   t.same(w.value.history.map((h) => h.loss), s.value.history.map((h) => h.loss), 'same losses');
   t.equal(inWorker.meta.backend, backend, 'meta records the backend');
