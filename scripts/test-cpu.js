@@ -15,9 +15,13 @@ function env(out) {
 /** What a process is: a test file, or a check (eslint, tsc) run before tap, or the runner itself. */
 function nameOf(rec, root) {
   let script = rec.argv[0] || 'node';
-  if (/\.test\.[cm]?[jt]s$/.test(script)) return path.relative(root, path.resolve(root, script)); // tap runs each file as node FILE
+  if (/\.test\.[cm]?[jt]s$/.test(script)) {
+    // tap runs each file as node FILE; an emitted dist-test/x.test.js is charged to its source test/x.test.ts
+    const rel = path.relative(root, path.resolve(root, script));
+    return rel.startsWith(`dist-test${path.sep}`) ? path.join('test', rel.slice(10)).replace(/\.js$/, '.ts') : rel;
+  }
   script = path.basename(script);
-  return /eslint|tsc/.test(script) ? `(check) ${script}` : undefined;
+  return /eslint|tsc|build-tests/.test(script) ? `(check) ${script}` : undefined;
 }
 
 /** Adds up the log per test file, prints the ten slowest and the total, writes {files, totalCpu} to `out`. */
