@@ -38,6 +38,14 @@ function report(out, root) {
       owner = byPid.get(owner.ppid);
       if (owner) name = nameOf(owner, root);
     }
+    // A process under a non-Node parent (`bash -c 'node cli ...'`) breaks the chain: its recorded ancestors, or
+    // tap's id of the test file in its environment, still name the file.
+    for (const pid of r.up || []) {
+      if (name) break;
+      const a = byPid.get(pid);
+      if (a) name = nameOf(a, root);
+    }
+    if (!name && r.file) name = nameOf({ argv: [r.file] }, root);
     name = name || '(runner and other)';
     const e = (files[name] = files[name] || { cpu: 0, wall: 0, processes: 0 });
     e.cpu += r.cpu;
