@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { boostAll, rescaleTo, sumFourMomentum } from './conserve.js';
 import { applyDetector, applyTowers } from './detector.js';
 import { fragment } from './fragment.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { MomentumList, splitMomentum } from './momenta.js';
 import { ALPHAS_MAX, CA, CF, MU0, NF, TR, alphaS, pGG } from './qcd.js';
 
