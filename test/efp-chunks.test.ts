@@ -14,6 +14,7 @@ import { readArray, readJets, writeNpy } from '../src/io/index.js';
 import { EFPSet } from '../src/efp/efpset.js';
 import { parseShard, shardRange } from '../src/shard/shard.js';
 import { Rng } from '../src/util/rng.js';
+import { loadNative } from '../src/backend/native.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-efp-chunks-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,4 +100,19 @@ t.test('a bad particle in a later chunk: one-line error naming the jet, exit 1, 
   t.equal(r.err.trim(), `jetlens: error: --in ${wholeErr}`, 'the message of the whole-file read, on one line');
   t.notOk(existsSync(out));
   t.notOk(existsSync(join(dir, 'bad-out.json')));
+});
+
+t.test('batchCompute(jets, opts, out): writes into the view it is given, for every backend; a wrong length is refused', async (t) => {
+  const set = new EFPSet('d<=3');
+  const jets = (await readJets(file)).slice(0, 40);
+  for (const backend of loadNative() ? ['native', 'reference'] : ['reference']) {
+    const want = await set.batchCompute(jets, { backend, threads: 1 });
+    const big = new Float64Array((jets.length + 2) * set.length).fill(-1);
+    const view = big.subarray(set.length, (jets.length + 1) * set.length);
+    const got = await set.batchCompute(jets, { backend, threads: 1 }, view);
+    t.equal(got, view, `${backend}: returns the view`);
+    t.ok(sameBytes(view, want), `${backend}: the same values`);
+    t.ok(big.subarray(0, set.length).every((v) => v === -1) && big.subarray((jets.length + 1) * set.length).every((v) => v === -1), `${backend}: nothing outside the view`);
+  }
+  await t.rejects(set.batchCompute(jets, {}, new Float64Array(3)), /out must be a Float64Array of N x K = 40 x/);
 });

@@ -1,8 +1,8 @@
 // `jetlens efp` on a large .npy: the jets are read in chunks, and chunk k + 1 is read and converted (main thread,
 // file I/O in the thread pool) while the kernel computes chunk k in the addon's thread, so reading costs no wall
 // time beyond the first chunk. A chunk is a row slice read from disk (src/io/rows.ts), converted and validated as
-// readJets does for a shard (errors name the jet's index in the file); each chunk's values are copied into one
-// (N, K) array. The kernel runs jets independently, so the values are identical to one whole-file call
+// readJets does for a shard (errors name the jet's index in the file); the kernel writes each chunk's values into its
+// rows of one (N, K) array. The kernel runs jets independently, so the values are identical to one whole-file call
 // (test/efp-chunks.test.ts). Memory: the file is never held whole, one chunk at a time plus the next.
 import type { EFPSet } from '../efp/efpset.js';
 import type { RunOptions } from '../backend/control.js';
@@ -51,8 +51,7 @@ export async function efpChunked(
     const jets = await next;
     next = s + chunk < b ? read(s + chunk) : undefined;
     const done = s - a;
-    const v = await set.batchCompute(jets, { ...opts, onProgress: (d) => onProgress(done + d) });
-    values.set(v, done * K);
+    await set.batchCompute(jets, { ...opts, onProgress: (d) => onProgress(done + d) }, values.subarray(done * K, (done + jets.length) * K));
   }
   return values;
 }
