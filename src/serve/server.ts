@@ -35,10 +35,17 @@ export interface ServeOptions {
   /** Where the workers load the ops from (see OPS_MODULE); `ops` then only names the routes. */
   opsModule?: OpsModule;
   /**
-   * Nice increment (0-19) of the service's background threads: native kernel threads (process-wide, from the first
-   * server on) and the parse/answer workers, so that the event loop (and /health) wins the CPU. Default 10; 0 = off.
+   * Nice increment (0-19) of the service's native kernel threads (process-wide, from the first server on), so that the
+   * event loop (and /health) wins the CPU. Default 10; 0 = off.
    */
   kernelNice?: number;
+  /**
+   * Nice increment (0-19) of the service's worker threads (JavaScript: parse, op, answer). Default 0: the event loop
+   * takes a lock that the workers hold for a moment with every message they send it (node's MessagePort queue), and a
+   * lowered worker preempted while holding it kept the loop waiting 20-40 ms at a time on a busy machine (perf
+   * sched_switch stacks: uv_mutex_lock in MessagePort::OnMessage), so only the native kernel threads are lowered.
+   */
+  workerNice?: number;
   ops: Record<string, ServeOp>;
 }
 
@@ -73,16 +80,17 @@ export class JetlensServer {
   constructor(opts: ServeOptions) {
     this.o = {
       port: 8080, host: '127.0.0.1', maxBodyBytes: 8 << 20, maxJets: 10000, maxParticles: 500000, maxParticlesPerJet: 5000,
-      maxConcurrent: 4, maxPendingBodies: 64, bodyTimeoutMs: 10000, timeoutMs: 60000, parseWorkers: 2, kernelNice: 10,
+      maxConcurrent: 4, maxPendingBodies: 64, bodyTimeoutMs: 10000, timeoutMs: 60000, parseWorkers: 2, kernelNice: 10, workerNice: 0,
       ...opts,
     };
     const nice = this.o.kernelNice;
     if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new JetlensInputError(`kernelNice: expected an integer 0-19, got ${nice}`);
+    if (!Number.isInteger(this.o.workerNice) || this.o.workerNice < 0 || this.o.workerNice > 19) throw new JetlensInputError(`workerNice: expected an integer 0-19, got ${this.o.workerNice}`);
     setKernelNice(nice);
     // Native scratch per call: the service's budget shared by the requests that may compute at once.
     if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
     this.opsModule = opts.opsModule ?? (opts.ops as { [OPS_MODULE]?: OpsModule })[OPS_MODULE];
-    this.pool = WorkerPool.acquire(this.opsModule ? this.o.maxConcurrent : this.o.parseWorkers, this.o.kernelNice, this.opsModule);
+    this.pool = WorkerPool.acquire(this.opsModule ? this.o.maxConcurrent : this.o.parseWorkers, this.o.workerNice, this.opsModule);
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 20000;
     this.server.requestTimeout = Math.max(120000, this.o.bodyTimeoutMs + this.o.timeoutMs);
