@@ -1,7 +1,10 @@
 // End to end (issue #20.3): the whole process `jetlens efp --select 'd<=5' --threads 1` on an .npy of jets with
 // M = 50 particles, against EnergyFlow's batch_compute on the same jets, and the kernel alone in this process at
 // M = 50, 100, 140.
-//   npx tsc -p tsconfig.json && node bench/e2e-efp.mjs [--quick] [--jets 3000,30000] [--m 50,100,140] [--reps 3]
+//   npx tsc -p tsconfig.json && node bench/e2e-efp.mjs [--quick] [--jets 3000,30000] [--m 50,100,140] [--reps N]
+// The machine's own speed varies ~25% run to run, so every case runs --reps times (default 3 with --quick, 5
+// without), the cases alternating (process 3k, process 30k, process 3k, ...; kernel M = 50, 100, 140, 50, ...), and
+// each figure is reported as the median with the min and max; wall and CPU seconds side by side.
 // EnergyFlow runs when `python3 -c 'import energyflow'` works (same jets, d<=5, measure hadr, beta 1, kappa 1,
 // normed, one process); otherwise its recorded rate is used: 12.1 s for 3,000 jets at M = 50 (bench/README.md,
 // issue #20), scaled linearly in the number of jets. Prints a table and a final line of JSON; pipe that into
@@ -19,10 +22,11 @@ const arg = (name, def) => {
 };
 const sizes = arg('jets', '3000,30000').split(',').map(Number);
 const ms = arg('m', '50,100,140').split(',').map(Number);
-// --quick: two repetitions instead of three (the #20.3 figures in well under 3 minutes on an idle machine)
 const quick = process.argv.includes('--quick');
-const reps = Number(arg('reps', quick ? '2' : '3'));
+const reps = Number(arg('reps', quick ? '3' : '5'));
+if (!(Number.isInteger(reps) && reps >= 1)) throw new Error('--reps: expected an integer >= 1');
 const benchStart = performance.now();
+const load0 = loadavg();
 const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const EF_RECORDED = { jets: 3000, m: 50, seconds: 12.1 };
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-e2e-'));
@@ -50,6 +54,15 @@ function childCpu() {
   }
 }
 
+/** {median, min, max} of the samples, rounded to `d` decimals. */
+function stats(xs, d = 3) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const r = (x) => +x.toFixed(d);
+  return { median: r(median), min: r(s[0]), max: r(s[s.length - 1]) };
+}
+
 function hasEnergyFlow() {
   return spawnSync('python3', ['-c', 'import energyflow'], { stdio: 'ignore' }).status === 0;
 }
@@ -63,64 +76,97 @@ t = time.time(); s.batch_compute(X, n_jobs=1); print(time.time() - t)`;
   return r.status === 0 ? Number(r.stdout.trim()) : NaN;
 }
 
+/** One `jetlens efp` process on `file`: wall and CPU seconds. */
+function runProcess(file) {
+  const c0 = childCpu();
+  const t0 = performance.now();
+  const p = spawnSync(process.execPath, [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1e3;
+  if (p.status !== 0) throw new Error(`jetlens efp failed: ${p.stderr}`);
+  return { wall, cpu: childCpu() - c0 };
+}
+
 const ef = hasEnergyFlow();
 const rows = [];
+
+// whole process: the sizes alternate within each repetition
+const files = [];
 for (const n of sizes) {
   const file = join(dir, `X${n}.npy`);
   await writeNpy(file, { data: jets(n, 50), shape: [n, 50, 4] });
-  let wall = Infinity;
-  let cpu = NaN;
-  for (let r = 0; r < reps; r++) {
-    const c0 = childCpu();
-    const t0 = performance.now();
-    const p = spawnSync(process.execPath, [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'], { encoding: 'utf8' });
-    const dt = (performance.now() - t0) / 1e3;
-    if (p.status !== 0) throw new Error(`jetlens efp failed: ${p.stderr}`);
-    if (dt < wall) { wall = dt; cpu = childCpu() - c0; }
+  files.push({ n, file, wall: [], cpu: [] });
+}
+for (let r = 0; r < reps; r++) {
+  for (const f of files) {
+    const { wall, cpu } = runProcess(f.file);
+    f.wall.push(wall);
+    f.cpu.push(cpu);
   }
+}
+for (const { n, file, wall, cpu } of files) {
   const efSec = ef ? energyFlowSeconds(file) : (EF_RECORDED.seconds * n) / EF_RECORDED.jets;
+  const w = stats(wall);
+  const c = stats(cpu);
   rows.push({
-    what: `jetlens efp process, ${n} jets, M = 50`, seconds: +wall.toFixed(3), cpu_s: +cpu.toFixed(3),
+    what: `jetlens efp process, ${n} jets, M = 50`, seconds: w.median, seconds_range: [w.min, w.max], cpu_s: c.median, cpu_range: [c.min, c.max],
     energyflow_s: +efSec.toFixed(2), energyflow: ef ? 'measured' : 'recorded, scaled',
-    speedup_wall: +(efSec / wall).toFixed(1), speedup_cpu: +(efSec / cpu).toFixed(1),
+    speedup_wall: +(efSec / w.median).toFixed(1), speedup_wall_range: [+(efSec / w.max).toFixed(1), +(efSec / w.min).toFixed(1)],
+    speedup_cpu: +(efSec / c.median).toFixed(1),
   });
 }
 
+// kernel alone: the multiplicities alternate within each repetition
+const kernels = [];
 for (const m of ms) {
   const n = Math.max(200, Math.round(3000 * (50 / m) ** 3));
   const batch = JetBatch.fromPadded(jets(n, m, 2), [n, m, 4]);
   const set = new EFPSet('d<=5');
   await set.batchCompute(batch.slice(0, Math.min(n, 50)), { threads: 1 }); // warm-up
-  let best = Infinity;
-  let cpu = NaN;
-  for (let r = 0; r < reps; r++) {
+  kernels.push({ m, n, batch, set, wall: [], cpu: [] });
+}
+for (let r = 0; r < reps; r++) {
+  for (const k of kernels) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await set.batchCompute(batch, { threads: 1 });
-    const dt = (performance.now() - t0) / 1e3;
+    await k.set.batchCompute(k.batch, { threads: 1 });
+    k.wall.push((performance.now() - t0) / 1e3);
     const c = process.cpuUsage(c0);
-    if (dt < best) { best = dt; cpu = (c.user + c.system) / 1e6; }
+    k.cpu.push((c.user + c.system) / 1e6);
   }
-  const rate = n / best;
+}
+for (const { m, n, wall, cpu } of kernels) {
+  const w = stats(wall, 4);
+  const c = stats(cpu, 4);
   const efRate = m === EF_RECORDED.m ? EF_RECORDED.jets / EF_RECORDED.seconds : NaN;
+  const has = !Number.isNaN(efRate);
   rows.push({
-    what: `kernel alone, M = ${m} (${n} jets)`, seconds: +best.toFixed(3), cpu_s: +cpu.toFixed(3), jets_per_s: Math.round(rate),
-    energyflow_s: Number.isNaN(efRate) ? '' : +(n / efRate).toFixed(2), energyflow: Number.isNaN(efRate) ? 'no figure at this M' : 'recorded',
-    speedup_wall: Number.isNaN(efRate) ? '' : +(rate / efRate).toFixed(1), speedup_cpu: Number.isNaN(efRate) ? '' : +(n / cpu / efRate).toFixed(1),
+    what: `kernel alone, M = ${m} (${n} jets)`, seconds: w.median, seconds_range: [w.min, w.max], cpu_s: c.median, cpu_range: [c.min, c.max],
+    jets_per_s: Math.round(n / w.median), jets_per_cpu_s: Math.round(n / c.median),
+    energyflow_s: has ? +(n / efRate).toFixed(2) : '', energyflow: has ? 'recorded' : 'no figure at this M',
+    speedup_wall: has ? +(n / w.median / efRate).toFixed(1) : '',
+    speedup_wall_range: has ? [+(n / w.max / efRate).toFixed(1), +(n / w.min / efRate).toFixed(1)] : '',
+    speedup_cpu: has ? +(n / c.median / efRate).toFixed(1) : '',
   });
 }
 rmSync(dir, { recursive: true, force: true });
+
 // Whole-process overhead: the process's CPU seconds minus the kernel's (kernel alone at M = 50, scaled to the jets).
-const k50 = rows.find((r) => r.what.startsWith('kernel alone, M = 50 '));
+const k50 = kernels.find((k) => k.m === 50);
 if (k50) {
-  const kn = Number(/\((\d+) jets\)/.exec(k50.what)[1]);
+  const kcpu = rows.find((r) => r.what.startsWith('kernel alone, M = 50 ')).cpu_s;
   for (const r of rows.filter((x) => x.what.startsWith('jetlens efp process'))) {
     const n = Number(/, (\d+) jets/.exec(r.what)[1]);
-    const kernel = (k50.cpu_s * n) / kn;
+    const kernel = (kcpu * n) / k50.n;
     r.overhead_cpu_s = +(r.cpu_s - kernel).toFixed(3);
     r.overhead_fraction = +((r.cpu_s - kernel) / r.cpu_s).toFixed(2);
   }
 }
-console.table(rows);
+const fmt = (r) => ({
+  what: r.what, 'wall s (median)': r.seconds, 'wall range': r.seconds_range.join('-'), 'CPU s (median)': r.cpu_s, 'CPU range': r.cpu_range.join('-'),
+  'x EnergyFlow (wall)': r.speedup_wall, 'x range': Array.isArray(r.speedup_wall_range) ? r.speedup_wall_range.join('-') : '', 'x per CPU s': r.speedup_cpu,
+  'overhead CPU s': r.overhead_cpu_s ?? '', 'jets/s': r.jets_per_s ?? '',
+});
+console.table(rows.map(fmt));
 const elapsed = (performance.now() - benchStart) / 1e3;
-console.log(JSON.stringify({ bench: 'e2e-efp', energyflow: ef ? 'measured' : 'recorded', loadavg: loadavg().map((x) => +x.toFixed(2)), elapsed_s: +elapsed.toFixed(1), rows }));
+const loads = [load0, loadavg()].map((l) => l.map((x) => +x.toFixed(2)));
+console.log(JSON.stringify({ bench: 'e2e-efp', energyflow: ef ? 'measured' : 'recorded', reps, loadavg: loads[1], loadavg_start: loads[0], elapsed_s: +elapsed.toFixed(1), rows }));

@@ -7,7 +7,10 @@ import { MEASURES, resolveMeasure, type MeasureName } from '../efp/measure.js';
 import type { Selection } from '../efp/select.js';
 import { energyflowIndexOfSet } from '../efp/energyflow-order.js';
 import { outputFormat, writeOutput, TABLE_FORMATS } from './output.js';
-import { runSharded } from '../shard/run.js';
+import { runSharded, runShardedRows } from '../shard/run.js';
+import { parseShard, shardRange } from '../shard/shard.js';
+import { checkJetCount, regularFile } from '../io/files.js';
+import { chunkJets, efpChunked, MIN_CHUNK_JETS, npyJetCount } from './efp-chunks.js';
 import { action, info, intOption, progress, shardOptions } from './util.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { relabel } from '../util/validate.js';
@@ -92,16 +95,33 @@ const registerEfp = (program: Command) =>
         const order = columnOrder(set, o.order);
         const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset, order: o.order };
         const t0 = Date.now();
-        const ran = await runSharded({ command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings }, async (jets) => {
-          info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
-          const bar = progress('efp', jets.length);
-          const raw = await set.batchCompute(jets, { threads: o.threads, backend: o.backend, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
-          const values = order ? permuteColumns(raw, jets.length, order) : raw;
-          await writeOutput(o.out, { arrays: { efp: { data: values, shape: [jets.length, set.length] } }, main: 'efp', labels: jets.labels });
+        const finish = async (raw: Float64Array, n: number, labels?: Float64Array) => {
+          const values = order ? permuteColumns(raw, n, order) : raw;
+          await writeOutput(o.out, { arrays: { efp: { data: values, shape: [n, set.length] } }, main: 'efp', labels });
           // No row count here: the sidecar is the same for every shard and for the merged file.
           const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, order: o.order, cols: [...set.cols, 'energyflow_index'], columns: describe(set, order) };
           await writeJsonAtomic(side, meta, 1);
-        });
+        };
+        const run = { threads: o.threads, backend: o.backend };
+        const sharded = { command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings };
+        // A large C-order .npy is read in chunks overlapping the kernel (efp-chunks.ts); anything else in one piece.
+        const npy = await npyJetCount(o.in, o.dataset);
+        const span = npy && (o.shard ? shardRange(npy.jets, parseShard(o.shard)) : ([0, npy.jets] as [number, number]));
+        const ran = npy && span && span[1] - span[0] >= 2 * MIN_CHUNK_JETS
+          ? await runShardedRows(sharded, npy.jets, async ([a, b]) => {
+            if (!o.shard) regularFile(o.in); // the whole-file read's size limit, kept
+            checkJetCount(b - a, o.in);
+            info(`efp: ${b - a} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
+            const bar = progress('efp', b - a);
+            const raw = await efpChunked(set, o.in, o.dataset, [a, b], chunkJets(b - a, npy.rowBytes), run, (d) => bar.update(d)).finally(() => bar.stop());
+            await finish(raw, b - a);
+          })
+          : await runSharded(sharded, async (jets) => {
+            info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
+            const bar = progress('efp', jets.length);
+            const raw = await set.batchCompute(jets, { ...run, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+            await finish(raw, jets.length, jets.labels);
+          });
         if (!ran) return info(`efp: ${o.out} already holds shard ${o.shard} (use --force to redo)`);
         info(`efp: wrote ${o.out} and ${side} in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
       }),

@@ -95,10 +95,14 @@ export class EFPSet {
 
   /**
    * EFP values of many jets: (N x K) row-major. backend: 'auto' | 'native' | 'reference' (TypeScript plan
-   * executor) | 'brute' (the M^n definition, for checks only).
+   * executor) | 'brute' (the M^n definition, for checks only). `out` (length N x K, e.g. a view into a larger
+   * array): written and returned instead of a new array.
    */
-  async batchCompute(jets: JetsLike, opts: RunOptions = {}): Promise<Float64Array> {
+  async batchCompute(jets: JetsLike, opts: RunOptions = {}, out?: Float64Array): Promise<Float64Array> {
     const batch = toJetBatch(jets);
+    if (out !== undefined && !(out instanceof Float64Array && out.length === batch.length * this.length)) {
+      throw new JetlensInputError(`batchCompute: out must be a Float64Array of N x K = ${batch.length} x ${this.length} values`);
+    }
     const { kernel } = getKernel('efp', opts.backend);
     const set = this; // eslint-disable-line @typescript-eslint/no-this-alias
     // parsed and edges on demand: the native kernel needs neither (composite edges are built lazily)
@@ -106,8 +110,11 @@ export class EFPSet {
       jets: batch, program: this.plan.program, measure: this.measure, K: this.length,
       get parsed() { return set.parsed; },
       get edges() { return set.columns.map((c) => c.edges); },
+      out,
     };
-    return kernel(args, opts);
+    const values = await kernel(args, opts);
+    if (out && values !== out) out.set(values); // a kernel that makes its own array (gpu.js)
+    return out ?? values;
   }
 }
 

@@ -20,12 +20,14 @@ export interface EfpKernelArgs {
   K: number;
   /** Each column's multigraph as an edge list (what the brute-force kernel evaluates literally). */
   edges: [number, number][][];
+  /** Where to write the N x K values (length checked by EFPSet.batchCompute); a new array when absent. */
+  out?: Float64Array;
 }
 
 export type EfpKernel = (a: EfpKernelArgs, opts: RunOptions) => Promise<Float64Array>;
 
-export const referenceEfp: EfpKernel = async ({ jets, parsed, measure, K }, opts) => {
-  const out = new Float64Array(jets.length * K);
+export const referenceEfp: EfpKernel = async ({ jets, parsed, measure, K, out: into }, opts) => {
+  const out = into ?? new Float64Array(jets.length * K);
   await chunked(jets.length, opts, (s, e) => {
     for (let j = s; j < e; j++) {
       const a = jets.offsets[j];
@@ -40,8 +42,8 @@ export const referenceEfp: EfpKernel = async ({ jets, parsed, measure, K }, opts
 registerKernel('efp', 'reference', referenceEfp);
 
 /** The definition, sum over all M^n vertex assignments: for checks on small jets only. */
-export const bruteEfp: EfpKernel = async ({ jets, measure, K, edges }, opts) => {
-  const out = new Float64Array(jets.length * K);
+export const bruteEfp: EfpKernel = async ({ jets, measure, K, edges, out: into }, opts) => {
+  const out = into ?? new Float64Array(jets.length * K);
   const graphs = edges.map((e) => graphFromEdges(e));
   await chunked(jets.length, opts, (s, e) => {
     for (let j = s; j < e; j++) {
@@ -58,8 +60,8 @@ registerKernel('efp', 'brute', bruteEfp);
 
 const native = loadNative();
 if (native?.efpCompute) {
-  const nativeEfp: EfpKernel = async ({ jets, program, measure, K }, opts) => {
-    const out = new Float64Array(jets.length * K);
+  const nativeEfp: EfpKernel = async ({ jets, program, measure, K, out: into }, opts) => {
+    const out = into ?? new Float64Array(jets.length * K); // (the addon writes every element)
     const { offsets, pt, y, phi } = jets;
     await withControl(jets.length, opts, (control) =>
       native.efpCompute({
