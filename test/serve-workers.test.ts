@@ -62,4 +62,5 @@ t.test('a worker that cannot load its ops module fails listen() with the reason'
   const server = new JetlensServer({ port: 0, kernelNice: 0, ops: names, opsModule: { url: 'data:text/javascript,export%20const%20x%20%3D%201%3B', name: 'ops' }, maxConcurrent: 1 });
   await t.rejects(server.listen(), /request worker failed: .*has no ops table ops/);
   await server.close().catch(() => undefined);
+  t.throws(() => new JetlensServer({ port: 0, ops: names, opsModule, workers: 0 }), /workers: expected an integer >= 1, got 0/);
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
@@ -27,10 +28,13 @@ export interface ServeOptions {
   timeoutMs?: number; // per request, default 60 s -> 503 and the work is cancelled (inside the jet)
   maxScratchMB?: number; // native scratch of all requests together (JETLENS_MAX_SCRATCH_MB / maxConcurrent per call)
   /**
-   * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) there is one
-   * per compute slot (maxConcurrent) and each request runs there from its body to its answer bytes; otherwise the ops
-   * run on the event loop and `parseWorkers` threads (default 2) parse bodies and write answers.
+   * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) each request
+   * runs in one of them from its body to its answer bytes (a worker carries several at once: the kernels run on the
+   * addon's threads), and there are `workers` of them, default min(maxConcurrent, the machine's cores): more JavaScript
+   * threads than cores would only compete with the event loop for the CPU. Otherwise the ops run on the event loop and
+   * `parseWorkers` threads (default 2) parse bodies and write answers.
    */
+  workers?: number;
   parseWorkers?: number;
   /** Where the workers load the ops from (see OPS_MODULE); `ops` then only names the routes. */
   opsModule?: OpsModule;
@@ -74,7 +78,7 @@ export class JetlensServer {
   private receiving = 0;
   private served = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB' | 'opsModule'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
+  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB' | 'opsModule' | 'workers'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
   private readonly pool: WorkerPool;
   /** Set when the ops run in the workers (the default): the event loop then only frames HTTP. */
   private readonly opsModule: OpsModule | undefined;
@@ -92,7 +96,9 @@ export class JetlensServer {
     // Native scratch per call: the service's budget shared by the requests that may compute at once.
     if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
     this.opsModule = opts.opsModule ?? (opts.ops as { [OPS_MODULE]?: OpsModule })[OPS_MODULE];
-    this.pool = WorkerPool.acquire(this.opsModule ? this.o.maxConcurrent : this.o.parseWorkers, this.o.workerNice, this.opsModule);
+    const workers = opts.workers ?? Math.min(this.o.maxConcurrent, availableParallelism());
+    if (!Number.isInteger(workers) || workers < 1) throw new JetlensInputError(`workers: expected an integer >= 1, got ${workers}`);
+    this.pool = WorkerPool.acquire(this.opsModule ? workers : this.o.parseWorkers, this.o.workerNice, this.opsModule);
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 20000;
     this.server.requestTimeout = Math.max(120000, this.o.bodyTimeoutMs + this.o.timeoutMs);
