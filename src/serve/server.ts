@@ -221,13 +221,24 @@ export class JetlensServer {
       throw e;
     }
     this.inFlight++;
-    const timer = setTimeout(() => held.abort(), this.o.timeoutMs);
+    // The time limit cancels the work; work that ignores the cancel (JavaScript stuck in a loop holds its worker's
+    // thread, so the cancel is never read) gets as long again, at least 1 s, then its worker is ended and replaced.
+    let killed = false;
+    let timer2: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      held.abort();
+      timer2 = setTimeout(() => ((killed = true), held.kill()), Math.max(1000, this.o.timeoutMs));
+    }, this.o.timeoutMs);
     req.once('close', () => { if (!res.writableEnded) held.abort(); });
     try {
-      await sendLarge(res, await held.run());
+      const bytes = await held.run().catch((e: unknown) => {
+        throw killed ? new HttpError(503, `time limit of ${this.o.timeoutMs} ms exceeded; the work did not stop and its worker was replaced`) : e;
+      });
+      await sendLarge(res, bytes);
       this.served++;
     } finally {
       clearTimeout(timer);
+      clearTimeout(timer2);
       this.inFlight--;
     }
   }
