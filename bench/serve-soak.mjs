@@ -6,6 +6,8 @@
 // p99 < 20 ms), the server's own event-loop lag p50/p99/max over the soak, its busy fraction, RSS, load average.
 // --compare "ARGS": an A/B in this one process: the --serve build and one with ARGS (e.g. "--kernel-nice 0")
 // alternate, A B A B, `seconds` each (so 20 s gives about 90 s in all; use 10 for under a minute).
+// --compare-cli PATH: an A/B of two builds: B runs PATH (another checkout's dist/cli/index.js) with the same ARGS.
+// --cli PATH: the CLI of A (default dist/cli/index.js). --rounds N: N A/B pairs (default 2).
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -18,12 +20,15 @@ const flag = (name) => {
 };
 const serveArgs = (flag('--serve') ?? '').split(' ').filter(Boolean);
 const compare = flag('--compare');
+const compareCli = flag('--compare-cli');
+const cliA = flag('--cli') ?? 'dist/cli/index.js';
+const rounds = Number(flag('--rounds') ?? 2);
 const seconds = Number(argv[0] ?? 20);
 const clients = Number(argv[1] ?? 6);
 
-async function run(label, args) {
+async function run(label, args, cli = cliA) {
   const loadBefore = loadavg()[0].toFixed(2);
-  const child = spawn(process.execPath, ['dist/cli/index.js', 'serve', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((ok, fail) => {
     createInterface({ input: child.stdout }).once('line', ok);
     child.once('exit', (c) => fail(new Error(`serve ${args.join(' ')} exited with ${c}`)));
@@ -40,10 +45,13 @@ async function run(label, args) {
 }
 
 const runs = [];
-if (compare === undefined) runs.push(await run('serve ' + serveArgs.join(' '), serveArgs));
+if (compare === undefined && compareCli === undefined) runs.push(await run('serve ' + serveArgs.join(' '), serveArgs));
 else {
-  const b = [...serveArgs, ...compare.split(' ').filter(Boolean)];
-  for (let k = 0; k < 2; k++) runs.push(await run('A: serve ' + serveArgs.join(' '), serveArgs), await run('B: serve ' + b.join(' '), b));
+  const b = [...serveArgs, ...(compare ?? '').split(' ').filter(Boolean)];
+  const cliB = compareCli ?? cliA;
+  for (let k = 0; k < rounds; k++) {
+    runs.push(await run(`A: ${cliA} serve ${serveArgs.join(' ')}`, serveArgs), await run(`B: ${cliB} serve ${b.join(' ')}`, b, cliB));
+  }
 }
 const f = (x) => x.toFixed(1);
 console.table(runs.map((r) => ({

@@ -75,7 +75,9 @@ t.test('slow bodies do not occupy compute slots, and time out with 408', async (
 t.test('the time limit acts inside one huge jet', async (t) => {
   const { server, base } = await start({ timeoutMs: 300, maxParticlesPerJet: 5000 });
   t.teardown(() => server.close());
-  t.equal((await post(base, '/v1/observables', { jets: Array.from({ length: 20 }, () => jet(100)) })).status, 200, 'parse worker started');
+  // A small first request (the workers started before listen(); under load, at kernel nice 10, a bigger one could
+  // itself run past the 300 ms limit).
+  t.equal((await post(base, '/v1/observables', { jets: [jet(10)] })).status, 200, 'a small request is served');
   const t0 = performance.now();
   // e3 at M = 5000 for two betas: ~4e10 multiply-adds, tens of seconds; the 300 ms limit must stop it inside the jet.
   const r = await post(base, '/v1/observables', { jets: [jet(5000)], options: { columns: ['d2_b1', 'c2_b2'] } });

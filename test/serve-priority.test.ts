@@ -45,4 +45,7 @@ t.test('jetlens serve --kernel-nice: 0-19', { skip: existsSync(cli) ? false : 'd
   const r = spawnSync(process.execPath, [cli, 'serve', '--port', '0', '--kernel-nice', '20'], { encoding: 'utf8', timeout: 30000 });
   t.not(r.status, 0);
   t.match(r.stderr, /--kernel-nice: expected an integer 0-19, got '20'/);
+  const w = spawnSync(process.execPath, [cli, 'serve', '--port', '0', '--worker-nice', '-1'], { encoding: 'utf8', timeout: 30000 });
+  t.not(w.status, 0);
+  t.match(w.stderr, /--worker-nice/);
 });

@@ -3,9 +3,9 @@ import { defaultOps, warmUp } from '../serve/ops.js';
 import { JetlensServer } from '../serve/server.js';
 import { action, info, intOption } from './util.js';
 
-const niceOption = (v: string) => {
-  const n = intOption('kernel-nice', 0)(v);
-  if (n > 19) throw new InvalidArgumentError(`--kernel-nice: expected an integer 0-19, got '${v}'`);
+const niceOption = (flag: string) => (v: string) => {
+  const n = intOption(flag, 0)(v);
+  if (n > 19) throw new InvalidArgumentError(`--${flag}: expected an integer 0-19, got '${v}'`);
   return n;
 };
 
@@ -23,16 +23,17 @@ export const register = (program: Command) =>
     .option('--timeout <ms>', 'per-request time limit (503 beyond; the work is cancelled, inside a jet too)', intOption('timeout', 1), 60000)
     .option('--body-timeout <ms>', 'the whole request body must arrive within this long (408 beyond)', intOption('body-timeout', 1), 10000)
     .option('--max-scratch-mb <mb>', 'native scratch memory of all requests together', intOption('max-scratch-mb', 1), 1024)
-    .option('--kernel-nice <n>', 'lower the OS priority of kernel and parser threads by n (0-19; 0 = off) so /health stays prompt', niceOption, 10)
+    .option('--kernel-nice <n>', 'lower the OS priority of the native kernel threads by n (0-19; 0 = off) so /health stays prompt', niceOption('kernel-nice'), 10)
+    .option('--worker-nice <n>', 'lower the OS priority of the request worker threads by n (0-19; default 0: see docs/reliability.md)', niceOption('worker-nice'), 0)
     .action(action(async (o: {
       port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; maxParticlesPerJet: number; concurrency: number;
-      timeout: number; bodyTimeout: number; maxScratchMb: number; kernelNice: number;
+      timeout: number; bodyTimeout: number; maxScratchMb: number; kernelNice: number; workerNice: number;
     }) => {
       warmUp();
       const server = new JetlensServer({
         port: o.port, host: o.host, maxBodyBytes: o.maxBody, maxJets: o.maxJets, maxParticles: o.maxParticles,
         maxParticlesPerJet: o.maxParticlesPerJet, maxConcurrent: o.concurrency, timeoutMs: o.timeout, bodyTimeoutMs: o.bodyTimeout,
-        maxScratchMB: o.maxScratchMb, kernelNice: o.kernelNice, ops: defaultOps,
+        maxScratchMB: o.maxScratchMb, kernelNice: o.kernelNice, workerNice: o.workerNice, ops: defaultOps,
       });
       const { port, host } = await server.listen();
       // Machine-readable first line, so a supervisor (or a test) learns the port.

@@ -5,6 +5,7 @@ import { resolveMeasure, type MeasureOptions } from '../efp/measure.js';
 import { checkObservablesOptions, observables } from '../jss/observables.js';
 import { checkKnownKeys, relabel } from '../util/validate.js';
 import { rows } from './parse.js';
+import { OPS_MODULE } from './pool.js';
 import type { ServeOp } from './server.js';
 
 /** Longest list any option may hold (1000 tauBeta values once froze the service for 27 s). */
@@ -75,3 +76,5 @@ export function warmUp(): void {
 
 /** The service's ops (a null-prototype table: only these names route). */
 export const defaultOps: Record<string, ServeOp> = Object.assign(Object.create(null) as Record<string, ServeOp>, { observables: observablesOp, efp: efpOp });
+// The service's workers load this module and run these ops there (the event loop only frames HTTP).
+Object.defineProperty(defaultOps, OPS_MODULE, { value: { url: import.meta.url, name: 'defaultOps' } });

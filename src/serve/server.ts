@@ -3,7 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
 import { RequestError, type ParsedRequest } from './parse.js';
-import { ParsePool } from './pool.js';
+import { OPS_MODULE, WorkerPool, type HeldRequest, type OpsModule } from './pool.js';
 import { setKernelNice } from './priority.js';
 
 /**
@@ -11,6 +11,8 @@ import { setKernelNice } from './priority.js';
  * arrays in the result are handed over to the answer writer (transferred to its thread): return fresh ones.
  */
 export type ServeOp = (jets: JetBatch, options: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
+
+export { OPS_MODULE, type OpsModule } from './pool.js';
 
 export interface ServeOptions {
   port?: number; // default 8080 (0 = any free port)
@@ -24,12 +26,26 @@ export interface ServeOptions {
   bodyTimeoutMs?: number; // the whole body must arrive within this long, default 10 s -> 408
   timeoutMs?: number; // per request, default 60 s -> 503 and the work is cancelled (inside the jet)
   maxScratchMB?: number; // native scratch of all requests together (JETLENS_MAX_SCRATCH_MB / maxConcurrent per call)
-  parseWorkers?: number; // worker threads that parse bodies and write answers, default 2
   /**
-   * Nice increment (0-19) of the service's background threads: native kernel threads (process-wide, from the first
-   * server on) and the parse/answer workers, so that the event loop (and /health) wins the CPU. Default 10; 0 = off.
+   * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) there is one
+   * per compute slot (maxConcurrent) and each request runs there from its body to its answer bytes; otherwise the ops
+   * run on the event loop and `parseWorkers` threads (default 2) parse bodies and write answers.
+   */
+  parseWorkers?: number;
+  /** Where the workers load the ops from (see OPS_MODULE); `ops` then only names the routes. */
+  opsModule?: OpsModule;
+  /**
+   * Nice increment (0-19) of the service's native kernel threads (process-wide, from the first server on), so that the
+   * event loop (and /health) wins the CPU. Default 10; 0 = off.
    */
   kernelNice?: number;
+  /**
+   * Nice increment (0-19) of the service's worker threads (JavaScript: parse, op, answer). Default 0: the event loop
+   * takes a lock that the workers hold for a moment with every message they send it (node's MessagePort queue), and a
+   * lowered worker preempted while holding it kept the loop waiting 20-40 ms at a time on a busy machine (perf
+   * sched_switch stacks: uv_mutex_lock in MessagePort::OnMessage), so only the native kernel threads are lowered.
+   */
+  workerNice?: number;
   ops: Record<string, ServeOp>;
 }
 
@@ -56,28 +72,34 @@ export class JetlensServer {
   private receiving = 0;
   private served = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
-  private readonly pool: ParsePool;
+  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB' | 'opsModule'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
+  private readonly pool: WorkerPool;
+  /** Set when the ops run in the workers (the default): the event loop then only frames HTTP. */
+  private readonly opsModule: OpsModule | undefined;
 
   constructor(opts: ServeOptions) {
     this.o = {
       port: 8080, host: '127.0.0.1', maxBodyBytes: 8 << 20, maxJets: 10000, maxParticles: 500000, maxParticlesPerJet: 5000,
-      maxConcurrent: 4, maxPendingBodies: 64, bodyTimeoutMs: 10000, timeoutMs: 60000, parseWorkers: 2, kernelNice: 10,
+      maxConcurrent: 4, maxPendingBodies: 64, bodyTimeoutMs: 10000, timeoutMs: 60000, parseWorkers: 2, kernelNice: 10, workerNice: 0,
       ...opts,
     };
     const nice = this.o.kernelNice;
     if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new JetlensInputError(`kernelNice: expected an integer 0-19, got ${nice}`);
+    if (!Number.isInteger(this.o.workerNice) || this.o.workerNice < 0 || this.o.workerNice > 19) throw new JetlensInputError(`workerNice: expected an integer 0-19, got ${this.o.workerNice}`);
     setKernelNice(nice);
     // Native scratch per call: the service's budget shared by the requests that may compute at once.
     if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
-    this.pool = new ParsePool(this.o.parseWorkers, this.o.kernelNice);
+    this.opsModule = opts.opsModule ?? (opts.ops as { [OPS_MODULE]?: OpsModule })[OPS_MODULE];
+    this.pool = WorkerPool.acquire(this.opsModule ? this.o.maxConcurrent : this.o.parseWorkers, this.o.workerNice, this.opsModule);
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 20000;
     this.server.requestTimeout = Math.max(120000, this.o.bodyTimeoutMs + this.o.timeoutMs);
     this.lag.enable();
   }
 
-  listen(): Promise<{ port: number; host: string }> {
+  /** Opens the port once every worker has started (the first request pays no start-up). */
+  async listen(): Promise<{ port: number; host: string }> {
+    await this.pool.ready();
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.o.port, this.o.host, () => {
@@ -90,7 +112,7 @@ export class JetlensServer {
   /** Graceful shutdown: no new connections; in-flight requests finish; idle keep-alive sockets close. */
   close(): Promise<void> {
     return new Promise((resolve) => {
-      this.server.close(() => void this.pool.close().then(() => resolve()));
+      this.server.close(() => void this.pool.release().then(() => resolve()));
       this.server.closeIdleConnections();
       this.lag.disable();
     });
@@ -130,7 +152,9 @@ export class JetlensServer {
       if (req.method !== 'POST') throw new HttpError(405, 'use POST');
       const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new HttpError(415, `Content-Type must be application/json (got '${type || 'none'}')`);
-      const parsed = await this.receive(req, res);
+      const body = await this.receive(req, res);
+      if (this.opsModule) return await this.inWorker(m[1], body, req, res);
+      const parsed = await this.parse(body);
       this.checkNotBusy(res);
       this.inFlight++;
       try {
@@ -165,8 +189,41 @@ export class JetlensServer {
     throw new HttpError(503, `busy: ${this.inFlight} requests in flight (limit ${this.o.maxConcurrent})`);
   }
 
-  /** Reads and parses the body before the request counts as in flight (so a slow sender occupies no compute slot). */
-  private async receive(req: IncomingMessage, res: ServerResponse): Promise<ParsedRequest> {
+  /**
+   * A request's life after its body, in a worker (parse, validate, compute, write the answer): the event loop waits
+   * for the parse, takes a compute slot (or answers 503), and writes the answer bytes. The time limit and a client
+   * that goes away cancel the work in the worker (inside the jet).
+   */
+  private async inWorker(op: string, body: Buffer[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { maxJets, maxParticles, maxParticlesPerJet } = this.o;
+    const held: HeldRequest = this.pool.request(op, body, { maxJets, maxParticles, maxParticlesPerJet });
+    await held.parsed;
+    try {
+      this.checkNotBusy(res);
+    } catch (e) {
+      held.drop();
+      throw e;
+    }
+    this.inFlight++;
+    const timer = setTimeout(() => held.abort(), this.o.timeoutMs);
+    req.once('close', () => { if (!res.writableEnded) held.abort(); });
+    try {
+      await sendLarge(res, await held.run());
+      this.served++;
+    } finally {
+      clearTimeout(timer);
+      this.inFlight--;
+    }
+  }
+
+  /** The body parsed and validated (in a worker when large), for ops that run on the event loop. */
+  private parse(body: Buffer[]): Promise<ParsedRequest> {
+    const { maxJets, maxParticles, maxParticlesPerJet } = this.o;
+    return this.pool.parse(body, { maxJets, maxParticles, maxParticlesPerJet });
+  }
+
+  /** Reads the body before the request counts as in flight (so a slow sender occupies no compute slot). */
+  private async receive(req: IncomingMessage, res: ServerResponse): Promise<Buffer[]> {
     if (this.receiving >= this.o.maxPendingBodies) {
       res.setHeader('Retry-After', '1');
       req.resume();
@@ -182,8 +239,7 @@ export class JetlensServer {
     // Saturated already: answer 503 without parsing (a third of the bodies under a soak; their parse would only take
     // CPU from the requests in flight and from the event loop). Checked again once parsed.
     this.checkNotBusy(res);
-    const { maxJets, maxParticles, maxParticlesPerJet } = this.o;
-    return this.pool.parse(body, { maxJets, maxParticles, maxParticlesPerJet });
+    return body;
   }
 }
 

@@ -26,12 +26,15 @@ export class CsrBuilder {
     const m = p.n;
     this.reserve(this.size + m);
     let i = this.size;
+    // Columns in locals: V8 reloads `this.pt` etc. on every iteration otherwise (a store may change them).
+    const pt = this.pt, y = this.y, phi = this.phi, pid = this.pid;
+    const ppt = p.pt, pdy = p.dy, pdphi = p.dphi, ppid = p.pid;
     for (let k = 0; k < m; k++, i++) {
       const s = order[k];
-      this.pt[i] = p.pt[s];
-      this.y[i] = y0 + p.dy[s];
-      this.phi[i] = phi0 + p.dphi[s];
-      this.pid[i] = p.pid[s];
+      pt[i] = ppt[s];
+      y[i] = y0 + pdy[s];
+      phi[i] = phi0 + pdphi[s];
+      pid[i] = ppid[s];
     }
     this.size = i;
     this.offsets[++this.jets] = i;

@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import type { CalorimeterOptions, SmearOptions, TowerPosition } from './options.js';
 import { massOf } from './hadrons.js';
 import type { JetParticles } from './particles.js';

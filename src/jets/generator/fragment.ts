@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { D, PDG, S, U, massOf, mesonId } from './hadrons.js';
 import type { MomentumList } from './momenta.js';
 

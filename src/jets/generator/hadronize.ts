@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { MomentumList, splitMomentum } from './momenta.js';
 
 const TWO_PI = 2 * Math.PI;

@@ -2,7 +2,7 @@
  * The hadron species the fragmentation makes, with PDG ids and masses (GeV, src/jets/pdg.ts), and pi0 -> 2 gamma.
  * Everything else (K0_S, K0_L, K+-, p, n and antiparticles) is treated as stable, as detector-level samples do.
  */
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import type { MomentumList } from './momenta.js';
 import { PDG_MASSES } from '../pdg.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { boostAll, rescaleTo, sumFourMomentum } from './conserve.js';
 import { applyDetector, applyTowers } from './detector.js';
 import { fragment } from './fragment.js';
@@ -8,7 +8,8 @@ import { MomentumList } from './momenta.js';
 import type { GeneratorConfig } from './options.js';
 import { JetParticles } from './particles.js';
 import { GLUON, QUARK, Shower } from './shower.js';
-import { Trimmer } from './trim.js';
+import type { Trimmer } from './trim.js';
+import { NativeTrimmer } from './trim-native.js';
 import { addUnderlyingEvent } from './ue.js';
 
 export const W_MASS = 80.4;
@@ -47,7 +48,8 @@ export class JetMaker {
   private readonly hadrons = new MomentumList();
   private readonly tmp = new Float64Array(6);
   private readonly work = new MomentumList();
-  private readonly trimmer: Trimmer | null;
+  /** The C++-assisted trimmer when the addon is built, else trim.ts's (the same kept particles). */
+  private readonly trimmer: Trimmer | NativeTrimmer | null;
   /** The QCD jet's colour partner (see makeV2), before and after hadronisation: [E, px, py, pz]. */
   readonly anchorIn = new Float64Array(4);
   readonly anchorOut = new Float64Array(4);
@@ -60,7 +62,7 @@ export class JetMaker {
 
   constructor(private readonly cfg: GeneratorConfig) {
     this.shower = new Shower(cfg.emissionScale, cfg.ktCut);
-    this.trimmer = cfg.trim ? new Trimmer(cfg.trim.rSub, cfg.trim.fCut) : null;
+    this.trimmer = cfg.trim ? NativeTrimmer.create(cfg.trim.rSub, cfg.trim.fCut) : null;
   }
 
   /** Generates one jet from its own random stream; the result is in `particles` (sorted later) and `truth`. */

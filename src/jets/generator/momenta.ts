@@ -80,6 +80,22 @@ export class MomentumList {
  * Writes d1 to out[0..2] and d2 to out[3..5].
  */
 export function splitMomentum(px: number, py: number, pz: number, z: number, theta: number, phi: number, out: Float64Array): void {
+  out[0] = px;
+  out[1] = py;
+  out[2] = pz;
+  out[3] = z;
+  out[4] = theta;
+  out[5] = phi;
+  splitInPlace(out);
+}
+
+/**
+ * splitMomentum with its arguments in io[0..5] = (px, py, pz, z, theta, phi), replaced by d1 (io[0..2]) and d2
+ * (io[3..5]): the shower's hot call, which V8 does not inline, then passes no doubles (each would be boxed).
+ */
+export function splitInPlace(io: Float64Array): void {
+  const px = io[0], py = io[1], pz = io[2], z = io[3], theta = io[4], phi = io[5];
+  const out = io;
   const p = Math.sqrt(px * px + py * py + pz * pz);
   const nx = px / p;
   const ny = py / p;

@@ -1,5 +1,5 @@
-import type { Rng } from '../../util/rng.js';
-import { MomentumList, splitMomentum } from './momenta.js';
+import type { RandomStream as Rng } from './rng.js';
+import { MomentumList, splitInPlace } from './momenta.js';
 import { ALPHAS_MAX, CA, CF, MU0, NF, TR, alphaS, pGG } from './qcd.js';
 
 export const GLUON = 0;
@@ -71,7 +71,13 @@ export class Shower {
         out.tag[o] = f;
         continue;
       }
-      splitMomentum(qx, qy, qz, this.z, this.theta, TWO_PI * rng.uniform(), d);
+      d[0] = qx;
+      d[1] = qy;
+      d[2] = qz;
+      d[3] = this.z;
+      d[4] = this.theta;
+      d[5] = TWO_PI * rng.uniform();
+      splitInPlace(d);
       // d1 carries fraction z: the gluon in q -> q g, the softer gluon in g -> g g, the quark in g -> q q̄.
       const f1 = this.kind === G_TO_QQ ? QUARK : GLUON;
       const f2 = this.kind === Q_TO_QG || this.kind === G_TO_QQ ? QUARK : GLUON;

@@ -1,4 +1,4 @@
-import type { Rng } from '../../util/rng.js';
+import type { RandomStream as Rng } from './rng.js';
 import { PDG } from './hadrons.js';
 import type { JetParticles } from './particles.js';
 

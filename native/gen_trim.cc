@@ -1,0 +1,360 @@
+// The generator's trimmer (src/jets/generator/trim.ts, Trimmer) with its clustering bookkeeping in C++, for
+// NativeTrimmer (src/jets/generator/trim-native.ts). Byte-identical output is the contract (test/generator-bytes),
+// and the only transcendental functions of the clustering (log for a merged cluster's rapidity, atan2 for its
+// azimuth, cosh/sinh/cos/sin of the inputs) differ in the last bit between glibc and V8's Math.*: so this file
+// does none of them. It runs the kT steps (nearest neighbours, d_ij, choice of the next step, retiring subjets)
+// until a merge needs a new cluster's (y, phi), returns to JavaScript, which does the merge's arithmetic with
+// Math.* exactly as Trimmer does, and resumes. Every operation here is a +, -, *, / or comparison of doubles in
+// the same order as trim.ts, so the results are the same bits (no FMA contraction: see the pragmas).
+//
+// State: the caller's typed arrays (layout in trim-native.ts), whose data pointers genTrimStart keeps for the
+// genTrimResume calls of the same jet; JavaScript is single-threaded per isolate and one jet's steps run without
+// yielding, so a thread_local session is enough (worker threads each have their own).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+#if !defined(_WIN32)
+#include <dlfcn.h>
+#endif
+
+#include "common.h"
+
+namespace jetlens {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// V8's own Math.* implementations (v8::base::ieee754, fdlibm ports), found in the running node binary, which exports
+// them: calling the very functions Math.log, Math.atan2, ... call gives the same bits by construction, no port of
+// libm needed. Absent (another Node build, Windows): `ok` is false and the generator keeps the merges in
+// JavaScript. NativeTrimmer.create also checks them against Math.* on fixed inputs before using them, and
+// test/generator-trim-native.test.ts on 10^6 random and edge inputs.
+using Unary = double (*)(double);
+using Binary = double (*)(double, double);
+struct V8Math {
+  Unary log = nullptr, cos = nullptr, sin = nullptr, cosh = nullptr, sinh = nullptr;
+  Binary atan2 = nullptr;
+  bool ok = false;
+};
+
+const V8Math& v8math() {
+  static const V8Math m = [] {
+    V8Math r;
+#if !defined(_WIN32)
+    auto u = [](const char* sym) { return reinterpret_cast<Unary>(dlsym(RTLD_DEFAULT, sym)); };
+    r.log = u("_ZN2v84base7ieee7543logEd");
+    r.cos = u("_ZN2v84base7ieee7543cosEd");
+    r.sin = u("_ZN2v84base7ieee7543sinEd");
+    r.cosh = u("_ZN2v84base7ieee7544coshEd");
+    r.sinh = u("_ZN2v84base7ieee7544sinhEd");
+    r.atan2 = reinterpret_cast<Binary>(dlsym(RTLD_DEFAULT, "_ZN2v84base7ieee7545atan2Edd"));
+    r.ok = r.log && r.cos && r.sin && r.cosh && r.sinh && r.atan2;
+#endif
+    return r;
+  }();
+  return m;
+}
+
+// Header slots (must match trim-native.ts): F[0] = y, F[1] = phi of the merged cluster (written by JavaScript);
+// I[0] = best, I[1] = j of the merge JavaScript must do.
+constexpr int kFHead = 2, kIHead = 2;
+
+struct Session {
+  // By cluster id.
+  double* cpt = nullptr;
+  int32_t *pos = nullptr, *head = nullptr, *tail = nullptr, *next = nullptr, *keep = nullptr;
+  // By position in the active list.
+  double *ay = nullptr, *aphi = nullptr, *adi = nullptr, *annd = nullptr;
+  int32_t *ann = nullptr, *aid = nullptr;
+  double* fh = nullptr;
+  int32_t* ih = nullptr;
+  int na = 0;
+  double r2 = 0, pt_cut = 0;
+  int best_a = -1;
+  double best_d = kInf;
+  bool open = false;
+  // Whole-jet mode (genTrim): the merge arithmetic here, with V8's math; E, px, py, pz by id.
+  std::vector<double> ce, cpx, cpy, cpz;
+  std::vector<uint8_t> lazy;
+
+  void set_d(int a) {
+    double pi = cpt[aid[a]] * cpt[aid[a]];
+    int j = ann[a];
+    if (j < 0) {
+      adi[a] = pi;
+      return;
+    }
+    double pj = cpt[j] * cpt[j];
+    double x = ((pi < pj ? pi : pj) * annd[a]) / r2;
+    adi[a] = x < pi ? x : pi;  // Math.min(pi, x) (both >= 0, neither NaN)
+  }
+
+  void init_nn(int M) {
+    for (int i = 0; i < M; i++) ann[i] = -1, annd[i] = kInf;
+    for (int i = 0; i < M; i++) {
+      double yi = ay[i], fi = aphi[i];
+      int bj = ann[i];
+      double bd = annd[i];
+      for (int j = i + 1; j < M; j++) {
+        double dy = yi - ay[j], df = fi - aphi[j];
+        double d = dy * dy + df * df;
+        if (d < bd || (d == bd && j < bj)) bd = d, bj = j;
+        if (d < annd[j] || (d == annd[j] && i < ann[j])) annd[j] = d, ann[j] = i;
+      }
+      ann[i] = bj;
+      annd[i] = bd;
+    }
+    for (int a = 0; a < M; a++) set_d(a);
+  }
+
+  void remove_at(int a) {
+    int last = --na;
+    if (a == last) return;
+    ay[a] = ay[last];
+    aphi[a] = aphi[last];
+    adi[a] = adi[last];
+    ann[a] = ann[last];
+    annd[a] = annd[last];
+    aid[a] = aid[last];
+    pos[aid[a]] = a;
+  }
+
+  void update_nn(int ai) {
+    int bj = -1;
+    double bd = kInf;
+    double yi = ay[ai], fi = aphi[ai];
+    for (int a = 0; a < na; a++) {
+      if (a == ai) continue;
+      double dy = yi - ay[a], df = fi - aphi[a];
+      double d = dy * dy + df * df;
+      if (d < bd || (d == bd && aid[a] < bj)) bd = d, bj = aid[a];
+    }
+    ann[ai] = bj;
+    annd[ai] = bd;
+    set_d(ai);
+  }
+
+  void refresh(int gone, int changed) {
+    int ac = changed >= 0 ? pos[changed] : -1;
+    double yc = changed >= 0 ? ay[ac] : 0, fc = changed >= 0 ? aphi[ac] : 0;
+    int ba = -1;
+    double bd = kInf;
+    for (int a = 0; a < na; a++) {
+      if (a != ac) {
+        int nj = ann[a];
+        if (nj == gone || nj == changed) {
+          update_nn(a);
+        } else if (changed >= 0) {
+          double dy = ay[a] - yc, df = aphi[a] - fc;
+          double d = dy * dy + df * df;
+          if (d < annd[a]) {
+            ann[a] = changed;
+            annd[a] = d;
+            set_d(a);
+          }
+        }
+      }
+      if (adi[a] < bd) bd = adi[a], ba = a;
+    }
+    best_a = ba;
+    best_d = bd;
+  }
+
+  // Runs steps until a merge is due (returns 1, I[0] = best, I[1] = j) or every cluster is retired (returns 0).
+  int run_until_merge() {
+    while (na > 0) {
+      int best = aid[best_a];
+      int j = ann[best_a];
+      if (j < 0 || cpt[best] * cpt[best] <= best_d) {
+        remove_at(best_a);
+        if (cpt[best] >= pt_cut)
+          for (int k = head[best]; k >= 0; k = next[k]) keep[k] = 1;
+        refresh(best, -1);
+        continue;
+      }
+      ih[0] = best;
+      ih[1] = j;
+      return 1;
+    }
+    open = false;
+    return 0;
+  }
+
+  // Trimmer.energyOf: E = pT cosh y, pz = pT sinh y of a cluster that is still one particle (dy0: the particles'
+  // rapidities by id, copied at the start: ay is by position and moves).
+  void energy_of(const V8Math& m, const double* dy0, int i) {
+    if (!lazy[i]) return;
+    lazy[i] = 0;
+    ce[i] = cpt[i] * m.cosh(dy0[i]);  // cpt[i]: still the particle's pT (a cluster's pT changes when it merges)
+    cpz[i] = cpt[i] * m.sinh(dy0[i]);
+  }
+  std::vector<double> dy0_store;
+
+  // Trimmer.cluster's merge arithmetic (same operations, same order, V8's functions): writes y, phi to fh.
+  void merge_here(const V8Math& m) {
+    int best = ih[0], j = ih[1];
+    const double* dy0 = dy0_store.data();
+    energy_of(m, dy0, best);
+    energy_of(m, dy0, j);
+    ce[best] += ce[j];
+    cpx[best] += cpx[j];
+    cpy[best] += cpy[j];
+    cpz[best] += cpz[j];
+    cpt[best] = std::sqrt(cpx[best] * cpx[best] + cpy[best] * cpy[best]);
+    fh[0] = 0.5 * m.log((ce[best] + cpz[best]) / (ce[best] - cpz[best]));
+    fh[1] = m.atan2(cpy[best], cpx[best]);
+  }
+
+  // The second half of a merge step, after JavaScript summed the four-momenta into `best` and wrote its cpt, y, phi.
+  void finish_merge() {
+    int best = ih[0], j = ih[1];
+    next[tail[best]] = head[j];
+    tail[best] = tail[j];
+    remove_at(pos[j]);
+    int ab = pos[best];
+    ay[ab] = fh[0];
+    aphi[ab] = fh[1];
+    update_nn(ab);
+    refresh(j, best);
+  }
+};
+
+// One session per thread (worker threads each have theirs); entry points take a reference once: every access to
+// a thread_local in a shared object is a __tls_get_addr call.
+thread_local Session S;
+
+// Binds the session to the caller's arrays (layout in trim-native.ts) and resets the M particles' bookkeeping.
+// JavaScript has filled cpt (by id) and ay, aphi (by position = id).
+Session& bind(const Napi::CallbackInfo& info, const char* op, size_t nargs) {
+  std::string o(op);
+  if (info.Length() != nargs) fail(o + ": expected " + std::to_string(nargs) + " arguments");
+  auto F = typed<double>(info[0], (o + ": F").c_str());
+  auto I = typed<int32_t>(info[1], (o + ": I").c_str());
+  int64_t cap = integer(info[3], (o + ": cap").c_str(), 1, 1 << 24);
+  int64_t M = integer(info[2], (o + ": M").c_str(), 0, cap);
+  if (F.size < static_cast<size_t>(kFHead + 5 * cap)) fail(o + ": F shorter than 2 + 5 cap");
+  if (I.size < static_cast<size_t>(kIHead + 7 * cap)) fail(o + ": I shorter than 2 + 7 cap");
+  Session& s = S;
+  double* f = F.data;
+  int32_t* in = I.data;
+  s.fh = f;
+  s.ih = in;
+  s.cpt = f + kFHead;
+  s.ay = s.cpt + cap;
+  s.aphi = s.ay + cap;
+  s.adi = s.aphi + cap;
+  s.annd = s.adi + cap;
+  s.pos = in + kIHead;
+  s.head = s.pos + cap;
+  s.tail = s.head + cap;
+  s.next = s.tail + cap;
+  s.keep = s.next + cap;
+  s.ann = s.keep + cap;
+  s.aid = s.ann + cap;
+  for (int i = 0; i < M; i++) {
+    s.pos[i] = i, s.head[i] = i, s.tail[i] = i, s.next[i] = -1, s.keep[i] = 0, s.aid[i] = i;
+    if (!(s.cpt[i] >= 0)) fail(o + ": particle " + std::to_string(i) + " has pT < 0 or NaN");
+  }
+  s.na = static_cast<int>(M);
+  s.open = false;
+  return s;
+}
+
+// The first step's choice after the nearest neighbours (Trimmer.cluster's opening scan); false when M = 0.
+bool begin(Session& s, double r2, double pt_cut) {
+  if (!(r2 > 0)) fail("genTrim: r2 must be > 0");
+  s.r2 = r2;
+  s.pt_cut = pt_cut;
+  if (s.na == 0) return false;
+  s.init_nn(s.na);
+  s.best_a = -1;
+  s.best_d = kInf;
+  for (int a = 0; a < s.na; a++)
+    if (s.adi[a] < s.best_d) s.best_d = s.adi[a], s.best_a = a;
+  s.open = true;
+  return true;
+}
+
+// genTrimStart(F: Float64Array, I: Int32Array, M, cap, ptCut, r2) -> 1 (merge due: JavaScript does it, then calls
+// genTrimResume) or 0 (done; keep in I).
+Napi::Value GenTrimStart(const Napi::CallbackInfo& info) {
+  Session& s = bind(info, "genTrimStart", 6);
+  double pt_cut = number(info[4], "genTrimStart: ptCut"), r2 = number(info[5], "genTrimStart: r2");
+  int due = begin(s, r2, pt_cut) ? s.run_until_merge() : 0;
+  return Napi::Number::New(info.Env(), due);
+}
+
+// genTrimResume() -> 1 (next merge due) or 0 (done): after JavaScript did the merge genTrimStart/Resume asked for.
+Napi::Value GenTrimResume(const Napi::CallbackInfo& info) {
+  Session& s = S;
+  if (!s.open) fail("genTrimResume: no trimming in progress (call genTrimStart first)");
+  s.finish_merge();
+  return Napi::Number::New(info.Env(), s.run_until_merge());
+}
+
+// genTrim(F, I, M, cap, fCut, r2): the whole jet here, merges included, with V8's math (Trimmer.run step by step:
+// px, py sums in particle order, pT cut = fCut |sum pT|). Keep flags in I. Throws when V8's math was not found.
+Napi::Value GenTrim(const Napi::CallbackInfo& info) {
+  const V8Math& m = v8math();
+  if (!m.ok) fail("genTrim: V8's math functions not found in this node binary (use genTrimStart)");
+  Session& s = bind(info, "genTrim", 6);
+  double f_cut = number(info[4], "genTrim: fCut"), r2 = number(info[5], "genTrim: r2");
+  size_t M = static_cast<size_t>(s.na);
+  if (s.ce.size() < M) {
+    for (auto* v : {&s.ce, &s.cpx, &s.cpy, &s.cpz, &s.dy0_store}) v->resize(2 * M);
+    s.lazy.resize(2 * M);
+  }
+  double px = 0, py = 0;
+  for (size_t i = 0; i < M; i++) {
+    double pt = s.cpt[i];
+    s.cpx[i] = pt * m.cos(s.aphi[i]);
+    s.cpy[i] = pt * m.sin(s.aphi[i]);
+    px += s.cpx[i];
+    py += s.cpy[i];
+    s.lazy[i] = 1;
+    s.dy0_store[i] = s.ay[i];
+  }
+  if (begin(s, r2, f_cut * std::sqrt(px * px + py * py))) {
+    while (s.run_until_merge()) {
+      s.merge_here(m);
+      s.finish_merge();
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// genMath(name, x, y, out): out[i] = f(x[i]) or f(x[i], y[i]) with V8's function `name` (log, cos, sin, cosh, sinh,
+// atan2), for the tests and NativeTrimmer.create's check against Math.*; false when the functions were not found.
+Napi::Value GenMath(const Napi::CallbackInfo& info) {
+  const V8Math& m = v8math();
+  if (!m.ok) return Napi::Boolean::New(info.Env(), false);
+  if (info.Length() != 4) fail("genMath: expected (name, x, y, out)");
+  std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  auto x = typed<double>(info[1], "genMath: x");
+  auto y = typed<double>(info[2], "genMath: y");
+  auto out = typed<double>(info[3], "genMath: out");
+  if (out.size != x.size || (name == "atan2" && y.size != x.size)) fail("genMath: x, y, out must have equal lengths");
+  Unary f = name == "log" ? m.log : name == "cos" ? m.cos : name == "sin" ? m.sin : name == "cosh" ? m.cosh : name == "sinh" ? m.sinh : nullptr;
+  if (name == "atan2") {
+    for (size_t i = 0; i < x.size; i++) out[i] = m.atan2(x[i], y[i]);
+  } else {
+    if (!f) fail("genMath: name must be log, cos, sin, cosh, sinh or atan2");
+    for (size_t i = 0; i < x.size; i++) out[i] = f(x[i]);
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+}  // namespace
+
+JETLENS_EXPORT_GUARDED("genTrimStart", GenTrimStart);
+JETLENS_EXPORT_GUARDED("genTrimResume", GenTrimResume);
+JETLENS_EXPORT_GUARDED("genTrim", GenTrim);
+JETLENS_EXPORT_GUARDED("genMath", GenMath);
+
+}  // namespace jetlens
