@@ -169,6 +169,7 @@ struct Session {
   // Runs steps until a merge is due (returns 1, I[0] = best, I[1] = j) or every cluster is retired (returns 0).
   int run_until_merge() {
     while (na > 0) {
+      if (best_a < 0) fail("genTrim: no step found (non-finite input)");  // cannot happen with finite pT >= 0
       int best = aid[best_a];
       int j = ann[best_a];
       if (j < 0 || cpt[best] * cpt[best] <= best_d) {
@@ -259,7 +260,8 @@ Session& bind(const Napi::CallbackInfo& info, const char* op, size_t nargs) {
   s.aid = s.ann + cap;
   for (int i = 0; i < M; i++) {
     s.pos[i] = i, s.head[i] = i, s.tail[i] = i, s.next[i] = -1, s.keep[i] = 0, s.aid[i] = i;
-    if (!(s.cpt[i] >= 0)) fail(o + ": particle " + std::to_string(i) + " has pT < 0 or NaN");
+    if (!(s.cpt[i] >= 0 && std::isfinite(s.cpt[i])))
+      fail(o + ": particle " + std::to_string(i) + " has pT < 0, infinite or NaN");
   }
   s.na = static_cast<int>(M);
   s.open = false;

@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jetlens-efp-chunks-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 cliState.quiet = true;
 
-const N = 4 * MIN_CHUNK_JETS + 77; // chunks of 512 and a partial one; a --shard 1/2 of it is chunked too
+const N = 4 * MIN_CHUNK_JETS + 77; // full chunks and a partial one; a --shard 1/2 of it is chunked too
 const M = 7;
 /** (N, M, 4) jets, zero-padded from a random multiplicity of 1..M on. */
 function jets(seed: number): Float64Array {

@@ -103,5 +103,10 @@ t.test('NativeTrimmer on hand-made jets: empty, one particle, two at exactly equ
   t.throws(() => native!.genTrimStart(new Float64Array(3), new Int32Array(20), 1, 1, 0, 0.04), /F shorter/, 'short buffer: error, no crash');
   t.throws(() => native!.genTrimResume.call(null), /no trimming in progress/, 'resume without start: error');
   t.throws(() => native!.genTrim(new Float64Array(12), new Int32Array(20), 1, 3, 0, 0.04), /F shorter/, 'genTrim short buffer');
+  const F = new Float64Array(2 + 5 * 4), I = new Int32Array(2 + 7 * 4);
+  F.set([1, Infinity], 2);
+  t.throws(() => native!.genTrim(F, I, 2, 4, 0.05, 0.04), /particle 1 has pT < 0, infinite or NaN/, 'infinite pT: named error');
+  F.set([1, NaN], 2);
+  t.throws(() => native!.genTrimStart(F, I, 2, 4, 0.05, 0.04), /particle 1/, 'NaN pT: named error');
   t.throws(() => native!.genMath('exp', new Float64Array(2), new Float64Array(2), new Float64Array(2)), /name must be/, 'genMath: unknown name');
 });

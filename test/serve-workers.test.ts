@@ -11,12 +11,13 @@ export const ops = {
   size: async (jets, options) => ({ jets: jets.length, particles: jets.pt.length, options, loadedAt }),
   crash: async () => { process.exit(7); },
   throwlater: async () => { setTimeout(() => { throw new Error('boom in a worker'); }, 0); return new Promise(() => {}); },
+  spin: async () => { for (;;); },
   hang: (jets, options, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('cancelled'), { name: 'AbortError' })))),
 };`;
 const opsModule = { url: `data:text/javascript,${encodeURIComponent(source)}`, name: 'ops' };
 // The event loop's table only names the routes: calling one of these would mean the op ran outside the worker.
 const onLoop: ServeOp = async () => { throw new Error('op ran on the event loop'); };
-const names = Object.assign(Object.create(null) as Record<string, ServeOp>, { size: onLoop, crash: onLoop, throwlater: onLoop, hang: onLoop });
+const names = Object.assign(Object.create(null) as Record<string, ServeOp>, { size: onLoop, crash: onLoop, throwlater: onLoop, hang: onLoop, spin: onLoop });
 
 const post = async (base: string, op: string, body: unknown) => {
   const r = await fetch(`${base}/v1/${op}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -54,6 +55,14 @@ t.test('requests run in workers, which start before the port opens and are repla
   const hang = await post(base, 'hang', { jets: [] });
   t.equal(hang.status, 503, 'the time limit cancels the work in the worker');
   t.ok(performance.now() - t0 < 10000, 'promptly');
+  // An op stuck in a synchronous loop never reads the cancel: after the limit and as long again (at least 1 s) its
+  // worker is ended and replaced, and the request is answered 503.
+  const t1 = performance.now();
+  const spin = await post(base, 'spin', { jets: [] });
+  t.equal(spin.status, 503, 'stuck work: 503');
+  t.match(spin.json.error, /time limit of 500 ms exceeded; the work did not stop and its worker was replaced/);
+  t.ok(performance.now() - t1 < 15000, `answered after ${(performance.now() - t1).toFixed(0)} ms`);
+  t.equal((await post(base, 'size', { jets: [[[1, 0, 0]]] })).status, 200, 'served after the replacement');
   const h = server.health();
   t.equal(h.inFlight, 0, 'no slot leaked');
 });
@@ -62,4 +71,5 @@ t.test('a worker that cannot load its ops module fails listen() with the reason'
   const server = new JetlensServer({ port: 0, kernelNice: 0, ops: names, opsModule: { url: 'data:text/javascript,export%20const%20x%20%3D%201%3B', name: 'ops' }, maxConcurrent: 1 });
   await t.rejects(server.listen(), /request worker failed: .*has no ops table ops/);
   await server.close().catch(() => undefined);
+  t.throws(() => new JetlensServer({ port: 0, ops: names, opsModule, workers: 0 }), /workers: expected an integer >= 1, got 0/);
 });

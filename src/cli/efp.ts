@@ -95,12 +95,17 @@ const registerEfp = (program: Command) =>
         const order = columnOrder(set, o.order);
         const settings = { selection: o.graphs ? readFileSync(o.graphs, 'utf8') : sel, ...mo, dataset: o.dataset, order: o.order };
         const t0 = Date.now();
+        // The sidecar (no row count: the same for every shard and for the merged file) is built while the kernel
+        // runs in the addon's thread (it reads EnergyFlow's order, a few ms), and written after the values.
+        let sidecar: object | undefined;
+        const makeSidecar = () => {
+          sidecar = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, order: o.order, cols: [...set.cols, 'energyflow_index'], columns: describe(set, order) };
+        };
         const finish = async (raw: Float64Array, n: number, labels?: Float64Array) => {
           const values = order ? permuteColumns(raw, n, order) : raw;
           await writeOutput(o.out, { arrays: { efp: { data: values, shape: [n, set.length] } }, main: 'efp', labels });
-          // No row count here: the sidecar is the same for every shard and for the merged file.
-          const meta = { selection: o.graphs ? { graphs: o.graphs } : sel, measure: set.measure, order: o.order, cols: [...set.cols, 'energyflow_index'], columns: describe(set, order) };
-          await writeJsonAtomic(side, meta, 1);
+          if (!sidecar) makeSidecar();
+          await writeJsonAtomic(side, sidecar, 1);
         };
         const run = { threads: o.threads, backend: o.backend };
         const sharded = { command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings };
@@ -113,13 +118,16 @@ const registerEfp = (program: Command) =>
             checkJetCount(b - a, o.in);
             info(`efp: ${b - a} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
             const bar = progress('efp', b - a);
-            const raw = await efpChunked(set, o.in, o.dataset, [a, b], chunkJets(b - a, npy.rowBytes), run, (d) => bar.update(d)).finally(() => bar.stop());
+            const raw = await efpChunked(set, o.in, o.dataset, [a, b], chunkJets(b - a, npy.rowBytes), run, (d) => bar.update(d), makeSidecar).finally(() => bar.stop());
             await finish(raw, b - a);
           })
           : await runSharded(sharded, async (jets) => {
             info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
             const bar = progress('efp', jets.length);
-            const raw = await set.batchCompute(jets, { ...run, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+            const computing = set.batchCompute(jets, { ...run, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
+            computing.catch(() => {}); // awaited below, after the sidecar is made
+            makeSidecar();
+            const raw = await computing;
             await finish(raw, jets.length, jets.labels);
           });
         if (!ran) return info(`efp: ${o.out} already holds shard ${o.shard} (use --force to redo)`);

@@ -109,6 +109,11 @@ class PoolWorker {
     this.w?.postMessage({ kind, id });
   }
 
+  /** Ends a worker that does not answer (a synchronous loop in an op): its requests fail, a new worker starts. */
+  kill(): void {
+    void this.w?.terminate();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     const w = this.w;
@@ -127,6 +132,8 @@ export interface HeldRequest {
   drop(): void;
   /** Cancels a running request (time limit, client gone): it then rejects with 503. */
   abort(): void;
+  /** Ends the worker (for work that ignores abort()): this request and the others it carries reject with 500. */
+  kill(): void;
 }
 
 /** The buffers of the typed arrays in a result (up to three levels deep), each once: moved to the writer, not copied. */
@@ -201,6 +208,7 @@ export class WorkerPool {
         w.tell('drop', id);
       },
       abort: () => w.tell('abort', id),
+      kill: () => w.kill(),
     };
   }
 

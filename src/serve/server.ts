@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { JetlensInputError } from '../errors.js';
 import { JetBatch } from '../jets/batch.js';
@@ -27,10 +28,13 @@ export interface ServeOptions {
   timeoutMs?: number; // per request, default 60 s -> 503 and the work is cancelled (inside the jet)
   maxScratchMB?: number; // native scratch of all requests together (JETLENS_MAX_SCRATCH_MB / maxConcurrent per call)
   /**
-   * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) there is one
-   * per compute slot (maxConcurrent) and each request runs there from its body to its answer bytes; otherwise the ops
-   * run on the event loop and `parseWorkers` threads (default 2) parse bodies and write answers.
+   * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) each request
+   * runs in one of them from its body to its answer bytes (a worker carries several at once: the kernels run on the
+   * addon's threads), and there are `workers` of them, default min(maxConcurrent, the machine's cores): more JavaScript
+   * threads than cores would only compete with the event loop for the CPU. Otherwise the ops run on the event loop and
+   * `parseWorkers` threads (default 2) parse bodies and write answers.
    */
+  workers?: number;
   parseWorkers?: number;
   /** Where the workers load the ops from (see OPS_MODULE); `ops` then only names the routes. */
   opsModule?: OpsModule;
@@ -53,10 +57,12 @@ export interface ServeOptions {
 const LAG_RESOLUTION_MS = 5;
 const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
+/**
+ * An answer other than 200, thrown on the request path. Not an Error: it needs no stack, and capturing one for each
+ * of the hundreds of 503s per second of a saturated service was a visible item of the event loop's profile.
+ */
+class HttpError {
+  constructor(readonly status: number, readonly message: string) {}
 }
 
 /**
@@ -72,7 +78,7 @@ export class JetlensServer {
   private receiving = 0;
   private served = 0;
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB' | 'opsModule'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
+  private readonly o: Required<Omit<ServeOptions, 'ops' | 'maxScratchMB' | 'opsModule' | 'workers'>> & { ops: Record<string, ServeOp>; maxScratchMB?: number };
   private readonly pool: WorkerPool;
   /** Set when the ops run in the workers (the default): the event loop then only frames HTTP. */
   private readonly opsModule: OpsModule | undefined;
@@ -90,7 +96,9 @@ export class JetlensServer {
     // Native scratch per call: the service's budget shared by the requests that may compute at once.
     if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
     this.opsModule = opts.opsModule ?? (opts.ops as { [OPS_MODULE]?: OpsModule })[OPS_MODULE];
-    this.pool = WorkerPool.acquire(this.opsModule ? this.o.maxConcurrent : this.o.parseWorkers, this.o.workerNice, this.opsModule);
+    const workers = opts.workers ?? Math.min(this.o.maxConcurrent, availableParallelism());
+    if (!Number.isInteger(workers) || workers < 1) throw new JetlensInputError(`workers: expected an integer >= 1, got ${workers}`);
+    this.pool = WorkerPool.acquire(this.opsModule ? workers : this.o.parseWorkers, this.o.workerNice, this.opsModule);
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 20000;
     this.server.requestTimeout = Math.max(120000, this.o.bodyTimeoutMs + this.o.timeoutMs);
@@ -131,9 +139,17 @@ export class JetlensServer {
       // Cumulative time the event loop spent running callbacks vs waiting: a low busy fraction under load means lag
       // comes from the machine (other processes), not from work on the loop.
       eventLoopMs: (({ active, idle }) => ({ active, idle }))(performance.eventLoopUtilization()),
-      rssMiB: process.memoryUsage.rss() / 2 ** 20,
+      rssMiB: this.rssMiB(),
       ops: Object.keys(this.o.ops),
     };
+  }
+
+  private rss = { at: -Infinity, mib: 0 };
+  /** RSS, read at most every 100 ms (a /proc read: about 0.4 ms of the event loop per /health on a busy machine). */
+  private rssMiB(): number {
+    const now = performance.now();
+    if (now - this.rss.at > 100) this.rss = { at: now, mib: process.memoryUsage.rss() / 2 ** 20 };
+    return this.rss.mib;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -205,13 +221,24 @@ export class JetlensServer {
       throw e;
     }
     this.inFlight++;
-    const timer = setTimeout(() => held.abort(), this.o.timeoutMs);
+    // The time limit cancels the work; work that ignores the cancel (JavaScript stuck in a loop holds its worker's
+    // thread, so the cancel is never read) gets as long again, at least 1 s, then its worker is ended and replaced.
+    let killed = false;
+    let timer2: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      held.abort();
+      timer2 = setTimeout(() => ((killed = true), held.kill()), Math.max(1000, this.o.timeoutMs));
+    }, this.o.timeoutMs);
     req.once('close', () => { if (!res.writableEnded) held.abort(); });
     try {
-      await sendLarge(res, await held.run());
+      const bytes = await held.run().catch((e: unknown) => {
+        throw killed ? new HttpError(503, `time limit of ${this.o.timeoutMs} ms exceeded; the work did not stop and its worker was replaced`) : e;
+      });
+      await sendLarge(res, bytes);
       this.served++;
     } finally {
       clearTimeout(timer);
+      clearTimeout(timer2);
       this.inFlight--;
     }
   }

@@ -8,7 +8,7 @@
  * - hadronisation: independent fragmentation in each colour singlet's rest frame into pi+-, pi0 -> 2 gamma, K, p, n
  *   with PDG masses, then the singlet's four-momentum restored exactly (fragment.ts, hadrons.ts, jet.ts);
  * - optional UE/pile-up (ue.ts); for W/QCD by default 0.1 calorimeter towers with a 50%/sqrt(E) resolution and
- *   trimming (R_sub 0.2, f_cut 0.05) as in the Baldi et al. sample (detector.ts, trim.ts);
+ *   trimming (R_sub 0.2, f_cut 0.05) as in the Baldi et al. sample (detector.ts; trim.ts, in C++ via trim-native.ts);
  * - `hadronize: 'none'` is the v1 generator (one massless pion per parton), byte for byte.
  *
  * It is NOT Pythia or Herwig (no ISR, MPI, matrix-element corrections, colour reconnection, heavy flavour, resonance

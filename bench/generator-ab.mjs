@@ -1,0 +1,83 @@
+// Generator A/B on a busy machine: this build against another built checkout, runs interleaved (A, B, A, B, ...),
+// the fastest of each kept (CPU time of this one-threaded process), so both builds see the same load.
+// Usage: npm run build && node bench/generator-ab.mjs DIR [n=5000] [reps=8] [cases=quark,gluon,wt,qcdt,wp,qcdp]
+//        node bench/generator-ab.mjs --trim [jets=5000]   (trim.ts's Trimmer vs NativeTrimmer, on untrimmed QCD towers)
+// Prints one line per case (jets per CPU-second of each build, speed-up of this build) and a JSON line.
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generate } from '../dist/jets/generator/index.js';
+import { JetParticles } from '../dist/jets/generator/particles.js';
+import { Trimmer } from '../dist/jets/generator/trim.js';
+import { NativeTrimmer } from '../dist/jets/generator/trim-native.js';
+
+const args = process.argv.slice(2);
+const cpu = (f) => {
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
+
+if (args[0] === '--trim') {
+  const n = Number(args[1] ?? 5000);
+  const b = generate({ process: 'qcd', n, seed: 3, trim: false });
+  const jets = [];
+  for (let j = 0; j < b.length; j++) {
+    const lo = b.offsets[j], hi = b.offsets[j + 1];
+    jets.push([b.pt.slice(lo, hi), b.y.slice(lo, hi).map((v) => v - b.y[lo]), b.phi.slice(lo, hi).map((v) => v - b.phi[lo])]);
+  }
+  const p = new JetParticles();
+  const all = (tr) => () => {
+    for (const [pt, y, f] of jets) {
+      p.reserve(pt.length);
+      p.n = pt.length;
+      p.pt.set(pt);
+      p.dy.set(y);
+      p.dphi.set(f);
+      tr.run(p);
+    }
+  };
+  const ts = new Trimmer(0.2, 0.05), nat = NativeTrimmer.create(0.2, 0.05);
+  for (let r = 0; r < 2; r++) [ts, nat].forEach((t) => all(t)());
+  let a = Infinity, c = Infinity;
+  for (let r = 0; r < 5; r++) {
+    a = Math.min(a, cpu(all(ts)));
+    c = Math.min(c, cpu(all(nat)));
+  }
+  const mode = nat.mode ?? 'typescript';
+  console.log(`trimming ${n} QCD tower jets (mean ${(b.size / n).toFixed(1)} towers), load ${loadavg()[0].toFixed(2)}: trim.ts ${(1e6 * a / n).toFixed(1)} us/jet, NativeTrimmer (${mode}) ${(1e6 * c / n).toFixed(1)} us/jet, ${(a / c).toFixed(2)}x`);
+  console.log(JSON.stringify({ bench: 'generator-trim', n, usPerJetTs: 1e6 * a / n, usPerJetNative: 1e6 * c / n, mode }));
+  process.exit(0);
+}
+
+if (!args[0]) {
+  console.error('usage: node bench/generator-ab.mjs DIR [n] [reps] [cases] | --trim [jets]');
+  process.exit(2);
+}
+const dir = args[0], n = Number(args[1] ?? 5000), reps = Number(args[2] ?? 8);
+const other = (await import(pathToFileURL(resolve(dir, 'dist/jets/generator/index.js')).href)).generate;
+const CASES = {
+  quark: { process: 'quark' },
+  gluon: { process: 'gluon' },
+  wt: { process: 'w' },
+  qcdt: { process: 'qcd' },
+  wp: { process: 'w', towers: 0, trim: false },
+  qcdp: { process: 'qcd', towers: 0, trim: false },
+};
+const names = (args[3] ?? Object.keys(CASES).join(',')).split(',');
+for (const g of [generate, other]) for (const k of names) g({ ...CASES[k], n: 1000, seed: 1 }); // JIT warm-up
+const load0 = loadavg()[0];
+const rows = [];
+for (const k of names) {
+  let a = Infinity, b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    a = Math.min(a, cpu(() => generate({ ...CASES[k], n, seed: 12345 + r })));
+    b = Math.min(b, cpu(() => other({ ...CASES[k], n, seed: 12345 + r })));
+  }
+  rows.push({ case: k, jetsPerCpuSecond: n / a, otherJetsPerCpuSecond: n / b, speedup: b / a });
+  console.log(`${k.padEnd(6)} this ${(n / a).toFixed(0).padStart(7)}  ${dir} ${(n / b).toFixed(0).padStart(7)}  speed-up ${(b / a).toFixed(3)}`);
+}
+const load1 = loadavg()[0];
+console.log(`load average ${load0.toFixed(2)} -> ${load1.toFixed(2)}`);
+console.log(JSON.stringify({ bench: 'generator-ab', n, reps, other: dir, load: [load0, load1], rows }));
