@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'docs/api/**', 'coverage/**', '.tap/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'build/**', 'node_modules/**', 'docs/api/**', 'coverage/**', '.tap/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -2,25 +2,74 @@
 // Extra arguments go to tap (e.g. `npm test -- test/efp*.test.ts`). JETLENS_SLOW=1 opts into the slow suite.
 // JETLENS_TEST_CPU=times.json: also measures the CPU-seconds of each test file (its process and every Node process
 // under it; scripts/test-cpu-hook.js), prints the slowest and writes them all to that file.
+//
+// The tests are compiled once per run, not once per test process: scripts/build-tests.js type-checks src/ and test/
+// and emits test/*.test.ts to dist-test/*.test.js (imports of src/ load the compiled dist/), and tap runs those with
+// source maps (stack traces name the .ts lines). A test/foo.test.ts argument runs dist-test/foo.test.js after that
+// build, so edits are always picked up; dist/ is rebuilt first when a src/ file is newer than its output.
 const { spawn } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 const cpu = require('./test-cpu.js');
 
 const root = path.join(__dirname, '..');
 const tap = path.join(root, 'node_modules', '.bin', 'tap');
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const testDir = path.join(root, 'test');
+const outDir = path.join(root, 'dist-test');
 const args = process.argv.slice(2);
-const files = args.length ? args : ['test/'];
-
-// The whole suite (no file arguments) first lints and type-checks src/ and test/ (JETLENS_NO_LINT=1 skips).
-const checks = [
-  ['eslint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
-  ['tsc (tests)', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']],
-];
 const cpuOut = process.env.JETLENS_TEST_CPU;
 const env = { ...process.env, ...(cpuOut ? cpu.env(cpuOut) : {}) };
 let checkFailures = 0;
 
-/** Runs one check with its output captured (the two run at once on two cores; their output is printed in order). */
+/** Every test file of the default suite (test/**\/*.test.ts, fixtures excluded), as emitted. */
+function allTests(dir = testDir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'fixtures' ? [] : allTests(p);
+    return /\.test\.ts$/.test(e.name) ? [emitted(p)] : [];
+  }).sort();
+}
+
+/** test/a.test.ts -> dist-test/a.test.js (relative to the repository root, as tap prints it). */
+const emitted = (file) => path.relative(root, path.join(outDir, path.relative(testDir, file)).replace(/\.ts$/, '.js'));
+
+/** The tap arguments: test/*.ts files and the test/ folder become their emitted files; options pass through. */
+function tapFiles() {
+  const out = [];
+  let files = 0;
+  for (const a of args) {
+    const abs = path.resolve(root, a);
+    if (abs === testDir) {
+      out.push(...allTests());
+      files++;
+    } else if (/\.[cm]?ts$/.test(a) && abs.startsWith(testDir + path.sep)) {
+      out.push(emitted(abs));
+      files++;
+    } else {
+      if (!a.startsWith('-') && fs.existsSync(abs)) files++;
+      out.push(a);
+    }
+  }
+  return files ? out : [...out, ...allTests()];
+}
+
+/** src/**\/*.ts files whose dist/ output is missing or older (an edit since the last `npm run build`). */
+function staleDist(dir = path.join(root, 'src')) {
+  return fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return staleDist(p);
+    if (!/\.ts$/.test(e.name) || /\.d\.ts$/.test(e.name)) return false;
+    const js = path.join(root, 'dist', path.relative(path.join(root, 'src'), p)).replace(/\.ts$/, '.js');
+    try {
+      return fs.statSync(js).mtimeMs < fs.statSync(p).mtimeMs;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Runs one check with its output captured (they run at once on two cores; their output is printed in order). */
 function runCheck(cmd) {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, cmd, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,8 +80,17 @@ function runCheck(cmd) {
   });
 }
 
-async function lintAndTypecheck() {
-  if (args.length || process.env.JETLENS_NO_LINT === '1') return;
+/** Before tap: the test build (type-check + emit), dist/ when stale, and for the whole suite eslint too
+ * (JETLENS_NO_LINT=1 skips eslint). */
+async function prepare() {
+  const checks = [
+    ['tsc (src + tests) -> dist-test', [path.join(__dirname, 'build-tests.js')]],
+    ['tap plugins as in package.json', [path.join(__dirname, 'ensure-tap-build.mjs')]],
+  ];
+  if (staleDist()) checks.push(['tsc -p tsconfig.json (src changed since the last build) -> dist', [tsc, '-p', 'tsconfig.json']]);
+  if (!args.length && process.env.JETLENS_NO_LINT !== '1') {
+    checks.unshift(['eslint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']]);
+  }
   const results = await Promise.all(checks.map(([, cmd]) => runCheck(cmd)));
   checks.forEach(([name], i) => {
     const r = results[i];
@@ -43,7 +101,8 @@ async function lintAndTypecheck() {
 }
 
 function runTap() {
-  const child = spawn(tap, ['--reporter=tap', '--jobs=2', ...files], {
+  const jobs = process.env.JETLENS_TEST_JOBS || '2';
+  const child = spawn(tap, ['--reporter=tap', `--jobs=${jobs}`, ...tapFiles()], {
     cwd: root,
     env: { ...env, OMP_WAIT_POLICY: 'passive' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,4 +128,4 @@ function summary(code, tail) {
   process.exit(code === null ? 1 : code || (checkFailures ? 1 : 0));
 }
 
-lintAndTypecheck().then(runTap);
+prepare().then(runTap);

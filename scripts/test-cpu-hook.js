@@ -6,10 +6,28 @@ const { appendFileSync } = require('fs');
 const { isMainThread } = require('worker_threads');
 
 const log = process.env.JETLENS_TEST_CPU_LOG;
+
+/** pid's parent, grandparent, ... (Linux /proc; empty elsewhere). */
+function ancestors(pid) {
+  const out = [pid];
+  for (let i = 0; i < 12 && pid > 1; i++) {
+    try {
+      const stat = require('fs').readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.push(pid);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
 if (log && isMainThread) {
   process.on('exit', () => {
     const c = process.cpuUsage();
-    const rec = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(1), cpu: (c.user + c.system) / 1e6, wall: process.uptime() };
+    // tap's id of the test file (inherited through a shell unless a test replaces the environment) and the
+    // ancestor pids (through non-Node parents such as `sh -c`), so that test-cpu.js finds the test file above
+    const file = process.env._TAPJS_PROCESSINFO_EXTERNAL_ID_;
+    const rec = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(1), cpu: (c.user + c.system) / 1e6, wall: process.uptime(), file, up: ancestors(process.ppid) };
     try {
       appendFileSync(log, JSON.stringify(rec) + '\n');
     } catch {

@@ -15,9 +15,13 @@ function env(out) {
 /** What a process is: a test file, or a check (eslint, tsc) run before tap, or the runner itself. */
 function nameOf(rec, root) {
   let script = rec.argv[0] || 'node';
-  if (/\.test\.[cm]?[jt]s$/.test(script)) return path.relative(root, path.resolve(root, script)); // tap runs each file as node FILE
+  if (/\.test\.[cm]?[jt]s$/.test(script)) {
+    // tap runs each file as node FILE; an emitted dist-test/x.test.js is charged to its source test/x.test.ts
+    const rel = path.relative(root, path.resolve(root, script));
+    return rel.startsWith(`dist-test${path.sep}`) ? path.join('test', rel.slice(10)).replace(/\.js$/, '.ts') : rel;
+  }
   script = path.basename(script);
-  return /eslint|tsc/.test(script) ? `(check) ${script}` : undefined;
+  return /eslint|tsc|build-tests/.test(script) ? `(check) ${script}` : undefined;
 }
 
 /** Adds up the log per test file, prints the ten slowest and the total, writes {files, totalCpu} to `out`. */
@@ -34,6 +38,14 @@ function report(out, root) {
       owner = byPid.get(owner.ppid);
       if (owner) name = nameOf(owner, root);
     }
+    // A process under a non-Node parent (`bash -c 'node cli ...'`) breaks the chain: its recorded ancestors, or
+    // tap's id of the test file in its environment, still name the file.
+    for (const pid of r.up || []) {
+      if (name) break;
+      const a = byPid.get(pid);
+      if (a) name = nameOf(a, root);
+    }
+    if (!name && r.file) name = nameOf({ argv: [r.file] }, root);
     name = name || '(runner and other)';
     const e = (files[name] = files[name] || { cpu: 0, wall: 0, processes: 0 });
     e.cpu += r.cpu;

@@ -86,7 +86,7 @@ t.test('identical jets give exactly 0; one-particle jets; tiles larger than one 
 });
 
 t.test("gpu.js 'cpu' mode (JETLENS_GPUJS_MODE=cpu, child process) gives the same results", async (t) => {
-  const out = execFileSync(process.execPath, [...process.execArgv, 'test/fixtures/gpujs-mode-check.ts'], {
+  const out = execFileSync(process.execPath, [...process.execArgv, new URL('./fixtures/gpujs-mode-check.js', import.meta.url).pathname], {
     env: { ...process.env, JETLENS_GPUJS_MODE: 'cpu' }, encoding: 'utf8',
   });
   const r = JSON.parse(out.trim().split('\n').pop()!);
