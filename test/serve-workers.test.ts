@@ -25,7 +25,7 @@ const post = async (base: string, op: string, body: unknown) => {
 };
 
 t.test('requests run in workers, which start before the port opens and are replaced when they die', async (t) => {
-  const server = new JetlensServer({ port: 0, maxConcurrent: 2, kernelNice: 0, timeoutMs: 500, ops: names, opsModule });
+  const server = new JetlensServer({ port: 0, maxConcurrent: 2, workers: 2, kernelNice: 0, timeoutMs: 500, ops: names, opsModule });
   const { port } = await server.listen();
   const listening = Date.now();
   t.teardown(() => server.close());

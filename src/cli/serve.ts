@@ -24,7 +24,7 @@ export const register = (program: Command) =>
     .option('--body-timeout <ms>', 'the whole request body must arrive within this long (408 beyond)', intOption('body-timeout', 1), 10000)
     .option('--max-scratch-mb <mb>', 'native scratch memory of all requests together', intOption('max-scratch-mb', 1), 1024)
     .option('--kernel-nice <n>', 'lower the OS priority of the native kernel threads by n (0-19; 0 = off) so /health stays prompt', niceOption('kernel-nice'), 10)
-    .option('--workers <n>', 'request worker threads (default: min(--concurrency, cores))', intOption('workers', 1))
+    .option('--workers <n>', 'request worker threads (default: min(--concurrency, cores - 1), at least 1: a core is left to the event loop)', intOption('workers', 1))
     .option('--worker-nice <n>', 'lower the OS priority of the request worker threads by n (0-19; default 0: see docs/reliability.md)', niceOption('worker-nice'), 0)
     .action(action(async (o: {
       port: number; host: string; maxBody: number; maxJets: number; maxParticles: number; maxParticlesPerJet: number; concurrency: number;

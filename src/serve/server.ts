@@ -30,8 +30,9 @@ export interface ServeOptions {
   /**
    * Worker threads. With an ops module (`opsModule`, or an `ops` table that carries one: the default ops) each request
    * runs in one of them from its body to its answer bytes (a worker carries several at once: the kernels run on the
-   * addon's threads), and there are `workers` of them, default min(maxConcurrent, the machine's cores): more JavaScript
-   * threads than cores would only compete with the event loop for the CPU. Otherwise the ops run on the event loop and
+   * addon's threads), and there are `workers` of them, default min(maxConcurrent, cores - 1), at least 1: one core is
+   * left to the event loop, since the workers run at its priority (on 2 cores, 1 worker instead of 2 took the quiet
+   * soak's /health p99 from 17-22 to 12-20 ms, at ~15% fewer answers; bench/README.md, "Wave 4 re-runs"). Otherwise the ops run on the event loop and
    * `parseWorkers` threads (default 2) parse bodies and write answers.
    */
   workers?: number;
@@ -96,7 +97,7 @@ export class JetlensServer {
     // Native scratch per call: the service's budget shared by the requests that may compute at once.
     if (opts.maxScratchMB) process.env.JETLENS_MAX_SCRATCH_MB = String(Math.max(1, Math.floor(opts.maxScratchMB / this.o.maxConcurrent)));
     this.opsModule = opts.opsModule ?? (opts.ops as { [OPS_MODULE]?: OpsModule })[OPS_MODULE];
-    const workers = opts.workers ?? Math.min(this.o.maxConcurrent, availableParallelism());
+    const workers = opts.workers ?? Math.max(1, Math.min(this.o.maxConcurrent, availableParallelism() - 1));
     if (!Number.isInteger(workers) || workers < 1) throw new JetlensInputError(`workers: expected an integer >= 1, got ${workers}`);
     this.pool = WorkerPool.acquire(this.opsModule ? workers : this.o.parseWorkers, this.o.workerNice, this.opsModule);
     this.server = createServer((req, res) => void this.handle(req, res));
