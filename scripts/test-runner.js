@@ -57,7 +57,10 @@ function runFile(file, opts, jobId) {
         timer = setTimeout(() => {
           timedOut = true;
           child.kill('SIGALRM'); // tap's test process reports its pending handles on SIGALRM, then exits
-          killer = setTimeout(() => child.kill('SIGKILL'), 1000);
+          killer = setTimeout(() => {
+            child.kill('SIGKILL');
+            child.stdout.destroy(); // a grandchild that kept the pipe open must not keep the run waiting
+          }, 1000);
         }, ms);
       }
     };
