@@ -5,6 +5,9 @@
 // The machine's own speed varies ~25% run to run, so every case runs --reps times (default 3 with --quick, 5
 // without), the cases alternating (process 3k, process 30k, process 3k, ...; kernel M = 50, 100, 140, 50, ...), and
 // each figure is reported as the median with the min and max; wall and CPU seconds side by side.
+// Node's own start-up (`node -e 0`) is measured the same way, in the same environment. Where NODE_EXTRA_CA_CERTS is
+// set (this machine: the system bundle, ~140 certificates), Node parses that file in every process before any code
+// runs (~90 ms of CPU); the process is then also timed with the variable unset, as a default Node set-up runs it.
 // EnergyFlow runs when `python3 -c 'import energyflow'` works (same jets, d<=5, measure hadr, beta 1, kappa 1,
 // normed, one process); otherwise its recorded rate is used: 12.1 s for 3,000 jets at M = 50 (bench/README.md,
 // issue #20), scaled linearly in the number of jets. Prints a table and a final line of JSON; pipe that into
@@ -76,39 +79,58 @@ t = time.time(); s.batch_compute(X, n_jobs=1); print(time.time() - t)`;
   return r.status === 0 ? Number(r.stdout.trim()) : NaN;
 }
 
-/** One `jetlens efp` process on `file`: wall and CPU seconds. */
-function runProcess(file) {
+/** One Node process (`args`, environment `env`): wall and CPU seconds. */
+function runProcess(args, env) {
   const c0 = childCpu();
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'], { encoding: 'utf8' });
+  const p = spawnSync(process.execPath, args, { encoding: 'utf8', env });
   const wall = (performance.now() - t0) / 1e3;
-  if (p.status !== 0) throw new Error(`jetlens efp failed: ${p.stderr}`);
+  if (p.status !== 0) throw new Error(`${args.join(' ')} failed: ${p.stderr}`);
   return { wall, cpu: childCpu() - c0 };
+}
+
+const efpArgs = (file) => [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'];
+const envs = [{ label: '', env: process.env }];
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  envs.push({ label: ', NODE_EXTRA_CA_CERTS unset', env });
 }
 
 const ef = hasEnergyFlow();
 const rows = [];
 
-// whole process: the sizes alternate within each repetition
+// whole process: the sizes (and environments) alternate within each repetition; `node -e 0` is Node's own start-up
 const files = [];
 for (const n of sizes) {
   const file = join(dir, `X${n}.npy`);
   await writeNpy(file, { data: jets(n, 50), shape: [n, 50, 4] });
-  files.push({ n, file, wall: [], cpu: [] });
+  for (const e of envs) files.push({ n, file, ...e, wall: [], cpu: [] });
 }
+const starts = envs.map((e) => ({ ...e, wall: [], cpu: [] }));
 for (let r = 0; r < reps; r++) {
   for (const f of files) {
-    const { wall, cpu } = runProcess(f.file);
+    const { wall, cpu } = runProcess(efpArgs(f.file), f.env);
     f.wall.push(wall);
     f.cpu.push(cpu);
   }
+  for (const s of starts) {
+    const { wall, cpu } = runProcess(['-e', '0'], s.env);
+    s.wall.push(wall);
+    s.cpu.push(cpu);
+  }
 }
-for (const { n, file, wall, cpu } of files) {
+for (const { label, wall, cpu } of starts) {
+  const w = stats(wall);
+  const c = stats(cpu);
+  rows.push({ what: `node -e 0 (Node's start-up${label})`, seconds: w.median, seconds_range: [w.min, w.max], cpu_s: c.median, cpu_range: [c.min, c.max] });
+}
+for (const { n, file, label, wall, cpu } of files) {
   const efSec = ef ? energyFlowSeconds(file) : (EF_RECORDED.seconds * n) / EF_RECORDED.jets;
   const w = stats(wall);
   const c = stats(cpu);
   rows.push({
-    what: `jetlens efp process, ${n} jets, M = 50`, seconds: w.median, seconds_range: [w.min, w.max], cpu_s: c.median, cpu_range: [c.min, c.max],
+    what: `jetlens efp process, ${n} jets, M = 50${label}`, seconds: w.median, seconds_range: [w.min, w.max], cpu_s: c.median, cpu_range: [c.min, c.max],
     energyflow_s: +efSec.toFixed(2), energyflow: ef ? 'measured' : 'recorded, scaled',
     speedup_wall: +(efSec / w.median).toFixed(1), speedup_wall_range: [+(efSec / w.max).toFixed(1), +(efSec / w.min).toFixed(1)],
     speedup_cpu: +(efSec / c.median).toFixed(1),
