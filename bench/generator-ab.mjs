@@ -2,6 +2,8 @@
 // the fastest of each kept (CPU time of this one-threaded process), so both builds see the same load.
 // Usage: npm run build && node bench/generator-ab.mjs DIR [n=5000] [reps=8] [cases=quark,gluon,wt,qcdt,wp,qcdp]
 //        node bench/generator-ab.mjs --trim [jets=5000]   (trim.ts's Trimmer vs NativeTrimmer, on untrimmed QCD towers)
+//        node bench/generator-ab.mjs DIR --split [n=1000] [reps=25]   (where a towers+trim jet's time goes, both builds:
+//        particle level, + towers, + trimming, for qcd and w; microseconds per jet, the fastest of reps interleaved runs)
 // Prints one line per case (jets per CPU-second of each build, speed-up of this build) and a JSON line.
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -48,6 +50,37 @@ if (args[0] === '--trim') {
   const mode = nat.mode ?? 'typescript';
   console.log(`trimming ${n} QCD tower jets (mean ${(b.size / n).toFixed(1)} towers), load ${loadavg()[0].toFixed(2)}: trim.ts ${(1e6 * a / n).toFixed(1)} us/jet, NativeTrimmer (${mode}) ${(1e6 * c / n).toFixed(1)} us/jet, ${(a / c).toFixed(2)}x`);
   console.log(JSON.stringify({ bench: 'generator-trim', n, usPerJetTs: 1e6 * a / n, usPerJetNative: 1e6 * c / n, mode }));
+  process.exit(0);
+}
+
+if (args[1] === '--split') {
+  const dir = args[0], n = Number(args[2] ?? 1000), reps = Number(args[3] ?? 25);
+  const other = (await import(pathToFileURL(resolve(dir, 'dist/jets/generator/index.js')).href)).generate;
+  const stages = [['particle level', { towers: 0, trim: false }], ['+ towers', { trim: false }], ['+ trimming', {}]];
+  const best = new Map();
+  const load0 = loadavg()[0];
+  for (const g of [generate, other]) for (const p of ['qcd', 'w']) for (const [, o] of stages) g({ process: p, ...o, n: 500, seed: 1 });
+  for (let r = 0; r < reps; r++) {
+    for (const p of ['qcd', 'w']) {
+      for (const [s, o] of stages) {
+        for (const [who, g] of [['this', generate], ['other', other]]) {
+          const k = `${p}|${s}|${who}`;
+          best.set(k, Math.min(best.get(k) ?? Infinity, cpu(() => g({ process: p, ...o, n, seed: 7 + r }))));
+        }
+      }
+    }
+  }
+  const us = (k) => (1e6 * best.get(k)) / n;
+  const rows = [];
+  for (const p of ['qcd', 'w']) {
+    for (const [s] of stages) {
+      const a = us(`${p}|${s}|this`), b = us(`${p}|${s}|other`);
+      rows.push({ process: p, stage: s, usPerJet: a, otherUsPerJet: b });
+      console.log(`${p.padEnd(4)} ${s.padEnd(15)} this ${a.toFixed(1).padStart(6)} us/jet  ${dir} ${b.toFixed(1).padStart(6)} us/jet`);
+    }
+  }
+  console.log(`load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)} (cumulative: each stage includes the ones above)`);
+  console.log(JSON.stringify({ bench: 'generator-split', n, reps, other: dir, load: [load0, loadavg()[0]], rows }));
   process.exit(0);
 }
 
