@@ -64,7 +64,10 @@ function newestInput(dir = root, depth = 0) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth === 0 ? ['src', 'test'].includes(e.name) : true) t = Math.max(t, newestInput(p, depth + 1));
+      // a folder's own time changes when a file in it is deleted or renamed (its output must then be pruned);
+      // test/output/ holds screenshots that tests write, not sources
+      if (depth === 0 ? !['src', 'test'].includes(e.name) : p === path.join(testDir, 'output')) continue;
+      t = Math.max(t, fs.statSync(p).mtimeMs, newestInput(p, depth + 1));
     } else if (depth ? /\.[cm]?ts$/.test(e.name) : /^(tsconfig.*\.json|package\.json)$/.test(e.name)) {
       t = Math.max(t, fs.statSync(p).mtimeMs);
     }

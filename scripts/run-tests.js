@@ -1,16 +1,19 @@
 // `npm test`: runs the default tap suite and ends with the plain line "N passed, N failed" that CI reads.
-// Extra arguments go to tap (e.g. `npm test -- test/efp*.test.ts`). JETLENS_SLOW=1 opts into the slow suite.
+// Test files as arguments run just those (`npm test -- test/efp*.test.ts`); with any option (`--grep=x`) the
+// arguments go to tap's own runner instead (scripts/test-runner.js says why the suite has its own).
+// JETLENS_SLOW=1 opts into the slow suite; JETLENS_TEST_RUNNER=tap runs everything through tap's runner.
 // JETLENS_TEST_CPU=times.json: also measures the CPU-seconds of each test file (its process and every Node process
 // under it; scripts/test-cpu-hook.js), prints the slowest and writes them all to that file.
 //
 // The tests are compiled once per run, not once per test process: scripts/build-tests.js type-checks src/ and test/
-// and emits test/*.test.ts to dist-test/*.test.js (imports of src/ load the compiled dist/), and tap runs those with
+// and emits test/*.test.ts to dist-test/*.test.js (imports of src/ load the compiled dist/), which then run with
 // source maps (stack traces name the .ts lines). A test/foo.test.ts argument runs dist-test/foo.test.js after that
 // build, so edits are always picked up; dist/ is rebuilt first when a src/ file is newer than its output.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const cpu = require('./test-cpu.js');
+const { runTests } = require('./test-runner.js');
 
 const root = path.join(__dirname, '..');
 const tap = path.join(root, 'node_modules', '.bin', 'tap');
@@ -85,26 +88,41 @@ function runCheck(cmd) {
   });
 }
 
-/** Before tap: the test build (type-check + emit), dist/ when stale, and for the whole suite eslint too
- * (JETLENS_NO_LINT=1 skips eslint). */
+/** Prints a check's output and its ok / not ok line; counts a failure. */
+function reportCheck(name, r) {
+  process.stdout.write(r.out);
+  console.log(r.status === 0 ? `ok - ${name}` : `not ok - ${name} (exit ${r.status})`);
+  if (r.status !== 0) checkFailures++;
+}
+
+/** Before the tests: the test build (type-check + emit), tap's build and dist/ when stale. */
 async function prepare() {
   const checks = [
     ['tsc (src + tests) -> dist-test', [path.join(__dirname, 'build-tests.js')]],
     ['tap plugins as in package.json', [path.join(__dirname, 'ensure-tap-build.mjs')]],
   ];
   if (staleDist()) checks.push(['tsc -p tsconfig.json (src changed since the last build) -> dist', [tsc, '-p', 'tsconfig.json']]);
-  if (!args.length && process.env.JETLENS_NO_LINT !== '1') {
-    checks.unshift(['eslint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']]);
-  }
   const results = await Promise.all(checks.map(([, cmd]) => runCheck(cmd)));
-  checks.forEach(([name], i) => {
-    const r = results[i];
-    process.stdout.write(r.out);
-    console.log(r.status === 0 ? `ok - ${name}` : `not ok - ${name} (exit ${r.status})`);
-    if (r.status !== 0) checkFailures++;
-  });
+  checks.forEach(([name], i) => reportCheck(name, results[i]));
 }
 
+/** eslint, for the whole suite (JETLENS_NO_LINT=1 skips it). Nothing waits for it: it runs beside the test build
+ * and then beside the first test files (its ~20 CPU-s fill the core the single-threaded test build leaves idle);
+ * its output and ok / not ok line come after the tests, before the summary, and its failure fails `npm test`. */
+function startLint() {
+  if (args.length || process.env.JETLENS_NO_LINT === '1') return null;
+  return runCheck([path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+}
+
+/** tap's own runner: used when tap options are given (`npm test -- --grep=x test/a.test.ts`) or with
+ * JETLENS_TEST_RUNNER=tap; otherwise scripts/test-runner.js runs the files (the same TAP and counts, without the
+ * processinfo loader that tap's runner puts into every test process and every Node process under it). */
+const useTap = process.env.JETLENS_TEST_RUNNER === 'tap' || args.some((a) => {
+  const abs = path.resolve(root, a);
+  return a.startsWith('-') || (abs !== testDir && !(fs.existsSync(abs) && fs.statSync(abs).isFile()) && !/\.[cm]?ts$/.test(a));
+});
+
+/** Runs the files with tap's runner; resolves with its exit code and the last of its output (the summary). */
 function runTap() {
   const jobs = process.env.JETLENS_TEST_JOBS || '2';
   const child = spawn(tap, ['--reporter=tap', `--jobs=${jobs}`, ...tapFiles()], {
@@ -117,7 +135,19 @@ function runTap() {
     process.stdout.write(d);
     tail = (tail + d.toString()).slice(-4000);
   });
-  child.on('close', (code) => summary(code, tail));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, tail })));
+}
+
+/** Runs the files with scripts/test-runner.js; resolves as runTap does. */
+async function runOwn() {
+  const tapConfig = require(path.join(root, 'package.json')).tap || {};
+  const { totals, code } = await runTests(tapFiles(), {
+    root,
+    jobs: Number(process.env.JETLENS_TEST_JOBS || 2),
+    timeoutS: Number(tapConfig.timeout || 30),
+    env: { ...env, OMP_WAIT_POLICY: 'passive' },
+  });
+  return { code, tail: `# { pass: ${totals.pass}, fail: ${totals.fail}, skip: ${totals.skip}, todo: ${totals.todo} }` };
 }
 
 function summary(code, tail) {
@@ -133,4 +163,12 @@ function summary(code, tail) {
   process.exit(code === null ? 1 : code || (checkFailures ? 1 : 0));
 }
 
-prepare().then(runTap);
+async function main() {
+  const lint = startLint();
+  await prepare();
+  const { code, tail } = await (useTap ? runTap() : runOwn());
+  if (lint) reportCheck('eslint', await lint);
+  summary(code, tail);
+}
+
+main();

@@ -24,9 +24,10 @@ function ancestors(pid) {
 if (log && isMainThread) {
   process.on('exit', () => {
     const c = process.cpuUsage();
-    // tap's id of the test file (inherited through a shell unless a test replaces the environment) and the
-    // ancestor pids (through non-Node parents such as `sh -c`), so that test-cpu.js finds the test file above
-    const file = process.env._TAPJS_PROCESSINFO_EXTERNAL_ID_;
+    // the test file (JETLENS_TEST_FILE from scripts/test-runner.js, or tap's id when tap runs it; inherited
+    // through a shell unless a test replaces the environment) and the ancestor pids (through non-Node parents such
+    // as `sh -c`), so that test-cpu.js finds the test file above
+    const file = process.env.JETLENS_TEST_FILE || process.env._TAPJS_PROCESSINFO_EXTERNAL_ID_;
     const rec = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(1), cpu: (c.user + c.system) / 1e6, wall: process.uptime(), file, up: ancestors(process.ppid) };
     try {
       appendFileSync(log, JSON.stringify(rec) + '\n');
