@@ -10,14 +10,27 @@ export function efpBruteForce(g: MultiGraph, z: Float64Array, theta: Float64Arra
   const M = z.length;
   const n = g.n;
   if (M === 0) return 0;
-  const pairs: [number, number, number][] = [];
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (g.w[a * n + b]) pairs.push([a, b, g.w[a * n + b]]);
+  // theta^w for each edge multiplicity w, tabulated once: the same Math.pow values the sum would compute per term
+  // (M^n terms), looked up instead, so the sum is unchanged to the bit.
+  const powers = new Map<number, Float64Array>();
+  const pow = (w: number) => powers.get(w) ?? powers.set(w, theta.map((x) => Math.pow(x, w))).get(w)!;
+  const ends: number[] = []; // edge k joins vertices ends[2k] and ends[2k + 1], weighted by tables[k]
+  const tables: Float64Array[] = [];
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const w = g.w[a * n + b];
+      if (w) {
+        ends.push(a, b);
+        tables.push(pow(w));
+      }
+    }
+  }
   const idx = new Int32Array(n);
   let total = 0;
   for (;;) {
     let term = 1;
     for (let a = 0; a < n; a++) term *= z[idx[a]];
-    for (const [a, b, w] of pairs) term *= Math.pow(theta[idx[a] * M + idx[b]], w);
+    for (let k = 0; k < tables.length; k++) term *= tables[k][idx[ends[2 * k]] * M + idx[ends[2 * k + 1]]];
     total += term;
     let k = n - 1;
     while (k >= 0 && ++idx[k] === M) idx[k--] = 0;
