@@ -1,30 +1,24 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { loadCommands } from './commands.js';
-import { setNoteHandler } from '../io/labels.js';
-import { cliState, exitCodeOf, info } from './util.js';
-import { VERSION } from '../util/version.js';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-process.env.OMP_WAIT_POLICY ??= 'passive';
-setNoteHandler((m) => info(`jetlens: note: ${m}`));
-
-const program = new Command();
-program
-  .name('jetlens')
-  .description('Interpretable machine learning for jet physics: EFPs, ADO, SEMD, substructure, models.')
-  .version(VERSION)
-  .option('-q, --quiet', 'no progress bars or messages')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride() // usage errors exit 2 (set below), not commander's 1
-  .hook('preAction', (cmd) => {
-    cliState.quiet = Boolean(cmd.opts().quiet);
-  });
 // The first word that is not an option names the command (`jetlens --quiet efp ...`).
-for (const register of await loadCommands(process.argv.slice(2).find((a) => !a.startsWith('-')))) register(program);
+const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  const code = exitCodeOf(e);
-  // commander has printed its own message (and help); anything else is printed here.
-  if (!(e instanceof CommanderError)) process.stderr.write(`jetlens: error: ${e.message}\n`);
-  process.exitCode = code;
-});
+/** The bundled efp entry when it was built from this build's efp-main.js (tsc alone leaves an older bundle unused). */
+function efpBundle(): URL | undefined {
+  if (name !== 'efp' && name !== 'efp-graphs') return undefined;
+  const bundle = new URL('./efp-main.bundle.js', import.meta.url);
+  const path = fileURLToPath(bundle);
+  if (process.env.JETLENS_CLI_BUNDLE === '0' || !existsSync(path)) return undefined;
+  return statSync(path).mtimeMs >= statSync(new URL('./efp-main.js', import.meta.url)).mtimeMs ? bundle : undefined;
+}
+
+// Imported only here: the bundle carries its own copies, and loading both would cost what the bundle saves.
+const bundle = efpBundle();
+if (bundle) {
+  await import(bundle.href);
+} else {
+  const [{ run }, { loadCommands }] = await Promise.all([import('./main.js'), import('./commands.js')]);
+  await run(await loadCommands(name));
+}
