@@ -13,16 +13,13 @@
 // issue #20), scaled linearly in the number of jets. Prints a table and a final line of JSON; pipe that into
 // `node bench/e2e-bars.mjs` for bars.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EFPSet, JetBatch, Rng, writeNpy } from '../dist/index.js';
+import { EFPSet, JetBatch, writeNpy } from '../dist/index.js';
+import { arg, efpArgs, jets, runProcess, stats } from './e2e-lib.mjs';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
 const sizes = arg('jets', '3000,30000').split(',').map(Number);
 const ms = arg('m', '50,100,140').split(',').map(Number);
 const quick = process.argv.includes('--quick');
@@ -33,38 +30,6 @@ const load0 = loadavg();
 const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 const EF_RECORDED = { jets: 3000, m: 50, seconds: 12.1 };
 const dir = mkdtempSync(join(tmpdir(), 'jetlens-e2e-'));
-
-/** (N, M, 4) jets with exactly M particles each: pt, y, phi, pid. */
-function jets(n, m, seed = 1) {
-  const rng = new Rng(seed);
-  const data = new Float64Array(n * m * 4);
-  for (let i = 0; i < n * m; i++) {
-    data[4 * i] = rng.range(0.5, 50);
-    data[4 * i + 1] = rng.range(-0.4, 0.4);
-    data[4 * i + 2] = rng.range(-0.4, 0.4);
-    data[4 * i + 3] = 22;
-  }
-  return data;
-}
-
-/** Children's CPU seconds so far (utime + stime of waited-for children, /proc/self/stat fields 16, 17). */
-function childCpu() {
-  try {
-    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(f[13]) + Number(f[14])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** {median, min, max} of the samples, rounded to `d` decimals. */
-function stats(xs, d = 3) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  const r = (x) => +x.toFixed(d);
-  return { median: r(median), min: r(s[0]), max: r(s[s.length - 1]) };
-}
 
 function hasEnergyFlow() {
   return spawnSync('python3', ['-c', 'import energyflow'], { stdio: 'ignore' }).status === 0;
@@ -79,17 +44,7 @@ t = time.time(); s.batch_compute(X, n_jobs=1); print(time.time() - t)`;
   return r.status === 0 ? Number(r.stdout.trim()) : NaN;
 }
 
-/** One Node process (`args`, environment `env`): wall and CPU seconds. */
-function runProcess(args, env) {
-  const c0 = childCpu();
-  const t0 = performance.now();
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', env });
-  const wall = (performance.now() - t0) / 1e3;
-  if (p.status !== 0) throw new Error(`${args.join(' ')} failed: ${p.stderr}`);
-  return { wall, cpu: childCpu() - c0 };
-}
-
-const efpArgs = (file) => [cli, 'efp', '--in', file, '--out', join(dir, 'e.npy'), '--select', 'd<=5', '--threads', '1', '--quiet'];
+const efp = (file) => efpArgs(cli, file, dir);
 const envs = [{ label: '', env: process.env }];
 if (process.env.NODE_EXTRA_CA_CERTS) {
   const env = { ...process.env };
@@ -110,7 +65,7 @@ for (const n of sizes) {
 const starts = envs.map((e) => ({ ...e, wall: [], cpu: [] }));
 for (let r = 0; r < reps; r++) {
   for (const f of files) {
-    const { wall, cpu } = runProcess(efpArgs(f.file), f.env);
+    const { wall, cpu } = runProcess(efp(f.file), f.env);
     f.wall.push(wall);
     f.cpu.push(cpu);
   }

@@ -13,7 +13,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const cpu = require('./test-cpu.js');
-const { runTests } = require('./test-runner.js');
+const { countsOf, runTests } = require('./test-runner.js');
 
 const root = path.join(__dirname, '..');
 const tap = path.join(root, 'node_modules', '.bin', 'tap');
@@ -122,7 +122,7 @@ const useTap = process.env.JETLENS_TEST_RUNNER === 'tap' || args.some((a) => {
   return a.startsWith('-') || (abs !== testDir && !(fs.existsSync(abs) && fs.statSync(abs).isFile()) && !/\.[cm]?ts$/.test(a));
 });
 
-/** Runs the files with tap's runner; resolves with its exit code and the last of its output (the summary). */
+/** Runs the files with tap's runner; resolves with its exit code and the counts of its last summary line. */
 function runTap() {
   const jobs = process.env.JETLENS_TEST_JOBS || '2';
   const child = spawn(tap, ['--reporter=tap', `--jobs=${jobs}`, ...tapFiles()], {
@@ -135,7 +135,7 @@ function runTap() {
     process.stdout.write(d);
     tail = (tail + d.toString()).slice(-4000);
   });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, tail })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, counts: countsOf(tail) || {} })));
 }
 
 /** Runs the files with scripts/test-runner.js; resolves as runTap does. */
@@ -147,17 +147,15 @@ async function runOwn() {
     timeoutS: Number(tapConfig.timeout || 30),
     env: { ...env, OMP_WAIT_POLICY: 'passive' },
   });
-  return { code, tail: `# { pass: ${totals.pass}, fail: ${totals.fail}, skip: ${totals.skip}, todo: ${totals.todo} }` };
+  return { code, counts: totals };
 }
 
-function summary(code, tail) {
-  // tap's last summary looks like: # { total: 37, pass: 35, fail: 2, skip: 1 }
-  const m = [...tail.matchAll(/#\s*\{([^}]*)\}/g)].pop();
-  const field = (k) => (m ? Number((m[1].match(new RegExp(`${k}:\\s*(\\d+)`)) || [0, 0])[1]) : 0);
-  const pass = field('pass');
-  let fail = field('fail') + checkFailures;
+/** `counts`: {pass, fail, skip, todo} as tap's summary line gives them (# { total: 37, pass: 35, fail: 2, skip: 1 }). */
+function summary(code, counts) {
+  const pass = counts.pass || 0;
+  let fail = (counts.fail || 0) + checkFailures;
   if (code !== 0 && fail === 0) fail = 1; // a crash or timeout counts as a failure
-  const skip = field('skip') + field('todo');
+  const skip = (counts.skip || 0) + (counts.todo || 0);
   if (cpuOut) cpu.report(cpuOut, root);
   console.log(`${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`);
   process.exit(code === null ? 1 : code || (checkFailures ? 1 : 0));
@@ -166,9 +164,9 @@ function summary(code, tail) {
 async function main() {
   const lint = startLint();
   await prepare();
-  const { code, tail } = await (useTap ? runTap() : runOwn());
+  const { code, counts } = await (useTap ? runTap() : runOwn());
   if (lint) reportCheck('eslint', await lint);
-  summary(code, tail);
+  summary(code, counts);
 }
 
 main();

@@ -6,11 +6,13 @@ import type { Register } from './util.js';
 interface CommandModule {
   names: string[];
   load: () => Promise<{ register: Register }>;
+  /** An entry that scripts/bundle-cli.js bundles into `${bundle}.bundle.js`, run instead when current (index.ts). */
+  bundle?: string;
 }
 
 export const commands: CommandModule[] = [
   { names: ['study', 'guide'], load: () => import('./study.js') },
-  { names: ['efp', 'efp-graphs'], load: () => import('./efp.js') },
+  { names: ['efp', 'efp-graphs'], load: () => import('./efp.js'), bundle: 'efp-main' },
   { names: ['generate'], load: () => import('./generate.js') },
   { names: ['info'], load: () => import('./info.js') },
   { names: ['observables'], load: () => import('./observables.js') },

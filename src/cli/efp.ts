@@ -108,6 +108,10 @@ const registerEfp = (program: Command) =>
           await writeJsonAtomic(side, sidecar, 1);
         };
         const run = { threads: o.threads, backend: o.backend };
+        const start = (n: number) => {
+          info(`efp: ${n} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
+          return progress('efp', n);
+        };
         const sharded = { command: 'efp', input: o.in, dataset: o.dataset, output: o.out, shard: o.shard, force: o.force, settings };
         // A large C-order .npy is read in chunks overlapping the kernel (efp-chunks.ts); anything else in one piece.
         const npy = await npyJetCount(o.in, o.dataset);
@@ -116,14 +120,12 @@ const registerEfp = (program: Command) =>
           ? await runShardedRows(sharded, npy.jets, async ([a, b]) => {
             if (!o.shard) regularFile(o.in); // the whole-file read's size limit, kept
             checkJetCount(b - a, o.in);
-            info(`efp: ${b - a} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
-            const bar = progress('efp', b - a);
+            const bar = start(b - a);
             const raw = await efpChunked(set, o.in, o.dataset, [a, b], chunkJets(b - a, npy.rowBytes), run, (d) => bar.update(d), makeSidecar).finally(() => bar.stop());
             await finish(raw, b - a);
           })
           : await runSharded(sharded, async (jets) => {
-            info(`efp: ${jets.length} jets, ${set.length} EFPs (${set.primes.length} connected graphs computed)`);
-            const bar = progress('efp', jets.length);
+            const bar = start(jets.length);
             const computing = set.batchCompute(jets, { ...run, onProgress: (d) => bar.update(d) }).finally(() => bar.stop());
             computing.catch(() => {}); // awaited below, after the sidecar is made
             makeSidecar();
