@@ -198,6 +198,71 @@ JL_INLINE void gemmRows(const double* __restrict C, const double* __restrict q, 
   if (i < M) gemmBlock<R, 1>(C, q, st, M, out, a0, M - 4);
 }
 
+// out[y, x] = out[x, y] for lo <= x < y < hi: the lower triangle of a diagonal block, copied from its upper one.
+JL_INLINE void mirrorUpper(double* __restrict out, size_t M, size_t lo, size_t hi) {
+  for (size_t y = lo + 1; y < hi; ++y)
+    for (size_t x = lo; x < y; ++x) out[y * M + x] = out[x * M + y];
+}
+
+// Rows a0 .. a0 + 3, columns i .. i + 4V of a symmetric product, stored twice: as computed, and transposed into
+// rows i .. i + 4V, columns a0 .. a0 + 3 (a 4 x 4 register transpose per group of 4 columns), so the lower triangle
+// costs no strided pass. The group on the diagonal (i + 4v == a0) is mirrored element by element instead.
+template <int V>
+JL_INLINE void symBlock(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
+                        size_t a0, size_t i) {
+  typedef long long m4 __attribute__((vector_size(32)));
+  v4 acc[4][V];
+  for (int k = 0; k < 4; ++k)
+    for (int v = 0; v < V; ++v) acc[k][v] = v4{0, 0, 0, 0};
+  const double* __restrict c = C + a0 * M;
+  for (size_t t = 0; t < M; ++t) {
+    const double* qt = q + t * st + i;
+    v4 x[V];
+    for (int v = 0; v < V; ++v) x[v] = load4(qt + 4 * v);
+    for (int k = 0; k < 4; ++k) {
+      const double ck = c[k * M + t];
+      for (int v = 0; v < V; ++v) acc[k][v] += ck * x[v];
+    }
+  }
+  for (int v = 0; v < V; ++v) {
+    const size_t col = i + 4 * v;
+    for (int k = 0; k < 4; ++k) store4(out + (a0 + k) * M + col, acc[k][v]);
+    if (col == a0) {
+      mirrorUpper(out, M, a0, a0 + 4);
+      continue;
+    }
+    const v4 t0 = __builtin_shuffle(acc[0][v], acc[1][v], m4{0, 4, 2, 6});
+    const v4 t1 = __builtin_shuffle(acc[0][v], acc[1][v], m4{1, 5, 3, 7});
+    const v4 t2 = __builtin_shuffle(acc[2][v], acc[3][v], m4{0, 4, 2, 6});
+    const v4 t3 = __builtin_shuffle(acc[2][v], acc[3][v], m4{1, 5, 3, 7});
+    store4(out + col * M + a0, __builtin_shuffle(t0, t2, m4{0, 1, 4, 5}));
+    store4(out + (col + 1) * M + a0, __builtin_shuffle(t1, t3, m4{0, 1, 4, 5}));
+    store4(out + (col + 2) * M + a0, __builtin_shuffle(t0, t2, m4{2, 3, 6, 7}));
+    store4(out + (col + 3) * M + a0, __builtin_shuffle(t1, t3, m4{2, 3, 6, 7}));
+  }
+}
+
+// A symmetric product (M >= 8): the upper triangle of the leading Mq x Mq block (Mq = M rounded down to a multiple of
+// 4) in 4-row blocks that start on the diagonal, each block also written transposed; then the last M - Mq rows in
+// full, mirrored into the last columns. Every element below the diagonal is a copy of its mirror image, as before.
+JL_INLINE void symProduct(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out) {
+  const size_t Mq = M & ~size_t(3);
+  for (size_t a0 = 0; a0 < Mq; a0 += 4) {
+    size_t i = a0;
+    for (; i + 8 <= Mq; i += 8) symBlock<2>(C, q, st, M, out, a0, i);
+    if (i < Mq) symBlock<1>(C, q, st, M, out, a0, i);
+  }
+  switch (M - Mq) {
+    case 1: gemmRows<1>(C, q, st, M, out, Mq, 0); break;
+    case 2: gemmRows<2>(C, q, st, M, out, Mq, 0); break;
+    case 3: gemmRows<3>(C, q, st, M, out, Mq, 0); break;
+    default: return;
+  }
+  for (size_t r = Mq; r < M; ++r)
+    for (size_t x = 0; x < Mq; ++x) out[x * M + r] = out[r * M + x];
+  mirrorUpper(out, M, Mq, M);
+}
+
 // The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
 //   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
 // The coefficients c_a[s] go into an M x M matrix first, then a register-blocked product (4 rows x 8 columns per
@@ -230,12 +295,11 @@ void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict 
       }
     }
   }
+  if (op.sym && M >= 8) return symProduct(cmat, q, st, M, out);
   size_t a = 0;
   for (; a + 4 <= M; a += 4) gemmRows<4>(cmat, q, st, M, out, a, op.sym ? a : 0);
   for (; a < M; ++a) gemmRows<1>(cmat, q, st, M, out, a, op.sym ? a : 0);
-  if (op.sym)
-    for (size_t x = 1; x < M; ++x)
-      for (size_t y = 0; y < x; ++y) out[x * M + y] = out[y * M + x];
+  if (op.sym) mirrorUpper(out, M, 0, M);
 }
 
 // sum_i prod_{k<NF} f_k[i] with four partial sums (vectorised; the order of the adds is fixed, so deterministic).
