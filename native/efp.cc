@@ -379,7 +379,8 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
   }
   const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
   size_t fstr[64][kMaxRank + 1];
-  size_t off[64] = {0};
+  size_t off[64];  // only the first nf are used: a full = {0} was a 512-byte rep stos on every op
+  std::fill(off, off + nf, size_t(0));
   int innerF[64], coefF[64], nIn = 0, nCo = 0;
   for (int f = 0; f < nf; ++f) {
     std::fill(fstr[f], fstr[f] + kMaxRank + 1, 0);
