@@ -365,9 +365,9 @@ JL_INLINE double dotProduct(const Op& op, double* const* bufs, size_t M, double*
 
 // The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
 // o = out[o_0..o_{r-2}, :] is fixed while s runs: per outer index we form c[s] = prod(factors without the
-// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (an i-k-j matrix product when there is
-// one inner factor, unrolled over s by 4 to cut the loads/stores of o). target_clones: an AVX2+FMA version and a
-// baseline one, chosen at load time.
+// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (one inner factor: a row times a
+// matrix, 16 columns summed over s in registers; two or three: unrolled over s by 4 to cut the loads/stores of o).
+// target_clones: an AVX2+FMA version and a baseline one, chosen at load time.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cvec) {
   const int r = op.r;
