@@ -146,6 +146,9 @@ inline size_t ipow(size_t M, int r) {
 // 4-wide double vectors (GCC vector extension): AVX2 in the x86-64-v3 clone, SSE pairs in the baseline one.
 typedef double v4 __attribute__((vector_size(32)));
 #define JL_INLINE __attribute__((always_inline)) inline
+// The output row never aliases a factor (parse() refuses it): without this GCC versions every short row loop of
+// contract() with runtime overlap checks, which cost more than the arithmetic at M = 50 (~200 instructions per 8 s).
+#define JL_IVDEP _Pragma("GCC ivdep")
 JL_INLINE v4 load4(const double* p) {
   v4 v;
   __builtin_memcpy(&v, p, sizeof v);
@@ -190,6 +193,8 @@ JL_INLINE void gemmRows(const double* __restrict C, const double* __restrict q, 
     return;
   }
   size_t i = lo;
+  if (R == 1)
+    for (; i + 16 <= M; i += 16) gemmBlock<1, 4>(C, q, st, M, out, a0, i);
   for (; i + 8 <= M; i += 8) gemmBlock<R, 2>(C, q, st, M, out, a0, i);
   if (i + 4 <= M) {
     gemmBlock<R, 1>(C, q, st, M, out, a0, i);
@@ -198,31 +203,100 @@ JL_INLINE void gemmRows(const double* __restrict C, const double* __restrict q, 
   if (i < M) gemmBlock<R, 1>(C, q, st, M, out, a0, M - 4);
 }
 
-// The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
-//   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
-// The coefficients c_a[s] go into an M x M matrix first, then a register-blocked product (4 rows x 8 columns per
-// micro-kernel). A symmetric output computes columns >= its row block only and is mirrored.
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cmat, const size_t (*fstr)[kMaxRank + 1],
-                const int* coefF, int nCo, int fq) {
-  double* __restrict out = bufs[op.out];
-  const double* q = bufs[op.f[fq].buf];
-  const size_t st = fstr[fq][1];
-  for (size_t a = 0; a < M; ++a) {
-    double* __restrict c = cmat + a * M;
-    int k = 0;
-    if (nCo >= 2 && fstr[coefF[0]][1] == 1 && fstr[coefF[1]][1] == 1) {  // the usual z(s) theta(a, s): one pass
-      const double* __restrict p0 = bufs[op.f[coefF[0]].buf] + a * fstr[coefF[0]][0];
-      const double* __restrict p1 = bufs[op.f[coefF[1]].buf] + a * fstr[coefF[1]][0];
-      for (size_t t = 0; t < M; ++t) c[t] = p0[t] * p1[t];
-      k = 2;
-    } else {
-      for (size_t t = 0; t < M; ++t) c[t] = 1;
+// out[y, x] = out[x, y] for lo <= x < y < hi: the lower triangle of a diagonal block, copied from its upper one.
+JL_INLINE void mirrorUpper(double* __restrict out, size_t M, size_t lo, size_t hi) {
+  for (size_t y = lo + 1; y < hi; ++y)
+    for (size_t x = lo; x < y; ++x) out[y * M + x] = out[x * M + y];
+}
+
+// Rows a0 .. a0 + 3, columns i .. i + 4V of a symmetric product, stored twice: as computed, and transposed into
+// rows i .. i + 4V, columns a0 .. a0 + 3 (a 4 x 4 register transpose per group of 4 columns), so the lower triangle
+// costs no strided pass. The group on the diagonal (i + 4v == a0) is mirrored element by element instead.
+template <int V>
+JL_INLINE void symBlock(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
+                        size_t a0, size_t i) {
+  typedef long long m4 __attribute__((vector_size(32)));
+  v4 acc[4][V];
+  for (int k = 0; k < 4; ++k)
+    for (int v = 0; v < V; ++v) acc[k][v] = v4{0, 0, 0, 0};
+  const double* __restrict c = C + a0 * M;
+  for (size_t t = 0; t < M; ++t) {
+    const double* qt = q + t * st + i;
+    v4 x[V];
+    for (int v = 0; v < V; ++v) x[v] = load4(qt + 4 * v);
+    for (int k = 0; k < 4; ++k) {
+      const double ck = c[k * M + t];
+      for (int v = 0; v < V; ++v) acc[k][v] += ck * x[v];
     }
-    for (; k < nCo; ++k) {
-      const int f = coefF[k];
-      const double* __restrict p = bufs[op.f[f].buf] + a * fstr[f][0];
-      const size_t ps = fstr[f][1];
+  }
+  for (int v = 0; v < V; ++v) {
+    const size_t col = i + 4 * v;
+    for (int k = 0; k < 4; ++k) store4(out + (a0 + k) * M + col, acc[k][v]);
+    if (col == a0) {
+      mirrorUpper(out, M, a0, a0 + 4);
+      continue;
+    }
+    const v4 t0 = __builtin_shuffle(acc[0][v], acc[1][v], m4{0, 4, 2, 6});
+    const v4 t1 = __builtin_shuffle(acc[0][v], acc[1][v], m4{1, 5, 3, 7});
+    const v4 t2 = __builtin_shuffle(acc[2][v], acc[3][v], m4{0, 4, 2, 6});
+    const v4 t3 = __builtin_shuffle(acc[2][v], acc[3][v], m4{1, 5, 3, 7});
+    store4(out + col * M + a0, __builtin_shuffle(t0, t2, m4{0, 1, 4, 5}));
+    store4(out + (col + 1) * M + a0, __builtin_shuffle(t1, t3, m4{0, 1, 4, 5}));
+    store4(out + (col + 2) * M + a0, __builtin_shuffle(t0, t2, m4{2, 3, 6, 7}));
+    store4(out + (col + 3) * M + a0, __builtin_shuffle(t1, t3, m4{2, 3, 6, 7}));
+  }
+}
+
+// A symmetric product (M >= 8): the upper triangle of the leading Mq x Mq block (Mq = M rounded down to a multiple of
+// 4) in 4-row blocks that start on the diagonal (4 x 12 micro-kernels: 12 accumulators, 3 row loads and 4
+// broadcasts per 12 fused multiply-adds), each block also written transposed; then the last M - Mq rows in
+// full, mirrored into the last columns. Every element below the diagonal is a copy of its mirror image, as before.
+JL_INLINE void symProduct(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out) {
+  const size_t Mq = M & ~size_t(3);
+  for (size_t a0 = 0; a0 < Mq; a0 += 4) {
+    size_t i = a0;
+    for (; i + 12 <= Mq; i += 12) symBlock<3>(C, q, st, M, out, a0, i);
+    if (i + 8 <= Mq) symBlock<2>(C, q, st, M, out, a0, i);
+    else if (i < Mq) symBlock<1>(C, q, st, M, out, a0, i);
+  }
+  switch (M - Mq) {
+    case 1: gemmRows<1>(C, q, st, M, out, Mq, 0); break;
+    case 2: gemmRows<2>(C, q, st, M, out, Mq, 0); break;
+    case 3: gemmRows<3>(C, q, st, M, out, Mq, 0); break;
+    default: return;
+  }
+  for (size_t r = Mq; r < M; ++r)
+    for (size_t x = 0; x < Mq; ++x) out[x * M + r] = out[r * M + x];
+  mirrorUpper(out, M, Mq, M);
+}
+
+// The coefficient matrix of a matrix step: cmat[a, s] = product of the factors without the innermost axis. The
+// usual z(s) theta(a, s) (two factors read along s with stride 1) is one pass per row; the branch is decided once
+// per step, not per row (per-row set-up was ~7% of the step's instructions at M = 50).
+JL_INLINE void coefficients(const Op& op, double* const* bufs, size_t M, double* __restrict cmat, const size_t (*fstr)[kMaxRank + 1],
+                            const int* coefF, int nCo) {
+  int k = 0;
+  if (nCo >= 2 && fstr[coefF[0]][1] == 1 && fstr[coefF[1]][1] == 1) {
+    const double* P0 = bufs[op.f[coefF[0]].buf];
+    const double* P1 = bufs[op.f[coefF[1]].buf];
+    const size_t s0 = fstr[coefF[0]][0], s1 = fstr[coefF[1]][0];
+    for (size_t a = 0; a < M; ++a) {
+      const double* __restrict p0 = P0 + a * s0;
+      const double* __restrict p1 = P1 + a * s1;
+      double* __restrict c = cmat + a * M;
+      for (size_t t = 0; t < M; ++t) c[t] = p0[t] * p1[t];
+    }
+    k = 2;
+  } else {
+    std::fill(cmat, cmat + M * M, 1.0);
+  }
+  for (; k < nCo; ++k) {
+    const int f = coefF[k];
+    const double* P = bufs[op.f[f].buf];
+    const size_t ps = fstr[f][1], as = fstr[f][0];
+    for (size_t a = 0; a < M; ++a) {
+      const double* __restrict p = P + a * as;
+      double* __restrict c = cmat + a * M;
       if (ps == 1) {
         for (size_t t = 0; t < M; ++t) c[t] *= p[t];
       } else {
@@ -230,12 +304,24 @@ void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict 
       }
     }
   }
+}
+
+// The most common step, r = 2 with one inner factor B(s, b) that does not depend on the row a:
+//   out[a, :] = sum_s c_a[s] B[s, :]   (a matrix product with the row scalings folded into c_a)
+// The coefficients c_a[s] go into an M x M matrix first, then a register-blocked product (4 rows x 8 columns per
+// micro-kernel; a symmetric output: symProduct).
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void matrixStep(const Op& op, double* const* bufs, size_t M, double* __restrict cmat, const size_t (*fstr)[kMaxRank + 1],
+                const int* coefF, int nCo, int fq) {
+  double* __restrict out = bufs[op.out];
+  const double* q = bufs[op.f[fq].buf];
+  const size_t st = fstr[fq][1];
+  coefficients(op, bufs, M, cmat, fstr, coefF, nCo);
+  if (op.sym && M >= 8) return symProduct(cmat, q, st, M, out);
   size_t a = 0;
   for (; a + 4 <= M; a += 4) gemmRows<4>(cmat, q, st, M, out, a, op.sym ? a : 0);
   for (; a < M; ++a) gemmRows<1>(cmat, q, st, M, out, a, op.sym ? a : 0);
-  if (op.sym)
-    for (size_t x = 1; x < M; ++x)
-      for (size_t y = 0; y < x; ++y) out[x * M + y] = out[y * M + x];
+  if (op.sym) mirrorUpper(out, M, 0, M);
 }
 
 // sum_i prod_{k<NF} f_k[i] with four partial sums (vectorised; the order of the adds is fixed, so deterministic).
@@ -279,9 +365,9 @@ JL_INLINE double dotProduct(const Op& op, double* const* bufs, size_t M, double*
 
 // The one hot loop nest. Every factor of a CONTRACT contains the summed vertex s, so for r >= 1 the output row
 // o = out[o_0..o_{r-2}, :] is fixed while s runs: per outer index we form c[s] = prod(factors without the
-// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (an i-k-j matrix product when there is
-// one inner factor, unrolled over s by 4 to cut the loads/stores of o). target_clones: an AVX2+FMA version and a
-// baseline one, chosen at load time.
+// innermost axis) and accumulate o[:] += c[s] * prod(inner factors)[s, :] (one inner factor: a row times a
+// matrix, 16 columns summed over s in registers; two or three: unrolled over s by 4 to cut the loads/stores of o).
+// target_clones: an AVX2+FMA version and a baseline one, chosen at load time.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cvec) {
   const int r = op.r;
@@ -293,7 +379,8 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
   }
   const int sumLevel = r - 1, nOuter = r - 1;  // outer levels 0..r-2 are output axes 0..r-2
   size_t fstr[64][kMaxRank + 1];
-  size_t off[64] = {0};
+  size_t off[64];  // only the first nf are used: a full = {0} was a 512-byte rep stos on every op
+  std::fill(off, off + nf, size_t(0));
   int innerF[64], coefF[64], nIn = 0, nCo = 0;
   for (int f = 0; f < nf; ++f) {
     std::fill(fstr[f], fstr[f] + kMaxRank + 1, 0);
@@ -326,38 +413,9 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
     // symmetric output: only columns i >= row index (the row is the single outer index), mirrored below
     const size_t lo = op.sym ? idx[nOuter - 1] : 0;
     double* __restrict o = out + offO;
-    if (nIn == 1) {
+    if (nIn == 1) {  // o[i] = sum_s c[s] q[s, i]: 16 columns at a time summed over s in registers, o written once
       const int f = innerF[0];
-      const double* q = bufs[op.f[f].buf] + off[f];
-      const size_t st = fstr[f][sumLevel];
-      size_t t = 0;
-      for (; t + 8 <= M; t += 8) {
-        const double* __restrict q0 = q + t * st;
-        const double* __restrict q1 = q0 + st;
-        const double* __restrict q2 = q1 + st;
-        const double* __restrict q3 = q2 + st;
-        const double* __restrict q4 = q3 + st;
-        const double* __restrict q5 = q4 + st;
-        const double* __restrict q6 = q5 + st;
-        const double* __restrict q7 = q6 + st;
-        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
-        const double c4 = cvec[t + 4], c5 = cvec[t + 5], c6 = cvec[t + 6], c7 = cvec[t + 7];
-        for (size_t i = lo; i < M; ++i)
-          o[i] += ((c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i])) + ((c4 * q4[i] + c5 * q5[i]) + (c6 * q6[i] + c7 * q7[i]));
-      }
-      for (; t + 4 <= M; t += 4) {
-        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
-        const double* __restrict q0 = q + t * st;
-        const double* __restrict q1 = q0 + st;
-        const double* __restrict q2 = q1 + st;
-        const double* __restrict q3 = q2 + st;
-        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i] + c1 * q1[i] + c2 * q2[i] + c3 * q3[i];
-      }
-      for (; t < M; ++t) {
-        const double c0 = cvec[t];
-        const double* __restrict q0 = q + t * st;
-        for (size_t i = lo; i < M; ++i) o[i] += c0 * q0[i];
-      }
+      gemmRows<1>(cvec, bufs[op.f[f].buf] + off[f], fstr[f][sumLevel], M, o, 0, lo);
     } else if (nIn == 2) {  // o[:] += sum_s c[s] a[s, :] b[s, :], four s per pass over o
       const double* A = bufs[op.f[innerF[0]].buf] + off[innerF[0]];
       const double* B = bufs[op.f[innerF[1]].buf] + off[innerF[1]];
@@ -373,26 +431,48 @@ void contract(const Op& op, double* const* bufs, size_t M, double* __restrict cv
         const double* __restrict b1 = b0 + sb;
         const double* __restrict b2 = b1 + sb;
         const double* __restrict b3 = b2 + sb;
-        for (size_t i = lo; i < M; ++i)
+        JL_IVDEP for (size_t i = lo; i < M; ++i)
           o[i] += (c0 * a0[i] * b0[i] + c1 * a1[i] * b1[i]) + (c2 * a2[i] * b2[i] + c3 * a3[i] * b3[i]);
       }
       for (; t < M; ++t) {
         const double c = cvec[t];
         const double* __restrict a = A + t * sa;
         const double* __restrict b = B + t * sb;
-        for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
+        JL_IVDEP for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i];
       }
-    } else {  // three or more inner factors: their product row (times c[s]) in w, then added
+    } else if (nIn == 3) {  // o[:] += sum_s c[s] a[s, :] b[s, :] d[s, :], four s per pass over o (no w row: ~3x fewer instructions)
+      const double* A = bufs[op.f[innerF[0]].buf] + off[innerF[0]];
+      const double* B = bufs[op.f[innerF[1]].buf] + off[innerF[1]];
+      const double* D = bufs[op.f[innerF[2]].buf] + off[innerF[2]];
+      const size_t sa = fstr[innerF[0]][sumLevel], sb = fstr[innerF[1]][sumLevel], sd = fstr[innerF[2]][sumLevel];
+      size_t t = 0;
+      for (; t + 4 <= M; t += 4) {
+        const double c0 = cvec[t], c1 = cvec[t + 1], c2 = cvec[t + 2], c3 = cvec[t + 3];
+        const double* __restrict a0 = A + t * sa;
+        const double* __restrict b0 = B + t * sb;
+        const double* __restrict d0 = D + t * sd;
+        JL_IVDEP for (size_t i = lo; i < M; ++i)
+          o[i] += (c0 * a0[i] * b0[i] * d0[i] + c1 * a0[sa + i] * b0[sb + i] * d0[sd + i]) +
+                  (c2 * a0[2 * sa + i] * b0[2 * sb + i] * d0[2 * sd + i] + c3 * a0[3 * sa + i] * b0[3 * sb + i] * d0[3 * sd + i]);
+      }
+      for (; t < M; ++t) {
+        const double c = cvec[t];
+        const double* __restrict a = A + t * sa;
+        const double* __restrict b = B + t * sb;
+        const double* __restrict d = D + t * sd;
+        JL_IVDEP for (size_t i = lo; i < M; ++i) o[i] += c * a[i] * b[i] * d[i];
+      }
+    } else {  // four or more inner factors: their product row (times c[s]) in w, then added
       double* __restrict w = cvec + M;
       for (size_t t = 0; t < M; ++t) {
         const double c = cvec[t];
         const double* __restrict a = bufs[op.f[innerF[0]].buf] + off[innerF[0]] + t * fstr[innerF[0]][sumLevel];
-        for (size_t i = lo; i < M; ++i) w[i] = c * a[i];
+        JL_IVDEP for (size_t i = lo; i < M; ++i) w[i] = c * a[i];
         for (int k = 1; k < nIn; ++k) {
           const double* __restrict b = bufs[op.f[innerF[k]].buf] + off[innerF[k]] + t * fstr[innerF[k]][sumLevel];
-          for (size_t i = lo; i < M; ++i) w[i] *= b[i];
+          JL_IVDEP for (size_t i = lo; i < M; ++i) w[i] *= b[i];
         }
-        for (size_t i = lo; i < M; ++i) o[i] += w[i];
+        JL_IVDEP for (size_t i = lo; i < M; ++i) o[i] += w[i];
       }
     }
     }
@@ -465,10 +545,22 @@ bool hadrTheta(const double* __restrict y, const double* __restrict phi, size_t 
   for (size_t i = 0; i < M; ++i) {
     double* __restrict row = theta + i * M;
     const double yi = y[i], pi = phi[i];
-    for (size_t j = 0; j < M; ++j) {
-      const double dy = yi - y[j], ad = std::fabs(pi - phi[j]);
-      const double dp = ad > kPi ? kTwoPi - ad : ad;
-      row[j] = dy * dy + dp * dp;
+    if (M >= 4) {  // explicit 4-wide rows (GCC left the wrap as a branch, scalar); the last group overlaps
+      const v4 Y = v4{yi, yi, yi, yi}, P = v4{pi, pi, pi, pi};
+      for (size_t j = 0;; j += 4) {
+        if (j + 4 > M) j = M - 4;
+        const v4 dy = Y - load4(y + j), d = P - load4(phi + j);
+        const v4 ad = d < 0 ? -d : d;
+        const v4 dp = ad > kPi ? kTwoPi - ad : ad;
+        store4(row + j, dy * dy + dp * dp);
+        if (j + 4 == M) break;
+      }
+    } else {
+      for (size_t j = 0; j < M; ++j) {
+        const double dy = yi - y[j], ad = std::fabs(pi - phi[j]);
+        const double dp = ad > kPi ? kTwoPi - ad : ad;
+        row[j] = dy * dy + dp * dp;
+      }
     }
     if (beta == 1) {
       for (size_t j = 0; j < M; ++j) row[j] = std::sqrt(row[j]);
@@ -528,6 +620,12 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
   }
 }
 
+// d = a * t elementwise (theta^w = theta^(w-1) * theta): a clone of its own, runJet is compiled for the baseline ISA.
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void hadamard(const double* __restrict a, const double* __restrict t, size_t n, double* __restrict d) {
+  for (size_t k = 0; k < n; ++k) d[k] = a[k] * t[k];
+}
+
 size_t arenaSize(const Program& g, size_t M) {
   size_t s = 0;
   for (int r : g.bufRank) s += ipow(M, r);
@@ -556,9 +654,7 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   tmp.resize(M * M + M);  // contract's coefficient vector (M) and matrixStep's coefficient matrix (M x M)
   for (int w = 2; w <= g.W; ++w) {
     ctl.check();
-    const double *a = bufs[w - 1], *t = bufs[1];
-    double* d = bufs[w];
-    for (size_t k = 0; k < M * M; ++k) d[k] = a[k] * t[k];
+    hadamard(bufs[w - 1], bufs[1], M * M, bufs[w]);
   }
   for (const Op& op : g.ops) {
     ctl.check();  // one op is at most O(M^(c+1)): a huge jet is cancelled between its ops, not only between jets
