@@ -1,6 +1,6 @@
 import type { RandomStream as Rng } from './rng.js';
 import { boostAll, rescaleTo, sumFourMomentum } from './conserve.js';
-import { applyDetector, applyTowers } from './detector.js';
+import { applyDetector, applyTowers, towersFromMomenta } from './detector.js';
 import { fragment } from './fragment.js';
 import { hadronize } from './hadronize.js';
 import { decayPi0s } from './hadrons.js';
@@ -98,17 +98,23 @@ export class JetMaker {
       this.shower.run(rng, t.pt, 0, 0, quark ? QUARK : GLUON, c.R, partons);
     }
     sumFourMomentum(partons, 0, partons.n, this.partonSum);
+    let final = partons;
     if (c.hadronize === 'partons') {
       for (let i = 0; i < partons.n; i++) partons.tag[i] = partons.tag[i] === QUARK ? 1 : 21;
-      this.toJetCoordinates(partons);
     } else {
       this.hadronizeSinglet(rng, w);
-      this.toJetCoordinates(this.hadrons);
+      final = this.hadrons;
     }
     const p = this.particles;
-    if (c.underlyingEvent) addUnderlyingEvent(rng, p, c.underlyingEvent.density, c.underlyingEvent.ptMean, c.R);
-    if (c.smear) applyDetector(rng, p, c.smear, t.y, t.phi);
-    if (c.towers > 0) applyTowers(rng, p, c.towers, t.y, t.phi, c.calorimeter, c.towerPosition);
+    if (c.towers > 0 && !c.underlyingEvent && !c.smear) {
+      // Nothing moves the particles before the towers: straight from the momenta to the towers (same bytes).
+      towersFromMomenta(rng, final, p, c.towers, t.y, t.phi, c.calorimeter, c.towerPosition);
+    } else {
+      this.toJetCoordinates(final);
+      if (c.underlyingEvent) addUnderlyingEvent(rng, p, c.underlyingEvent.density, c.underlyingEvent.ptMean, c.R);
+      if (c.smear) applyDetector(rng, p, c.smear, t.y, t.phi);
+      if (c.towers > 0) applyTowers(rng, p, c.towers, t.y, t.phi, c.calorimeter, c.towerPosition);
+    }
     if (c.cone) p.keepInCone(c.R * c.R);
     if (this.trimmer) this.trimmer.run(p);
   }
