@@ -178,8 +178,8 @@ JL_INLINE void gemmBlock(const double* __restrict C, const double* __restrict q,
     for (int v = 0; v < V; ++v) store4(out + (a0 + k) * M + i + 4 * v, acc[k][v]);
 }
 
-// Rows a0 .. a0 + R - 1, columns lo .. M - 1 (8 at a time, then 4; a last partial group of 4 is recomputed
-// overlapping the previous one, which rewrites the same values; fewer than 4 columns in all: scalar).
+// Rows a0 .. a0 + R - 1, columns lo .. M - 1 (one row: 16 at a time first; then 8, then 4; a last partial group of
+// 4 is recomputed overlapping the previous one, which rewrites the same values; fewer than 4 columns in all: scalar).
 template <int R>
 JL_INLINE void gemmRows(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
                         size_t a0, size_t lo) {
