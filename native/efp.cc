@@ -620,10 +620,25 @@ void measure(const MeasureCfg& m, const double* pt, const double* y, const doubl
   }
 }
 
-// d = a * t elementwise (theta^w = theta^(w-1) * theta): a clone of its own, runJet is compiled for the baseline ISA.
+// theta^w = theta^(w-1) * theta elementwise for w = 2..W (bufs[w], n elements each), in one pass over theta: the
+// same products as W - 1 separate passes, with a third of the memory traffic. A clone of its own: runJet is
+// compiled for the baseline ISA.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
-void hadamard(const double* __restrict a, const double* __restrict t, size_t n, double* __restrict d) {
-  for (size_t k = 0; k < n; ++k) d[k] = a[k] * t[k];
+void thetaPowers(double* const* bufs, int W, size_t n) {
+  const double* __restrict t = bufs[1];
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v4 x = load4(t + k);
+    v4 p = x;
+    for (int w = 2; w <= W; ++w) {
+      p = p * x;
+      store4(bufs[w] + k, p);
+    }
+  }
+  for (; k < n; ++k) {
+    double p = t[k];
+    for (int w = 2; w <= W; ++w) bufs[w][k] = p = p * t[k];
+  }
 }
 
 size_t arenaSize(const Program& g, size_t M) {
@@ -652,10 +667,8 @@ void runJet(const Program& g, const MeasureCfg& m, const JetView& jets, size_t j
   size_t s = jets.begin(j);
   measure(m, &jets.pt[s], &jets.y[s], &jets.phi[s], M, bufs[0], g.W >= 1 ? bufs[1] : arena.data(), tmp);
   tmp.resize(M * M + M);  // contract's coefficient vector (M) and matrixStep's coefficient matrix (M x M)
-  for (int w = 2; w <= g.W; ++w) {
-    ctl.check();
-    hadamard(bufs[w - 1], bufs[1], M * M, bufs[w]);
-  }
+  ctl.check();
+  thetaPowers(bufs.data(), g.W, M * M);
   for (const Op& op : g.ops) {
     ctl.check();  // one op is at most O(M^(c+1)): a huge jet is cancelled between its ops, not only between jets
     if (op.kind == kContract) contract(op, bufs.data(), M, tmp.data());
