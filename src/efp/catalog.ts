@@ -3,8 +3,8 @@
 // ("composite") graphs are multisets of connected factors with d >= 1.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { packageRoot } from '../backend/native.js';
+import { zlib } from '../util/builtins.js';
 import {
   type MultiGraph, canonical, chromaticNumber, edgesOf, graphFromCode, simpleEdgeCount, valencies,
 } from './graph.js';
@@ -221,7 +221,7 @@ export function defaultCatalog(needDmax = Infinity): Catalog {
     if (cachedSmall) return cachedSmall;
   }
   if (existsSync(CATALOG_FILE)) {
-    cached = catalogFromFile(JSON.parse(gunzipSync(readFileSync(CATALOG_FILE)).toString('utf8')) as CatalogFile);
+    cached = catalogFromFile(JSON.parse(zlib().gunzipSync(readFileSync(CATALOG_FILE)).toString('utf8')) as CatalogFile);
   } else {
     cached = generateCatalog(SMALL_DMAX);
   }

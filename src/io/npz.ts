@@ -1,10 +1,10 @@
 import type { Zippable } from 'fflate';
 import { createRequire } from 'node:module';
-import zlib from 'node:zlib';
+import { zlib } from '../util/builtins.js';
 import { JetlensInputError } from '../errors.js';
 import type { NdArray } from './ndarray.js';
 import { formatNpy, parseNpy } from './npy.js';
-import { crc32, zipEntries } from './zip.js';
+import { crc32Of, zipEntries } from './zip.js';
 import { maxFileBytes } from './files.js';
 
 
@@ -28,12 +28,13 @@ export function parseNpz(buf: Uint8Array, file = '<npz>'): Record<string, NdArra
       try {
         // One output chunk of the known size: no 16 KiB pieces to concatenate. maxOutputLength: the declared size
         // is enforced while inflating (a zip bomb stops at it instead of filling memory).
-        bytes = zlib.inflateRawSync(raw, { chunkSize: Math.max(64 * 1024, m.size), maxOutputLength: Math.max(1, m.size) });
+        bytes = zlib().inflateRawSync(raw, { chunkSize: Math.max(64 * 1024, m.size), maxOutputLength: Math.max(1, m.size) });
       } catch (e) {
         bad(`does not inflate (${(e as Error).message})`);
       }
     } else if (m.method !== 0) bad(`uses compression method ${m.method} (numpy writes 0 or 8)`);
     if (bytes.length !== m.size) bad(`has ${bytes.length} bytes, the directory says ${m.size}`);
+    const crc32 = crc32Of();
     if (crc32 && crc32(bytes) >>> 0 !== m.crc32) bad('fails its CRC-32 check (the file is damaged)');
     out[m.name.slice(0, -4)] = parseNpy(bytes, where, m.method === 8); // an inflated member is ours: no copy
   }

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import zlib from 'node:zlib';
 import { JetlensInputError } from '../errors.js';
 import { regularFile } from './files.js';
 import type { NdArray } from './ndarray.js';
 import { npyHeader, npyItemSize, parseNpy, parseNpyHeader } from './npy.js';
-import { atOf, crc32, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
+import { zlib } from '../util/builtins.js';
+import { atOf, crc32Of, dataOffset, ZIP_TAIL, zipCentral, zipEnd } from './zip.js';
 
 /**
  * Rows [a, b) (axis 0) of the arrays in a .npy or .npz file, holding only those rows in memory, never the whole
@@ -73,6 +73,7 @@ function raw(fd: FileHandle, base: number, size: number, crc?: number): Source {
       if (bytesRead !== into.length) throw new Error('file ends early');
     },
     async finish() {
+      const crc32 = crc === undefined ? undefined : crc32Of();
       if (crc === undefined || !crc32) return;
       const piece = new Uint8Array(Math.min(size, 1 << 20));
       let sum = 0;
@@ -93,7 +94,8 @@ function raw(fd: FileHandle, base: number, size: number, crc?: number): Source {
 function inflating(file: string, start: number, compressed: number, size: number, crc: number): Source {
   const big = 1 << 20; // 1 MiB pieces: 16 KiB ones make inflating a GB member twice as slow
   const input = createReadStream(file, { start, end: start + compressed - 1, highWaterMark: big });
-  const stream = input.pipe(zlib.createInflateRaw({ chunkSize: big }));
+  const stream = input.pipe(zlib().createInflateRaw({ chunkSize: big }));
+  const crc32 = crc32Of();
   // Errors reach the reader through the iterator; these keep a late one (after close) from crashing the process.
   input.on('error', () => {});
   stream.on('error', () => {});

@@ -1,8 +1,10 @@
-import zlib from 'node:zlib';
+import { zlib } from '../util/builtins.js';
 import { JetlensInputError } from '../errors.js';
 
 /** zlib.crc32 (Node >= 20.15), incremental through `prev`; undefined on older 20.x, where only sizes are checked. */
-export const crc32 = (zlib as { crc32?: (b: Uint8Array, prev?: number) => number }).crc32;
+export function crc32Of(): ((b: Uint8Array, prev?: number) => number) | undefined {
+  return (zlib() as { crc32?: (b: Uint8Array, prev?: number) => number }).crc32;
+}
 
 /**
  * Just enough of the zip format to read .npz files: the central directory (zip64 included: numpy writes every .npz

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EFPSet } from '../efp/efpset.js';
 import { formatNpy } from '../io/npy.js';
 import { JetBatch } from '../jets/batch.js';
+import { crypto } from '../util/builtins.js';
 import { Rng } from '../util/rng.js';
 
 /**
@@ -145,7 +145,7 @@ export async function calibrate(selection: string, multiplicity: number, opts: {
   }
   const buf = Buffer.alloc(32 << 20, 7);
   const h0 = cpuNow();
-  createHash('sha256').update(buf).digest();
+  crypto().createHash('sha256').update(buf).digest();
   const hashCpuPerByte = (cpuNow() - h0) / buf.length;
   const startup = measureStartup(opts.cli, selection, m);
   return {

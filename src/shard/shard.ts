@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readJsonFile, writeJsonAtomic } from '../util/atomic.js';
+import { crypto } from '../util/builtins.js';
 import { JetlensInputError } from '../errors.js';
 import { regularFile } from '../io/files.js';
 
@@ -49,7 +49,7 @@ export const manifestPath = (out: string) => `${out}.manifest.json`;
 
 export async function sha256File(file: string): Promise<string> {
   regularFile(file, Number.MAX_SAFE_INTEGER); // a FIFO or /dev/zero would never end
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
