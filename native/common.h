@@ -63,25 +63,35 @@ struct Span {
   T& operator[](size_t i) const { return data[i]; }
 };
 
-template <typename T>
-Span<T> typed(const Napi::Value& v, const char* what) {
-  if (!v.IsTypedArray()) fail(std::string(what) + ": expected a " + TAType<T>::n);
-  auto ta = v.As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != TAType<T>::v) fail(std::string(what) + ": expected a " + TAType<T>::n);
-  auto arr = v.As<Napi::TypedArrayOf<T>>();
-  return Span<T>{arr.Data(), arr.ElementLength()};
-}
+// Where a bad argument is, for the error: "op: what", built only when a check fails (per-jet calls pass the parts).
+inline std::string where_of(const char* op, const char* what) { return op ? std::string(op) + ": " + what : std::string(what); }
 
-inline double number(const Napi::Value& v, const char* what) {
-  if (!v.IsNumber()) fail(std::string(what) + ": expected a number");
-  return v.As<Napi::Number>().DoubleValue();
+// One napi call per argument (node-addon-api's IsTypedArray / TypedArrayType / As<TypedArrayOf> make three).
+template <typename T>
+Span<T> typed(const Napi::Value& v, const char* op, const char* what) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != TAType<T>::v)
+    fail(where_of(op, what) + ": expected a " + TAType<T>::n);
+  return Span<T>{static_cast<T*>(data), length};
 }
-inline int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
-  double d = number(v, what);
+template <typename T>
+Span<T> typed(const Napi::Value& v, const char* what) { return typed<T>(v, nullptr, what); }
+
+inline double number(const Napi::Value& v, const char* op, const char* what) {
+  double d = 0;
+  if (napi_get_value_double(v.Env(), v, &d) != napi_ok) fail(where_of(op, what) + ": expected a number");
+  return d;
+}
+inline double number(const Napi::Value& v, const char* what) { return number(v, nullptr, what); }
+inline int64_t integer(const Napi::Value& v, const char* op, const char* what, int64_t lo, int64_t hi) {
+  double d = number(v, op, what);
   if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d)
-    fail(std::string(what) + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    fail(where_of(op, what) + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return (int64_t)d;
 }
+inline int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) { return integer(v, nullptr, what, lo, hi); }
 
 // ---------- named arguments ----------
 // Every native entry point takes ONE options object and reads its fields by name, so a reordered argument list

@@ -156,12 +156,11 @@ JL_INLINE v4 load4(const double* p) {
 }
 JL_INLINE void store4(double* p, v4 v) { __builtin_memcpy(p, &v, sizeof v); }
 
-// out[a0 + k, i .. i + 4V) = sum_t C[a0 + k, t] q[t, i ..], k < R: R x 4V accumulators held in registers for the
-// whole t loop (a GEMM micro-kernel: per t, V loads of q and R broadcasts feed R V fused multiply-adds).
+// acc[k][v] = sum_t C[a0 + k, t] q[t, i + 4v ..], k < R: R x 4V accumulators held in registers for the whole t
+// loop (a GEMM micro-kernel: per t, V loads of q and R broadcasts feed R V fused multiply-adds).
 template <int R, int V>
-JL_INLINE void gemmBlock(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
-                         size_t a0, size_t i) {
-  v4 acc[R][V];
+JL_INLINE void gemmAccumulate(const double* __restrict C, const double* __restrict q, size_t st, size_t M, size_t a0, size_t i,
+                              v4 (&acc)[R][V]) {
   for (int k = 0; k < R; ++k)
     for (int v = 0; v < V; ++v) acc[k][v] = v4{0, 0, 0, 0};
   const double* __restrict c = C + a0 * M;
@@ -174,6 +173,14 @@ JL_INLINE void gemmBlock(const double* __restrict C, const double* __restrict q,
       for (int v = 0; v < V; ++v) acc[k][v] += ck * x[v];
     }
   }
+}
+
+// out[a0 + k, i .. i + 4V) = sum_t C[a0 + k, t] q[t, i ..], k < R.
+template <int R, int V>
+JL_INLINE void gemmBlock(const double* __restrict C, const double* __restrict q, size_t st, size_t M, double* __restrict out,
+                         size_t a0, size_t i) {
+  v4 acc[R][V];
+  gemmAccumulate<R, V>(C, q, st, M, a0, i, acc);
   for (int k = 0; k < R; ++k)
     for (int v = 0; v < V; ++v) store4(out + (a0 + k) * M + i + 4 * v, acc[k][v]);
 }
@@ -217,18 +224,7 @@ JL_INLINE void symBlock(const double* __restrict C, const double* __restrict q, 
                         size_t a0, size_t i) {
   typedef long long m4 __attribute__((vector_size(32)));
   v4 acc[4][V];
-  for (int k = 0; k < 4; ++k)
-    for (int v = 0; v < V; ++v) acc[k][v] = v4{0, 0, 0, 0};
-  const double* __restrict c = C + a0 * M;
-  for (size_t t = 0; t < M; ++t) {
-    const double* qt = q + t * st + i;
-    v4 x[V];
-    for (int v = 0; v < V; ++v) x[v] = load4(qt + 4 * v);
-    for (int k = 0; k < 4; ++k) {
-      const double ck = c[k * M + t];
-      for (int v = 0; v < V; ++v) acc[k][v] += ck * x[v];
-    }
-  }
+  gemmAccumulate<4, V>(C, q, st, M, a0, i, acc);
   for (int v = 0; v < V; ++v) {
     const size_t col = i + 4 * v;
     for (int k = 0; k < 4; ++k) store4(out + (a0 + k) * M + col, acc[k][v]);

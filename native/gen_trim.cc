@@ -257,39 +257,14 @@ struct Session {
 // a thread_local in a shared object is a __tls_get_addr call.
 thread_local Session S;
 
-// Argument reads for the per-jet calls: one napi call per argument (node-addon-api's TypedArray wrappers make three
-// per array) and no error text built unless an argument is bad (it was four string allocations per jet).
-template <typename T>
-Span<T> arg_typed(const Napi::CallbackInfo& info, size_t k, const char* op, const char* what) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(info.Env(), info[k], &type, &length, &data, nullptr, nullptr) != napi_ok || type != TAType<T>::v)
-    fail(std::string(op) + ": " + what + ": expected a " + TAType<T>::n);
-  return Span<T>{static_cast<T*>(data), length};
-}
-
-double arg_number(const Napi::CallbackInfo& info, size_t k, const char* op, const char* what) {
-  double d = 0;
-  if (napi_get_value_double(info.Env(), info[k], &d) != napi_ok) fail(std::string(op) + ": " + what + ": expected a number");
-  return d;
-}
-
-int64_t arg_integer(const Napi::CallbackInfo& info, size_t k, const char* op, const char* what, int64_t lo, int64_t hi) {
-  double d = arg_number(info, k, op, what);
-  if (!(d >= (double)lo && d <= (double)hi) || d != (double)(int64_t)d)
-    fail(std::string(op) + ": " + what + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  return (int64_t)d;
-}
-
 // Binds the session to the caller's arrays (layout in trim-native.ts) and resets the M particles' bookkeeping.
 // JavaScript has filled cpt (by id) and ay, aphi (by position = id).
 Session& bind(const Napi::CallbackInfo& info, const char* op, size_t nargs) {
   if (info.Length() != nargs) fail(std::string(op) + ": expected " + std::to_string(nargs) + " arguments");
-  auto F = arg_typed<double>(info, 0, op, "F");
-  auto I = arg_typed<int32_t>(info, 1, op, "I");
-  int64_t cap = arg_integer(info, 3, op, "cap", 1, 1 << 24);
-  int64_t M = arg_integer(info, 2, op, "M", 0, cap);
+  auto F = typed<double>(info[0], op, "F");
+  auto I = typed<int32_t>(info[1], op, "I");
+  int64_t cap = integer(info[3], op, "cap", 1, 1 << 24);
+  int64_t M = integer(info[2], op, "M", 0, cap);
   if (F.size < static_cast<size_t>(kFHead + 5 * cap)) fail(std::string(op) + ": F shorter than 2 + 5 cap");
   if (I.size < static_cast<size_t>(kIHead + 7 * cap)) fail(std::string(op) + ": I shorter than 2 + 7 cap");
   Session& s = S;
@@ -338,7 +313,7 @@ bool begin(Session& s, double r2, double pt_cut) {
 // genTrimResume) or 0 (done; keep in I).
 Napi::Value GenTrimStart(const Napi::CallbackInfo& info) {
   Session& s = bind(info, "genTrimStart", 6);
-  double pt_cut = arg_number(info, 4, "genTrimStart", "ptCut"), r2 = arg_number(info, 5, "genTrimStart", "r2");
+  double pt_cut = number(info[4], "genTrimStart", "ptCut"), r2 = number(info[5], "genTrimStart", "r2");
   int due = begin(s, r2, pt_cut) ? s.run_until_merge() : 0;
   return Napi::Number::New(info.Env(), due);
 }
@@ -357,7 +332,7 @@ Napi::Value GenTrim(const Napi::CallbackInfo& info) {
   const V8Math& m = v8math();
   if (!m.ok) fail("genTrim: V8's math functions not found in this node binary (use genTrimStart)");
   Session& s = bind(info, "genTrim", 6);
-  double f_cut = arg_number(info, 4, "genTrim", "fCut"), r2 = arg_number(info, 5, "genTrim", "r2");
+  double f_cut = number(info[4], "genTrim", "fCut"), r2 = number(info[5], "genTrim", "r2");
   size_t M = static_cast<size_t>(s.na);
   if (s.ce.size() < M) {
     for (auto* v : {&s.ce, &s.cpx, &s.cpy, &s.cpz, &s.dy0_store}) v->resize(2 * M);

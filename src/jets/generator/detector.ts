@@ -80,22 +80,7 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
   const mask = table.length - 1;
   stamp++;
   for (let i = 0; i < p.n; i++) {
-    // Open addressing on (iy, iphi): the first cell with these indices, or a new one (same k as a linear search).
-    let h = (Math.imul(buf[i] | 0, 0x9e3779b1) ^ Math.imul(buf[n + i] | 0, 0x85ebca6b)) & mask;
-    let k = m;
-    for (;;) {
-      if (tableStamp[h] !== stamp) {
-        tableStamp[h] = stamp;
-        table[h] = m;
-        break;
-      }
-      const c = table[h];
-      if (buf[c] === buf[i] && buf[n + c] === buf[n + i]) {
-        k = c;
-        break;
-      }
-      h = (h + 1) & mask;
-    }
+    const k = cellSlot(buf, n, m, buf[i], buf[n + i], table, mask);
     if (k === m) {
       buf[m] = buf[i];
       buf[n + m] = buf[n + i];
@@ -113,7 +98,30 @@ export function mergeCells(p: JetParticles, cell: number, y0: number, phi0: numb
   }
   p.n = m;
   if (towerPid !== undefined) p.pid.fill(towerPid, 0, m);
-  for (let k = 0; k < m; k++) {
+  placeAtCentres(p, buf, n, cell, dphiCell, y0, phi0);
+}
+
+/**
+ * Open addressing on (iy, iphi) over the m cells found so far (indices in buf at k and n + k): the first cell with
+ * these indices, or m when it is new (then entered in the table; the same k as a linear search).
+ */
+function cellSlot(buf: Float64Array, n: number, m: number, iy: number, iphi: number, table: Int32Array, mask: number): number {
+  let h = (Math.imul(iy | 0, 0x9e3779b1) ^ Math.imul(iphi | 0, 0x85ebca6b)) & mask;
+  for (;;) {
+    if (tableStamp[h] !== stamp) {
+      tableStamp[h] = stamp;
+      table[h] = m;
+      return m;
+    }
+    const c = table[h];
+    if (buf[c] === iy && buf[n + c] === iphi) return c;
+    h = (h + 1) & mask;
+  }
+}
+
+/** The p.n cells at their centres, from the indices in buf (iy at k, iphi at n + k). */
+function placeAtCentres(p: JetParticles, buf: Float64Array, n: number, cell: number, dphiCell: number, y0: number, phi0: number): void {
+  for (let k = 0; k < p.n; k++) {
     p.dy[k] = (buf[k] + 0.5) * cell - y0;
     let centre = (buf[n + k] + 0.5) * dphiCell;
     // Keep |phi| <= 3 pi (JetBatch's limit): a cell centre may sit half a cell past the particle it holds.
@@ -183,22 +191,7 @@ export function towersFromMomenta(
     const mt = mT === 0 ? pt : mT === mass ? mtH : Math.sqrt(pt * pt + mT * mT);
     const e = (mt * Math.cosh(y)) / coshCentre((iy + 0.5) * cell, invCell);
     const iphi = cellPhiIndex(x, yv, phi0, dphiCell);
-    // mergeCells' open addressing on (iy, iphi): the first tower with these indices, or a new one.
-    let hh = (Math.imul(iy | 0, 0x9e3779b1) ^ Math.imul(iphi | 0, 0x85ebca6b)) & mask;
-    let k = m;
-    for (;;) {
-      if (tableStamp[hh] !== stamp) {
-        tableStamp[hh] = stamp;
-        table[hh] = m;
-        break;
-      }
-      const c = table[hh];
-      if (buf[c] === iy && buf[n + c] === iphi) {
-        k = c;
-        break;
-      }
-      hh = (hh + 1) & mask;
-    }
+    const k = cellSlot(buf, n, m, iy, iphi, table, mask);
     if (k === m) {
       buf[m] = iy;
       buf[n + m] = iphi;
@@ -208,13 +201,7 @@ export function towersFromMomenta(
   }
   p.n = m;
   p.pid.fill(0, 0, m);
-  for (let k = 0; k < m; k++) {
-    p.dy[k] = (buf[k] + 0.5) * cell - y0;
-    let centre = (buf[n + k] + 0.5) * dphiCell;
-    if (centre > PHI_LIMIT) centre -= dphiCell;
-    else if (centre < -Math.PI) centre += dphiCell;
-    p.dphi[k] = centre - phi0;
-  }
+  placeAtCentres(p, buf, n, cell, dphiCell, y0, phi0);
   finishTowers(rng, p, cell, y0, cal, position);
 }
 
