@@ -132,6 +132,8 @@ __attribute__((target_clones("avx2", "default"))) int nearest(const double* r, c
 // Header slots (must match trim-native.ts): F[0] = y, F[1] = phi of the merged cluster (written by JavaScript);
 // I[0] = best, I[1] = j of the merge JavaScript must do.
 constexpr int kFHead = 2, kIHead = 2;
+// Largest jet (the distance matrix holds M^2 doubles: 32 MB here); NativeTrimmer hands larger ones to trim.ts.
+constexpr int64_t kMaxParticles = 2048;
 
 struct Session {
   // By cluster id.
@@ -322,7 +324,7 @@ Session& bind(const Napi::CallbackInfo& info, const char* op, size_t nargs) {
   auto F = typed<double>(info[0], op, "F");
   auto I = typed<int32_t>(info[1], op, "I");
   int64_t cap = integer(info[3], op, "cap", 1, 1 << 24);
-  int64_t M = integer(info[2], op, "M", 0, cap);
+  int64_t M = integer(info[2], op, "M", 0, cap < kMaxParticles ? cap : kMaxParticles);
   if (F.size < static_cast<size_t>(kFHead + 5 * cap)) fail(std::string(op) + ": F shorter than 2 + 5 cap");
   if (I.size < static_cast<size_t>(kIHead + 7 * cap)) fail(std::string(op) + ": I shorter than 2 + 7 cap");
   Session& s = S;
