@@ -179,8 +179,11 @@ struct Session {
     double* r = row(i);
     distances(r, yid.data(), fid.data(), yid[i], fid[i], ld);
     r[i] = kInf;
-    if (mirror)
-      for (int a = 0; a < na; a++) row(aid[a])[i] = r[aid[a]];
+    if (mirror) {
+      double* d = dist.data();
+      size_t stride = ld;
+      for (int a = 0; a < na; a++) d[aid[a] * stride + i] = r[aid[a]];
+    }
   }
 
   void init_nn(int M) {
@@ -222,18 +225,24 @@ struct Session {
   }
 
   // After `gone` left (and `changed` moved; -1: none), the clusters whose neighbour was one of them rescan and those
-  // now closer to `changed` take it (trim.ts's loop); also the next step: the first position with the smallest d.
+  // now closer to `changed` take it (trim.ts's loop, whose updates each touch only their own row); also the next
+  // step, the first position with the smallest d. The moved cluster itself needs no test: its own distance is the
+  // diagonal's +inf, and its neighbour is neither `gone` (retired) nor itself.
   void refresh(int gone, int changed) {
-    int ac = changed >= 0 ? pos[changed] : -1;
-    const double* rc = changed >= 0 ? row(changed) : nullptr;  // rc[id]: trim.ts's distance from the moved cluster
     int ba = -1;
     double bd = kInf;
-    for (int a = 0; a < na; a++) {
-      if (a != ac) {
+    if (changed < 0) {
+      for (int a = 0; a < na; a++) {
+        if (ann[a] == gone || ann[a] == -1) update_nn(a);
+        if (adi[a] < bd) bd = adi[a], ba = a;
+      }
+    } else {
+      const double* rc = row(changed);  // rc[id]: trim.ts's distance from the moved cluster
+      for (int a = 0; a < na; a++) {
         int nj = ann[a];
         if (nj == gone || nj == changed) {
           update_nn(a);
-        } else if (changed >= 0) {
+        } else {
           double d = rc[aid[a]];
           if (d < annd[a]) {
             ann[a] = changed;
@@ -241,8 +250,8 @@ struct Session {
             set_d(a);
           }
         }
+        if (adi[a] < bd) bd = adi[a], ba = a;
       }
-      if (adi[a] < bd) bd = adi[a], ba = a;
     }
     best_a = ba;
     best_d = bd;
