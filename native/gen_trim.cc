@@ -2,10 +2,13 @@
 // NativeTrimmer (src/jets/generator/trim-native.ts). Byte-identical output is the contract (test/generator-bytes),
 // and the only transcendental functions of the clustering (log for a merged cluster's rapidity, atan2 for its
 // azimuth, cosh/sinh/cos/sin of the inputs) differ in the last bit between glibc and V8's Math.*: so this file
-// does none of them. It runs the kT steps (nearest neighbours, d_ij, choice of the next step, retiring subjets)
-// until a merge needs a new cluster's (y, phi), returns to JavaScript, which does the merge's arithmetic with
-// Math.* exactly as Trimmer does, and resumes. Every operation here is a +, -, *, / or comparison of doubles in
-// the same order as trim.ts, so the results are the same bits (no FMA contraction: see the pragmas).
+// calls V8's own (genTrim, the whole jet here) or leaves them to JavaScript (genTrimStart/Resume: the kT steps run
+// until a merge needs a new cluster's (y, phi), JavaScript does the merge's arithmetic with Math.* exactly as
+// Trimmer does, and the steps resume). Every other operation is a +, -, *, / or comparison of doubles in the same
+// order as trim.ts, so the results are the same bits (no FMA contraction: see the pragmas).
+//
+// Nearest neighbours come from a matrix of the pairs' dR^2 (Session::dist): a rescan is one vectorised pass over a
+// row instead of trim.ts's per-pair arithmetic and data-dependent branches (1.3-1.4x the speed of the plain scans).
 //
 // State: the caller's typed arrays (layout in trim-native.ts), whose data pointers genTrimStart keeps for the
 // genTrimResume calls of the same jet; JavaScript is single-threaded per isolate and one jet's steps run without
@@ -86,7 +89,10 @@ void cosh_sinh(const V8Math& m, double x, double* c, double* s) {
   *s = m.sinh(x);
 }
 
-// r[k] = (y - ys[k])^2 + (f - fs[k])^2 for k < n (a multiple of 4), 4 at a time (no FMA: see the pragmas).
+// The two vector helpers have an AVX2 clone picked at load time (the default clone runs anywhere: SSE2 pairs, the same
+// bits). "avx2", not "arch=x86-64-v3" as in efp.cc: that would allow FMA, and these sums must round as trim.ts's.
+
+// r[k] = (y - ys[k])^2 + (f - fs[k])^2 for k < n (a multiple of 4), 4 at a time.
 __attribute__((target_clones("avx2", "default"))) void distances(double* r, const double* ys, const double* fs, double y, double f, int n) {
   typedef double v4 __attribute__((vector_size(32)));
   const v4 yv = {y, y, y, y}, fv = {f, f, f, f};
