@@ -89,11 +89,22 @@ void cosh_sinh(const V8Math& m, double x, double* c, double* s) {
   *s = m.sinh(x);
 }
 
-// The two vector helpers have an AVX2 clone picked at load time (the default clone runs anywhere: SSE2 pairs, the same
-// bits). "avx2", not "arch=x86-64-v3" as in efp.cc: that would allow FMA, and these sums must round as trim.ts's.
+// The two vector helpers (GCC vector extensions; plain loops elsewhere, same results) have an AVX2 clone picked at
+// load time on x86-64 (the default clone runs anywhere: SSE2 pairs, the same bits). "avx2", not "arch=x86-64-v3"
+// as in efp.cc: that would allow FMA, and these sums must round as trim.ts's.
+#if defined(__GNUC__) && !defined(__clang__)
+#define JL_TRIM_VECTOR 1
+#if defined(__x86_64__)
+#define JL_TRIM_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef JL_TRIM_CLONES
+#define JL_TRIM_CLONES
+#endif
 
 // r[k] = (y - ys[k])^2 + (f - fs[k])^2 for k < n (a multiple of 4), 4 at a time.
-__attribute__((target_clones("avx2", "default"))) void distances(double* r, const double* ys, const double* fs, double y, double f, int n) {
+JL_TRIM_CLONES void distances(double* r, const double* ys, const double* fs, double y, double f, int n) {
+#if JL_TRIM_VECTOR
   typedef double v4 __attribute__((vector_size(32)));
   const v4 yv = {y, y, y, y}, fv = {f, f, f, f};
   for (int k = 0; k < n; k += 4) {
@@ -104,13 +115,20 @@ __attribute__((target_clones("avx2", "default"))) void distances(double* r, cons
     v4 d = dy * dy + df * df;
     __builtin_memcpy(r + k, &d, sizeof d);
   }
+#else
+  for (int k = 0; k < n; k++) {
+    double dy = y - ys[k], df = f - fs[k];
+    r[k] = dy * dy + df * df;
+  }
+#endif
 }
 
 // The first k of the smallest r[k] + act[k] over k < n (n a multiple of 4), and that value; -1 and +inf when all
 // are +inf. r >= 0 and act is 0 or +inf, so r + act is r or +inf exactly; no NaN reaches here (bind() checks).
 // Each lane keeps its first smallest value and its column (strict <); the lexicographic minimum of (value, column)
 // over the lanes, without branches, is then the first one overall.
-__attribute__((target_clones("avx2", "default"))) int nearest(const double* r, const double* act, int n, double* min) {
+JL_TRIM_CLONES int nearest(const double* r, const double* act, int n, double* min) {
+#if JL_TRIM_VECTOR
   typedef double v4 __attribute__((vector_size(32)));
   typedef long long l4 __attribute__((vector_size(32)));
   v4 m = {kInf, kInf, kInf, kInf}, at = {-1, -1, -1, -1}, col = {0, 1, 2, 3};
@@ -133,6 +151,16 @@ __attribute__((target_clones("avx2", "default"))) int nearest(const double* r, c
   }
   *min = m[0];
   return m[0] < kInf ? static_cast<int>(at[0]) : -1;
+#else
+  double m = kInf;
+  int best = -1;
+  for (int k = 0; k < n; k++) {
+    double x = r[k] + act[k];
+    if (x < m) m = x, best = k;
+  }
+  *min = m;
+  return best;
+#endif
 }
 
 // Header slots (must match trim-native.ts): F[0] = y, F[1] = phi of the merged cluster (written by JavaScript);
