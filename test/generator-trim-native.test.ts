@@ -110,4 +110,23 @@ t.test('NativeTrimmer on hand-made jets: empty, one particle, two at exactly equ
   F.set([1, NaN], 2);
   t.throws(() => native!.genTrimStart(F, I, 2, 4, 0.05, 0.04), /particle 1/, 'NaN pT: named error');
   t.throws(() => native!.genMath('exp', new Float64Array(2), new Float64Array(2), new Float64Array(2)), /name must be/, 'genMath: unknown name');
+  F.set([1, 1], 2);
+  F.set([0, NaN], 2 + 4);
+  t.throws(() => native!.genTrim(F, I, 2, 4, 0.05, 0.04), /particle 1 has an infinite or NaN y or phi/, 'NaN y: named error');
+  const big = 2049, Fb = new Float64Array(2 + 5 * big).fill(1), Ib = new Int32Array(2 + 7 * big);
+  t.throws(() => native!.genTrim(Fb, Ib, big, big, 0.05, 0.04), /M: expected an integer in \[0, 2048\]/, 'more particles than the distance matrix takes: error, no allocation');
+});
+
+t.test('NativeTrimmer hands a jet above its matrix size (2,048 particles) to trim.ts: same particles kept', { skip }, async (t) => {
+  const n = 2100, pt = new Float64Array(n), dy = new Float64Array(n), dphi = new Float64Array(n);
+  let s = 12345;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = 0; i < n; i++) [pt[i], dy[i], dphi[i]] = [100 * u() ** 4, 2 * u() - 1, 2 * u() - 1];
+  const a = new JetParticles(), b = new JetParticles();
+  load(a, pt, dy, dphi);
+  load(b, pt, dy, dphi);
+  new Trimmer(0.2, 0.05).run(a);
+  NativeTrimmer.create(0.2, 0.05).run(b);
+  t.ok(a.n < n && a.n > 0, `trimming kept ${a.n} of ${n}`);
+  t.same([...b.pt.subarray(0, b.n)], [...a.pt.subarray(0, a.n)], 'same kept particles');
 });

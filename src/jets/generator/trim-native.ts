@@ -60,6 +60,8 @@ export function mathInputs(n: number, seed: number): Float64Array {
 
 /** Header slots and column order shared with native/gen_trim.cc. */
 const F_HEAD = 2, I_HEAD = 2;
+/** gen_trim.cc's kMaxParticles (its distance matrix is M^2 doubles): larger jets go to trim.ts (same output). */
+const NATIVE_MAX = 2048;
 
 /**
  * Trimmer (trim.ts, the reference) in C++ (native/gen_trim.cc), keeping the same particles bit for bit. The
@@ -83,6 +85,7 @@ export class NativeTrimmer {
   private cpz = new Float64Array(0);
   private lazy = new Uint8Array(0);
   private keep = new Uint8Array(0);
+  private large: Trimmer | undefined;
 
   /** The addon's entry points, read once (the addon's exports object is a slow dictionary lookup per call). */
   private readonly start: (F: Float64Array, I: Int32Array, M: number, cap: number, ptCut: number, r2: number) => number;
@@ -111,6 +114,10 @@ export class NativeTrimmer {
   run(p: JetParticles): void {
     const M = p.n;
     if (M < 2) return;
+    if (M > NATIVE_MAX) {
+      (this.large ??= new Trimmer(this.rSub, this.fCut)).run(p);
+      return;
+    }
     this.reserve(M);
     if (this.mode === 'v8-math') this.runWhole(p);
     else this.runMergeInJs(p);
