@@ -8,7 +8,7 @@
 // order as trim.ts, so the results are the same bits (no FMA contraction: see the pragmas).
 //
 // Nearest neighbours come from a matrix of the pairs' dR^2 (Session::dist): a rescan is one vectorised pass over a
-// row instead of trim.ts's per-pair arithmetic and data-dependent branches (1.3-1.4x the speed of the plain scans).
+// row instead of trim.ts's per-pair arithmetic and data-dependent branches (1.4-1.5x the speed of the plain scans).
 //
 // State: the caller's typed arrays (layout in trim-native.ts), whose data pointers genTrimStart keeps for the
 // genTrimResume calls of the same jet; JavaScript is single-threaded per isolate and one jet's steps run without
