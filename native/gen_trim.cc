@@ -94,6 +94,8 @@ void cosh_sinh(const V8Math& m, double x, double* c, double* s) {
 // as in efp.cc: that would allow FMA, and these sums must round as trim.ts's.
 #if defined(__GNUC__) && !defined(__clang__)
 #define JL_TRIM_VECTOR 1
+typedef double v4 __attribute__((vector_size(32)));
+typedef long long l4 __attribute__((vector_size(32)));
 #if defined(__x86_64__)
 #define JL_TRIM_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
@@ -105,7 +107,6 @@ void cosh_sinh(const V8Math& m, double x, double* c, double* s) {
 // r[k] = (y - ys[k])^2 + (f - fs[k])^2 for k < n (a multiple of 4), 4 at a time.
 JL_TRIM_CLONES void distances(double* r, const double* ys, const double* fs, double y, double f, int n) {
 #if JL_TRIM_VECTOR
-  typedef double v4 __attribute__((vector_size(32)));
   const v4 yv = {y, y, y, y}, fv = {f, f, f, f};
   for (int k = 0; k < n; k += 4) {
     v4 a, b;
@@ -129,8 +130,6 @@ JL_TRIM_CLONES void distances(double* r, const double* ys, const double* fs, dou
 // over the lanes, without branches, is then the first one overall.
 JL_TRIM_CLONES int nearest(const double* r, const double* act, int n, double* min) {
 #if JL_TRIM_VECTOR
-  typedef double v4 __attribute__((vector_size(32)));
-  typedef long long l4 __attribute__((vector_size(32)));
   v4 m = {kInf, kInf, kInf, kInf}, at = {-1, -1, -1, -1}, col = {0, 1, 2, 3};
   const v4 four = {4, 4, 4, 4};
   for (int k = 0; k < n; k += 4) {
